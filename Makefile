@@ -1,0 +1,34 @@
+# Two commands do all set-up on a fresh machine:
+#   make run    installs what is missing, then serves the product on http://127.0.0.1:5000/
+#   make test   installs what is missing, then runs the whole test suite
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+
+.PHONY: run test install system-deps bench clean
+
+run: install
+	$(BIN)/bundler serve
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+install: $(STAMP)
+
+system-deps:
+	@PYTHON=$(PYTHON) scripts/system-deps.sh
+
+$(STAMP): pyproject.toml
+	@PYTHON=$(PYTHON) scripts/system-deps.sh
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+bench: install
+	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script; done
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .hypothesis

@@ -1,0 +1,187 @@
+"""Benchmark of acceptance and routing on PostgreSQL + Redis, with gunicorn and one rq worker.
+
+Prints accepted applications per second (POST /api/v1/applications: validate, accept, plan, write
+tasks + deliveries, queue the ready ones), the routing latency from acceptance to the task being in
+its department's queue and to it being delivered (p50, p99), and — measured in the same run, same
+server, same load — the throughput of a minimal endpoint that inserts one row, with the ratio.
+Targets: ratio >= 0.3, routing p99 < 200 ms.
+
+    BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test BENCH_REDIS_URL=redis://127.0.0.1:6379/13 \\
+        .venv/bin/python bench/bench_routing.py [--seconds 15] [--clients 4]
+
+The database's tables are dropped and created again.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from flask_migrate import upgrade  # noqa: E402
+from sqlalchemy import select, text  # noqa: E402
+
+import forms  # noqa: E402
+from bundler import create_app  # noqa: E402
+from bundler.catalogue.queries import bundle_definition  # noqa: E402
+from bundler.catalogue.sample import import_sample  # noqa: E402
+from bundler.extensions import db  # noqa: E402
+from bundler.models import Application, Delivery, Task  # noqa: E402
+from bundler.services.accounts import create_token  # noqa: E402
+
+MINIMAL_APP = '''
+import os
+from flask import Flask
+from sqlalchemy import create_engine, text
+
+app = Flask(__name__)
+engine = create_engine(os.environ["DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://", 1), pool_pre_ping=True)
+
+@app.post("/insert")
+def insert():
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO bench_minimal (payload) VALUES (:p)"), {"p": "x"})
+    return {"ok": True}, 201
+'''
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(url: str) -> None:
+    for _ in range(200):
+        try:
+            urllib.request.urlopen(url, timeout=2)  # noqa: S310 (loopback)
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit(f"{url} did not come up")
+
+
+def load(url: str, body: bytes, headers: dict[str, str], seconds: float, clients: int) -> tuple[int, float, list[float]]:
+    """POST ``body`` from ``clients`` threads for ``seconds``: (successes, elapsed, latencies in ms)."""
+    stop = time.monotonic() + seconds
+    ok, latencies, lock = [0], [], threading.Lock()
+
+    def run() -> None:
+        while time.monotonic() < stop:
+            request = urllib.request.Request(url, data=body, method="POST", headers=headers)
+            started = time.perf_counter()
+            try:
+                with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 (loopback)
+                    good = response.status in (200, 201)
+            except OSError:
+                good = False
+            with lock:
+                latencies.append((time.perf_counter() - started) * 1000)
+                ok[0] += good
+
+    threads = [threading.Thread(target=run) for _ in range(clients)]
+    began = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return ok[0], time.monotonic() - began, latencies
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * q))] if ordered else float("nan")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--web-workers", type=int, default=2)
+    args = parser.parse_args()
+    database_url = os.environ.get("BENCH_DATABASE_URL") or "postgresql://postgres@127.0.0.1:5432/test"
+    redis_url = os.environ.get("BENCH_REDIS_URL") or "redis://127.0.0.1:6379/13"
+    instance = tempfile.mkdtemp(prefix="bench-routing-")
+    config = {"DATABASE_URL": database_url, "REDIS_URL": redis_url, "INSTANCE_PATH": instance, "SAMPLE_CATALOGUE": False}
+    app = create_app(config)
+    with app.app_context():
+        db.drop_all()
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+            conn.execute(text("DROP TABLE IF EXISTS bench_minimal"))
+            conn.execute(text("CREATE TABLE bench_minimal (id SERIAL PRIMARY KEY, at TIMESTAMPTZ DEFAULT now(), payload TEXT)"))
+        upgrade()
+        assert import_sample(db.session).ok
+        token = create_token(db.session, "window")
+        db.session.commit()
+        definition = bundle_definition(db.session, "KFD")
+        data = forms.example_data(forms.merge(definition.bundle, definition.items, {}), jsonable=True)
+        from redis import Redis
+
+        Redis.from_url(redis_url).flushdb()
+
+    env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url, "BUNDLER_INSTANCE_PATH": instance}
+    (Path(instance) / "minimal_app.py").write_text(MINIMAL_APP)
+    web_port, minimal_port = free_port(), free_port()
+    gunicorn = [sys.executable, "-m", "gunicorn", "--workers", str(args.web_workers), "--log-level", "warning"]
+    processes = [
+        subprocess.Popen([*gunicorn, "--bind", f"127.0.0.1:{web_port}", "bundler:create_app()"], env=env, cwd=ROOT),
+        subprocess.Popen([*gunicorn, "--bind", f"127.0.0.1:{minimal_port}", "minimal_app:app"], env=env, cwd=instance),
+        subprocess.Popen([sys.executable, "-m", "bundler", "worker"], env=env, cwd=ROOT, stdout=subprocess.DEVNULL),
+    ]
+    try:
+        wait_for(f"http://127.0.0.1:{web_port}/healthz")
+        wait_for(f"http://127.0.0.1:{minimal_port}/insert".replace("/insert", "/"))
+    except SystemExit:
+        pass
+    try:
+        headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
+        body = json.dumps({"bundle": "KFD", "data": data}).encode()
+        load(f"http://127.0.0.1:{web_port}/api/v1/applications", body, headers, 2, args.clients)  # warm up
+        accepted, elapsed, latencies = load(
+            f"http://127.0.0.1:{web_port}/api/v1/applications", body, headers, args.seconds, args.clients
+        )
+        minimal, minimal_elapsed, _ = load(
+            f"http://127.0.0.1:{minimal_port}/insert", b"{}", {"Content-Type": "application/json"}, args.seconds, args.clients
+        )
+        time.sleep(3)  # let the worker deliver what is queued
+        with app.app_context():
+            rows = db.session.execute(
+                select(Application.accepted_at, Delivery.enqueued_at, Delivery.delivered_at)
+                .join(Task, Task.application_id == Application.id)
+                .join(Delivery, Delivery.task_id == Task.id)
+            ).all()
+        queued = [(q - a).total_seconds() * 1000 for a, q, _ in rows if q is not None]
+        delivered = [(d - a).total_seconds() * 1000 for a, _, d in rows if d is not None]
+        rate, minimal_rate = accepted / elapsed, minimal / minimal_elapsed
+        print(f"PostgreSQL + Redis, gunicorn × {args.web_workers}, one rq worker, {args.clients} clients, {args.seconds:.0f} s")
+        print(f"  accepted applications       {rate:8.1f} /s   (request p50 {statistics.median(latencies):.1f} ms, p99 {percentile(latencies, 0.99):.1f} ms)")
+        print(f"  minimal insert endpoint     {minimal_rate:8.1f} /s")
+        print(f"  ratio                       {rate / minimal_rate:8.2f}      target >= 0.3")
+        print(f"  routing: accepted → queued  p50 {percentile(queued, 0.5):6.1f} ms   p99 {percentile(queued, 0.99):6.1f} ms   target p99 < 200 ms  ({len(queued)} deliveries)")
+        print(f"  routing: accepted → delivered p50 {percentile(delivered, 0.5):6.1f} ms   p99 {percentile(delivered, 0.99):6.1f} ms  ({len(delivered)} delivered)")
+    finally:
+        for process in processes:
+            process.send_signal(signal.SIGTERM)
+        for process in processes:
+            try:
+                process.wait(15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,54 @@
+"""一件事一次办 bundling service: the Flask application."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Application factory: configuration, extensions, blueprints, CLI."""
+    instance_path = os.environ.get("BUNDLER_INSTANCE_PATH") or (config or {}).get("INSTANCE_PATH")
+    app = Flask(
+        __name__,
+        instance_path=str(Path(instance_path).resolve()) if instance_path else str(PROJECT_ROOT / "instance"),
+        template_folder=str(PROJECT_ROOT / "templates"),
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    from .config import load_config
+
+    app.config.from_mapping(load_config(Path(app.instance_path), config))
+
+    from .database import configure_engine_events
+    from .extensions import csrf, db, limiter, limiter_storage_uri, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", limiter_storage_uri(app.config.get("REDIS_URL")))
+    limiter.init_app(app)
+    with app.app_context():
+        configure_engine_events(db.engine)
+
+    from . import models  # noqa: F401  (register the mappers before first use)
+    from .privacy import EXTENSION_KEY, Keyring
+
+    app.extensions[EXTENSION_KEY] = Keyring(app.config["DATA_KEYS"], app.config["LOOKUP_KEY"])
+
+    from .redis_conn import init_redis
+    from .views import register_views
+
+    init_redis(app)
+    register_views(app)
+
+    from .cli import register_commands
+
+    register_commands(app)
+    return app

@@ -1,0 +1,1 @@
+"""The catalogue: reading, checking, storing and writing items and bundles in the contract format."""

@@ -1,0 +1,510 @@
+"""The interchange contract (../shared/spec/bundle-format.md): reading and checking catalogue files.
+
+``parse_document`` turns one loaded YAML document into normalised entries (every key present, with
+the defaults of docs/architecture.md) and lists what is wrong with each entry on its own.
+``check_references`` then checks what entries say about each other (departments, items, produced_by,
+steps) across a batch of files and what the database already holds. Every problem is collected,
+none stops the checking, and each names the file, the entry and the problem in Chinese.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import graphs
+
+TOP_LEVEL_KEYS = ("departments", "items", "bundles")
+CHANNELS = ("inbox", "webhook")
+ITEM_TYPES = (
+    "行政许可",
+    "行政确认",
+    "行政裁决",
+    "行政给付",
+    "行政奖励",
+    "行政备案",
+    "其他行政权力",
+    "公共服务",
+)
+FIELD_TYPES = (
+    "text", "textarea", "integer", "decimal", "date", "boolean", "choice", "multichoice",
+    "id_number", "uscc", "phone", "email", "bank_account",
+)  # fmt: skip
+CHOICE_TYPES = ("choice", "multichoice")
+QUESTION_TYPES = ("boolean", "choice")
+CODE_PATTERN = re.compile(r"^[A-Za-z0-9_-]+$")
+
+# Standard elements of an item stored in their own columns; any other key is kept as an extra.
+ITEM_TEXT_KEYS = (
+    "basis", "fees", "conditions", "service_object", "result", "place", "hours", "phone", "complaint_phone",
+)  # fmt: skip
+ITEM_KEYS = (
+    "code",
+    "name",
+    "department",
+    "type",
+    "legal_days",
+    "promised_days",
+    *ITEM_TEXT_KEYS,
+    "fields",
+    "materials",
+)
+FIELD_KEYS = (
+    "name",
+    "label",
+    "role",
+    "element",
+    "type",
+    "required",
+    "options",
+    "max_length",
+    "group",
+    "produced_by",
+)
+MATERIAL_KEYS = ("name", "kind", "role", "required", "e_licence", "produced_by")
+DEPARTMENT_KEYS = ("code", "name", "channel", "webhook_url")
+BUNDLE_KEYS = ("code", "name", "lead_department", "description", "questions", "steps")
+QUESTION_KEYS = ("id", "text", "type", "options")
+STEP_KEYS = ("item", "depends_on", "when")
+
+KIND_LABELS = {"departments": "部门", "items": "事项", "bundles": "一件事"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one entry of one file."""
+
+    file: str
+    entry: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}：{self.entry}：{self.message}"
+
+
+@dataclass
+class Document:
+    """One catalogue file, normalised, with the problems found in it."""
+
+    path: str
+    departments: list[dict[str, Any]] = field(default_factory=list)
+    items: list[dict[str, Any]] = field(default_factory=list)
+    bundles: list[dict[str, Any]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+class _Entry:
+    """Collects the problems of one entry under its Chinese name."""
+
+    def __init__(self, doc: Document, name: str) -> None:
+        self.doc = doc
+        self.name = name
+
+    def problem(self, message: str) -> None:
+        self.doc.problems.append(Problem(self.doc.path, self.name, message))
+
+    def warning(self, message: str) -> None:
+        self.doc.warnings.append(Problem(self.doc.path, self.name, message))
+
+
+def _entry_name(kind: str, index: int, raw: Any, key: str = "code") -> str:
+    label = KIND_LABELS[kind]
+    if isinstance(raw, Mapping) and isinstance(raw.get(key), str | int) and str(raw.get(key)).strip():
+        return f"{label} {raw.get(key)}"
+    return f"第 {index + 1} 个{label}"
+
+
+def _text(entry: _Entry, raw: Mapping[str, Any], key: str, what: str, *, required: bool) -> str | None:
+    value = raw.get(key)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            entry.problem(f"缺少{what}（{key}）")
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        entry.problem(f"{what}（{key}）应为文字，收到：{value!r}")
+        return None
+    return str(value).strip()
+
+
+def _flag(entry: _Entry, raw: Mapping[str, Any], key: str, what: str, default: bool) -> bool:
+    value = raw.get(key, default)
+    if value is None:
+        return default
+    if not isinstance(value, bool):
+        entry.problem(f"{what}（{key}）应为 true 或 false，收到：{value!r}")
+        return default
+    return value
+
+
+def _days(entry: _Entry, raw: Mapping[str, Any], key: str, what: str) -> int | None:
+    value = raw.get(key)
+    if value is None:
+        entry.problem(f"缺少{what}（{key}，工作日）")
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        entry.problem(f"{what}（{key}）应为不小于 0 的整数（工作日），收到：{value!r}")
+        return None
+    return value
+
+
+def _list(entry: _Entry, raw: Mapping[str, Any], key: str, what: str) -> list[Any]:
+    value = raw.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        entry.problem(f"{what}（{key}）应为列表，收到：{value!r}")
+        return []
+    return value
+
+
+def _code(entry: _Entry, raw: Mapping[str, Any], what: str) -> str | None:
+    code = _text(entry, raw, "code", what, required=True)
+    if code is not None and not CODE_PATTERN.match(code):
+        entry.problem(f"{what}“{code}”只能由字母、数字、下划线和连字符组成")
+    return code
+
+
+def _extras(raw: Mapping[str, Any], known: Iterable[str]) -> dict[str, Any]:
+    known = set(known)
+    return {str(k): v for k, v in raw.items() if k not in known}
+
+
+def _options(entry: _Entry, raw: Mapping[str, Any], where: str) -> list[str]:
+    options = _list(entry, raw, "options", f"{where}的选项")
+    cleaned: list[str] = []
+    for option in options:
+        if isinstance(option, bool) or not isinstance(option, str | int | float) or not str(option).strip():
+            entry.problem(f"{where}的选项“{option!r}”不是有效的文字")
+            continue
+        if str(option).strip() in cleaned:
+            entry.problem(f"{where}的选项“{option}”重复")
+            continue
+        cleaned.append(str(option).strip())
+    return cleaned
+
+
+# --- departments --------------------------------------------------------------------------------
+
+
+def _department(entry: _Entry, raw: Mapping[str, Any]) -> dict[str, Any]:
+    dept = {
+        "code": _code(entry, raw, "部门编码"),
+        "name": _text(entry, raw, "name", "部门名称", required=True),
+        "channel": _text(entry, raw, "channel", "接收方式", required=False) or "inbox",
+        "webhook_url": _text(entry, raw, "webhook_url", "业务系统接收地址", required=False),
+    }
+    if dept["channel"] not in CHANNELS:
+        entry.problem(f"接收方式（channel）“{dept['channel']}”未知，只能是 inbox 或 webhook")
+    if dept["channel"] == "webhook":
+        url = dept["webhook_url"]
+        if not url:
+            entry.problem("接收方式为 webhook 时必须填写业务系统接收地址（webhook_url）")
+        elif not re.match(r"^https?://[^\s/]+", url):
+            entry.problem(f"业务系统接收地址（webhook_url）“{url}”不是 http(s) 地址")
+    dept.update(_extras(raw, DEPARTMENT_KEYS))
+    return dept
+
+
+# --- items ----------------------------------------------------------------------------------------
+
+
+def _field(entry: _Entry, raw: Any, index: int) -> dict[str, Any] | None:
+    if not isinstance(raw, Mapping):
+        entry.problem(f"第 {index + 1} 个表单字段应为键值对，收到：{raw!r}")
+        return None
+    name = raw.get("name")
+    where = f"字段 {name}" if isinstance(name, str) and name.strip() else f"第 {index + 1} 个字段"
+    sub = _Entry(entry.doc, f"{entry.name}，{where}")
+    fld: dict[str, Any] = {
+        "name": _text(sub, raw, "name", "字段名", required=True),
+        "label": _text(sub, raw, "label", "字段标签", required=True),
+        "role": _text(sub, raw, "role", "数据主体", required=False),
+        "element": _text(sub, raw, "element", "数据元", required=False),
+        "type": _text(sub, raw, "type", "字段类型", required=False) or "text",
+        "required": _flag(sub, raw, "required", "是否必填", False),
+        "options": [],
+        "max_length": None,
+        "group": _text(sub, raw, "group", "重复组", required=False),
+        "produced_by": _text(sub, raw, "produced_by", "产生该值的事项", required=False),
+    }
+    if fld["type"] not in FIELD_TYPES:
+        sub.problem(f"字段类型“{fld['type']}”未知，可用类型：{'、'.join(FIELD_TYPES)}")
+    if fld["type"] in CHOICE_TYPES:
+        fld["options"] = _options(sub, raw, "该字段")
+        if not fld["options"]:
+            sub.problem("选择类字段（choice / multichoice）必须给出选项（options）")
+    elif raw.get("options"):
+        sub.warning(f"类型为 {fld['type']} 的字段不使用选项（options），已忽略")
+    if (fld["role"] is None) != (fld["element"] is None):
+        sub.problem("数据主体（role）与数据元（element）须同时填写或同时省略")
+    max_length = raw.get("max_length")
+    if max_length is not None:
+        if isinstance(max_length, bool) or not isinstance(max_length, int) or max_length <= 0:
+            sub.problem(f"最大长度（max_length）应为正整数，收到：{max_length!r}")
+        else:
+            fld["max_length"] = max_length
+    fld.update(_extras(raw, FIELD_KEYS))
+    return fld
+
+
+def _material(entry: _Entry, raw: Any, index: int) -> dict[str, Any] | None:
+    if not isinstance(raw, Mapping):
+        entry.problem(f"第 {index + 1} 个申请材料应为键值对，收到：{raw!r}")
+        return None
+    name = raw.get("name")
+    where = f"材料“{name}”" if isinstance(name, str) and name.strip() else f"第 {index + 1} 个材料"
+    sub = _Entry(entry.doc, f"{entry.name}，{where}")
+    mat = {
+        "name": _text(sub, raw, "name", "材料名称", required=True),
+        "kind": _text(sub, raw, "kind", "材料类别", required=False),
+        "role": _text(sub, raw, "role", "材料所属主体", required=False),
+        "required": _flag(sub, raw, "required", "是否必需", True),
+        "e_licence": _flag(sub, raw, "e_licence", "是否可用电子证照", False),
+        "produced_by": _text(sub, raw, "produced_by", "产生该材料的事项", required=False),
+    }
+    mat["kind"] = mat["kind"] or mat["name"]
+    mat.update(_extras(raw, MATERIAL_KEYS))
+    return mat
+
+
+def _item(entry: _Entry, raw: Mapping[str, Any]) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "code": _code(entry, raw, "事项编码"),
+        "name": _text(entry, raw, "name", "事项名称", required=True),
+        "department": _text(entry, raw, "department", "实施部门", required=True),
+        "type": _text(entry, raw, "type", "事项类型", required=True),
+        "legal_days": _days(entry, raw, "legal_days", "法定办结时限"),
+        "promised_days": _days(entry, raw, "promised_days", "承诺办结时限"),
+    }
+    for key in ITEM_TEXT_KEYS:
+        item[key] = _text(entry, raw, key, key, required=False)
+    if item["type"] is not None and item["type"] not in ITEM_TYPES:
+        entry.problem(f"事项类型“{item['type']}”未知，可用类型：{'、'.join(ITEM_TYPES)}")
+    legal, promised = item["legal_days"], item["promised_days"]
+    if legal is not None and promised is not None and promised > legal:
+        entry.problem(f"承诺办结时限 {promised} 个工作日大于法定办结时限 {legal} 个工作日")
+
+    fields = [_field(entry, f, i) for i, f in enumerate(_list(entry, raw, "fields", "表单字段"))]
+    item["fields"] = [f for f in fields if f is not None]
+    seen: set[str] = set()
+    for fld in item["fields"]:
+        if fld["name"] in seen:
+            entry.problem(f"字段名“{fld['name']}”在本事项中重复")
+        seen.add(fld["name"])
+    materials = [_material(entry, m, i) for i, m in enumerate(_list(entry, raw, "materials", "申请材料"))]
+    item["materials"] = [m for m in materials if m is not None]
+    item.update(_extras(raw, ITEM_KEYS))
+    return item
+
+
+# --- bundles --------------------------------------------------------------------------------------
+
+
+def _question(entry: _Entry, raw: Any, index: int) -> dict[str, Any] | None:
+    if not isinstance(raw, Mapping):
+        entry.problem(f"第 {index + 1} 个情形问题应为键值对，收到：{raw!r}")
+        return None
+    qid = raw.get("id")
+    sub = _Entry(entry.doc, f"{entry.name}，问题 {qid}" if qid else f"{entry.name}，第 {index + 1} 个问题")
+    question = {
+        "id": _text(sub, raw, "id", "问题编号", required=True),
+        "text": _text(sub, raw, "text", "问题内容", required=True),
+        "type": _text(sub, raw, "type", "问题类型", required=False) or "boolean",
+        "options": [],
+    }
+    if question["type"] not in QUESTION_TYPES:
+        sub.problem(f"问题类型“{question['type']}”未知，只能是 boolean 或 choice")
+    if question["type"] == "choice":
+        question["options"] = _options(sub, raw, "该问题")
+        if not question["options"]:
+            sub.problem("选择类问题（choice）必须给出选项（options）")
+    question.update(_extras(raw, QUESTION_KEYS))
+    return question
+
+
+def _step(entry: _Entry, raw: Any, index: int) -> dict[str, Any] | None:
+    if not isinstance(raw, Mapping):
+        entry.problem(f"第 {index + 1} 个步骤应为键值对，收到：{raw!r}")
+        return None
+    code = raw.get("item")
+    sub = _Entry(entry.doc, f"{entry.name}，步骤 {code}" if code else f"{entry.name}，第 {index + 1} 个步骤")
+    step: dict[str, Any] = {
+        "item": _text(sub, raw, "item", "步骤事项编码", required=True),
+        "depends_on": [],
+        "when": {},
+    }
+    depends_on = raw.get("depends_on")
+    if isinstance(depends_on, str):
+        depends_on = [depends_on]
+    if depends_on is not None:
+        if not isinstance(depends_on, list) or not all(isinstance(d, str) and d.strip() for d in depends_on):
+            sub.problem(f"前置步骤（depends_on）应为事项编码列表，收到：{depends_on!r}")
+        else:
+            step["depends_on"] = [d.strip() for d in depends_on]
+    when = raw.get("when")
+    if when is not None:
+        if not isinstance(when, Mapping):
+            sub.problem(f"适用条件（when）应为“问题编号: 答案”的键值对，收到：{when!r}")
+        else:
+            step["when"] = {str(k): v for k, v in when.items()}
+    step.update(_extras(raw, STEP_KEYS))
+    return step
+
+
+def _bundle(entry: _Entry, raw: Mapping[str, Any]) -> dict[str, Any]:
+    bundle: dict[str, Any] = {
+        "code": _code(entry, raw, "一件事编码"),
+        "name": _text(entry, raw, "name", "一件事名称", required=True),
+        "lead_department": _text(entry, raw, "lead_department", "牵头部门", required=True),
+        "description": _text(entry, raw, "description", "说明", required=False),
+    }
+    questions = [_question(entry, q, i) for i, q in enumerate(_list(entry, raw, "questions", "情形问题"))]
+    bundle["questions"] = [q for q in questions if q is not None]
+    steps = [_step(entry, s, i) for i, s in enumerate(_list(entry, raw, "steps", "办理步骤"))]
+    bundle["steps"] = [s for s in steps if s is not None]
+    if not raw.get("steps"):
+        entry.problem("一件事至少要有一个办理步骤（steps）")
+    seen: set[str] = set()
+    for question in bundle["questions"]:
+        if question["id"] in seen:
+            entry.problem(f"问题编号“{question['id']}”重复")
+        seen.add(question["id"])
+    bundle.update(_extras(raw, BUNDLE_KEYS))
+    return bundle
+
+
+_PARSERS = {"departments": _department, "items": _item, "bundles": _bundle}
+
+
+def parse_document(path: str, data: Any) -> Document:
+    """Normalise one loaded YAML document; problems of single entries are recorded on it."""
+    doc = Document(path)
+    if data is None:
+        doc.problems.append(Problem(path, "文件", "文件为空"))
+        return doc
+    if not isinstance(data, Mapping):
+        doc.problems.append(Problem(path, "文件", "顶层应为包含 departments、items、bundles 的键值对"))
+        return doc
+    for key in data:
+        if key not in TOP_LEVEL_KEYS:
+            doc.warnings.append(Problem(path, "文件", f"未知的顶层键“{key}”已忽略"))
+    for kind in TOP_LEVEL_KEYS:
+        entries = data.get(kind)
+        if entries is None:
+            continue
+        if not isinstance(entries, list):
+            doc.problems.append(Problem(path, "文件", f"{kind} 应为列表"))
+            continue
+        target: list[dict[str, Any]] = getattr(doc, kind)
+        for index, raw in enumerate(entries):
+            entry = _Entry(doc, _entry_name(kind, index, raw))
+            if not isinstance(raw, Mapping):
+                entry.problem(f"应为键值对，收到：{raw!r}")
+                continue
+            target.append(_PARSERS[kind](entry, raw))
+    for kind in TOP_LEVEL_KEYS:
+        codes: set[str] = set()
+        for entry in getattr(doc, kind):
+            code = entry.get("code")
+            if code in codes:
+                doc.problems.append(Problem(path, f"{KIND_LABELS[kind]} {code}", "编码在本文件中重复"))
+            codes.add(code)
+    return doc
+
+
+# --- references across a batch --------------------------------------------------------------------
+
+
+@dataclass
+class KnownCatalogue:
+    """Codes already in the database and item data needed to check bundles against them."""
+
+    departments: set[str] = field(default_factory=set)
+    items: dict[str, dict[str, Any]] = field(default_factory=dict)
+    bundles: set[str] = field(default_factory=set)
+
+
+def _check_document(
+    doc: Document, departments: set[str], items: Mapping[str, Mapping[str, Any]]
+) -> list[Problem]:
+    found: list[Problem] = []
+
+    def problem(entry: str, message: str) -> None:
+        found.append(Problem(doc.path, entry, message))
+
+    for item in doc.items:
+        name = f"事项 {item['code']}"
+        if item["department"] and item["department"] not in departments:
+            problem(name, f"实施部门“{item['department']}”不存在（既不在数据库中，也不在本次导入的文件中）")
+        for fld in item["fields"]:
+            if fld["produced_by"] and fld["produced_by"] not in items:
+                problem(
+                    f"{name}，字段 {fld['name']}",
+                    f"产生该值的事项（produced_by）“{fld['produced_by']}”不存在",
+                )
+        for mat in item["materials"]:
+            if mat["produced_by"] and mat["produced_by"] not in items:
+                problem(
+                    f"{name}，材料“{mat['name']}”",
+                    f"产生该材料的事项（produced_by）“{mat['produced_by']}”不存在",
+                )
+    for bundle in doc.bundles:
+        name = f"一件事 {bundle['code']}"
+        if bundle["lead_department"] and bundle["lead_department"] not in departments:
+            problem(name, f"牵头部门“{bundle['lead_department']}”不存在")
+        for issue in graphs.validate(bundle, items):
+            if issue.is_error:
+                problem(name, issue.message)
+            elif (warning := Problem(doc.path, name, issue.message)) not in doc.warnings:
+                doc.warnings.append(warning)
+    return found
+
+
+def check_references(documents: list[Document], known: KnownCatalogue) -> None:
+    """Check cross-references of every document against the database and the batch's other files.
+
+    A file refused for any reason cannot lend its entries to the others, so the check repeats
+    until no more files are refused. Problems are added to the documents concerned.
+    """
+    claimed: dict[tuple[str, str], str] = {}
+    for doc in documents:
+        for kind in TOP_LEVEL_KEYS:
+            for entry in getattr(doc, kind):
+                key = (kind, entry["code"])
+                if key in claimed and claimed[key] != doc.path:
+                    doc.problems.append(
+                        Problem(
+                            doc.path,
+                            f"{KIND_LABELS[kind]} {entry['code']}",
+                            f"编码与文件 {claimed[key]} 中的重复",
+                        )
+                    )
+                claimed.setdefault(key, doc.path)
+
+    refused = {doc.path for doc in documents if not doc.ok}
+    while True:
+        pool = [doc for doc in documents if doc.path not in refused]
+        found: dict[str, list[Problem]] = {}
+        for doc in documents:
+            lenders = pool
+            departments = set(known.departments) | {
+                d["code"] for lender in lenders for d in lender.departments
+            }
+            departments |= {d["code"] for d in doc.departments}
+            items: dict[str, Mapping[str, Any]] = dict(known.items)
+            items.update({i["code"]: i for lender in lenders for i in lender.items})
+            items.update({i["code"]: i for i in doc.items})
+            found[doc.path] = _check_document(doc, departments, items)
+        newly_refused = {path for path, problems in found.items() if problems and path not in refused}
+        if not newly_refused:
+            break
+        refused |= newly_refused
+    for doc in documents:
+        doc.problems.extend(found[doc.path])

@@ -1,0 +1,256 @@
+"""``bundler import``: store catalogue files, all or nothing per file, unchanged content creating nothing."""
+
+from __future__ import annotations
+
+import secrets
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..models import (
+    Bundle,
+    BundleQuestion,
+    BundleStep,
+    BundleVersion,
+    Department,
+    Item,
+    ItemField,
+    ItemMaterial,
+    ItemVersion,
+)
+from .contract import (
+    BUNDLE_KEYS,
+    DEPARTMENT_KEYS,
+    FIELD_KEYS,
+    ITEM_KEYS,
+    ITEM_TEXT_KEYS,
+    MATERIAL_KEYS,
+    QUESTION_KEYS,
+    STEP_KEYS,
+    Document,
+    KnownCatalogue,
+    Problem,
+    check_references,
+    parse_document,
+)
+from .queries import departments_by_code, latest_bundle_versions, latest_item_versions
+from .serialize import content_hash, item_dict, without_code
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass
+class ImportResult:
+    documents: list[Document]
+    counts: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def ok(self) -> bool:
+        return all(doc.ok for doc in self.documents)
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [p for doc in self.documents for p in doc.problems]
+
+
+def load_document(path: str | Path) -> Document:
+    """Read and normalise one file; unreadable files and YAML syntax errors become problems."""
+    name = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Document(name, problems=[Problem(name, "文件", "文件不存在")])
+    except (OSError, UnicodeDecodeError) as exc:
+        return Document(name, problems=[Problem(name, "文件", f"无法读取（须为 UTF-8 编码的 YAML）：{exc}")])
+    try:
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 (a safe loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark else "文件"
+        return Document(
+            name, problems=[Problem(name, where, f"YAML 格式错误：{getattr(exc, 'problem', exc)}")]
+        )
+    return parse_document(name, data)
+
+
+def known_catalogue(session: Session) -> KnownCatalogue:
+    return KnownCatalogue(
+        departments=set(session.scalars(select(Department.code))),
+        items={code: item_dict(v) for code, v in latest_item_versions(session).items()},
+        bundles=set(session.scalars(select(Bundle.code))),
+    )
+
+
+def _extras(entry: dict[str, Any], known: Iterable[str]) -> dict[str, Any]:
+    known = set(known)
+    return {k: v for k, v in entry.items() if k not in known}
+
+
+def _store_department(session: Session, entry: dict[str, Any], existing: dict[str, Department]) -> str:
+    values = {
+        "name": entry["name"],
+        "channel": entry["channel"],
+        "webhook_url": entry["webhook_url"],
+        "extra": _extras(entry, DEPARTMENT_KEYS),
+    }
+    dept = existing.get(entry["code"])
+    if dept is None:
+        dept = Department(code=entry["code"], **values)
+        session.add(dept)
+        existing[dept.code] = dept
+        _ensure_webhook_secret(dept)
+        return "departments_created"
+    _ensure_webhook_secret(dept, values["channel"])
+    if all(getattr(dept, k) == v for k, v in values.items()):
+        return "departments_unchanged"
+    for key, value in values.items():
+        setattr(dept, key, value)
+    return "departments_updated"
+
+
+def _ensure_webhook_secret(dept: Department, channel: str | None = None) -> None:
+    """A department that receives webhooks gets an HMAC key (not part of the file format; shown by
+    ``bundler department secret``)."""
+    if (channel or dept.channel) == "webhook" and not dept.webhook_secret:
+        dept.webhook_secret = secrets.token_hex(32)
+
+
+def _next_version(session: Session, column: Any, owner_id: int | None) -> int:
+    if owner_id is None:
+        return 1
+    return (session.scalar(select(func.max(column.class_.version)).where(column == owner_id)) or 0) + 1
+
+
+def _owner_needing_version(
+    session: Session, owner_cls: type[Any], entry: dict[str, Any], latest: dict[str, Any], **create: Any
+) -> tuple[Any | None, str]:
+    """The item or bundle whose content changed (created if new), or None when it is unchanged;
+    and the fingerprint of the entry's content."""
+    digest = content_hash(without_code(entry))
+    current = latest.get(entry["code"])
+    if current is not None and current.content_hash == digest:
+        return None, digest
+    owner = session.scalar(select(owner_cls).where(owner_cls.code == entry["code"]))
+    if owner is None:
+        owner = owner_cls(code=entry["code"], **create)
+        session.add(owner)
+        session.flush()
+    return owner, digest
+
+
+def _store_item(
+    session: Session,
+    entry: dict[str, Any],
+    departments: dict[str, Department],
+    latest: dict[str, ItemVersion],
+) -> str:
+    item, digest = _owner_needing_version(
+        session, Item, entry, latest, department=departments[entry["department"]]
+    )
+    if item is None:
+        return "items_unchanged"
+    item.department = departments[entry["department"]]
+    version = ItemVersion(
+        item=item,
+        version=_next_version(session, ItemVersion.item_id, item.id),
+        content_hash=digest,
+        name=entry["name"],
+        type=entry["type"],
+        legal_days=entry["legal_days"],
+        promised_days=entry["promised_days"],
+        extra=_extras(entry, ITEM_KEYS),
+        **{key: entry[key] for key in ITEM_TEXT_KEYS},
+    )
+    version.fields = [
+        ItemField(position=i, extra=_extras(f, FIELD_KEYS), **{k: f[k] for k in FIELD_KEYS})
+        for i, f in enumerate(entry["fields"])
+    ]
+    version.materials = [
+        ItemMaterial(position=i, extra=_extras(m, MATERIAL_KEYS), **{k: m[k] for k in MATERIAL_KEYS})
+        for i, m in enumerate(entry["materials"])
+    ]
+    session.add(version)
+    session.flush()
+    latest[entry["code"]] = version
+    return "items_created" if version.version == 1 else "items_new_version"
+
+
+def _store_bundle(
+    session: Session,
+    entry: dict[str, Any],
+    departments: dict[str, Department],
+    latest: dict[str, BundleVersion],
+) -> str:
+    bundle, digest = _owner_needing_version(session, Bundle, entry, latest)
+    if bundle is None:
+        return "bundles_unchanged"
+    step_codes = [s["item"] for s in entry["steps"]]
+    items = {i.code: i for i in session.scalars(select(Item).where(Item.code.in_(step_codes)))}
+    version = BundleVersion(
+        bundle=bundle,
+        version=_next_version(session, BundleVersion.bundle_id, bundle.id),
+        content_hash=digest,
+        name=entry["name"],
+        lead_department=departments[entry["lead_department"]],
+        description=entry["description"],
+        extra=_extras(entry, BUNDLE_KEYS),
+    )
+    version.questions = [
+        BundleQuestion(
+            position=i,
+            key=q["id"],
+            text=q["text"],
+            type=q["type"],
+            options=q["options"],
+            extra=_extras(q, QUESTION_KEYS),
+        )  # fmt: skip
+        for i, q in enumerate(entry["questions"])
+    ]
+    steps = {
+        s["item"]: BundleStep(
+            position=i, item=items[s["item"]], condition=s["when"], extra=_extras(s, STEP_KEYS)
+        )
+        for i, s in enumerate(entry["steps"])
+    }
+    for s in entry["steps"]:
+        steps[s["item"]].prerequisites = [steps[d] for d in s["depends_on"]]
+    version.steps = list(steps.values())
+    session.add(version)
+    session.flush()
+    latest[entry["code"]] = version
+    return "bundles_created" if version.version == 1 else "bundles_new_version"
+
+
+def store_documents(session: Session, documents: list[Document]) -> Counter[str]:
+    """Write the accepted documents' entries (departments, then items, then bundles); caller commits."""
+    counts: Counter[str] = Counter()
+    accepted = [d for d in documents if d.ok]
+    departments = departments_by_code(session)
+    for doc in accepted:
+        for entry in doc.departments:
+            counts[_store_department(session, entry, departments)] += 1
+    session.flush()
+    item_versions = latest_item_versions(session, [i["code"] for d in accepted for i in d.items])
+    for doc in accepted:
+        for entry in doc.items:
+            counts[_store_item(session, entry, departments, item_versions)] += 1
+    bundle_versions = latest_bundle_versions(session, [b["code"] for d in accepted for b in d.bundles])
+    for doc in accepted:
+        for entry in doc.bundles:
+            counts[_store_bundle(session, entry, departments, bundle_versions)] += 1
+    return counts
+
+
+def import_files(session: Session, paths: Iterable[str | Path]) -> ImportResult:
+    """Check a batch of files together and store every file that has no problem, in one transaction."""
+    documents = [load_document(p) for p in paths]
+    check_references(documents, known_catalogue(session))
+    counts = store_documents(session, documents)
+    session.commit()
+    return ImportResult(documents, counts)

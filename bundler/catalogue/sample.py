@@ -1,0 +1,33 @@
+"""The sample catalogue shipped with the project (a Shaanxi district's bundles)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..models import Bundle
+from .importer import ImportResult, import_files
+
+SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_catalogue"
+
+
+def sample_files() -> list[Path]:
+    return sorted(SAMPLE_DIR.glob("*.yaml"))
+
+
+def import_sample(session: Session) -> ImportResult:
+    """The sample catalogue, and (once it is in) the demo e-licences of a few fictitious people."""
+    from ..services.elicences import LocalELicenceStore, read_licence_file
+
+    result = import_files(session, sample_files())
+    if result.ok:
+        for path in sorted((SAMPLE_DIR / "elicences").glob("*.yaml")):
+            LocalELicenceStore(session).load(read_licence_file(path))
+        session.commit()
+    return result
+
+
+def catalogue_is_empty(session: Session) -> bool:
+    return session.scalar(select(Bundle.id).limit(1)) is None

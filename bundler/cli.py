@@ -1,0 +1,394 @@
+"""The ``bundler`` command: a Flask CLI group (``bundler db upgrade``, ``bundler run``, ``bundler shell``)
+with the product's own commands."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from .extensions import db
+
+
+def _create_app(*_args: object) -> object:
+    from . import create_app
+
+    return create_app()
+
+
+main = FlaskGroup(
+    name="bundler",
+    create_app=_create_app,
+    add_default_commands=True,
+    help="一件事一次办 集成办理服务。",
+)
+
+
+class _Commands(click.Group):
+    """The product's own commands. A database that is not set up yet gets a clear message, not a traceback."""
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        _guard(cmd)
+        super().add_command(cmd, name)
+
+
+def _guard(cmd: click.Command) -> None:
+    if isinstance(cmd, click.Group):
+        for sub in cmd.commands.values():
+            _guard(sub)
+        return
+    callback = cmd.callback
+    if callback is None or getattr(callback, "_guarded", False):
+        return
+
+    @functools.wraps(callback)
+    def guarded(*args: object, **kwargs: object) -> object:
+        from sqlalchemy.exc import OperationalError, ProgrammingError
+
+        try:
+            return callback(*args, **kwargs)
+        except (OperationalError, ProgrammingError) as exc:
+            raise click.ClickException(
+                f"数据库尚未建立或需要升级，请先运行 bundler db upgrade（{type(exc.orig).__name__}）"
+            ) from exc
+
+    guarded._guarded = True  # type: ignore[attr-defined]
+    cmd.callback = guarded
+
+
+@click.group("bundler-commands", cls=_Commands)
+def commands() -> None:
+    """The product's own commands, added to ``app.cli`` by the app factory."""
+
+
+@commands.command("import")
+@with_appcontext
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+def import_command(files: tuple[str, ...]) -> None:
+    """导入事项目录与一件事定义文件（YAML，格式见 bundle-format.md）。"""
+    from .catalogue.importer import import_files
+
+    result = import_files(db.session, files)
+    for doc in result.documents:
+        for warning in doc.warnings:
+            click.echo(f"提示：{warning}", err=True)
+        if doc.ok:
+            click.echo(f"已导入：{doc.path}")
+        else:
+            click.echo(
+                f"拒绝导入：{doc.path}（共 {len(doc.problems)} 个问题，本文件未导入任何内容）", err=True
+            )
+            for problem in doc.problems:
+                click.echo(f"  - {problem}", err=True)
+    click.echo(_describe_counts(result.counts))
+    if not result.ok:
+        sys.exit(1)
+
+
+def _describe_counts(counts: dict[str, int]) -> str:
+    labels = {
+        "departments_created": "新增部门", "departments_updated": "更新部门", "departments_unchanged": "部门未变",
+        "items_created": "新增事项", "items_new_version": "事项新版本", "items_unchanged": "事项未变",
+        "bundles_created": "新增一件事", "bundles_new_version": "一件事新版本", "bundles_unchanged": "一件事未变",
+    }  # fmt: skip
+    parts = [f"{label} {counts[key]}" for key, label in labels.items() if counts.get(key)]
+    return "；".join(parts) if parts else "没有可导入的内容"
+
+
+@commands.command("export")
+@with_appcontext
+@click.option("--bundle", "bundle_code", help="只导出这个一件事及其用到的事项和部门")
+def export_command(bundle_code: str | None) -> None:
+    """以 YAML 导出事项目录与一件事定义。"""
+    from .catalogue.exporter import dump_yaml, export_catalogue
+    from .catalogue.queries import NotFound
+
+    try:
+        data = export_catalogue(db.session, bundle_code)
+    except NotFound as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(dump_yaml(data), nl=False)
+
+
+@commands.command("serve")
+@with_appcontext
+@click.option("--port", type=int, envvar="PORT", default=5000, show_default=True, help="网页服务端口")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--web-workers", type=int, default=2, show_default=True, help="网页服务进程数")
+def serve_command(port: int, host: str, web_workers: int) -> None:
+    """单机一体化运行：迁移数据库、启动内嵌 Redis、任务进程与网页服务（Ctrl-C 全部停止）。"""
+    from .serve import serve
+
+    sys.exit(serve(current_app._get_current_object(), host=host, port=port, web_workers=web_workers))
+
+
+@commands.command("worker")
+@with_appcontext
+@click.argument("queues", nargs=-1)
+@click.option("--burst", is_flag=True, help="处理完队列中的任务后退出")
+def worker_command(queues: tuple[str, ...], burst: bool) -> None:
+    """运行任务进程（rq），处理全部或指定部门的队列。"""
+    from .worker import run_worker
+
+    run_worker(current_app._get_current_object(), list(queues), burst=burst)
+
+
+@commands.command("load-sample")
+@with_appcontext
+def load_sample_command() -> None:
+    """导入项目自带的示例事项目录（汉台区示例数据）。"""
+    from .catalogue.sample import import_sample
+
+    result = import_sample(db.session)
+    click.echo(_describe_counts(result.counts))
+    if not result.ok:
+        for problem in result.problems:
+            click.echo(f"  - {problem}", err=True)
+        sys.exit(1)
+
+
+def _print_json(data: object) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False))
+
+
+answer_option = click.option(
+    "--answer",
+    "answers",
+    multiple=True,
+    metavar="问题编号=答案",
+    help="情形问题的答案，可重复，如 sells_alcohol=true",
+)
+
+
+def _scenario_errors() -> tuple[type[Exception], ...]:
+    from graphs import AnswerError, BundleError
+
+    from .catalogue.queries import NotFound
+    from .services.bundles import ScenarioInputError
+
+    return (AnswerError, BundleError, NotFound, ScenarioInputError)
+
+
+@commands.command("plan")
+@with_appcontext
+@click.argument("bundle_code")
+@answer_option
+@click.option("--json", "as_json", is_flag=True, help="以合同格式输出 JSON")
+@click.option(
+    "--svg", "svg_path", type=click.Path(dir_okay=False, writable=True), help="把依赖图写成 SVG 文件"
+)
+def plan_command(bundle_code: str, answers: tuple[str, ...], as_json: bool, svg_path: str | None) -> None:
+    """一件事的并行阶段、关键路径与办结时限。"""
+    import graphs
+
+    from .services.bundles import answers_from_pairs, department_names, plan_bundle
+
+    try:
+        planned, definition = plan_bundle(db.session, bundle_code, answers_from_pairs(answers))
+    except _scenario_errors() as exc:
+        raise click.ClickException(str(exc)) from exc
+    if svg_path:
+        svg = graphs.render_svg(
+            planned,
+            definition.items,
+            departments=department_names(definition),
+            title=definition.bundle["name"],
+        )
+        Path(svg_path).write_text(svg, encoding="utf-8")
+    if as_json:
+        _print_json(planned.to_json())
+        return
+    names = {code: item["name"] for code, item in definition.items.items()}
+    click.echo(f"{definition.bundle['name']}（{bundle_code}，第 {planned.version} 版）")
+    for number, stage in enumerate(planned.stages, 1):
+        click.echo(f"  第 {number} 阶段（并联）：" + "、".join(names[c] for c in stage))
+    click.echo("  关键路径：" + " → ".join(names[c] for c in planned.critical_path))
+    click.echo(
+        f"  承诺时限 {planned.promised_days} 个工作日（逐项办理合计 {planned.sum_promised_days}）；"
+        f"法定时限 {planned.statutory_days} 个工作日（逐项合计 {planned.sum_statutory_days}）"
+    )
+
+
+def register_commands(app: Flask) -> None:
+    for command in commands.commands.values():
+        app.cli.add_command(command)
+
+
+@commands.command("merge")
+@with_appcontext
+@click.argument("bundle_code")
+@answer_option
+@click.option("--json", "as_json", is_flag=True, help="以合同格式输出 JSON")
+def merge_command(bundle_code: str, answers: tuple[str, ...], as_json: bool) -> None:
+    """一件事合并后的申请表字段、冲突与一套材料（多表合一、一套材料）。"""
+    from .services.bundles import answers_from_pairs, merge_bundle
+
+    try:
+        merged, definition = merge_bundle(db.session, bundle_code, answers_from_pairs(answers))
+    except _scenario_errors() as exc:
+        raise click.ClickException(str(exc)) from exc
+    data = merged.to_json()
+    if as_json:
+        _print_json(data)
+        return
+    stats = data["stats"]
+    click.echo(f"{definition.bundle['name']}（{bundle_code}）")
+    click.echo(
+        f"  表单字段：各部门合计 {stats['component_fields']} 项 → 合并后 {stats['merged_fields']} 项，"
+        f"需申请人填写 {stats['asked_fields']} 项"
+    )
+    click.echo(
+        f"  申请材料：各部门合计 {stats['component_materials']} 份 → 合并后 {stats['merged_materials']} 份，"
+        f"需申请人提交 {stats['asked_materials']} 份"
+    )
+    for conflict in data["conflicts"]:
+        click.echo(f"  冲突：{conflict['key']}（{conflict['kind']}）涉及 {'、'.join(conflict['items'])}")
+
+
+@click.group("token")
+def token_group() -> None:
+    """API 令牌。"""
+
+
+@token_group.command("create")
+@with_appcontext
+@click.option("--role", type=click.Choice(["window", "department", "admin"]), required=True, help="令牌角色")
+@click.option("--department", "department_code", help="部门编码（部门令牌必填）")
+@click.option("--label", help="备注，如业务系统名称")
+def token_create_command(role: str, department_code: str | None, label: str | None) -> None:
+    """创建 API 令牌并打印（只显示这一次）。"""
+    from .services.accounts import AccountError, create_token
+
+    try:
+        token = create_token(db.session, role, department_code, label)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(token)
+
+
+@click.group("user")
+def user_group() -> None:
+    """账号管理。"""
+
+
+@user_group.command("create")
+@with_appcontext
+@click.option("--login", required=True, help="登录名（申请人为手机号码）")
+@click.option("--role", type=click.Choice(["applicant", "window", "department", "lead", "admin"]), required=True)
+@click.option("--name", help="姓名")
+@click.option("--department", "department_code", help="所属部门编码")
+@click.password_option("--password", prompt="密码", confirmation_prompt="再次输入密码")
+def user_create_command(login: str, role: str, name: str | None, department_code: str | None, password: str) -> None:
+    """创建账号。"""
+    from .services.accounts import AccountError, create_user
+
+    try:
+        create_user(db.session, login=login, password=password, role=role, name=name, department_code=department_code)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"已创建账号：{login}")
+
+
+commands.add_command(token_group)
+commands.add_command(user_group)
+
+
+@click.group("elicence")
+def elicence_group() -> None:
+    """电子证照（本地证照库）。"""
+
+
+@elicence_group.command("load")
+@with_appcontext
+@click.argument("file", type=click.Path(dir_okay=False))
+def elicence_load_command(file: str) -> None:
+    """从 YAML 文件载入电子证照（licences: [{holder, kind, title, number, issuer, valid_until, data}]）。"""
+    from .services.elicences import ELicenceFileError, LocalELicenceStore, read_licence_file
+
+    try:
+        records = read_licence_file(file)
+    except ELicenceFileError as exc:
+        raise click.ClickException(str(exc)) from exc
+    count = LocalELicenceStore(db.session).load(records)
+    db.session.commit()
+    click.echo(f"已载入电子证照 {count} 条")
+
+
+commands.add_command(elicence_group)
+
+
+@click.group("keys")
+def keys_group() -> None:
+    """个人信息加密密钥。"""
+
+
+@keys_group.command("generate")
+def keys_generate_command() -> None:
+    """生成一个新的数据加密密钥（放在 DATA_KEYS 的最前面即开始使用）。"""
+    from .privacy import generate_data_key
+
+    click.echo(generate_data_key())
+
+
+@keys_group.command("rotate")
+@with_appcontext
+def keys_rotate_command() -> None:
+    """用 DATA_KEYS 的第一个密钥重新加密全部已存储的个人信息（旧密钥此后可以移除）。"""
+    from .privacy import rotate_all
+
+    count = rotate_all(db.session, db.metadata)
+    db.session.commit()
+    click.echo(f"已重新加密 {count} 行数据")
+
+
+commands.add_command(keys_group)
+
+
+@commands.command("dispatch")
+@with_appcontext
+@click.option("--interval", type=float, default=1.0, show_default=True, help="两次检查之间的秒数")
+@click.option("--once", is_flag=True, help="只检查一次")
+def dispatch_command(interval: float, once: bool) -> None:
+    """把待分发的事项交给各部门队列，并重新分发超时未送达的（数据库为准，Redis 中断后自动补发）。"""
+    from .services.routing import dispatch, run_dispatcher
+
+    if once:
+        click.echo(f"已分发 {dispatch(db.session)} 项")
+        return
+    run_dispatcher(interval)
+
+
+@click.group("department")
+def department_group() -> None:
+    """部门。"""
+
+
+@department_group.command("secret")
+@with_appcontext
+@click.argument("code")
+@click.option("--new", "renew", is_flag=True, help="生成新的密钥（旧密钥立即失效）")
+def department_secret_command(code: str, renew: bool) -> None:
+    """显示（或更换）部门业务系统接收推送时校验签名用的密钥（HMAC-SHA256）。"""
+    import secrets as token_source
+
+    from sqlalchemy import select
+
+    from .models import Department
+
+    department = db.session.scalar(select(Department).where(Department.code == code))
+    if department is None:
+        raise click.ClickException(f"部门“{code}”不存在")
+    if renew or not department.webhook_secret:
+        department.webhook_secret = token_source.token_hex(32)
+        db.session.commit()
+    click.echo(department.webhook_secret)
+
+
+commands.add_command(department_group)

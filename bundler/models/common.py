@@ -1,0 +1,33 @@
+"""Column helpers shared by the models."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+# JSON everywhere, JSONB on PostgreSQL (indexable, compact).
+JSONType = JSON().with_variant(JSONB(), "postgresql")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Timestamped:
+    """Adds ``created_at`` (set once, in UTC)."""
+
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+def json_column(default: Any) -> Any:
+    """A non-null JSON column with a fresh default per row."""
+    return mapped_column(JSONType, default=default, nullable=False)
+
+
+# Version states: a version is drafted, then published (issue 8 adds review between the two).
+VERSION_DRAFT = "draft"
+VERSION_PUBLISHED = "published"

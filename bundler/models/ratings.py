@@ -1,0 +1,39 @@
+"""好差评: the applicant rates the whole service and each department's step after completion."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .applications import Application, Task
+from .common import Timestamped
+
+BAD_SCORE = 2  # 1–2 stars is a bad rating (差评), followed up by the lead department
+FOLLOW_UP_STATES = {"open": "待核实", "following": "整改中", "closed": "已回访办结"}
+
+
+class Rating(Timestamped, db.Model):
+    __tablename__ = "ratings"
+    __table_args__ = (
+        UniqueConstraint("application_id", "task_id"),
+        CheckConstraint("score BETWEEN 1 AND 5", name="score_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"))  # None: the whole service
+    score: Mapped[int]
+    comment: Mapped[str | None] = mapped_column(Text)
+    follow_up: Mapped[str | None] = mapped_column(String(16))  # bad ratings only
+    follow_up_note: Mapped[str | None] = mapped_column(Text)
+    followed_up_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    application: Mapped[Application] = relationship()
+    task: Mapped[Task | None] = relationship()
+
+    @property
+    def is_bad(self) -> bool:
+        return self.score <= BAD_SCORE

@@ -1,0 +1,60 @@
+"""Routing of tasks to departments: the outbox (nothing lost) and the audit log (nobody edits it)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, event
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .applications import Task
+from .common import Timestamped, json_column, utcnow
+
+OUTBOX_PENDING = "pending"  # written with the task, not yet handed to Redis
+OUTBOX_QUEUED = "queued"  # a delivery job is in the department's queue
+OUTBOX_DELIVERED = "delivered"  # the job delivered it (only a job sets this)
+OUTBOX_FAILED = "failed"  # retries ran out; a person can retry it
+
+
+class Delivery(Timestamped, db.Model):
+    """One delivery of a task to its department, written in the same transaction as the task."""
+
+    __tablename__ = "deliveries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
+    queue: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(16), default=OUTBOX_PENDING, index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    enqueued_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+    task: Mapped[Task] = relationship()
+
+
+class AuditEntry(db.Model):
+    """Who did what to which task, with the state before and after. Append-only."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor: Mapped[str] = mapped_column(String(200))  # 用户 12（张*） / 令牌 3 / 系统
+    action: Mapped[str] = mapped_column(String(50))
+    application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"), index=True)
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"), index=True)
+    before: Mapped[dict[str, Any]] = json_column(dict)
+    after: Mapped[dict[str, Any]] = json_column(dict)
+
+
+class AuditLogIsAppendOnly(RuntimeError):
+    pass
+
+
+@event.listens_for(AuditEntry, "before_update")
+@event.listens_for(AuditEntry, "before_delete")
+def _refuse_changes(*_args: Any) -> None:
+    raise AuditLogIsAppendOnly("审计日志只能追加，不能修改或删除")

@@ -1,0 +1,166 @@
+"""``bundler serve``: everything on one machine, started together and stopped together.
+
+The parent process migrates the database, loads the sample catalogue into an empty one, starts the
+embedded Redis (unless ``REDIS_URL`` names a server) and then supervises two children: gunicorn and
+an rq worker. Ctrl-C (SIGINT) or SIGTERM stops the web server first, then the worker, waits for them
+and shuts Redis down last, so nothing is left running and no request is cut off half-way.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from types import FrameType
+
+import click
+from flask import Flask
+from flask_migrate import upgrade
+
+from .extensions import db
+from .redis_conn import EmbeddedRedis
+
+STOP_TIMEOUT_SECONDS = 15
+PR_SET_PDEATHSIG = 1
+
+
+def _child_setup() -> None:
+    """In each child: its own process group, so that a terminal's Ctrl-C reaches only the supervisor,
+    which then stops the children in order; and SIGTERM if the supervisor itself dies."""
+    os.setpgid(0, 0)
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):  # not Linux: the supervisor's own clean-up still applies
+        pass
+
+
+def prepare_database(app: Flask) -> None:
+    """Bring the schema up to date and give an empty installation the sample catalogue."""
+    from .catalogue.sample import catalogue_is_empty, import_sample
+
+    with app.app_context():
+        upgrade()
+        if app.config.get("SAMPLE_CATALOGUE") and catalogue_is_empty(db.session):
+            result = import_sample(db.session)
+            if not result.ok:
+                for problem in result.problems:
+                    click.echo(f"示例数据问题：{problem}", err=True)
+            click.echo("已载入示例事项目录。")
+
+
+def _children_commands(host: str, port: int, web_workers: int) -> list[list[str]]:
+    python = sys.executable
+    return [
+        [
+            python, "-m", "gunicorn",
+            "--bind", f"{host}:{port}",
+            "--workers", str(web_workers),
+            "--access-logfile", "-",
+            "--graceful-timeout", "10",
+            "bundler:create_app()",
+        ],
+        [python, "-m", "bundler", "worker"],
+        [python, "-m", "bundler", "dispatch"],
+    ]  # fmt: skip
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # pragma: no cover - a recycled id owned by someone else
+        return False
+    return True
+
+
+def _signal_group(pgid: int, signum: int) -> None:
+    try:
+        os.killpg(pgid, signum)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _stop(children: list[subprocess.Popen[bytes]]) -> None:
+    """Stop each child with its whole process group (the rq worker's scheduler and work horses
+    live there too) and wait until every one of them is gone, so Redis is stopped last."""
+    for child in children:
+        if child.poll() is None:
+            child.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + STOP_TIMEOUT_SECONDS
+    for child in children:
+        try:
+            child.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+    for child in children:  # leftovers of an exited child: ask politely, then insist
+        _signal_group(child.pid, signal.SIGTERM)
+    while any(_group_alive(c.pid) for c in children) and time.monotonic() < deadline + 5:
+        time.sleep(0.05)
+    for child in children:
+        _signal_group(child.pid, signal.SIGKILL)
+
+
+def ensure_port_free(host: str, port: int) -> None:
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise click.ClickException(
+                f"端口 {port} 已被占用（{exc.strerror}），请用 --port 或 PORT 指定其他端口。"
+            ) from exc
+
+
+def serve(app: Flask, *, host: str, port: int, web_workers: int) -> int:
+    """Run the all-in-one installation until interrupted; returns the exit status."""
+    ensure_port_free(host, port)
+    prepare_database(app)
+    env = dict(os.environ)
+    env["BUNDLER_INSTANCE_PATH"] = app.instance_path
+    env["DATABASE_URL"] = app.config["DATABASE_URL"]
+    env.setdefault("SECRET_KEY", app.config["SECRET_KEY"])
+    embedded: EmbeddedRedis | None = None
+    if not app.config.get("REDIS_URL"):
+        embedded = EmbeddedRedis(app.config["EMBEDDED_REDIS_FILE"])
+        env["REDIS_URL"] = embedded.url
+        click.echo(f"内嵌 Redis 已启动：{embedded.socket_file}")
+
+    stopping = False
+
+    def _on_signal(signum: int, _frame: FrameType | None) -> None:
+        nonlocal stopping
+        stopping = True
+
+    previous = {s: signal.signal(s, _on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
+    children: list[subprocess.Popen[bytes]] = []
+    status = 0
+    try:
+        for command in _children_commands(host, port, web_workers):
+            children.append(subprocess.Popen(command, env=env, preexec_fn=_child_setup))  # noqa: PLW1509
+        click.echo(f"一件事一次办服务已启动：http://{host}:{port}/  （按 Ctrl-C 停止）")
+        while not stopping:
+            exited = [c for c in children if c.poll() is not None]
+            if exited:
+                click.echo(
+                    f"子进程 {exited[0].args[2]} 意外退出（退出码 {exited[0].returncode}），正在停止全部服务。",
+                    err=True,
+                )
+                status = 1
+                break
+            time.sleep(0.3)
+    finally:
+        click.echo("正在停止服务……")
+        _stop(children)
+        if embedded is not None:
+            embedded.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        click.echo("已全部停止。")
+    return status

@@ -1,0 +1,1 @@
+"""Business logic, independent of HTTP: views and the CLI call these."""

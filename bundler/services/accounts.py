@@ -1,0 +1,146 @@
+"""Accounts: applicants register with a mobile number; staff accounts and API tokens are created by
+administrators. Passwords are hashed with argon2; tokens are stored as SHA-256 only."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from forms import check_phone
+
+from ..models import ApiToken, Department, User
+from ..models.accounts import APPLICANT, DEPARTMENT, ROLE_LABELS, ROLES
+from ..models.common import utcnow
+from ..privacy import lookup_hash
+
+_hasher = PasswordHasher()
+MIN_PASSWORD_LENGTH = 8
+TOKEN_ROLES = ("window", "department", "admin")
+
+
+class AccountError(ValueError):
+    """Something about an account that cannot be done; the message is Chinese, ``field`` says which
+    input it is about (``login``, ``password``) when it is about one."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def _login_hash(login: str) -> str:
+    return lookup_hash("login", login.strip())
+
+
+def check_password_strength(password: str) -> str | None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"密码至少 {MIN_PASSWORD_LENGTH} 位"
+    if password.isdigit() or password.isalpha():
+        return "密码须同时包含字母和数字"
+    return None
+
+
+def find_user(session: Session, login: str) -> User | None:
+    return session.scalar(select(User).where(User.login_hash == _login_hash(login)))
+
+
+def _department(session: Session, code: str | None) -> Department | None:
+    if code is None:
+        return None
+    department = session.scalar(select(Department).where(Department.code == code))
+    if department is None:
+        raise AccountError(f"部门“{code}”不存在")
+    return department
+
+
+def create_user(
+    session: Session,
+    *,
+    login: str,
+    password: str,
+    role: str,
+    name: str | None = None,
+    department_code: str | None = None,
+) -> User:
+    login = login.strip()
+    if role not in ROLES:
+        raise AccountError(f"角色“{role}”未知，可用角色：{'、'.join(ROLES)}")
+    if role == APPLICANT and (problem := check_phone(login, "手机号码")):
+        raise AccountError(problem, "login")
+    if not login:
+        raise AccountError("登录名不能为空", "login")
+    if problem := check_password_strength(password):
+        raise AccountError(problem, "password")
+    if role == DEPARTMENT and department_code is None:
+        raise AccountError(f"{ROLE_LABELS[DEPARTMENT]}账号必须属于一个部门（--department）")
+    if find_user(session, login) is not None:
+        raise AccountError("该手机号码已注册，请直接登录" if role == APPLICANT else f"登录名“{login}”已被使用", "login")
+    user = User(
+        role=role,
+        login=login,
+        login_hash=_login_hash(login),
+        name=(name or "").strip() or None,
+        password_hash=_hasher.hash(password),
+        department=_department(session, department_code),
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def authenticate(session: Session, login: str, password: str) -> User | None:
+    """The user with this login and password, or None; the same answer for an unknown login."""
+    user = find_user(session, login)
+    if user is None or not user.active:
+        _hasher.hash(password)  # spend the same time as a real check
+        return None
+    try:
+        _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher.hash(password)
+    user.last_login_at = utcnow()
+    return user
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(session: Session, role: str, department_code: str | None = None, label: str | None = None) -> str:
+    """A new API token (printed once, stored as a hash)."""
+    if role not in TOKEN_ROLES:
+        raise AccountError(f"令牌角色只能是 {'、'.join(TOKEN_ROLES)}")
+    if role == "department" and department_code is None:
+        raise AccountError("部门令牌必须指定部门（--department）")
+    token = "yjs_" + secrets.token_urlsafe(32)
+    session.add(
+        ApiToken(
+            token_hash=_token_hash(token),
+            role=role,
+            department=_department(session, department_code),
+            label=label,
+        )
+    )
+    session.flush()
+    return token
+
+
+def token_for(session: Session, token: str) -> ApiToken | None:
+    found = session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(token)))
+    if found is None or found.revoked_at is not None:
+        return None
+    now = utcnow()
+    if found.last_used_at is None or (now - _aware(found.last_used_at)).total_seconds() > 60:
+        found.last_used_at = now
+    return found
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=utcnow().tzinfo)

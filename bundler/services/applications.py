@@ -1,0 +1,426 @@
+"""One application for one bundle: scenario, merged form, one set of materials, acceptance.
+
+The bundle version and the item versions an application starts under are pinned on it, so its merged
+form (and every department's projection of it) stays the same whatever the catalogue does later.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+from werkzeug.datastructures import MultiDict
+
+import forms
+import graphs
+
+from .. import clock
+from ..catalogue.queries import NotFound, latest_bundle_version_id, latest_item_version_ids
+from ..catalogue.serialize import bundle_dict, item_dict
+from ..models import (
+    Application,
+    ApplicationMaterial,
+    BundleVersion,
+    Department,
+    Item,
+    ItemVersion,
+    Task,
+    User,
+)
+from ..models.applications import (
+    ACCEPTED,
+    ACCEPTED_PENDING,
+    DRAFT,
+    MATERIAL_COLLECTED,
+    MATERIAL_DEFERRED,
+    MATERIAL_E_LICENCE,
+    MATERIAL_MISSING,
+    MATERIAL_PENDING,
+    MATERIAL_PRODUCED,
+    MATERIAL_SATISFIED,
+    MATERIAL_STATES,
+    MATERIAL_UPLOADED,
+    REFUSED,
+)
+from ..models.common import utcnow
+from ..privacy import lookup_hash, mask_id_number, mask_name
+
+TRACKING_PREFIX = "YJS"
+
+
+class ApplicationError(ValueError):
+    """A request about an application that cannot be carried out; the message is Chinese."""
+
+
+class InvalidData(ApplicationError):
+    """Form data that fails validation: ``errors`` maps merged keys to Chinese messages."""
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        self.errors = errors
+        super().__init__(f"申请表有 {len(errors)} 处需要修改")
+
+
+# --- the pinned definition and its merged schema ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Pinned:
+    """The bundle and item definitions an application is pinned to, as contract-shaped dicts."""
+
+    bundle_version: BundleVersion
+    bundle: dict[str, Any]
+    items: dict[str, dict[str, Any]]
+
+
+def pinned(session: Session, application: Application) -> Pinned:
+    key = (application.bundle_version_id, tuple(sorted(application.item_versions.items())))
+    bundle, items = _cache("definitions").get(key, lambda: _load_definition(session, application))
+    return Pinned(application.bundle_version, bundle, items)
+
+
+def _load_definition(session: Session, application: Application) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    versions = session.scalars(
+        select(ItemVersion)
+        .where(ItemVersion.id.in_(list(application.item_versions.values())))
+        .options(
+            selectinload(ItemVersion.fields),
+            selectinload(ItemVersion.materials),
+            selectinload(ItemVersion.item).selectinload(Item.department),
+        )
+    ).all()
+    return bundle_dict(application.bundle_version), {v.item.code: item_dict(v) for v in versions}
+
+
+class _PinnedCache:
+    """Values computed from pinned versions (definitions, merged schemas): pinned versions never
+    change, so an entry never goes stale; the oldest entries are dropped beyond ``size``. Callers
+    must not modify what they get."""
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self._entries: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+
+    def get(self, key: tuple[Any, ...], build: Callable[[], Any]) -> Any:
+        schema = self._entries.get(key)
+        if schema is None:
+            schema = self._entries[key] = build()
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+        else:
+            self._entries.move_to_end(key)
+        return schema
+
+
+def _cache(name: str) -> _PinnedCache:
+    """One cache per app (tests make an app per test over a database whose ids start again)."""
+    caches = current_app.extensions.setdefault("bundler.pinned", {})
+    return caches.setdefault(name, _PinnedCache())
+
+
+def schema_for(session: Session, application: Application) -> forms.MergedSchema:
+    """The merged schema of the application, for its pinned versions and its answers."""
+
+    def build() -> forms.MergedSchema:
+        definition = pinned(session, application)
+        return forms.merge(definition.bundle, definition.items, application.answers)
+
+    key = (
+        application.bundle_version_id,
+        tuple(sorted(application.item_versions.items())),
+        tuple(sorted(application.answers.items())),
+    )
+    return _cache("schemas").get(key, build)
+
+
+def plan_for(session: Session, application: Application) -> graphs.Plan:
+    definition = pinned(session, application)
+    return graphs.plan(
+        definition.bundle, definition.items, application.answers, version=definition.bundle_version.version
+    )
+
+
+# --- starting and filling ---------------------------------------------------------------------------
+
+
+def start_application(
+    session: Session,
+    bundle_code: str,
+    *,
+    answers: Mapping[str, Any] | None = None,
+    channel: str,
+    applicant: User | None = None,
+    clerk: User | None = None,
+) -> Application:
+    """A draft application pinned to the bundle's current version and its items' current versions."""
+    version_id = latest_bundle_version_id(session, bundle_code)
+    if version_id is None:
+        raise NotFound(f"一件事“{bundle_code}”不存在或尚未发布")
+    bundle = _cache("bundles").get((version_id,), lambda: bundle_dict(session.get(BundleVersion, version_id)))
+    parsed = graphs.parse_answers(bundle["questions"], answers or {})
+    application = Application(
+        bundle_version_id=version_id,
+        channel=channel,
+        answers=parsed,
+        data={},
+        item_versions=latest_item_version_ids(session, [s["item"] for s in bundle["steps"]]),
+        applicant=applicant,
+        created_by=clerk,
+    )
+    session.add(application)
+    session.flush()
+    sync_materials(session, application)
+    return application
+
+
+def change_answers(session: Session, application: Application, raw_answers: Mapping[str, Any]) -> None:
+    _require_draft(application)
+    definition = pinned(session, application)
+    application.answers = graphs.parse_answers(definition.bundle["questions"], raw_answers)
+    sync_materials(session, application)
+
+
+def _require_draft(application: Application) -> None:
+    if application.status not in (DRAFT, REFUSED):
+        raise ApplicationError("该申请已受理，不能再修改")
+
+
+def sync_materials(session: Session, application: Application) -> None:
+    """One row per merged material of the current scenario, keeping what was already provided."""
+    schema = schema_for(session, application)
+    existing = {m.key: m for m in application.materials}
+    wanted: list[ApplicationMaterial] = []
+    for position, material in enumerate(schema.materials):
+        key = material_key(material)
+        row = existing.get(key) or ApplicationMaterial(key=key, status=MATERIAL_PENDING)
+        row.position = position
+        row.name = material.name
+        row.required = material.required
+        row.e_licence = material.e_licence
+        if not material.asked:
+            row.status = MATERIAL_PRODUCED
+        elif row.status == MATERIAL_PRODUCED:
+            row.status = MATERIAL_PENDING
+        wanted.append(row)
+    application.materials = wanted
+
+
+def material_key(material: forms.MergedMaterial) -> str:
+    return f"{material.kind}|{material.role or ''}"
+
+
+def checked_data(schema: forms.MergedSchema, data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """Unified data as the unified form reads it (stripped, normalised, typed as JSON), and Chinese
+    messages per merged key for what does not pass."""
+    known = {f.key for f in schema.asked_fields} | {f.group_key for f in schema.asked_fields if f.group_key}
+    errors: dict[str, list[str]] = {}
+    for key in data:
+        if key in known:
+            continue
+        if key in schema.by_key and schema.by_key[key].produced_by:
+            errors[key] = [f"“{schema.by_key[key].label}”由本件事内的事项办理后产生，无需填写"]
+        else:
+            errors[key] = ["申请表中没有这一项"]
+    form_class = forms.build_form(schema)
+    form = form_class(MultiDict(forms.formdata_for(schema, data)))
+    if not form.validate():
+        for name, messages in form.errors.items():
+            key = form.field_keys.get(name, name)
+            errors[key] = _flatten(messages)
+    return form.to_unified(jsonable=True), errors
+
+
+def validation_errors(schema: forms.MergedSchema, data: Mapping[str, Any]) -> dict[str, list[str]]:
+    return checked_data(schema, data)[1]
+
+
+def _flatten(messages: Any) -> list[str]:
+    if isinstance(messages, str):
+        return [messages]
+    if isinstance(messages, Mapping):
+        return [m for value in messages.values() for m in _flatten(value)]
+    return [m for value in messages for m in _flatten(value)]
+
+
+def save_data(session: Session, application: Application, data: Mapping[str, Any]) -> None:
+    """Keep what was entered (a draft may be incomplete); the subject is found for later look-ups."""
+    _require_draft(application)
+    application.data = dict(data)
+    _update_subject(session, application)
+
+
+def subject_of(schema: forms.MergedSchema, data: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    """The applicant's ID number (or credit code) and name: the first such field the form asks."""
+    for fld in schema.asked_fields:
+        if fld.group is None and fld.element in ("公民身份号码", "统一社会信用代码") and data.get(fld.key):
+            name = data.get(f"{fld.role}.姓名") or data.get(f"{fld.role}.名称")
+            return str(data[fld.key]).strip().upper(), (str(name) if name else None)
+    return None, None
+
+
+def _update_subject(session: Session, application: Application) -> None:
+    number, name = subject_of(schema_for(session, application), application.data)
+    application.subject_hash = lookup_hash("subject", number) if number else None
+    application.subject_label = f"{mask_name(name)} {mask_id_number(number)}".strip() if number else None
+
+
+# --- acceptance -------------------------------------------------------------------------------------
+
+
+@dataclass
+class MaterialDecision:
+    """How the counter (or the online flow) settles each merged material, by material key."""
+
+    states: dict[str, str] = field(default_factory=dict)
+    commitment_date: date | None = None
+
+
+def _check_materials(application: Application, decision: MaterialDecision) -> list[str]:
+    problems = []
+    allowed = {MATERIAL_UPLOADED, MATERIAL_COLLECTED, MATERIAL_E_LICENCE, MATERIAL_DEFERRED, MATERIAL_MISSING, MATERIAL_PENDING}
+    for material in application.materials:
+        if material.status == MATERIAL_PRODUCED:
+            continue
+        state = decision.states.get(material.key, material.status)
+        if state not in allowed:
+            problems.append(f"材料“{material.name}”的状态“{state}”无效")
+            continue
+        if state == MATERIAL_E_LICENCE and not material.e_licence:
+            problems.append(f"材料“{material.name}”不能以电子证照代替")
+        if state == MATERIAL_DEFERRED and material.required:
+            problems.append(f"材料“{material.name}”是必需材料，不能容缺后补")
+        if state in (MATERIAL_PENDING, MATERIAL_MISSING) and material.required:
+            problems.append(f"缺少必需材料“{material.name}”")
+        material.status = state
+    return problems
+
+
+def accept(
+    session: Session,
+    application: Application,
+    decision: MaterialDecision | None = None,
+    *,
+    by: User | None = None,
+) -> Application:
+    """受理 (or 容缺受理 when materials are deferred): validate, plan the steps, give a tracking number."""
+    if application.status not in (DRAFT, REFUSED):
+        raise ApplicationError("该申请已经受理")
+    decision = decision or MaterialDecision()
+    schema = schema_for(session, application)
+    if schema.conflicts:
+        raise ApplicationError("本件事的表单还有未解决的冲突，牵头部门处理后才能受理")
+    data, errors = checked_data(schema, application.data)
+    if errors:
+        raise InvalidData(errors)
+    application.data = data  # what departments receive is what the form validated
+    problems = _check_materials(application, decision)
+    if problems:
+        raise ApplicationError("；".join(problems))
+    planned = plan_for(session, application)
+    today = clock.today()
+    limit = graphs.add_working_days(today, planned.promised_days, estimate=True)
+    deferred = [m for m in application.materials if m.status == MATERIAL_DEFERRED]
+    if deferred:
+        if decision.commitment_date is None:
+            raise ApplicationError("容缺受理须填写申请人承诺补交材料的日期")
+        if decision.commitment_date < today or decision.commitment_date > limit.date:
+            raise ApplicationError(
+                f"承诺补交日期须在今天至承诺办结期限 {limit.date.isoformat()} 之间（{planned.promised_days} 个工作日）"
+            )
+        for material in deferred:
+            material.due_date = decision.commitment_date
+        application.commitment_date = decision.commitment_date
+    _create_tasks(session, application, planned, today)
+    session.flush()
+    from .routing import open_deliveries  # routing needs this module; imported here to avoid a cycle
+
+    open_deliveries(session, application)
+    forecast = graphs.predict_completion(planned, today, estimate=True)
+    application.promised_date = forecast.date
+    application.calendar_note = "；".join(filter(None, [f"chinesecalendar {forecast.calendar_version}", forecast.warning]))
+    application.status = ACCEPTED_PENDING if deferred else ACCEPTED
+    application.accepted_at = utcnow()
+    application.accepted_by = by
+    _update_subject(session, application)
+    session.flush()
+    if not application.tracking_no:
+        application.tracking_no = f"{TRACKING_PREFIX}{today:%Y%m%d}{application.id:06d}"
+    return application
+
+
+def _create_tasks(session: Session, application: Application, planned: graphs.Plan, today: date) -> None:
+    definition = pinned(session, application)
+    applicable = set(planned.steps)
+    view = graphs.evaluate(planned, {code: "waiting" for code in applicable})
+    rows = {
+        item.code: (version, item, department)
+        for version, item, department in session.execute(  # one round trip; item and department come along
+            select(ItemVersion, Item, Department)
+            .join(Item, ItemVersion.item_id == Item.id)
+            .join(Department, Item.department_id == Department.id)
+            .where(ItemVersion.id.in_(application.item_versions.values()))
+        )
+    }
+    tasks = []
+    for position, step in enumerate(definition.bundle["steps"]):
+        code = step["item"]
+        version, item, department = rows[code]
+        task = Task(
+            item=item,
+            item_version=version,
+            department=department,
+            position=position,
+            status="skipped" if code not in applicable else ("ready" if code in view.ready else "waiting"),
+        )
+        if task.status == "ready":
+            task.ready_at = utcnow()
+            task.due_date = graphs.step_due(today, version.promised_days, estimate=True).date
+        tasks.append(task)
+    application.tasks = tasks
+
+
+def refuse(session: Session, application: Application, decision: MaterialDecision, *, by: User | None) -> Application:
+    """暂不受理: record everything missing so that it is told once, in full (一次性告知)."""
+    if application.status not in (DRAFT, REFUSED):
+        raise ApplicationError("该申请已经受理")
+    unknown = [m.name for m in application.materials if decision.states.get(m.key, m.status) not in MATERIAL_STATES]
+    if unknown:
+        raise ApplicationError("材料状态无效：" + "、".join(unknown))
+    for material in application.materials:
+        state = decision.states.get(material.key, material.status)
+        if material.status != MATERIAL_PRODUCED:
+            material.status = MATERIAL_MISSING if state in (MATERIAL_PENDING, MATERIAL_MISSING) else state
+    application.status = REFUSED
+    application.refused_at = utcnow()
+    application.accepted_by = by
+    return application
+
+
+def reopen(application: Application) -> None:
+    """A refused application goes back to draft with everything entered kept."""
+    if application.status != REFUSED:
+        raise ApplicationError("只有暂不受理的申请可以重新办理")
+    application.status = DRAFT
+
+
+def missing_items(session: Session, application: Application) -> dict[str, Any]:
+    """What is missing, all at once: materials not provided and form fields to correct."""
+    schema = schema_for(session, application)
+    return {
+        "materials": [
+            m for m in application.materials if m.status in (MATERIAL_PENDING, MATERIAL_MISSING) and m.required
+        ],
+        "fields": validation_errors(schema, application.data),
+    }
+
+
+def materials_satisfied(application: Application) -> bool:
+    return all(
+        m.status in MATERIAL_SATISFIED or (not m.required and m.status != MATERIAL_DEFERRED)
+        for m in application.materials
+    )

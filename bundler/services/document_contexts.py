@@ -1,0 +1,203 @@
+"""What each document of an application says, built from the stored application (see
+``bundler/documents/contexts.py`` for every kind's keys). Personal data is masked on paper too,
+except in the application form itself, which the applicant signs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import current_app
+from sqlalchemy.orm import Session
+
+from .. import clock
+from ..documents.builders import application_form_sections, item_form_rows
+from ..documents.notice import notice_context
+from ..models import Application, BundleVersion, Document, Task
+from ..models.applications import (
+    MATERIAL_DEFERRED,
+    MATERIAL_E_LICENCE,
+    MATERIAL_MISSING,
+    MATERIAL_PENDING,
+    MATERIAL_STATES,
+)
+from ..privacy import mask_id_number, mask_name
+from . import applications as service
+
+
+def centre() -> dict[str, str]:
+    return dict(current_app.config["SERVICE_CENTRE"])
+
+
+def _stamp(moment: Any) -> str:
+    local = clock.local(moment)
+    return local.strftime("%Y-%m-%d %H:%M") if local else ""
+
+
+def _ref(application: Application) -> dict[str, str]:
+    return {"code": application.bundle_version.bundle.code, "name": application.bundle_version.name}
+
+
+def _person(session: Session, application: Application) -> dict[str, str]:
+    number, name = service.subject_of(service.schema_for(session, application), application.data)
+    return {"name_masked": mask_name(name), "id_number_masked": mask_id_number(number)}
+
+
+def _clerk(application: Application) -> dict[str, str]:
+    if application.accepted_by is None:
+        return {"window": "网上受理"}
+    return {"window": "综合受理窗口", "name": mask_name(application.accepted_by.name) or "窗口工作人员"}
+
+
+def _item_names(session: Session, application: Application) -> dict[str, str]:
+    return {code: item["name"] for code, item in service.pinned(session, application).items.items()}
+
+
+def _materials_needing(session: Session, application: Application) -> dict[str, list[str]]:
+    """Material key -> names of the items that need it."""
+    schema = service.schema_for(session, application)
+    names = _item_names(session, application)
+    return {service.material_key(m): [names[c] for c in m.items if c in names] for m in schema.materials}
+
+
+def _application_form(session: Session, application: Application) -> dict[str, Any]:
+    schema = service.schema_for(session, application)
+    return {
+        "tracking_number": application.tracking_no or "",
+        "bundle": _ref(application),
+        "date": (clock.local(application.accepted_at) or clock.now()).date().isoformat(),
+        "applicant": _person(session, application),
+        "sections": application_form_sections(schema, application.data),
+    }
+
+
+def _receipt(session: Session, application: Application) -> dict[str, Any]:
+    planned = service.plan_for(session, application)
+    stage_of = {code: number for number, stage in enumerate(planned.stages, 1) for code in stage}
+    needing = _materials_needing(session, application)
+    return {
+        "tracking_number": application.tracking_no,
+        "bundle": _ref(application),
+        "applicant": _person(session, application),
+        "accepted_at": _stamp(application.accepted_at),
+        "accepted_by": _clerk(application),
+        "channel": application.channel_label,
+        "promised": {
+            "date": application.promised_date.isoformat() if application.promised_date else "",
+            "working_days": planned.promised_days,
+            "calendar_version": application.calendar_note or "",
+        },
+        "steps": [
+            {
+                "code": task.item.code,
+                "name": task.item_version.name,
+                "department": task.department.name,
+                "stage": stage_of.get(task.item.code, 0),
+                "promised_days": task.item_version.promised_days,
+                "due_date": task.due_date.isoformat() if task.due_date else "前序事项办结后起算",
+            }
+            for task in application.tasks
+            if task.status != "skipped"
+        ],
+        "materials_received": [
+            {"name": m.name, "e_licence": m.status == MATERIAL_E_LICENCE}
+            for m in application.materials
+            if m.status in ("uploaded", "collected", MATERIAL_E_LICENCE)
+        ],
+        "materials_owed": [
+            {"name": m.name, "items": needing.get(m.key, []), "due_date": m.due_date.isoformat() if m.due_date else ""}
+            for m in application.materials
+            if m.status == MATERIAL_DEFERRED
+        ],
+        "status_url": f"{current_app.config['PUBLIC_URL'].rstrip('/')}/applications/{application.id}",
+    }
+
+
+def _commitment(session: Session, application: Application) -> dict[str, Any]:
+    needing = _materials_needing(session, application)
+    return {
+        "tracking_number": application.tracking_no,
+        "bundle": _ref(application),
+        "applicant": _person(session, application),
+        "due_date": application.commitment_date.isoformat() if application.commitment_date else "",
+        "materials": [
+            {"name": m.name, "items": needing.get(m.key, [])}
+            for m in application.materials
+            if m.status == MATERIAL_DEFERRED
+        ],
+        "clerk": _clerk(application),
+        "date": (clock.local(application.accepted_at) or clock.now()).date().isoformat(),
+    }
+
+
+def _missing_notice(session: Session, application: Application) -> dict[str, Any]:
+    needing = _materials_needing(session, application)
+    schema = service.schema_for(session, application)
+    errors = service.validation_errors(schema, application.data)
+    return {
+        "tracking_number": application.tracking_no or f"草稿 {application.id}",
+        "bundle": _ref(application),
+        "applicant": _person(session, application),
+        "materials": [
+            {"name": m.name, "reason": "未提交", "items": needing.get(m.key, [])}
+            for m in application.materials
+            if m.status in (MATERIAL_MISSING, MATERIAL_PENDING) and m.required
+        ],
+        "fields": [
+            {
+                "label": schema.by_key[key].label if key in schema.by_key else key,
+                "message": "；".join(messages),
+                "section": schema.by_key[key].section if key in schema.by_key else "",
+            }
+            for key, messages in errors.items()
+        ],
+        "clerk": _clerk(application),
+        "date": (clock.local(application.refused_at) or clock.now()).date().isoformat(),
+    }
+
+
+_APPLICATION_CONTEXTS: dict[str, Callable[[Session, Application], dict[str, Any]]] = {
+    "application_form": _application_form,
+    "receipt": _receipt,
+    "commitment": _commitment,
+    "missing_notice": _missing_notice,
+}
+
+
+def _item_form(session: Session, task: Task) -> dict[str, Any]:
+    from .routing import task_payload
+
+    payload = task_payload(session, task)
+    item = service.pinned(session, task.application).items[task.item.code]
+    rows, tables = item_form_rows(item, payload["form"])
+    names = _item_names(session, task.application)
+    return {
+        "item": {"code": task.item.code, "name": task.item_version.name, "department": task.department.name},
+        "tracking_number": task.application.tracking_no,
+        "bundle": _ref(task.application),
+        "date": clock.today().isoformat(),
+        "rows": rows,
+        "tables": tables,
+        "materials": [
+            {"name": m["name"], "status": MATERIAL_STATES.get(m["status"], "由前序事项出具")} for m in payload["materials"]
+        ],
+        "upstream": [
+            {"item": names.get(code, code), "label": key, "value": value}
+            for code, results in payload["upstream"].items()
+            for key, value in results.items()
+        ],
+    }
+
+
+def context_for(session: Session, document: Document) -> dict[str, Any]:
+    if document.kind == "item_form":
+        context = _item_form(session, session.get(Task, document.params["task_id"]))
+    elif document.kind == "notice":
+        version = session.get(BundleVersion, document.params["bundle_version_id"])
+        context = notice_context(session, version.bundle.code, document.params.get("answers") or {})
+    else:
+        application = session.get(Application, document.application_id)
+        context = _APPLICATION_CONTEXTS[document.kind](session, application)
+    context["centre"] = centre()
+    context["generated_at"] = clock.now().strftime("%Y-%m-%d %H:%M")
+    return context

@@ -1,0 +1,181 @@
+"""Documents (PDF): asked for by a request, rendered by an rq job, cached in the database.
+
+A request never waits for WeasyPrint: it creates (or finds) the ``Document`` row and enqueues its
+rendering after the row is committed. If Redis is unavailable the row stays pending and the next
+request for it enqueues it again, so nothing is lost.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import timedelta
+from typing import Any
+
+from flask import current_app
+from redis.exceptions import RedisError
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..extensions import db
+from ..models import Application, Document
+from ..models.applications import ACCEPTED_PENDING, REFUSED
+from ..models.common import utcnow
+from ..models.documents import DOCUMENT_FAILED, DOCUMENT_PENDING, DOCUMENT_READY
+from ..queues import DOCUMENTS_QUEUE, queue
+
+RETRY_PENDING_AFTER = timedelta(seconds=20)
+
+KIND_TITLES = {
+    "notice": "一次告知单",
+    "application_form": "申请表",
+    "receipt": "受理回执",
+    "commitment": "容缺受理承诺书",
+    "missing_notice": "一次性告知书",
+    "item_form": "部门申请表",
+}
+
+
+def _digest(*parts: Any) -> str:
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def application_cache_key(application: Application, kind: str) -> str:
+    """Everything a document of the application shows depends on: a change makes a new document."""
+    return _digest(
+        kind,
+        application.id,
+        application.status,
+        application.tracking_no,
+        application.commitment_date,
+        application.data,
+        [(m.key, m.status, m.due_date) for m in application.materials],
+    )
+
+
+def task_cache_key(task: Any) -> str:
+    """A department's own form changes with the application and with the results of earlier steps."""
+    from .routing import produced_values
+
+    return _digest("item_form", task.id, task.status, task.application.data, produced_values(task.application))
+
+
+def get_or_create(
+    session: Session, kind: str, cache_key: str, *, application_id: int | None = None, params: dict[str, Any] | None = None
+) -> Document:
+    found = session.scalar(select(Document).where(Document.kind == kind, Document.cache_key == cache_key))
+    if found is not None:
+        return found
+    document = Document(kind=kind, cache_key=cache_key, application_id=application_id, params=params or {})
+    session.add(document)
+    try:
+        session.commit()
+    except IntegrityError:  # another request created it a moment ago
+        session.rollback()
+        found = session.scalar(select(Document).where(Document.kind == kind, Document.cache_key == cache_key))
+        assert found is not None
+        return found
+    return document
+
+
+def ensure_rendering(session: Session, document: Document) -> None:
+    """Enqueue a pending document that is not queued yet (or whose job may have been lost)."""
+    start_rendering(session, [document])
+
+
+def _needs_enqueue(document: Document) -> bool:
+    if document.status != DOCUMENT_PENDING:
+        return False
+    enqueued = document.enqueued_at
+    if enqueued is not None and enqueued.tzinfo is None:
+        enqueued = enqueued.replace(tzinfo=utcnow().tzinfo)
+    return enqueued is None or utcnow() - enqueued >= RETRY_PENDING_AFTER
+
+
+def start_rendering(session: Session, documents: list[Document]) -> None:
+    """Enqueue the committed documents that need it, in one round trip to Redis and one commit.
+
+    Best effort: with Redis down they stay pending (committed) and the next request for one of
+    them enqueues it again.
+    """
+    due = [d for d in documents if _needs_enqueue(d)]
+    if not due:
+        return
+    stamp = int(utcnow().timestamp())
+    try:
+        documents_queue = queue(DOCUMENTS_QUEUE)
+        with documents_queue.connection.pipeline() as pipe:
+            for document in due:
+                documents_queue.enqueue(
+                    "bundler.jobs.render_document", document.id, job_id=f"document-{document.id}-{stamp}", pipeline=pipe
+                )
+            pipe.execute()
+    except (RedisError, OSError) as exc:
+        current_app.logger.warning("documents %s not enqueued (Redis unavailable): %s", [d.id for d in due], exc)
+        session.rollback()
+        return
+    for document in due:
+        document.enqueued_at = utcnow()
+    session.commit()
+
+
+def request_document(session: Session, kind: str, cache_key: str, **kwargs: Any) -> Document:
+    document = get_or_create(session, kind, cache_key, **kwargs)
+    ensure_rendering(session, document)
+    return document
+
+
+def application_document(session: Session, application: Application, kind: str) -> Document:
+    return request_document(session, kind, application_cache_key(application, kind), application_id=application.id)
+
+
+def documents_for(application: Application) -> list[str]:
+    """The document kinds an application has, in the order a person needs them."""
+    if application.status == REFUSED:
+        return ["missing_notice", "application_form"]
+    if application.accepted_at is None:
+        return ["application_form"]
+    kinds = ["receipt", "application_form"]
+    if application.status == ACCEPTED_PENDING or application.commitment_date:
+        kinds.insert(1, "commitment")
+    return kinds
+
+
+def request_application_documents(session: Session, application: Application) -> list[Document]:
+    """The documents the applicant takes home, added to the caller's transaction (so they are
+    committed with the acceptance); the caller passes them to :func:`start_rendering` after the commit."""
+    documents = [
+        Document(kind=kind, cache_key=application_cache_key(application, kind), application=application)
+        for kind in documents_for(application)
+    ]
+    session.add_all(documents)
+    return documents
+
+
+def notice_document(session: Session, bundle_version_id: int, answers: dict[str, Any]) -> Document:
+    key = _digest("notice", bundle_version_id, answers)
+    return request_document(session, "notice", key, params={"bundle_version_id": bundle_version_id, "answers": answers})
+
+
+def render(document_id: int) -> None:
+    """The job: build the context, render the PDF, store it. Runs in a worker's app context."""
+    from ..documents.pdf import render_pdf
+    from .document_contexts import context_for
+
+    document = db.session.get(Document, document_id)
+    if document is None or document.status == DOCUMENT_READY:
+        return
+    try:
+        content = render_pdf(document.kind, context_for(db.session, document))
+    except Exception as exc:
+        db.session.rollback()
+        document = db.session.get(Document, document_id)
+        document.status = DOCUMENT_FAILED
+        document.error = f"{type(exc).__name__}: {exc}"[:2000]
+        db.session.commit()
+        raise
+    document.content = content
+    document.status = DOCUMENT_READY
+    document.rendered_at = utcnow()
+    db.session.commit()

@@ -1,0 +1,239 @@
+"""Routing tasks to departments with the database as the source of truth.
+
+A ready task gets a ``Delivery`` row in the same transaction that made it ready. The dispatcher hands
+pending rows to the department's rq queue (job id = delivery id, so a repeat is harmless) and hands
+again the ones not delivered in time. Only the delivery job marks a delivery delivered; it is
+idempotent, so a job run twice delivers once. If Redis is down nothing is lost: the rows wait.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+import urllib.error
+import urllib.request
+from datetime import timedelta
+from typing import Any
+
+from flask import current_app
+from redis.exceptions import RedisError
+from rq import Retry
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+import forms
+
+from ..extensions import db
+from ..models import Application, AuditEntry, Delivery, Task
+from ..models.common import utcnow
+from ..models.routing import OUTBOX_DELIVERED, OUTBOX_FAILED, OUTBOX_PENDING, OUTBOX_QUEUED
+from ..queues import department_queue_name, queue
+from . import applications as service
+
+MAX_ATTEMPTS = 5
+
+
+def audit(session: Session, actor: str, action: str, task: Task | None = None, *, before: Any = None, after: Any = None) -> None:
+    session.add(
+        AuditEntry(
+            actor=actor,
+            action=action,
+            task_id=task.id if task is not None else None,
+            application_id=task.application_id if task is not None else None,
+            before=before or {},
+            after=after or {},
+        )
+    )
+
+
+def open_deliveries(session: Session, application: Application) -> list[Delivery]:
+    """A delivery row for every ready task that has none yet (same transaction as the caller's)."""
+    existing = {d.task_id for d in session.scalars(select(Delivery).join(Task).where(Task.application_id == application.id))}
+    created = []
+    for task in application.tasks:
+        if task.status == "ready" and task.id not in existing:
+            delivery = Delivery(task=task, queue=department_queue_name(task.department.code))
+            session.add(delivery)
+            created.append(delivery)
+    return created
+
+
+def dispatch(session: Session, delivery_ids: list[int] | None = None) -> int:
+    """Queue pending deliveries (and queued ones not delivered within ``DELIVERY_ACK_SECONDS``:
+    their job may have died with its worker); commits."""
+    stale = utcnow() - timedelta(seconds=current_app.config["DELIVERY_ACK_SECONDS"])
+    query = select(Delivery).where(
+        or_(Delivery.status == OUTBOX_PENDING, (Delivery.status == OUTBOX_QUEUED) & (Delivery.enqueued_at < stale))
+    )
+    if delivery_ids is not None:
+        query = query.where(Delivery.id.in_(delivery_ids))
+    due = session.scalars(query.order_by(Delivery.id).limit(500).with_for_update(skip_locked=True)).all()
+    if not due:
+        session.rollback()
+        return 0
+    intervals = current_app.config["DELIVERY_RETRY_INTERVALS"]
+    try:
+        connection = queue(due[0].queue).connection
+        with connection.pipeline() as pipe:
+            for delivery in due:
+                queue(delivery.queue).enqueue(
+                    "bundler.jobs.deliver_task",
+                    delivery.id,
+                    job_id=f"delivery-{delivery.id}",
+                    retry=Retry(max=MAX_ATTEMPTS - 1, interval=intervals),
+                    pipeline=pipe,
+                )
+            pipe.execute()
+    except (RedisError, OSError) as exc:
+        session.rollback()
+        current_app.logger.warning("deliveries not queued (Redis unavailable), will retry: %s", exc)
+        return 0
+    now = utcnow()
+    for delivery in due:
+        delivery.status = OUTBOX_QUEUED
+        delivery.enqueued_at = now
+    session.commit()
+    return len(due)
+
+
+def dispatch_application(session: Session, application_id: int) -> int:
+    """Right after an acceptance or a release is committed: queue its deliveries without waiting for
+    the dispatcher loop (which remains the safety net)."""
+    ids = list(
+        session.scalars(
+            select(Delivery.id).join(Task).where(Task.application_id == application_id, Delivery.status == OUTBOX_PENDING)
+        )
+    )
+    return dispatch(session, ids) if ids else 0
+
+
+def run_dispatcher(interval: float = 1.0, stop: Any = None) -> None:
+    """The dispatcher loop of ``bundler dispatch`` (also run by ``bundler serve``)."""
+    while stop is None or not stop():
+        try:
+            dispatch(db.session)
+        except Exception:  # keep going: the rows stay in the database
+            db.session.rollback()
+            current_app.logger.exception("dispatch failed; trying again")
+        finally:
+            db.session.remove()
+        time.sleep(interval)
+
+
+# --- the delivery job ----------------------------------------------------------------------------------
+
+
+class DeliveryFailed(RuntimeError):
+    """A delivery attempt that did not reach the department; rq tries again later."""
+
+
+def task_payload(session: Session, task: Task) -> dict[str, Any]:
+    """What the department receives: its own form under its own field names, materials, upstream results."""
+    application = task.application
+    schema = service.schema_for(session, application)
+    definition = service.pinned(session, application)
+    produced = produced_values(application)
+    own = forms.project(schema, definition.items, application.data, produced).get(task.item.code, {})
+    item = definition.items[task.item.code]
+    return {
+        "task": task.id,
+        "application": application.id,
+        "tracking_no": application.tracking_no,
+        "bundle": application.bundle_version.bundle.code,
+        "bundle_version": application.bundle_version.version,
+        "item": task.item.code,
+        "item_version": task.item_version.version,
+        "department": task.department.code,
+        "due": task.due_date.isoformat() if task.due_date else None,
+        "form": own,
+        "materials": [
+            {"name": m["name"], "kind": m["kind"], "status": _material_status(application, m)}
+            for m in item["materials"]
+        ],
+        "upstream": {t.item.code: t.results for t in application.tasks if t.status == "done" and t.results},
+        "complete_url": f"{current_app.config['PUBLIC_URL'].rstrip('/')}/api/v1/tasks/{task.id}/complete",
+    }
+
+
+def _material_status(application: Application, material: dict[str, Any]) -> str:
+    key = f"{material['kind']}|{material.get('role') or ''}"
+    found = next((m for m in application.materials if m.key == key), None)
+    return found.status if found is not None else "produced"
+
+
+def produced_values(application: Application) -> dict[str, Any]:
+    """Results of finished steps, by merged key (e.g. 企业.统一社会信用代码), for dependent steps."""
+    values: dict[str, Any] = {}
+    for task in application.tasks:
+        if task.status == "done":
+            values.update(task.results or {})
+    return values
+
+
+def sign(secret: str, timestamp: str, body: bytes) -> str:
+    return "sha256=" + hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+
+
+def _post_webhook(url: str, secret: str, payload: dict[str, Any]) -> None:
+    body = json.dumps(payload, ensure_ascii=False, default=str).encode()
+    timestamp = str(int(time.time()))
+    request = urllib.request.Request(
+        url,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json; charset=utf-8",
+            "X-Bundler-Timestamp": timestamp,
+            "X-Bundler-Signature": sign(secret, timestamp, body),
+        },
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (configured URL)
+            if not 200 <= response.status < 300:
+                raise DeliveryFailed(f"业务系统返回 {response.status}")
+    except urllib.error.HTTPError as exc:
+        raise DeliveryFailed(f"业务系统返回 {exc.code}") from exc
+    except (urllib.error.URLError, OSError) as exc:
+        raise DeliveryFailed(f"无法连接业务系统：{exc}") from exc
+
+
+def deliver(delivery_id: int) -> None:
+    """The job: deliver once. A repeat after success does nothing; a failure is recorded and retried."""
+    delivery = db.session.get(Delivery, delivery_id, with_for_update=True)
+    if delivery is None or delivery.status in (OUTBOX_DELIVERED, OUTBOX_FAILED):
+        db.session.rollback()
+        return
+    task = delivery.task
+    department = task.department
+    try:
+        if department.channel == "webhook":
+            _post_webhook(department.webhook_url or "", department.webhook_secret or "", task_payload(db.session, task))
+    except DeliveryFailed as exc:
+        db.session.rollback()
+        delivery = db.session.get(Delivery, delivery_id)
+        delivery.attempts += 1
+        delivery.last_error = str(exc)[:2000]
+        if delivery.attempts >= MAX_ATTEMPTS:
+            delivery.status = OUTBOX_FAILED
+            audit(db.session, "系统", "delivery_failed", delivery.task, after={"error": delivery.last_error})
+            db.session.commit()
+            return  # retries ran out: shown as failed, a person retries it
+        db.session.commit()
+        raise
+    delivery.attempts += 1
+    delivery.status = OUTBOX_DELIVERED
+    delivery.delivered_at = utcnow()
+    task.delivered_at = task.delivered_at or delivery.delivered_at
+    audit(db.session, "系统", "delivered", task, after={"channel": department.channel, "queue": delivery.queue})
+    db.session.commit()
+
+
+def retry_failed(session: Session, delivery: Delivery, actor: str) -> None:
+    """A person asks for a failed delivery to be tried again."""
+    delivery.status = OUTBOX_PENDING
+    delivery.attempts = 0
+    audit(session, actor, "delivery_retry", delivery.task)
+    session.commit()
+    dispatch(session, [delivery.id])

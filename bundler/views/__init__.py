@@ -1,0 +1,44 @@
+"""Blueprints, registered by the app factory."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from werkzeug.routing import IntegerConverter
+
+
+class IdConverter(IntegerConverter):
+    """A database id in a URL: a positive integer that fits the column (larger ones simply match no route)."""
+
+    def __init__(self, url_map: Any) -> None:
+        super().__init__(url_map, min=1, max=2**31 - 1)
+
+
+def register_views(app: Flask) -> None:
+    app.url_map.converters["id"] = IdConverter
+    from .admin import bp as admin_bp
+    from .api import bp as api_bp
+    from .apply import bp as apply_bp
+    from .auth import bp as auth_bp
+    from .department import bp as department_bp
+    from .documents import bp as documents_bp
+    from .errors import register_error_pages
+    from .oversight import bp as oversight_bp
+    from .public import bp as public_bp
+    from .window import bp as window_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(api_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(apply_bp)
+    app.register_blueprint(window_bp)
+    app.register_blueprint(documents_bp)
+    app.register_blueprint(department_bp)
+    app.register_blueprint(oversight_bp)
+    app.register_blueprint(admin_bp)
+    register_error_pages(app)
+
+    from ..services.documents import KIND_TITLES
+
+    app.jinja_env.globals["document_titles"] = KIND_TITLES

@@ -1,0 +1,85 @@
+"""Operations for system administrators: failed jobs and failed deliveries, with a retry action."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from redis.exceptions import RedisError
+from rq.registry import FailedJobRegistry
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Delivery, Department
+from ..models.routing import OUTBOX_FAILED
+from ..queues import all_queue_names, queue
+from ..services.routing import retry_failed
+from .auth import roles_required
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _failed_jobs() -> tuple[list[dict[str, Any]], str | None]:
+    names = all_queue_names(list(db.session.scalars(select(Department.code))))
+    jobs: list[dict[str, Any]] = []
+    try:
+        for name in names:
+            for job_id in FailedJobRegistry(queue=queue(name)).get_job_ids():
+                job = queue(name).fetch_job(job_id)
+                if job is not None:
+                    jobs.append(_job_row(name, job))
+    except RedisError as exc:
+        return jobs, f"Redis 不可用，无法读取失败任务：{exc}"
+    return jobs, None
+
+
+def _job_row(queue_name: str, job: Any) -> dict[str, Any]:
+    result = job.latest_result()
+    error = (result.exc_string if result is not None else None) or ""
+    return {
+        "queue": queue_name,
+        "id": job.id,
+        "function": job.func_name,
+        "args": job.args,
+        "ended_at": job.ended_at,
+        "error": error.strip().splitlines()[-1] if error.strip() else "",
+    }
+
+
+@bp.get("/jobs")
+@roles_required("admin")
+def jobs() -> str:
+    failed_jobs, problem = _failed_jobs()
+    deliveries = db.session.scalars(select(Delivery).where(Delivery.status == OUTBOX_FAILED).order_by(Delivery.id)).all()
+    return render_template(
+        "admin/jobs.html", jobs=failed_jobs, problem=problem, deliveries=deliveries, csrf_form=FlaskForm()
+    )
+
+
+@bp.post("/jobs/<queue_name>/<job_id>/requeue")
+@roles_required("admin")
+def requeue(queue_name: str, job_id: str) -> Any:
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    registry = FailedJobRegistry(queue=queue(queue_name))
+    try:
+        registry.requeue(job_id)
+    except Exception:  # noqa: BLE001 (rq raises several kinds for an unknown job)
+        abort(404)
+    flash("已重新排队", "success")
+    return redirect(url_for("admin.jobs"))
+
+
+@bp.post("/deliveries/<id:delivery_id>/retry")
+@roles_required("admin")
+def retry_delivery(delivery_id: int) -> Any:
+    delivery = db.session.get(Delivery, delivery_id)
+    if delivery is None or delivery.status != OUTBOX_FAILED:
+        abort(404)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    retry_failed(db.session, delivery, f"管理员 {current_user.id}")
+    flash("已重新推送", "success")
+    return redirect(url_for("admin.jobs"))

@@ -1,0 +1,249 @@
+"""The applicant's front door (一网办理): bundle guide, scenario, merged form, materials, review, status."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+
+import graphs
+from graphs import AnswerError
+
+from ..catalogue.queries import NotFound, bundle_definition
+from ..extensions import db
+from ..models import Application, ApplicationMaterial, Rating
+from ..models.applications import DRAFT, MATERIAL_E_LICENCE, ONLINE, REFUSED
+from ..services import applications as service
+from ..services.documents import documents_for
+from ..services.elicences import LocalELicenceStore
+from ..services.guidance import answer_labels, guide
+from ..services.ratings import RatingError
+from ..services.ratings import rate as rate_service
+from ..services.uploads import UploadError, store_upload
+from .auth import roles_required
+from .unified_form import bind_unified_form, handle_unified_form, settle
+
+bp = Blueprint("apply", __name__)
+
+DELIVERY_METHODS = ("窗口领取", "邮寄送达", "电子证照（网上下载）")  # 一端出件: how the results reach the applicant
+
+
+def _definition_or_404(code: str) -> Any:
+    try:
+        return bundle_definition(db.session, code)
+    except NotFound:
+        abort(404)
+
+
+def _raw_answers(questions: list[dict[str, Any]]) -> dict[str, str]:
+    return {q["id"]: request.form[f"q_{q['id']}"] for q in questions if request.form.get(f"q_{q['id']}")}
+
+
+@bp.get("/bundles/<code>")
+def bundle_page(code: str) -> str:
+    definition = _definition_or_404(code)
+    planned = graphs.plan(
+        {**definition.bundle, "steps": [{**s, "when": {}} for s in definition.bundle["steps"]]},
+        definition.items,
+        version=definition.version.version,
+    )
+    return render_template(
+        "apply/bundle.html",
+        definition=definition,
+        guides=guide(definition),
+        plan=planned,
+        csrf_form=FlaskForm(),
+    )
+
+
+@bp.post("/bundles/<code>/apply")
+@roles_required("applicant")
+def start(code: str) -> Any:
+    definition = _definition_or_404(code)
+    FlaskForm().validate_on_submit()
+    try:
+        application = service.start_application(
+            db.session, code, answers=_raw_answers(definition.bundle["questions"]), channel=ONLINE, applicant=current_user
+        )
+    except AnswerError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("apply.bundle_page", code=code))
+    db.session.commit()
+    return redirect(url_for("apply.form", application_id=application.id))
+
+
+def own_application(application_id: int) -> Application:
+    """The applicant's own application (window staff and administrators may see any)."""
+    application = db.session.get(Application, application_id)
+    if application is None:
+        abort(404)
+    if current_user.role == "applicant" and application.applicant_user_id != current_user.id:
+        abort(404)  # not 403: do not confirm that someone else's application exists
+    return application
+
+
+def _editable(application: Application) -> bool:
+    return application.status in (DRAFT, REFUSED)
+
+
+@bp.route("/applications/<id:application_id>/form", methods=["GET", "POST"])
+@roles_required("applicant")
+def form(application_id: int) -> Any:
+    application = own_application(application_id)
+    if not _editable(application):
+        return redirect(url_for("apply.status", application_id=application.id))
+    outcome = handle_unified_form(application)
+    if outcome.done:
+        return redirect(url_for("apply.materials", application_id=application.id))
+    return render_template("apply/form.html", application=application, form=outcome.form, step="form")
+
+
+@bp.route("/applications/<id:application_id>/materials", methods=["GET", "POST"])
+@roles_required("applicant")
+def materials(application_id: int) -> Any:
+    application = own_application(application_id)
+    if not _editable(application):
+        return redirect(url_for("apply.status", application_id=application.id))
+    number, _name = service.subject_of(service.schema_for(db.session, application), application.data)
+    licences = {lic.kind: lic for lic in LocalELicenceStore(db.session).licences_for(number)} if number else {}
+    if request.method == "POST" and FlaskForm().validate_on_submit():
+        material = _material(application, request.form.get("material", type=int))
+        if request.form.get("action") == "e_licence":
+            if material.e_licence and _kind(material) in licences:
+                material.status = MATERIAL_E_LICENCE
+                flash(f"已使用电子证照：{licences[_kind(material)].title}", "success")
+            else:
+                flash(f"没有找到可用于“{material.name}”的电子证照，请上传文件", "error")
+        else:
+            upload = request.files.get("file")
+            try:
+                store_upload(db.session, material, upload.read() if upload else b"", upload.filename if upload else "")
+            except UploadError as exc:
+                flash(str(exc), "error")
+            else:
+                flash(f"已上传：{material.name}", "success")
+        db.session.commit()
+        return redirect(url_for("apply.materials", application_id=application.id))
+    return render_template(
+        "apply/materials.html", application=application, licences=licences, kind_of=_kind, csrf_form=FlaskForm(), step="materials"
+    )
+
+
+def _kind(material: ApplicationMaterial) -> str:
+    return material.key.split("|", 1)[0]
+
+
+def _material(application: Application, material_id: int | None) -> ApplicationMaterial:
+    for material in application.materials:
+        if material.id == material_id:
+            return material
+    abort(404)
+
+
+@bp.route("/applications/<id:application_id>/review", methods=["GET", "POST"])
+@roles_required("applicant")
+def review(application_id: int) -> Any:
+    application = own_application(application_id)
+    if not _editable(application):
+        return redirect(url_for("apply.status", application_id=application.id))
+    schema = service.schema_for(db.session, application)
+    missing = service.missing_items(db.session, application)
+    if request.method == "POST" and FlaskForm().validate_on_submit():
+
+        def submit() -> str:
+            method = request.form.get("delivery_method", "")
+            application.delivery_method = method if method in DELIVERY_METHODS else DELIVERY_METHODS[0]
+            service.accept(db.session, application)
+            return f"申请已受理，受理编号 {application.tracking_no}"
+
+        settled = settle(application, submit, form_endpoint="apply.form", done_endpoint="apply.status")
+        if settled is not None:
+            return settled
+    form = bind_unified_form(application, formdata=None)
+    return render_template(
+        "apply/review.html",
+        application=application,
+        form=form,
+        schema=schema,
+        missing=missing,
+        answers=answer_labels(service.pinned(db.session, application).bundle, application.answers),
+        csrf_form=FlaskForm(),
+        delivery_methods=DELIVERY_METHODS,
+        step="review",
+    )
+
+
+@bp.get("/applications/<id:application_id>")
+@roles_required("applicant", "window")
+def status(application_id: int) -> str:
+    application = own_application(application_id)
+    return render_template("apply/status.html", application=application, **status_context(application))
+
+
+def status_context(application: Application) -> dict[str, Any]:
+    """What the status page shows: the graph with each step's state, dates, what is still owed."""
+    definition = service.pinned(db.session, application)
+    planned = service.plan_for(db.session, application)
+    states = {t.item.code: t.status for t in application.tasks} or None
+    svg = graphs.render_svg(
+        planned,
+        definition.items,
+        states=states,
+        departments={code: d.name for code, d in _departments().items()},
+        title=definition.bundle["name"],
+    )
+    owed = [m for m in application.materials if m.status == "deferred"]
+    supplements = [t for t in application.tasks if t.status == "paused"]
+    results = [t for t in application.tasks if t.status in ("done", "rejected")]
+    rated = db.session.scalar(select(Rating.id).where(Rating.application_id == application.id).limit(1)) is not None
+    return {
+        "rated": rated,
+        "supplements": supplements,
+        "results": results,
+        "definition": definition,
+        "svg": svg,
+        "owed": owed,
+        "documents": documents_for(application),
+        "answers": answer_labels(definition.bundle, application.answers),
+    }
+
+
+def _departments() -> dict[str, Any]:
+    from ..catalogue.queries import departments_by_code
+
+    return departments_by_code(db.session)
+
+
+@bp.get("/my/applications")
+@roles_required("applicant")
+def my_applications() -> str:
+    applications = db.session.scalars(
+        select(Application).where(Application.applicant_user_id == current_user.id).order_by(Application.id.desc())
+    ).all()
+    return render_template("apply/my.html", applications=applications)
+
+
+@bp.post("/applications/<id:application_id>/rate")
+@roles_required("applicant")
+def rate(application_id: int) -> Any:
+    """好差评 of the whole service and of each department's step."""
+    application = own_application(application_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    scores: dict[int | None, tuple[int, str]] = {}
+    for key, value in request.form.items():
+        if key.startswith("score_") and value.isdigit():
+            target = key.removeprefix("score_")
+            task_id = None if target == "all" else int(target) if target.isdigit() else -1
+            scores[task_id] = (int(value), request.form.get(f"comment_{target}", ""))
+    try:
+        rate_service(db.session, application, scores)
+    except RatingError as exc:
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash("感谢您的评价！", "success")
+    return redirect(url_for("apply.status", application_id=application.id))

@@ -1,0 +1,112 @@
+"""Registration and login (Flask-Login sessions), with role checks for the pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+from ..extensions import db, limiter, login_manager
+from ..models import User
+from ..services.accounts import AccountError, authenticate, create_user
+
+bp = Blueprint("auth", __name__)
+
+HOME_BY_ROLE = {"applicant": "apply.my_applications", "window": "window.index", "department": "department.queue"}
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+
+def roles_required(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Pages for some roles only (system administrators pass everywhere)."""
+
+    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        @login_required
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if current_user.role not in roles and current_user.role != "admin":
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+class RegisterForm(FlaskForm):
+    mobile = StringField("手机号码", validators=[DataRequired("请填写手机号码")])
+    name = StringField("姓名", validators=[DataRequired("请填写姓名"), Length(max=50, message="姓名最多 50 个字")])
+    password = PasswordField("密码", validators=[DataRequired("请设置密码")])
+    confirm = PasswordField("确认密码", validators=[EqualTo("password", message="两次输入的密码不一致")])
+
+
+class LoginForm(FlaskForm):
+    login = StringField("手机号码或登录名", validators=[DataRequired("请填写手机号码或登录名")])
+    password = PasswordField("密码", validators=[DataRequired("请填写密码")])
+
+
+def _safe_next(default: str) -> str:
+    target = request.args.get("next") or ""
+    parts = urlsplit(target)
+    if target.startswith("/") and not target.startswith("//") and not parts.netloc:
+        return target
+    return default
+
+
+def _home(user: User) -> str:
+    return url_for(HOME_BY_ROLE.get(user.role, "public.index"))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def register() -> Any:
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = create_user(
+                db.session, login=form.mobile.data, password=form.password.data, role="applicant", name=form.name.data
+            )
+        except AccountError as exc:
+            target = {"login": form.mobile, "password": form.password}.get(exc.field or "")
+            if target is None:
+                flash(str(exc), "error")
+            else:
+                target.errors = [*target.errors, str(exc)]
+        else:
+            db.session.commit()
+            login_user(user)
+            flash("注册成功，已为您登录。", "success")
+            return redirect(_safe_next(url_for("public.index")))
+    return render_template("auth/register.html", form=form)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("5 per minute; 30 per hour", methods=["POST"], error_message="登录尝试过于频繁，请稍后再试。")
+def login() -> Any:
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(db.session, form.login.data, form.password.data)
+        if user is None:
+            form.password.errors = ["手机号码（登录名）或密码不正确"]
+        else:
+            db.session.commit()
+            login_user(user)
+            return redirect(_safe_next(_home(user)))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+def logout() -> Any:
+    logout_user()
+    flash("已退出登录。", "info")
+    return redirect(url_for("public.index"))

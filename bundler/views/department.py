@@ -1,0 +1,155 @@
+"""A department's work queue (部门审批): only its own tasks, by urgency, with the item's own form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+
+import graphs
+
+from .. import clock
+from ..documents.builders import item_form_rows
+from ..extensions import db
+from ..models import Delivery, Task
+from ..models.routing import OUTBOX_FAILED
+from ..privacy import mask_name
+from ..services import applications as service
+from ..services import tasks as tasks_service
+from ..services.documents import request_document, task_cache_key
+from ..services.routing import dispatch_application, retry_failed, task_payload
+from .auth import roles_required
+from .documents import serve
+
+bp = Blueprint("department", __name__, url_prefix="/department")
+
+OPEN_STATES = ("ready", "in_progress", "paused")
+YELLOW_WITHIN = 1  # working days left at which a task is flagged yellow
+
+
+def actor() -> str:
+    return f"用户 {current_user.id}（{mask_name(current_user.name) or current_user.role_label}）"
+
+
+def urgency(task: Task) -> str:
+    """red: past its limit; yellow: at most one working day left; else green (限时办结 / 红黄牌)."""
+    if task.due_date is None or task.status == "paused":
+        return "green"
+    left = graphs.working_days_between(clock.today(), task.due_date, estimate=True)
+    if left < 0:
+        return "red"
+    return "yellow" if left <= YELLOW_WITHIN else "green"
+
+
+def _department_id() -> int:
+    if current_user.department_id is None:
+        abort(403)
+    return current_user.department_id
+
+
+def _own_task(task_id: int) -> Task:
+    task = db.session.get(Task, task_id)
+    if task is None or task.department_id != _department_id():
+        abort(404)  # another department's task does not exist for this officer
+    return task
+
+
+@bp.get("/")
+@roles_required("department")
+def queue() -> str:
+    tasks = db.session.scalars(
+        select(Task)
+        .where(Task.department_id == _department_id(), Task.status.in_(OPEN_STATES), Task.delivered_at.is_not(None))
+        .order_by(Task.due_date.is_(None), Task.due_date, Task.id)
+    ).all()
+    ranked = sorted(tasks, key=lambda t: ({"red": 0, "yellow": 1, "green": 2}[urgency(t)], t.due_date or clock.today()))
+    failed = db.session.scalars(
+        select(Delivery).join(Task).where(Task.department_id == _department_id(), Delivery.status == OUTBOX_FAILED)
+    ).all()
+    return render_template("department/queue.html", tasks=ranked, urgency=urgency, failed=failed, csrf_form=FlaskForm())
+
+
+@bp.get("/tasks/<id:task_id>")
+@roles_required("department")
+def task_page(task_id: int) -> str:
+    task = _own_task(task_id)
+    payload = task_payload(db.session, task)
+    definition = service.pinned(db.session, task.application)
+    item = definition.items[task.item.code]
+    rows, tables = item_form_rows(item, payload["form"])
+    schema = service.schema_for(db.session, task.application)
+    produces = [f for f in schema.fields if f.produced_by == task.item.code]
+    return render_template(
+        "department/task.html",
+        task=task,
+        payload=payload,
+        item=item,
+        rows=rows,
+        tables=tables,
+        produces=produces,
+        urgency=urgency(task),
+        csrf_form=FlaskForm(),
+    )
+
+
+@bp.post("/tasks/<id:task_id>/action")
+@roles_required("department")
+def act(task_id: int) -> Any:
+    task = _own_task(task_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    action = request.form.get("action")
+    try:
+        if action == "start":
+            tasks_service.start(db.session, task, actor())
+            message = "已开始办理"
+        elif action in ("approved", "rejected"):
+            results = {key[2:]: value.strip() for key, value in request.form.items() if key.startswith("r:") and value.strip()}
+            released = tasks_service.complete(
+                db.session, task, action, actor=actor(), results=results, reason=request.form.get("reason")
+            )
+            message = "已办结" + (f"，后续事项已推送：{'、'.join(t.item_version.name for t in released)}" if released else "")
+        elif action == "supplement":
+            tasks_service.request_supplement(db.session, task, request.form.get("note", ""), actor=actor())
+            message = "已一次性告知申请人需补正的内容，本事项计时暂停"
+        elif action == "resume":
+            tasks_service.resume(db.session, task, actor=actor())
+            message = "补正材料已收到，恢复计时"
+        else:
+            abort(400)
+    except tasks_service.TaskError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("department.task_page", task_id=task_id))
+    application_id = task.application_id
+    db.session.commit()
+    dispatch_application(db.session, application_id)
+    flash(message, "success")
+    return redirect(url_for("department.task_page", task_id=task_id))
+
+
+@bp.get("/tasks/<id:task_id>/form.pdf")
+@roles_required("department")
+def item_form_pdf(task_id: int) -> Any:
+    """This department's own application form, filled from the one application (多表合一 in reverse)."""
+    task = _own_task(task_id)
+    document = request_document(
+        db.session, "item_form", task_cache_key(task), application_id=task.application_id, params={"task_id": task.id}
+    )
+    return serve(document, f"{task.item_version.name}-{task.application.tracking_no}.pdf")
+
+
+@bp.post("/deliveries/<id:delivery_id>/retry")
+@roles_required("department")
+def retry_delivery(delivery_id: int) -> Any:
+    delivery = db.session.get(Delivery, delivery_id)
+    if delivery is None or delivery.task.department_id != _department_id() or delivery.status != OUTBOX_FAILED:
+        abort(404)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    retry_failed(db.session, delivery, actor())
+    flash("已重新推送", "success")
+    return redirect(url_for("department.queue"))

@@ -1,0 +1,56 @@
+"""Downloading documents: served from the cache when rendered, otherwise a page that waits for them."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from flask import Blueprint, Response, abort, render_template, request
+
+from graphs import AnswerError, parse_answers
+
+from ..catalogue.queries import NotFound, bundle_definition
+from ..extensions import db
+from ..models import Document
+from ..models.documents import DOCUMENT_FAILED, DOCUMENT_READY
+from ..services.documents import KIND_TITLES, application_document, documents_for, notice_document
+from .apply import own_application
+from .auth import roles_required
+
+bp = Blueprint("documents", __name__)
+
+
+def serve(document: Document, filename: str) -> Any:
+    if document.status == DOCUMENT_READY and document.content:
+        response = Response(document.content, mimetype="application/pdf")
+        response.headers["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(filename)}"
+        response.headers["Cache-Control"] = "private, max-age=0"
+        return response
+    status = 500 if document.status == DOCUMENT_FAILED else 202
+    return render_template("documents/pending.html", document=document, title=KIND_TITLES[document.kind]), status
+
+
+@bp.get("/applications/<id:application_id>/documents/<kind>")
+@roles_required("applicant", "window")
+def application_pdf(application_id: int, kind: str) -> Any:
+    application = own_application(application_id)
+    if kind not in documents_for(application):
+        abort(404)
+    document = application_document(db.session, application, kind)
+    name = f"{KIND_TITLES[kind]}-{application.tracking_no or application.id}.pdf"
+    return serve(document, name)
+
+
+@bp.get("/bundles/<code>/notice")
+def bundle_notice(code: str) -> Any:
+    """The one-time notice of a bundle, blank or for the answers in the query string (q_<id>=...)."""
+    try:
+        definition = bundle_definition(db.session, code)
+        raw = {q["id"]: request.args[f"q_{q['id']}"] for q in definition.bundle["questions"] if request.args.get(f"q_{q['id']}")}
+        answers = parse_answers(definition.bundle["questions"], raw)
+    except NotFound:
+        abort(404)
+    except AnswerError:
+        abort(400)
+    document = notice_document(db.session, definition.version.id, answers)
+    return serve(document, f"一次告知单-{definition.bundle['name']}.pdf")

@@ -1,0 +1,67 @@
+"""Oversight for window staff and lead departments: the applications in flight, overdue steps, time
+per department, and the follow-up of bad ratings (差评整改)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from .. import clock
+from ..extensions import db
+from ..models import Rating
+from ..models.ratings import FOLLOW_UP_STATES
+from ..services.monitoring import department_times, in_flight, overdue
+from ..services.ratings import RatingError, bad_ratings_for_lead, follow_up
+from .auth import roles_required
+
+bp = Blueprint("oversight", __name__)
+
+
+def _lead_scope() -> int | None:
+    """A lead department sees its own bundles; window staff and administrators see everything."""
+    return current_user.department_id if current_user.role == "lead" else None
+
+
+@bp.get("/overview")
+@roles_required("window", "lead")
+def overview() -> str:
+    applications = in_flight(db.session, _lead_scope())
+    return render_template(
+        "oversight/overview.html",
+        applications=applications,
+        late=overdue(applications),
+        times=department_times(db.session, applications),
+        today=clock.today(),
+    )
+
+
+@bp.get("/lead/ratings")
+@roles_required("lead")
+def ratings() -> str:
+    return render_template(
+        "oversight/ratings.html",
+        ratings=bad_ratings_for_lead(db.session, _lead_scope()),
+        states=FOLLOW_UP_STATES,
+        csrf_form=FlaskForm(),
+    )
+
+
+@bp.post("/lead/ratings/<id:rating_id>")
+@roles_required("lead")
+def follow_up_rating(rating_id: int) -> Any:
+    rating = db.session.get(Rating, rating_id)
+    if rating is None or rating not in bad_ratings_for_lead(db.session, _lead_scope()):
+        abort(404)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        follow_up(rating, request.form.get("state", ""), request.form.get("note", ""))
+    except RatingError as exc:
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash("已更新差评跟进情况", "success")
+    return redirect(url_for("oversight.ratings"))

@@ -1,0 +1,84 @@
+"""The merged application form (一表申请) on a page: bind, add rows, save a draft, validate.
+
+Applicants and window clerks use the same handling; what is entered is kept even when it does not
+validate, so nothing is lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import abort, flash, redirect, request, url_for
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+
+import forms
+
+from ..extensions import db
+from ..models import Application
+from ..services import applications as service
+from ..services.documents import request_application_documents, start_rendering
+from ..services.routing import dispatch_application
+
+
+@dataclass
+class FormOutcome:
+    form: Any
+    done: bool = False  # validated and saved: go on to the next step
+
+
+def bind_unified_form(application: Application, formdata: Any = "request") -> Any:
+    """A fresh form class for this application's schema, bound to the request or to the saved data."""
+    schema = service.schema_for(db.session, application)
+    try:
+        form_class = forms.build_form(schema, base=FlaskForm)
+    except forms.UnresolvedConflicts:
+        abort(409)
+    if formdata == "request":
+        return form_class()
+    return form_class(formdata=None, data=forms.prefill_data(schema, application.data))
+
+
+def handle_unified_form(application: Application) -> FormOutcome:
+    if request.method != "POST":
+        return FormOutcome(bind_unified_form(application, formdata=None))
+    form = bind_unified_form(application)
+    add_row = request.form.get("add_row")
+    if add_row:
+        if add_row in form.field_keys and hasattr(form[add_row], "append_entry"):
+            form[add_row].append_entry()
+        return FormOutcome(form)
+    valid = form.validate()
+    service.save_data(db.session, application, form.to_unified(jsonable=True))
+    db.session.commit()
+    if request.form.get("action") == "save":
+        flash("草稿已保存，可以随时回来继续填写。", "success")
+        return FormOutcome(form)
+    if not valid:
+        flash(f"有 {len(form.errors)} 处需要修改，已填写的内容已保存。", "error")
+        return FormOutcome(form)
+    return FormOutcome(form, done=True)
+
+
+def settle(application: Application, action: Callable[[], str], *, form_endpoint: str, done_endpoint: str) -> Response | None:
+    """Carry out an acceptance or a refusal: commit it together with its documents and go on to
+    ``done_endpoint``; or explain what stops it (back to the form for invalid data, else None to
+    show the same page again). ``action`` returns the message for the person."""
+    try:
+        message = action()
+        documents = request_application_documents(db.session, application)
+    except service.InvalidData:
+        db.session.rollback()
+        flash("申请表还有需要修改的内容，请按提示修改。", "error")
+        return redirect(url_for(form_endpoint, application_id=application.id))
+    except service.ApplicationError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return None
+    db.session.commit()
+    dispatch_application(db.session, application.id)
+    start_rendering(db.session, documents)
+    flash(message, "success")
+    return redirect(url_for(done_endpoint, application_id=application.id))

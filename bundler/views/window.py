@@ -1,0 +1,230 @@
+"""The integrated window (综合窗口): one combined application for a person at the counter."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+
+from forms import check_id_number, check_uscc
+from graphs import AnswerError
+
+from ..catalogue.queries import NotFound, latest_bundle_versions
+from ..extensions import db
+from ..models import Application
+from ..models.applications import (
+    DRAFT,
+    MATERIAL_COLLECTED,
+    MATERIAL_DEFERRED,
+    MATERIAL_E_LICENCE,
+    MATERIAL_MISSING,
+    REFUSED,
+    WINDOW_CHANNEL,
+)
+from ..privacy import lookup_hash
+from ..services import applications as service
+from ..services.documents import documents_for
+from ..services.elicences import LocalELicenceStore, prefill_from_licences
+from .auth import roles_required
+from .unified_form import handle_unified_form, settle
+
+bp = Blueprint("window", __name__, url_prefix="/window")
+
+CHECKLIST_STATES = {
+    MATERIAL_COLLECTED: "已收取",
+    MATERIAL_E_LICENCE: "电子证照已核验",
+    MATERIAL_DEFERRED: "容缺后补",
+    MATERIAL_MISSING: "缺少",
+}
+
+
+def _number_problem(number: str) -> str | None:
+    """None for an empty, a valid ID number or a valid unified social credit code."""
+    if not number or check_uscc(number) is None:
+        return None
+    return check_id_number(number, "证件号码")
+
+
+@bp.get("/")
+@roles_required("window")
+def index() -> str:
+    number = (request.args.get("number") or "").strip().upper()
+    problem = _number_problem(number)
+    earlier: list[Application] = []
+    licences = []
+    if number and not problem:
+        earlier = list(
+            db.session.scalars(
+                select(Application)
+                .where(Application.subject_hash == lookup_hash("subject", number))
+                .order_by(Application.id.desc())
+                .limit(20)
+            )
+        )
+        licences = LocalELicenceStore(db.session).licences_for(number)
+    drafts = db.session.scalars(
+        select(Application)
+        .where(Application.created_by_id == current_user.id, Application.status.in_([DRAFT, REFUSED]))
+        .order_by(Application.id.desc())
+        .limit(20)
+    ).all()
+    return render_template(
+        "window/index.html",
+        number=number,
+        problem=problem,
+        earlier=earlier,
+        licences=licences,
+        drafts=drafts,
+        bundles=latest_bundle_versions(db.session).values(),
+        csrf_form=FlaskForm(),
+    )
+
+
+@bp.post("/start")
+@roles_required("window")
+def start() -> Any:
+    FlaskForm().validate_on_submit()
+    code = request.form.get("bundle", "")
+    number = (request.form.get("number") or "").strip().upper()
+    try:
+        application = service.start_application(db.session, code, channel=WINDOW_CHANNEL, clerk=current_user)
+    except (NotFound, AnswerError) as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("window.index", number=number))
+    if number and not _number_problem(number):
+        _prefill(application, number)
+    db.session.commit()
+    return redirect(url_for("window.scenario", application_id=application.id))
+
+
+def _prefill(application: Application, number: str) -> None:
+    """Data the service already holds for this person: earlier applications, then e-licences."""
+    schema = service.schema_for(db.session, application)
+    asked = {f.key for f in schema.asked_fields if f.group is None}
+    data: dict[str, Any] = {}
+    earlier = db.session.scalars(
+        select(Application)
+        .where(Application.subject_hash == lookup_hash("subject", number), Application.id != application.id)
+        .order_by(Application.id.desc())
+        .limit(5)
+    )
+    for previous in earlier:
+        for key, value in (previous.data or {}).items():
+            if key in asked:
+                data.setdefault(key, value)
+    subject = next((f for f in schema.asked_fields if f.group is None and f.element == "公民身份号码"), None)
+    if subject is not None:
+        data.setdefault(subject.key, number)
+        licences = LocalELicenceStore(db.session).licences_for(number)
+        for key, value in prefill_from_licences(licences, subject.role or "", asked).items():
+            data.setdefault(key, value)
+    if data:
+        service.save_data(db.session, application, data)
+
+
+def _window_application(application_id: int) -> Application:
+    application = db.session.get(Application, application_id)
+    if application is None:
+        abort(404)
+    return application
+
+
+@bp.route("/applications/<id:application_id>/scenario", methods=["GET", "POST"])
+@roles_required("window")
+def scenario(application_id: int) -> Any:
+    application = _window_application(application_id)
+    definition = service.pinned(db.session, application)
+    if request.method == "POST" and FlaskForm().validate_on_submit():
+        raw = {
+            q["id"]: request.form[f"q_{q['id']}"] for q in definition.bundle["questions"] if request.form.get(f"q_{q['id']}")
+        }
+        try:
+            service.change_answers(db.session, application, raw)
+        except (AnswerError, service.ApplicationError) as exc:
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            return redirect(url_for("window.form", application_id=application.id))
+    return render_template("window/scenario.html", application=application, definition=definition, csrf_form=FlaskForm())
+
+
+@bp.route("/applications/<id:application_id>/form", methods=["GET", "POST"])
+@roles_required("window")
+def form(application_id: int) -> Any:
+    application = _window_application(application_id)
+    if application.status not in (DRAFT, REFUSED):
+        return redirect(url_for("apply.status", application_id=application.id))
+    outcome = handle_unified_form(application)
+    if outcome.done:
+        return redirect(url_for("window.checklist", application_id=application.id))
+    return render_template("window/form.html", application=application, form=outcome.form)
+
+
+@bp.route("/applications/<id:application_id>/checklist", methods=["GET", "POST"])
+@roles_required("window")
+def checklist(application_id: int) -> Any:
+    application = _window_application(application_id)
+    if application.status not in (DRAFT, REFUSED):
+        return redirect(url_for("apply.status", application_id=application.id))
+    if request.method == "POST" and FlaskForm().validate_on_submit():
+        decision = service.MaterialDecision(
+            {m.key: request.form.get(f"m_{m.id}", m.status) for m in application.materials},
+            _date(request.form.get("commitment_date")),
+        )
+
+        def decide() -> str:
+            if request.form.get("action") == "refuse":
+                service.refuse(db.session, application, decision, by=current_user)
+                return "已暂不受理，请打印一次性告知书交给申请人。"
+            service.accept(db.session, application, decision, by=current_user)
+            return f"已受理，受理编号 {application.tracking_no}"
+
+        settled = settle(application, decide, form_endpoint="window.form", done_endpoint="window.done")
+        if settled is not None:
+            return settled
+        chosen, commitment = decision.states, request.form.get("commitment_date", "")  # shown again as chosen
+    else:
+        chosen = {m.key: ("collected" if m.status == "uploaded" else m.status) for m in application.materials}
+        commitment = application.commitment_date.isoformat() if application.commitment_date else ""
+    missing = service.missing_items(db.session, application)
+    return render_template(
+        "window/checklist.html",
+        application=application,
+        states=CHECKLIST_STATES,
+        chosen=chosen,
+        commitment=commitment,
+        missing=missing,
+        csrf_form=FlaskForm(),
+    )
+
+
+def _date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@bp.get("/applications/<id:application_id>/done")
+@roles_required("window")
+def done(application_id: int) -> str:
+    application = _window_application(application_id)
+    return render_template("window/done.html", application=application, documents=documents_for(application))
+
+
+@bp.post("/applications/<id:application_id>/reopen")
+@roles_required("window")
+def reopen(application_id: int) -> Any:
+    application = _window_application(application_id)
+    FlaskForm().validate_on_submit()
+    try:
+        service.reopen(application)
+    except service.ApplicationError as exc:
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+    return redirect(url_for("window.form", application_id=application.id))

@@ -1,0 +1,66 @@
+"""Form compiler of 一件事一次办 (多表合一、一表申请、一套材料). Pure library: no Flask, no database.
+
+Inputs are contract-shaped dicts (``shared/spec/bundle-format.md``)::
+
+    schema = forms.merge(bundle, items, answers)        # MergedSchema; .to_json() = `bundler merge --json`
+    FormCls = forms.build_form(schema, base=FlaskForm)    # a fresh WTForms class per call
+    form = FormCls(formdata)
+    if form.validate():
+        unified = forms.form_to_data(form)
+        per_item = forms.project(schema, items, unified, produced)
+
+Validators: plain functions ``forms.check_*`` and WTForms validators in :mod:`forms.validators`.
+"""
+
+from forms.build import UnresolvedConflicts, build_form, form_to_data, formdata_for, prefill_data
+from forms.checks import (
+    check_bank_account,
+    check_date,
+    check_email,
+    check_id_number,
+    check_phone,
+    check_uscc,
+)
+from forms.dictionary import ElementDictionary, default_dictionary, load_dictionary
+from forms.examples import example_data, example_value
+from forms.keys import field_name
+from forms.merge import BundleError, merge, merge_items
+from forms.metrics import reduction
+from forms.notice import build_notice
+from forms.project import project
+from forms.schema import Conflict, MergedField, MergedMaterial, MergedSchema, Section, Stats, Suggestion
+from forms.suggest import suggest
+
+__all__ = [
+    "example_data",
+    "example_value",
+    "BundleError",
+    "Conflict",
+    "ElementDictionary",
+    "MergedField",
+    "MergedMaterial",
+    "MergedSchema",
+    "Section",
+    "Stats",
+    "Suggestion",
+    "UnresolvedConflicts",
+    "build_form",
+    "build_notice",
+    "check_bank_account",
+    "check_date",
+    "check_email",
+    "check_id_number",
+    "check_phone",
+    "check_uscc",
+    "default_dictionary",
+    "field_name",
+    "form_to_data",
+    "formdata_for",
+    "load_dictionary",
+    "merge",
+    "merge_items",
+    "prefill_data",
+    "project",
+    "reduction",
+    "suggest",
+]

@@ -1,0 +1,358 @@
+"""一表申请: the unified WTForms form class, built at run time from a merged schema.
+
+Every call returns a fresh class (and fresh row sub-form classes); nothing is cached on or shared
+between classes, so a request may never see another request's fields. ``base`` lets the web app pass
+``flask_wtf.FlaskForm``; this module itself never imports Flask.
+"""
+
+from __future__ import annotations
+
+import types
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+
+from forms.checks import NORMALIZERS, parse_date
+from forms.keys import field_name
+from forms.schema import MergedField, MergedSchema, Section
+from forms.validators import Check, MaxLength, Optional, Pattern, Required, is_blank
+
+try:  # WTForms >= 3.3 deprecates (value, label) tuples
+    from wtforms import SelectChoice
+
+    def _choice(value: str, label: str) -> Any:
+        return SelectChoice(value, label)
+except ImportError:  # pragma: no cover - older WTForms
+    def _choice(value: str, label: str) -> Any:
+        return (value, label)
+
+
+class UnresolvedConflicts(ValueError):
+    """The schema still has conflicts; the lead department must resolve them first."""
+
+
+_CONTROL = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))  # keep tab and line breaks
+
+
+def _strip(value: Any) -> Any:
+    """Surrounding blanks and control characters (NUL and the like: nobody types them, and no
+    department system can store them) are dropped."""
+    return value.translate(_CONTROL).strip() if isinstance(value, str) else value
+
+
+def _normalizer(kind: str) -> Any:
+    normalize = NORMALIZERS[kind]
+
+    def apply(value: Any) -> Any:
+        return normalize(value) if isinstance(value, str) and value.strip() else value
+
+    return apply
+
+
+_NORMALIZE_FILTERS = {kind: _normalizer(kind) for kind in NORMALIZERS}
+
+
+class GroupField(FieldList):
+    """A repeating group (a table of rows): blank rows are ignored, row counts checked in Chinese."""
+
+    def __init__(self, unbound_field: Any, min_rows: int = 0, max_rows: int | None = None, **kwargs: Any):
+        super().__init__(unbound_field, min_entries=max(min_rows, 1), max_entries=None, **kwargs)
+        self.min_rows = min_rows
+        self.max_rows = max_rows
+
+    def filled_entries(self) -> list[Any]:
+        return [e for e in self.entries if not row_is_blank(e)]
+
+    def validate(self, form: Any, extra_validators: Any = ()) -> bool:
+        self.errors = []
+        filled = 0
+        for entry in self.entries:
+            if row_is_blank(entry):
+                self.errors.append({})
+                continue
+            filled += 1
+            entry.validate(form)
+            self.errors.append(entry.errors)
+        if not any(self.errors):
+            self.errors = []
+        label = self.label.text
+        if filled < self.min_rows:
+            self.errors.append(f"{label}：至少填写{self.min_rows}行")
+        if self.max_rows is not None and filled > self.max_rows:
+            self.errors.append(f"{label}：最多填写{self.max_rows}行")
+        return not self.errors
+
+
+def row_is_blank(entry: Any) -> bool:
+    return all(is_blank(sub) for sub in entry.form)
+
+
+class UnifiedFormMixin:
+    """Methods of every built form class (no state: the class attributes are read-only mappings)."""
+
+    field_keys: Mapping[str, str]  # python name -> merged key (a group: its ``group[]`` key)
+    key_names: Mapping[str, str]  # merged key -> python name
+    section_layout: tuple[tuple[str, str, str, tuple[str, ...]], ...]  # (id, title, kind, names)
+
+    def iter_sections(self) -> Iterator[tuple[str, str, list[Any]]]:
+        """(title, kind, bound fields) per section, for templates. A group section holds one field
+        (the rows); its ``entries`` are the rows."""
+        for _sid, title, kind, names in self.section_layout:
+            yield title, kind, [self[name] for name in names]  # type: ignore[index]
+
+    def to_unified(self, *, jsonable: bool = False) -> dict[str, Any]:
+        return form_to_data(self, jsonable=jsonable)
+
+
+@dataclass(frozen=True)
+class _Spec:
+    """How to make one field: computed once per schema, instantiated fresh for every class."""
+
+    name: str
+    field_class: type
+    label: str
+    validators: tuple[Any, ...]  # stateless validator objects, safe to share
+    kwargs: tuple[tuple[str, Any], ...]
+    options: tuple[str, ...] | None = None  # choices are rebuilt per class
+    placeholder: bool = False
+    maxlength: int | None = None
+
+    def unbound(self) -> Any:
+        kwargs = dict(self.kwargs)
+        if self.options is not None:
+            first = [_choice("", "请选择")] if self.placeholder else []
+            kwargs["choices"] = first + [_choice(o, o) for o in self.options]
+        if self.maxlength:
+            kwargs["render_kw"] = {"maxlength": self.maxlength}
+        return self.field_class(self.label, list(self.validators), **kwargs)
+
+
+def _spec(f: MergedField, name: str) -> _Spec:
+    label = f.label
+    validators: list[Any] = [_REQUIRED if f.required else _OPTIONAL]
+    kwargs: dict[str, Any] = {"description": f.help}
+    t = f.type
+    if t in ("text", "textarea", "id_number", "uscc", "phone", "email", "bank_account"):
+        filters: list[Any] = [_strip]
+        if t in _NORMALIZE_FILTERS:
+            filters.append(_NORMALIZE_FILTERS[t])
+        if f.max_length:
+            validators.append(MaxLength(f.max_length))
+        if f.check:
+            validators.append(Check(f.check))
+        if f.pattern:
+            validators.append(Pattern(f.pattern, f.pattern_message))
+        kwargs["filters"] = tuple(filters)
+        cls = TextAreaField if t == "textarea" else StringField
+        return _Spec(name, cls, label, tuple(validators), tuple(kwargs.items()), maxlength=f.max_length)
+    if t == "integer":
+        kwargs["invalid_value_message"] = f"{label}：应为整数"
+        return _Spec(name, IntegerField, label, tuple(validators), tuple(kwargs.items()))
+    if t == "decimal":
+        kwargs.update(places=None, invalid_value_message=f"{label}：应为数字")
+        return _Spec(name, DecimalField, label, tuple(validators), tuple(kwargs.items()))
+    if t == "date":
+        kwargs.update(format="%Y-%m-%d", invalid_value_message=f"{label}：应为 YYYY-MM-DD 格式的真实日期")
+        return _Spec(name, DateField, label, (*validators, Check("date")), tuple(kwargs.items()))
+    if t == "boolean":
+        if f.required:
+            validators = [Required(f"{label}：请勾选")]
+        return _Spec(name, BooleanField, label, tuple(validators), tuple(kwargs.items()))
+    if t in ("choice", "multichoice"):
+        kwargs["invalid_choice_message"] = f"{label}：请从给出的选项中选择"
+        cls = SelectField if t == "choice" else SelectMultipleField
+        return _Spec(name, cls, label, tuple(validators), tuple(kwargs.items()),
+                     options=f.options, placeholder=t == "choice")
+    raise ValueError(f"字段 {f.key} 的类型 {t} 不存在")
+
+
+_REQUIRED = Required()
+_OPTIONAL = Optional()
+
+
+def _specs(schema: MergedSchema) -> dict[str, _Spec]:
+    """Field specs by key (grouped fields: by column name inside their row form), cached on the
+    immutable schema so that building a class per request stays cheap."""
+    cached = schema.__dict__.get("_form_specs")
+    if cached is None:
+        cached = {}
+        for f in schema.asked_fields:
+            cached[f.key] = _spec(f, field_name(f.column if f.group is not None and f.column else f.key))
+        schema.__dict__["_form_specs"] = cached
+    return cached
+
+
+def build_form(
+    schema: MergedSchema,
+    base: type = Form,
+    *,
+    allow_conflicts: bool = False,
+    class_name: str = "UnifiedForm",
+) -> type:
+    """A new WTForms form class for the asked fields of ``schema``, section by section.
+
+    Raises :class:`UnresolvedConflicts` while the schema has conflicts, unless ``allow_conflicts``
+    (a preview for the lead department; the first source's type/options are used then)."""
+    if schema.conflicts and not allow_conflicts:
+        raise UnresolvedConflicts(
+            "统一表单还有未处理的冲突：" + "；".join(c.message for c in schema.conflicts))
+    by_key = schema.by_key
+    specs = _specs(schema)
+    attrs: dict[str, Any] = {}
+    field_keys: dict[str, str] = {}
+    layout = []
+    for section in schema.sections:
+        names = _add_section(section, schema, by_key, specs, attrs, field_keys)
+        layout.append((section.id, section.title, section.kind, names))
+    attrs["field_keys"] = types.MappingProxyType(field_keys)
+    attrs["key_names"] = types.MappingProxyType({k: n for n, k in field_keys.items()})
+    attrs["section_layout"] = tuple(layout)
+    attrs["schema"] = schema
+    return types.new_class(class_name, (UnifiedFormMixin, base), exec_body=lambda ns: ns.update(attrs))
+
+
+def _add_section(
+    section: Section,
+    schema: MergedSchema,
+    by_key: Mapping[str, MergedField],
+    specs: Mapping[str, _Spec],
+    attrs: dict[str, Any],
+    field_keys: dict[str, str],
+) -> tuple[str, ...]:
+    if section.kind != "group":
+        names = []
+        for key in section.keys:
+            spec = specs[key]
+            if spec.name in attrs:
+                raise ValueError(f"字段名冲突：{key} 与 {field_keys[spec.name]}")
+            attrs[spec.name] = spec.unbound()
+            field_keys[spec.name] = key
+            names.append(spec.name)
+        return tuple(names)
+    group = section.group or ""
+    row_attrs: dict[str, Any] = {}
+    column_keys: dict[str, str] = {}
+    for key in section.keys:
+        spec = specs[key]
+        row_attrs[spec.name] = spec.unbound()
+        column_keys[spec.name] = by_key[key].column or key
+    row_attrs["column_keys"] = types.MappingProxyType(column_keys)
+    row_cls = types.new_class(f"{group}Row", (Form,), exec_body=lambda ns: ns.update(row_attrs))
+    lo, hi = schema.groups.get(group, (0, None))
+    group_key = f"{group}[]"
+    name = field_name(group_key)
+    attrs[name] = GroupField(FormField(row_cls, label=group), min_rows=lo, max_rows=hi, label=group,
+                             description=by_key[section.keys[0]].help if section.keys else "")
+    field_keys[name] = group_key
+    return (name,)
+
+
+# --- unified data <-> form ------------------------------------------------------------------
+
+
+def _clean(value: Any, jsonable: bool) -> Any:
+    if isinstance(value, str) and not value.strip():
+        return None
+    if jsonable:
+        if isinstance(value, date):
+            return value.isoformat()
+        if isinstance(value, Decimal):
+            return str(value)
+    return value
+
+
+def form_to_data(form: Any, *, jsonable: bool = False) -> dict[str, Any]:
+    """The unified data ``{key: value}`` of a (validated) built form; groups as ``{"group[]": [row,
+    ...]}`` with rows keyed by column, blank rows left out. ``jsonable`` turns dates and decimals into
+    strings."""
+    data: dict[str, Any] = {}
+    for name, key in form.field_keys.items():
+        field = form[name]
+        if isinstance(field, GroupField):
+            rows = []
+            for entry in field.filled_entries():
+                columns = entry.form.column_keys
+                rows.append({columns[sub.short_name]: _clean(sub.data, jsonable) for sub in entry.form})
+            data[key] = rows
+        else:
+            data[key] = _clean(field.data, jsonable)
+    return data
+
+
+def _from_unified(f: MergedField, value: Any) -> Any:
+    if value is None:
+        return None
+    if f.type == "date" and isinstance(value, str):
+        return parse_date(value) or value
+    if f.type == "decimal" and isinstance(value, str | int | float):
+        try:
+            return Decimal(str(value))
+        except InvalidOperation:
+            return value
+    return value
+
+
+def prefill_data(schema: MergedSchema, unified: Mapping[str, Any]) -> dict[str, Any]:
+    """``data=`` for a built form from unified data (e.g. a saved draft or a previous application)."""
+    out: dict[str, Any] = {}
+    groups: dict[str, list[MergedField]] = {}
+    for f in schema.asked_fields:
+        if f.group is None:
+            if f.key in unified:
+                out[field_name(f.key)] = _from_unified(f, unified[f.key])
+        else:
+            groups.setdefault(f.group, []).append(f)
+    for group, columns in groups.items():
+        rows = unified.get(f"{group}[]")
+        if rows is None:
+            continue
+        out[field_name(f"{group}[]")] = [
+            {field_name(c.column or c.key): _from_unified(c, row.get(c.column)) for c in columns if c.column in row}
+            for row in rows
+        ]
+    return out
+
+
+def formdata_for(schema: MergedSchema, unified: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """What a browser would post for the unified data: (name, value) pairs for a MultiDict."""
+    pairs: list[tuple[str, str]] = []
+
+    def text(value: Any) -> list[str]:
+        if value is None:
+            return []
+        if isinstance(value, bool):
+            return ["y"] if value else []
+        if isinstance(value, list | tuple):
+            return [str(v) for v in value]
+        if isinstance(value, date):
+            return [value.isoformat()]
+        return [str(value)]
+
+    groups: dict[str, list[MergedField]] = {}
+    for f in schema.asked_fields:
+        if f.group is None:
+            pairs.extend((field_name(f.key), v) for v in text(unified.get(f.key)))
+        else:
+            groups.setdefault(f.group, []).append(f)
+    for group, columns in groups.items():
+        gname = field_name(f"{group}[]")
+        for i, row in enumerate(unified.get(f"{group}[]") or []):
+            for c in columns:
+                pairs.extend((f"{gname}-{i}-{field_name(c.column or c.key)}", v) for v in text(row.get(c.column)))
+    return pairs

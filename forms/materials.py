@@ -1,0 +1,68 @@
+"""一套材料: materials of the applicable items merged by kind and role, each asked once."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from typing import Any
+
+from forms.dictionary import ElementDictionary
+from forms.labels import pick_label
+from forms.schema import MaterialSource, MergedMaterial
+
+
+def _original(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "原件" if value else "复印件"
+    return str(value)
+
+
+def merge_materials(
+    items: Mapping[str, Mapping[str, Any]],
+    codes: Collection[str],
+    d: ElementDictionary,
+) -> tuple[tuple[MergedMaterial, ...], int]:
+    """Merged materials of the items ``codes`` and the number of component materials.
+
+    ``required`` if any item requires it; ``e_licence`` only if every item needing it accepts an
+    e-licence (otherwise the applicant still brings paper for one of them; ``e_licence_items`` tells
+    which accept it); ``produced_by`` is set when an applicable item produces it (then it is not asked).
+    """
+    applicable = set(codes)
+    buckets: dict[tuple[str, str], list[tuple[str, int, Mapping[str, Any]]]] = {}
+    component = 0
+    for code in sorted(applicable):
+        for idx, m in enumerate(items[code].get("materials") or []):
+            component += 1
+            kind = str(m.get("kind") or m.get("name") or "")
+            buckets.setdefault((kind, m.get("role") or ""), []).append((code, idx, m))
+
+    merged = []
+    for (kind, role), raws in buckets.items():
+        sources = tuple(
+            MaterialSource(
+                item=code,
+                name=str(m.get("name") or kind),
+                required=bool(m.get("required", True)),
+                e_licence=bool(m.get("e_licence", False)),
+                original=_original(m.get("original")),
+                copies=m.get("copies"),
+            )
+            for code, _idx, m in raws
+        )
+        producers = sorted({m["produced_by"] for _c, _i, m in raws if m.get("produced_by") in applicable})
+        merged.append(
+            MergedMaterial(
+                kind=kind,
+                role=role or None,
+                name=pick_label((s.name for s in sources), kind, role or None),
+                required=any(s.required for s in sources),
+                e_licence=all(s.e_licence for s in sources),
+                produced_by=producers[0] if producers else None,
+                items=tuple(sorted({s.item for s in sources})),
+                sources=sources,
+            )
+        )
+    merged.sort(key=lambda m: (d.role_rank(m.role), m.role or "", m.kind))
+    return tuple(merged), component

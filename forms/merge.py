@@ -1,0 +1,270 @@
+"""多表合一: merge the forms of a bundle's applicable items into one schema.
+
+Rules (see ``docs`` of the contract): fields merge only when role and element match; compatible
+differences merge to the strictest rule; incompatible ones are conflicts, reported unless the bundle
+records a resolution. The result never depends on the order of items or steps: sources are taken in
+(item code, field position) order and every tie is broken on content.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from types import MappingProxyType
+from typing import Any
+
+from forms.checks import CHECKS
+from forms.dictionary import ElementDictionary, default_dictionary
+from forms.keys import Identity, assign_keys, group_of, merge_identity
+from forms.labels import pick_label
+from forms.materials import merge_materials
+from forms.metrics import compute_stats
+from forms.resolutions import apply_resolution
+from forms.schema import Conflict, ItemInfo, MergedField, MergedSchema, Source
+from forms.sections import arrange, section_of
+from forms.suggest import suggest
+from graphs.scenarios import applicable_items
+
+_TEXT = frozenset({"text", "textarea"})
+_SPECIAL_TEXT = frozenset({"id_number", "uscc", "phone", "email", "bank_account"})
+_NUMBER = frozenset({"integer", "decimal"})
+_CHOICE = frozenset({"choice", "multichoice"})
+
+
+class BundleError(ValueError):
+    """The bundle refers to items that were not given; the message is shown to people as is."""
+
+
+def merge(
+    bundle: Mapping[str, Any],
+    items: Mapping[str, Mapping[str, Any]],
+    answers: Mapping[str, Any] | None = None,
+    resolutions: Mapping[str, Any] | None = None,
+    *,
+    dictionary: ElementDictionary | None = None,
+) -> MergedSchema:
+    """Merge the fields and materials of the steps that apply to ``answers`` (parsed answers;
+    an unanswered question leaves out the steps conditional on it). ``resolutions`` defaults to
+    ``bundle["resolutions"]``."""
+    return merge_items(bundle, items, applicable_items(bundle, answers or {}), resolutions,
+                       dictionary=dictionary)
+
+
+def merge_items(
+    bundle: Mapping[str, Any],
+    items: Mapping[str, Mapping[str, Any]],
+    codes: Iterable[str],
+    resolutions: Mapping[str, Any] | None = None,
+    *,
+    dictionary: ElementDictionary | None = None,
+) -> MergedSchema:
+    """Merge the given item codes of the bundle (scenario evaluation already done)."""
+    d = dictionary or default_dictionary()
+    codes = sorted(set(codes))
+    missing = [c for c in codes if c not in items]
+    if missing:
+        raise BundleError(f"一件事 {bundle.get('code', '?')} 引用了不存在的事项：{'、'.join(missing)}")
+    if resolutions is None:
+        resolutions = bundle.get("resolutions") or {}
+    applicable = set(codes)
+    infos = {
+        c: ItemInfo(c, str(items[c].get("name") or c), str(items[c].get("department") or ""))
+        for c in codes
+    }
+
+    buckets: dict[Identity, list[tuple[str, int, Mapping[str, Any]]]] = {}
+    merging: dict[Identity, bool] = {}
+    component = 0
+    for code in codes:
+        for idx, f in enumerate(items[code].get("fields") or []):
+            component += 1
+            ident, merges = merge_identity(f.get("role"), f.get("element"), f.get("group"),
+                                           code, str(f.get("name")))
+            buckets.setdefault(ident, []).append((code, idx, f))
+            merging[ident] = merges
+    keys = assign_keys(buckets)
+
+    fields: list[MergedField] = []
+    conflicts: list[Conflict] = []
+    notes = []
+    for ident, raws in buckets.items():
+        key = keys[ident]
+        field, found = _merge_field(key, ident, raws, merging[ident], applicable, infos, d)
+        res = resolutions.get(key)
+        if res:
+            field, found, note = apply_resolution(field, found, res)
+            if note is not None:
+                notes.append(note)
+            if field.conflicted != bool(found):
+                field = replace(field, conflicted=bool(found))
+        conflicts.extend(found)
+        fields.append(field)
+
+    group_rows, row_conflicts = _group_rows(buckets)
+    conflicts.extend(row_conflicts)
+    fields, sections = arrange(fields, d)
+    materials, component_materials = merge_materials(items, codes, d)
+    return MergedSchema(
+        bundle=str(bundle.get("code", "")),
+        bundle_name=str(bundle.get("name", "")),
+        item_codes=tuple(codes),
+        items=MappingProxyType(infos),
+        fields=tuple(fields),
+        conflicts=tuple(sorted(conflicts, key=lambda c: (c.key, c.kind))),
+        materials=materials,
+        stats=compute_stats(fields, materials, component, component_materials),
+        sections=sections,
+        resolutions=tuple(sorted(notes, key=lambda n: n.key)),
+        groups=MappingProxyType(group_rows),
+    )
+
+
+def merge_types(types: set[str]) -> str | None:
+    """The strictest type all sources accept, or None when they are incompatible.
+
+    text+textarea -> textarea (same data, larger box); text/textarea + one checked string type
+    (id_number, phone, ...) -> that type; integer+decimal -> integer."""
+    if len(types) == 1:
+        return next(iter(types))
+    if types <= _NUMBER:
+        return "integer"
+    if types <= _TEXT:
+        return "textarea"
+    special = types & _SPECIAL_TEXT
+    if len(special) == 1 and types - special <= _TEXT:
+        return next(iter(special))
+    return None
+
+
+def _merge_field(
+    key: str,
+    ident: Identity,
+    raws: list[tuple[str, int, Mapping[str, Any]]],
+    merges: bool,
+    applicable: set[str],
+    infos: Mapping[str, ItemInfo],
+    d: ElementDictionary,
+) -> tuple[MergedField, list[Conflict]]:
+    raws = sorted(raws, key=lambda r: (r[0], r[1]))
+    group = group_of(ident)
+    sources = tuple(
+        Source(
+            item=code,
+            field=str(f.get("name")),
+            label=str(f.get("label") or f.get("name")),
+            type=str(f.get("type") or "text"),
+            required=bool(f.get("required", False)),
+            options=tuple(str(o) for o in f.get("options") or ()),
+            group=group,
+            position=idx,
+        )
+        for code, idx, f in raws
+    )
+    first = raws[0][2]
+    role = first.get("role") or (group if merges and group is not None else None)
+    element = first.get("element") if merges else None
+    conflicts: list[Conflict] = []
+    items = tuple(sorted({s.item for s in sources}))
+
+    types = {s.type for s in sources}
+    ftype = merge_types(types)
+    if ftype is None:
+        ftype = sources[0].type
+        conflicts.append(Conflict(
+            key, "type", items, tuple((s.item, s.field, s.type) for s in sources),
+            f"{key}：各事项的字段类型不一致（{_listing(sources, lambda s: s.type)}）",
+        ))
+
+    option_sets = {frozenset(s.options) for s in sources if s.type in _CHOICE}
+    options = next((s.options for s in sources if s.type in _CHOICE and s.options), ())
+    if len(option_sets) > 1:
+        conflicts.append(Conflict(
+            key, "options", items,
+            tuple((s.item, s.field, list(s.options)) for s in sources if s.type in _CHOICE),
+            f"{key}：各事项的选项不一致（{_listing([s for s in sources if s.type in _CHOICE], lambda s: '/'.join(s.options))}）",
+        ))
+
+    producers = sorted({f["produced_by"] for _c, _i, f in raws if f.get("produced_by") in applicable})
+    if len(producers) > 1:
+        conflicts.append(Conflict(
+            key, "produced_by", items,
+            tuple((c, str(f.get("name")), f.get("produced_by")) for c, _i, f in raws),
+            f"{key}：标注由不同事项产生（{'、'.join(producers)}）",
+        ))
+
+    lengths = [f["max_length"] for _c, _i, f in raws if f.get("max_length")]
+    el = d.element(element) if merges else None
+    max_length = min(lengths) if lengths else (el.max_length if el and ftype in _TEXT else None)
+    check = ftype if ftype in CHECKS else (el.check if el and ftype in _TEXT else None)
+    pattern = el.pattern if el and ftype in _TEXT else None
+
+    suggestion = None
+    if not merges:
+        suggestion = suggest(first, d)
+    column = key[len(group) + 3:] if group is not None else None
+    field_role = role if merges else first.get("role")
+    section_id, section_kind, section = section_of(group, not merges, raws[0][0], field_role, infos)
+    helps = "、".join(f"{infos[c].name}（{infos[c].department}）" if infos[c].department else infos[c].name
+                     for c in items)
+    return MergedField(
+        key=key,
+        label=pick_label((s.label for s in sources), element, role),
+        type=ftype,
+        required=any(s.required for s in sources),
+        produced_by=producers[0] if producers else None,
+        sources=sources,
+        role=field_role,
+        element=element if merges else first.get("element"),
+        group=group,
+        column=column,
+        options=options,
+        max_length=max_length,
+        check=check,
+        pattern=pattern,
+        pattern_message=el.pattern_message if pattern and el else None,
+        section=section,
+        section_id=section_id,
+        section_kind=section_kind,
+        conflicted=bool(conflicts),
+        confirm=not merges,
+        suggestion=suggestion,
+        help=f"需要此项的事项：{helps}",
+    ), conflicts
+
+
+def _listing(sources: Iterable[Source], value: Any) -> str:
+    return "，".join(f"{s.item}.{s.field} 为 {value(s)}" for s in sources)
+
+
+def _group_rows(
+    buckets: Mapping[Identity, list[tuple[str, int, Mapping[str, Any]]]],
+) -> tuple[dict[str, tuple[int, int | None]], list[Conflict]]:
+    """Row limits per group from the optional ``min_rows``/``max_rows`` keys of grouped fields:
+    the largest minimum and the smallest maximum."""
+    mins: dict[str, list[tuple[str, str, int]]] = {}
+    maxs: dict[str, list[tuple[str, str, int]]] = {}
+    for ident, raws in buckets.items():
+        group = group_of(ident)
+        if group is None:
+            continue
+        mins.setdefault(group, [])
+        maxs.setdefault(group, [])
+        for code, _idx, f in raws:
+            if f.get("min_rows") is not None:
+                mins[group].append((code, str(f.get("name")), int(f["min_rows"])))
+            if f.get("max_rows") is not None:
+                maxs[group].append((code, str(f.get("name")), int(f["max_rows"])))
+    rows: dict[str, tuple[int, int | None]] = {}
+    conflicts = []
+    for group in sorted(mins):
+        lo = max((v for *_x, v in mins[group]), default=0)
+        hi = min((v for *_x, v in maxs[group]), default=None)
+        if hi is not None and lo > hi:
+            values = tuple(sorted(mins[group] + maxs[group]))
+            conflicts.append(Conflict(
+                f"{group}[]", "rows", tuple(sorted({v[0] for v in values})), values,
+                f"{group}：各事项要求的行数无法同时满足（至少 {lo} 行，至多 {hi} 行）",
+            ))
+            hi = None
+        rows[group] = (lo, hi)
+    return rows, conflicts

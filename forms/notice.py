@@ -1,0 +1,133 @@
+"""一次告知: one list of everything the applicant must bring or fill, for the notice page and PDF."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from forms.dictionary import ElementDictionary
+from forms.merge import merge_items
+from forms.schema import ItemInfo, MergedMaterial
+from graphs.scenarios import applicable_items
+
+
+def build_notice(
+    bundle: Mapping[str, Any],
+    items: Mapping[str, Mapping[str, Any]],
+    answers: Mapping[str, Any] | None = None,
+    resolutions: Mapping[str, Any] | None = None,
+    *,
+    dictionary: ElementDictionary | None = None,
+) -> dict[str, Any]:
+    """The one-time notice.
+
+    With ``answers`` it covers the steps that apply; without, every step, each entry carrying the
+    scenario conditions under which it is needed (``conditions``: any of the listed sets, each set
+    all of its answers; empty = always). Entries: materials first (``type: material``), then the
+    fields to fill section by section (``type: field``); materials produced inside the bundle are
+    listed under ``provided`` (not to bring).
+    """
+    steps = bundle.get("steps") or []
+    codes = [s["item"] for s in steps] if answers is None else applicable_items(bundle, answers)
+    schema = merge_items(bundle, items, codes, resolutions, dictionary=dictionary)
+    questions = {q.get("id"): q for q in bundle.get("questions") or []}
+    whens: dict[str, list[Mapping[str, Any]]] = {}
+    for s in steps:
+        whens.setdefault(s["item"], []).append(s.get("when") or {})
+
+    def conditions(item_codes: Iterable[str]) -> list[list[dict[str, Any]]]:
+        sets: dict[str, list[dict[str, Any]]] = {}
+        for code in item_codes:
+            for when in whens.get(code, [{}]):
+                if not when:
+                    return []
+                entry = [
+                    {"question": qid, "text": str((questions.get(qid) or {}).get("text") or qid), "value": value}
+                    for qid, value in sorted(when.items())
+                ]
+                sets[repr(entry)] = entry
+        return [sets[k] for k in sorted(sets)]
+
+    def item_refs(item_codes: Iterable[str]) -> list[dict[str, str]]:
+        return [_ref(schema.items[c]) for c in item_codes]
+
+    entries: list[dict[str, Any]] = []
+    provided = []
+    for m in schema.materials:
+        conds = conditions(m.items)
+        entry = {
+            "type": "material",
+            "title": m.name,
+            "kind": m.kind,
+            "role": m.role,
+            "required": m.required,
+            "tolerable": not m.required,  # 容缺: may be supplied later on commitment
+            "e_licence": m.e_licence,
+            "e_licence_items": list(m.e_licence_items),
+            "original": _original(m),
+            "copies": max((s.copies for s in m.sources if s.copies), default=None),
+            "items": [{**_ref(schema.items[s.item]), "name_in_item": s.name, "required": s.required,
+                       "original": s.original, "copies": s.copies} for s in m.sources],
+            "conditions": conds,
+            "condition_text": condition_text(conds),
+        }
+        if m.asked:
+            entries.append(entry)
+        else:
+            provided.append({**entry, "produced_by": _ref(schema.items[m.produced_by])
+                             if m.produced_by in schema.items else m.produced_by})
+    by_key = schema.by_key
+    for section in schema.sections:
+        for key in section.keys:
+            f = by_key[key]
+            conds = conditions(f.items)
+            entries.append({
+                "type": "field",
+                "section": section.title,
+                "title": f.label,
+                "key": f.key,
+                "field_type": f.type,
+                "required": f.required,
+                "group": f.group,
+                "options": list(f.options),
+                "items": item_refs(f.items),
+                "conditions": conds,
+                "condition_text": condition_text(conds),
+            })
+    return {
+        "bundle": schema.bundle,
+        "name": schema.bundle_name,
+        "lead_department": bundle.get("lead_department"),
+        "entries": entries,
+        "provided": provided,
+        "stats": schema.stats.to_json(),
+    }
+
+
+def _ref(info: ItemInfo) -> dict[str, str]:
+    return {"code": info.code, "name": info.name, "department": info.department}
+
+
+def _original(m: MergedMaterial) -> str | None:
+    values = sorted({s.original for s in m.sources if s.original})
+    if set(values) == {"原件", "复印件"}:
+        return "原件及复印件"
+    return "、".join(values) or None
+
+
+def _answer_text(value: Any) -> str:
+    if value is True:
+        return "是"
+    if value is False:
+        return "否"
+    if isinstance(value, list):
+        return "或".join(_answer_text(v) for v in value)
+    return str(value)
+
+
+def condition_text(conds: list[list[dict[str, Any]]]) -> str:
+    """Chinese text of the conditions, e.g. 当“是否销售酒类？”为“是”时需要; empty = always."""
+    if not conds:
+        return ""
+    parts = ["且".join(f"“{c['text']}”为“{_answer_text(c['value'])}”" for c in cset) for cset in conds]
+    return "当" + "，或".join(parts) + "时需要"

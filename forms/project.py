@@ -1,0 +1,89 @@
+"""Projection: the unified data back into each item's own form, under its own field names."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from forms.schema import MergedField, MergedSchema, Source
+
+_TEXTUAL = frozenset({"text", "textarea", "id_number", "uscc", "phone", "email", "bank_account", "choice"})
+
+
+def project(
+    schema: MergedSchema,
+    items: Mapping[str, Mapping[str, Any]],
+    unified_data: Mapping[str, Any],
+    produced: Mapping[str, Any] | None = None,
+) -> dict[str, dict[str, Any]]:
+    """Each applicable item's form data ``{item_code: {field_name: value}}``.
+
+    ``unified_data`` is keyed by merged key; a repeating group is under ``group[]`` as a list of row
+    dicts keyed by column (see :func:`forms.form_to_data`); an item receives its group as
+    ``{group: [{field_name: value}, ...]}``. Values go through the resolution's value map of that
+    item, and are converted to text when the item's field is textual but the unified one is not.
+    ``produced`` holds values of fields produced inside the bundle, once known: by merged key
+    (``{"企业.统一社会信用代码": "91..."}``) or by producing item, either as a mapping (by merged key,
+    element or field name) or as the single value the item produces. Fields without a produced value
+    fall back to ``unified_data`` and else are None.
+    """
+    produced = produced or {}
+    out: dict[str, dict[str, Any]] = {code: {} for code in schema.item_codes}
+    for f in schema.fields:
+        if f.group is None:
+            value = _produced_value(f, produced, unified_data) if f.produced_by else unified_data.get(f.key)
+            for s in f.sources:
+                out[s.item][s.field] = _to_item(value, s, f)
+            continue
+        rows = unified_data.get(f.group_key) or []
+        for s in f.sources:
+            item_rows = out[s.item].setdefault(f.group, [])
+            while len(item_rows) < len(rows):
+                item_rows.append({})
+            for i, row in enumerate(rows):
+                item_rows[i][s.field] = _to_item(row.get(f.column), s, f)
+    return {code: _in_item_order(out[code], items.get(code) or {}) for code in schema.item_codes}
+
+
+def _in_item_order(data: dict[str, Any], item: Mapping[str, Any]) -> dict[str, Any]:
+    ordered: dict[str, Any] = {}
+    for f in item.get("fields") or []:
+        name = f.get("group") if f.get("group") is not None else f.get("name")
+        if name in data and name not in ordered:
+            ordered[name] = data[name]
+    ordered.update({k: v for k, v in data.items() if k not in ordered})
+    return ordered
+
+
+def _produced_value(f: MergedField, produced: Mapping[str, Any], unified: Mapping[str, Any]) -> Any:
+    if f.key in produced:
+        return produced[f.key]
+    by_item = produced.get(f.produced_by or "")
+    if isinstance(by_item, Mapping):
+        for k in (f.key, f.element, *(s.field for s in f.sources)):
+            if k is not None and k in by_item:
+                return by_item[k]
+    elif by_item is not None:
+        return by_item
+    return unified.get(f.key)
+
+
+def _to_item(value: Any, s: Source, f: MergedField) -> Any:
+    if value is None:
+        return None
+    if s.value_map:
+        mapping = dict(s.value_map)
+        if isinstance(value, list | tuple):
+            value = [mapping.get(str(v), v) for v in value]
+        else:
+            value = mapping.get(str(value), value)
+    if s.type != f.type and s.type in _TEXTUAL and not isinstance(value, str):
+        if isinstance(value, date):
+            return value.isoformat()
+        if isinstance(value, bool):
+            return "是" if value else "否"
+        if isinstance(value, int | Decimal | float):
+            return str(value)
+    return value

@@ -1,0 +1,68 @@
+"""Pure planning library of 一件事一次办 bundles: dependency graph, scenarios, plan, run-time readiness,
+working-day deadlines, reform metrics and an SVG picture.
+
+Inputs are contract-shaped dicts (``docs/architecture.md``); nothing here imports flask, bundler or a
+database.
+"""
+
+from . import runtime, svg
+from .bundle_graph import as_graph, build_graph, restrict, scenario_graph
+from .metrics import ReformMetrics, metrics_of_plan, reform_metrics
+from .planning import Plan, longest_chain, plan, plan_graph, stages
+from .runtime import STATES, RuntimeView, evaluate
+from .scenarios import AnswerError, applicable_items, parse_answers, step_applies
+from .svg import render as render_svg
+from .validation import BundleError, Problem, reduced_dependencies, validate
+from .workdays import (
+    CalendarError,
+    Deadline,
+    Forecast,
+    StepDates,
+    add_working_days,
+    calendar_version,
+    is_workday,
+    paused_working_days,
+    predict_completion,
+    step_due,
+    working_days_between,
+)
+
+__all__ = [
+    "AnswerError",
+    "BundleError",
+    "CalendarError",
+    "Deadline",
+    "Forecast",
+    "Plan",
+    "Problem",
+    "ReformMetrics",
+    "RuntimeView",
+    "STATES",
+    "StepDates",
+    "add_working_days",
+    "applicable_items",
+    "as_graph",
+    "build_graph",
+    "calendar_version",
+    "evaluate",
+    "is_workday",
+    "longest_chain",
+    "metrics_of_plan",
+    "parse_answers",
+    "paused_working_days",
+    "plan",
+    "plan_graph",
+    "predict_completion",
+    "reduced_dependencies",
+    "reform_metrics",
+    "render_svg",
+    "restrict",
+    "runtime",
+    "scenario_graph",
+    "stages",
+    "step_applies",
+    "step_due",
+    "svg",
+    "validate",
+    "working_days_between",
+]

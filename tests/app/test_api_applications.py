@@ -1,0 +1,162 @@
+"""POST/GET /api/v1/applications: one submission accepted and planned, through the real app and database."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import text
+
+import forms
+import graphs
+from bundler.catalogue.queries import bundle_definition
+from bundler.extensions import db
+from bundler.services.accounts import create_token
+
+
+def _auth(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def _valid_data(code: str, answers: dict | None = None) -> dict:
+    definition = bundle_definition(db.session, code)
+    parsed = graphs.parse_answers(definition.bundle["questions"], answers or {})
+    schema = forms.merge(definition.bundle, definition.items, parsed)
+    return forms.example_data(schema, jsonable=True)
+
+
+def _post(client, token, body, **headers):
+    return client.post("/api/v1/applications", json=body, headers={**_auth(token), **headers})
+
+
+def test_create_accepts_and_plans_the_steps(client, window_token):
+    response = _post(client, window_token, {"bundle": "KFD", "answers": {}, "data": _valid_data("KFD")})
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    assert body["tracking_no"].startswith("YJS") and body["bundle_version"] == 1
+    steps = {s["item"]: s for s in body["steps"]}
+    assert steps["SCJG-001"]["status"] == "ready" and steps["SCJG-001"]["due"]
+    assert steps["SCJG-003"]["status"] == "waiting"  # serial: after the registration
+    assert steps["XF-001"]["status"] == "skipped"  # not asked for a small venue
+    assert all(s["department"] for s in body["steps"])
+    assert body["status"] == "accepted" and body["promised_date"]
+    again = client.get(f"/api/v1/applications/{body['id']}", headers=_auth(window_token))
+    assert again.status_code == 200 and again.get_json()["steps"] == body["steps"]
+
+
+def test_answers_bring_in_conditional_steps(client, window_token):
+    answers = {"sells_alcohol": "true", "has_signboard": "true"}
+    body = _post(client, window_token, {"bundle": "KFD", "answers": answers, "data": _valid_data("KFD", answers)})
+    steps = {s["item"]: s["status"] for s in body.get_json()["steps"]}
+    assert steps["SWJ-001"] == "waiting" and steps["CG-001"] != "skipped"
+
+
+def test_idempotency_key_returns_the_same_application(client, window_token):
+    body = {"bundle": "XSECS", "data": _valid_data("XSECS")}
+    first = _post(client, window_token, body, **{"Idempotency-Key": "counter-7-0001"})
+    second = _post(client, window_token, body, **{"Idempotency-Key": "counter-7-0001"})
+    assert first.status_code == 201 and second.status_code == 200
+    assert second.get_json()["id"] == first.get_json()["id"]
+    third = _post(client, window_token, body, **{"Idempotency-Key": "counter-7-0002"})
+    assert third.get_json()["id"] != first.get_json()["id"]
+
+
+def test_bad_data_gets_per_field_chinese_messages(client, window_token):
+    data = _valid_data("KFD")
+    data["经营者.公民身份号码"] = "610702199001011230"  # wrong check digit
+    data["经营者.联系电话"] = "12345"
+    data["不存在.字段"] = "x"
+    response = _post(client, window_token, {"bundle": "KFD", "data": data})
+    assert response.status_code == 422
+    errors = response.get_json()["errors"]
+    assert "校验位" in " ".join(errors["经营者.公民身份号码"])
+    assert "手机号码" in " ".join(errors["经营者.联系电话"])
+    assert errors["不存在.字段"] == ["申请表中没有这一项"]
+
+
+@pytest.mark.parametrize(
+    ("body", "where", "fragment"),
+    [
+        ({"bundle": "NOPE"}, "bundle", "不存在"),
+        ({"bundle": "KFD", "answers": {"sells_alcohol": "maybe"}}, "answers", "只能回答"),
+        ({"bundle": "KFD", "answers": "yes"}, "answers", "JSON 对象"),
+        ({}, "bundle", "缺少一件事编码"),
+    ],
+)
+def test_bad_requests_are_422_in_chinese(client, window_token, body, where, fragment):
+    response = _post(client, window_token, body)
+    assert response.status_code == 422
+    assert fragment in " ".join(response.get_json()["errors"][where])
+
+
+def test_missing_required_material_is_refused_and_nothing_is_stored(client, window_token):
+    data = _valid_data("KFD")
+    response = _post(
+        client, window_token, {"bundle": "KFD", "data": data, "materials": {"居民身份证|经营者": "missing"}}
+    )
+    assert response.status_code == 422
+    assert "缺少必需材料" in response.get_json()["error"]
+    assert db.session.execute(text("SELECT count(*) FROM applications")).scalar() == 0
+
+
+def test_deferred_material_is_a_rongque_acceptance_with_a_commitment_date(client, window_token):
+    data = _valid_data("KFD")
+    commitment = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    body = {"bundle": "KFD", "data": data, "materials": {"从业人员健康证明|经营者": "deferred"}}
+    no_date = _post(client, window_token, body)
+    assert no_date.status_code == 422 and "承诺补交材料的日期" in no_date.get_json()["error"]
+    accepted = _post(client, window_token, {**body, "commitment_date": commitment})
+    assert accepted.status_code == 201, accepted.get_json()
+    result = accepted.get_json()
+    assert result["status"] == "accepted_pending" and result["commitment_date"] == commitment
+    owed = [m for m in result["materials"] if m["status"] == "deferred"]
+    assert [m["name"] for m in owed] == ["从业人员健康证明"] and owed[0]["due"] == commitment
+
+
+def test_tokens_are_required_and_roles_checked(client, window_token):
+    assert client.post("/api/v1/applications", json={"bundle": "KFD"}).status_code == 401
+    bad = client.post("/api/v1/applications", json={}, headers=_auth("yjs_not-a-token"))
+    assert bad.status_code == 401 and bad.get_json()["error"] == "令牌无效或已吊销"
+    department_token = create_token(db.session, "department", "SCJG")
+    db.session.commit()
+    assert _post(client, department_token, {"bundle": "KFD"}).status_code == 403
+    assert client.get("/api/v1/applications/1", headers=_auth(department_token)).status_code == 403
+
+
+def test_not_json_is_a_400_in_chinese(client, window_token):
+    response = client.post("/api/v1/applications", data="x=1", headers=_auth(window_token))
+    assert response.status_code == 400 and "JSON" in response.get_json()["error"]
+
+
+def test_openapi_document_describes_the_endpoints(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    assert spec["openapi"].startswith("3.")
+    assert set(spec["paths"]) == {"/applications", "/applications/{id}"}
+    assert "bundle_version" in spec["components"]["schemas"]["Application"]["properties"]
+
+
+def test_personal_data_is_not_in_the_database_in_clear(client, window_token):
+    data = _valid_data("KFD")
+    data["经营者.姓名"] = "欧阳明哲"
+    response = _post(client, window_token, {"bundle": "KFD", "data": data})
+    assert response.status_code == 201
+    secrets = [data["经营者.姓名"], data["经营者.公民身份号码"], data["经营者.联系电话"]]
+    dump = []
+    for table in db.metadata.sorted_tables:
+        for row in db.session.execute(text(f"SELECT * FROM {table.name}")):
+            dump.append(" ".join(str(v) for v in row))
+    everything = "\n".join(dump)
+    for secret in secrets:
+        assert secret not in everything
+    assert "欧*" in everything  # the masked label is there for lists
+
+
+def test_acceptance_time_reads_back_as_china_time_on_every_database(client, window_token):
+    from bundler import clock
+    from bundler.models import Application
+
+    body = _post(client, window_token, {"bundle": "TX", "data": _valid_data("TX")}).get_json()
+    db.session.expire_all()
+    accepted = clock.local(db.session.get(Application, body["id"]).accepted_at)
+    assert abs((accepted - clock.now()).total_seconds()) < 300
+    assert accepted.utcoffset() == dt.timedelta(hours=8)

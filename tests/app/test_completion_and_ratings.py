@@ -1,0 +1,114 @@
+"""Every step finished → the application completes, results are collected at one point, the applicant
+rates the service (好差评), bad ratings reach the lead department, and the overview shows the time
+each department takes."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
+
+import forms
+from bundler.extensions import db
+from bundler.models import Application, Rating, Task
+from bundler.services import applications as service
+from bundler.services import tasks as tasks_service
+
+from factories import PASSWORD
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def _applicant_accepts_tx(client):
+    """An applicant applies for 退休 online; returns the application id."""
+    client.post(
+        "/register", data={"mobile": "13991620031", "name": "刘志强", "password": PASSWORD, "confirm": PASSWORD}
+    )
+    response = client.post("/bundles/TX/apply", data={})
+    application_id = int(re.search(r"/applications/(\d+)/form", response.headers["Location"]).group(1))
+    application = db.session.get(Application, application_id)
+    schema = service.schema_for(db.session, application)
+    pairs = [(k, v.isoformat() if hasattr(v, "isoformat") else v) for k, v in forms.formdata_for(schema, forms.example_data(schema))]
+    client.post(f"/applications/{application_id}/form", data=MultiDict([*pairs, ("action", "next")]))
+    db.session.expire_all()
+    for material in db.session.get(Application, application_id).materials:
+        if material.required and material.status == "pending":
+            client.post(
+                f"/applications/{application_id}/materials",
+                data={"material": material.id, "action": "upload", "file": (__import__("io").BytesIO(PNG), "a.png")},
+                content_type="multipart/form-data",
+            )
+    client.post(f"/applications/{application_id}/review", data={"delivery_method": "邮寄送达"})
+    db.session.expire_all()
+    assert db.session.get(Application, application_id).status == "accepted"
+    return application_id
+
+
+def _finish_every_step(application_id):
+    while True:
+        db.session.expire_all()
+        application = db.session.get(Application, application_id)
+        ready = [t for t in application.tasks if t.status == "ready"]
+        if not ready:
+            return application
+        for task in ready:
+            schema = service.schema_for(db.session, application)
+            results = {f.key: forms.example_value(f, 7) for f in schema.fields if f.produced_by == task.item.code}
+            results = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in results.items()}
+            tasks_service.complete(db.session, task, "approved", actor="测试", results=results)
+        db.session.commit()
+
+
+def test_completion_results_at_one_point_and_ratings(client, sample, app, make_user):
+    application_id = _applicant_accepts_tx(client)
+    application = _finish_every_step(application_id)
+    assert application.status == "completed" and application.completed_at is not None
+    status = client.get(f"/applications/{application_id}").get_data(as_text=True)
+    assert "办理结果（一端出件）" in status and "邮寄送达" in status and "好差评" in status
+
+    done = [t for t in application.tasks if t.status == "done"]
+    form = {"score_all": "5", f"score_{done[0].id}": "1", f"comment_{done[0].id}": "窗口说法和部门不一致，跑了两趟"}
+    thanks = client.post(f"/applications/{application_id}/rate", data=form, follow_redirects=True).get_data(as_text=True)
+    assert "感谢您的评价" in thanks
+    again = client.post(f"/applications/{application_id}/rate", data=form, follow_redirects=True).get_data(as_text=True)
+    assert "已经评价过了" in again
+    ratings = db.session.scalars(select(Rating).where(Rating.application_id == application_id)).all()
+    assert sorted(r.score for r in ratings) == [1, 5]
+    bad = next(r for r in ratings if r.score == 1)
+    assert bad.follow_up == "open"
+
+    lead_department = application.bundle_version.lead_department.code
+    lead = app.test_client()
+    make_user("lead", login="lead01", department=lead_department, name="牵头科长")
+    lead.post("/login", data={"login": "lead01", "password": PASSWORD})
+    page = lead.get("/lead/ratings").get_data(as_text=True)
+    assert "跑了两趟" in page and "待核实" in page
+    refused = lead.post(f"/lead/ratings/{bad.id}", data={"state": "closed", "note": ""}, follow_redirects=True)
+    assert "须写明核实整改和回访情况" in refused.get_data(as_text=True)
+    lead.post(f"/lead/ratings/{bad.id}", data={"state": "closed", "note": "已统一告知口径，电话回访满意"})
+    db.session.expire_all()
+    assert db.session.get(Rating, bad.id).follow_up == "closed"
+
+    other_lead = app.test_client()
+    make_user("lead", login="lead02", department="SCJG", name="另一牵头部门")
+    other_lead.post("/login", data={"login": "lead02", "password": PASSWORD})
+    assert "跑了两趟" not in other_lead.get("/lead/ratings").get_data(as_text=True)
+    assert other_lead.post(f"/lead/ratings/{bad.id}", data={"state": "open", "note": ""}).status_code == 404
+
+
+def test_overview_shows_in_flight_overdue_and_time_per_department(client, sample, app, make_user):
+    import datetime as dt
+
+    application_id = _applicant_accepts_tx(client)
+    task = db.session.scalar(select(Task).where(Task.application_id == application_id, Task.status == "ready"))
+    task.due_date = dt.date.today() - dt.timedelta(days=3)
+    db.session.commit()
+    window = app.test_client()
+    make_user("window", login="clerk-o")
+    window.post("/login", data={"login": "clerk-o", "password": PASSWORD})
+    page = window.get("/overview").get_data(as_text=True)
+    tracking = db.session.get(Application, application_id).tracking_no
+    assert tracking in page and "超期事项" in page and task.department.name in page
+    assert "各部门用时" in page
+    assert client.get("/overview").status_code == 403  # the applicant

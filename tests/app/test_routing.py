@@ -1,0 +1,239 @@
+"""One submission, every department: deliveries through real Redis queues and real workers, serial
+release, webhooks signed and retried, nothing lost when Redis is down, each department on its own."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError
+
+import forms
+from bundler.catalogue.queries import bundle_definition
+from bundler.extensions import db
+from bundler.models import AuditEntry, Delivery, Department, Task
+from bundler.models.routing import AuditLogIsAppendOnly
+from bundler.queues import department_queue_name
+from bundler.redis_conn import EXTENSION_KEY, connect
+from bundler.services.accounts import create_token
+from bundler.services.routing import dispatch, retry_failed
+from bundler.worker import make_worker
+
+ANSWERS = {"has_employees": "true"}  # 开饭店: SCJG-001 → (SCJG-003, SW-001, RS-002) → SW-002
+USCC = "92610702MA6X0F2K1F"
+
+
+@pytest.fixture
+def fast_retries(app):
+    app.config["DELIVERY_RETRY_INTERVALS"] = [0]
+
+
+def _auth(token):
+    return {"Authorization": f"Bearer {token}"}
+
+
+def _accept(client, token, answers=ANSWERS):
+    definition = bundle_definition(db.session, "KFD")
+    import graphs
+
+    parsed = graphs.parse_answers(definition.bundle["questions"], answers)
+    data = forms.example_data(forms.merge(definition.bundle, definition.items, parsed), jsonable=True)
+    response = client.post("/api/v1/applications", json={"bundle": "KFD", "answers": answers, "data": data}, headers=_auth(token))
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def _work(app, *departments):
+    make_worker(app, [department_queue_name(code) for code in departments]).work(burst=True)
+    db.session.expire_all()
+
+
+def _steps(client, token, application_id):
+    return {s["item"]: s["status"] for s in client.get(f"/api/v1/applications/{application_id}", headers=_auth(token)).get_json()["steps"]}
+
+
+def _department_token(code):
+    token = create_token(db.session, "department", code, label=f"{code} 业务系统")
+    db.session.commit()
+    return token
+
+
+class _Receiver(BaseHTTPRequestHandler):
+    """A department's business system: records what it receives; answers with ``status``."""
+
+    received: list[tuple[dict, dict]] = []
+    status = 200
+
+    def do_POST(self):  # noqa: N802
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        type(self).received.append((dict(self.headers), json.loads(body), body))
+        self.send_response(type(self).status)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def department_system(free_port):
+    handler = type("Receiver", (_Receiver,), {"received": [], "status": 200})
+    server = ThreadingHTTPServer(("127.0.0.1", free_port), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield handler, f"http://127.0.0.1:{free_port}/inbox"
+    server.shutdown()
+
+
+def test_serial_steps_are_released_only_when_their_predecessor_is_done(app, client, window_token):
+    application = _accept(client, window_token)
+    steps = _steps(client, window_token, application["id"])
+    assert steps["SCJG-001"] == "ready"
+    assert steps["SCJG-003"] == steps["SW-001"] == steps["RS-002"] == steps["SW-002"] == "waiting"
+
+    delivery = db.session.scalars(select(Delivery)).one()  # written with the acceptance; only the ready step
+    assert delivery.status == "queued" and delivery.queue == "dept:SCJG"
+    _work(app, "SCJG")
+    delivery = db.session.get(Delivery, delivery.id)
+    assert delivery.status == "delivered" and delivery.attempts == 1
+
+    scjg = _department_token("SCJG")
+    ready = client.get("/api/v1/departments/SCJG/tasks?status=ready", headers=_auth(scjg)).get_json()["tasks"]
+    assert [t["item"] for t in ready] == ["SCJG-001"] and ready[0]["application"] == application["id"]
+    task_id = ready[0]["id"]
+    form = client.get(f"/api/v1/tasks/{task_id}", headers=_auth(scjg)).get_json()["form"]
+    assert "operator_name" in form  # the department gets its own form's field names
+
+    missing = client.post(f"/api/v1/tasks/{task_id}/complete", json={"outcome": "approved"}, headers=_auth(scjg))
+    assert missing.status_code == 422 and "统一社会信用代码" in missing.get_json()["error"]
+    done = client.post(
+        f"/api/v1/tasks/{task_id}/complete",
+        json={"outcome": "approved", "results": {"经营者.统一社会信用代码": USCC}},
+        headers=_auth(scjg),
+    )
+    assert done.status_code == 200, done.get_json()
+    assert set(done.get_json()["released"]) == {"SCJG-003", "SW-001", "RS-002"}  # 并联, together
+    steps = _steps(client, window_token, application["id"])
+    assert steps["SCJG-003"] == steps["SW-001"] == steps["RS-002"] == "ready" and steps["SW-002"] == "waiting"
+
+    # the food licence office receives the credit code the registration produced
+    _work(app, "SCJG")
+    food = db.session.scalar(select(Task).join(Task.item).where(Task.status == "ready", Task.department.has(code="SCJG")))
+    payload = client.get(f"/api/v1/tasks/{food.id}", headers=_auth(scjg)).get_json()
+    assert USCC in json.dumps(payload, ensure_ascii=False)
+    assert payload["upstream"]["SCJG-001"] == {"经营者.统一社会信用代码": USCC}
+
+
+def test_a_rejection_blocks_only_what_depends_on_it(app, client, window_token):
+    application = _accept(client, window_token)
+    scjg, sw = _department_token("SCJG"), _department_token("SW")
+    first = db.session.scalar(select(Task).join(Task.item).where(Task.item.has(code="SCJG-001")))
+    client.post(
+        f"/api/v1/tasks/{first.id}/complete",
+        json={"outcome": "approved", "results": {"经营者.统一社会信用代码": USCC}},
+        headers=_auth(scjg),
+    )
+    tax = db.session.scalar(select(Task).where(Task.item.has(code="SW-001")))
+    refused = client.post(f"/api/v1/tasks/{tax.id}/complete", json={"outcome": "rejected"}, headers=_auth(sw))
+    assert refused.status_code == 422 and "理由" in refused.get_json()["error"]
+    client.post(f"/api/v1/tasks/{tax.id}/complete", json={"outcome": "rejected", "reason": "经营场所地址与登记不符"}, headers=_auth(sw))
+    steps = _steps(client, window_token, application["id"])
+    assert steps["SW-001"] == "rejected" and steps["SW-002"] == "waiting"  # blocked below the rejection
+    assert steps["SCJG-003"] == "ready" and steps["RS-002"] == "ready"  # the rest goes on
+
+
+def test_a_department_cannot_see_or_act_on_another_departments_tasks(app, client, window_token):
+    _accept(client, window_token)
+    task = db.session.scalar(select(Task).where(Task.status == "ready"))
+    other = _department_token("SW")
+    assert client.get("/api/v1/departments/SCJG/tasks", headers=_auth(other)).status_code == 403
+    assert client.get(f"/api/v1/tasks/{task.id}", headers=_auth(other)).status_code == 404
+    attempt = client.post(
+        f"/api/v1/tasks/{task.id}/complete", json={"outcome": "approved", "results": {}}, headers=_auth(other)
+    )
+    assert attempt.status_code == 404
+    assert db.session.get(Task, task.id).status == "ready"
+    assert client.get("/api/v1/departments/SCJG/tasks", headers=_auth(window_token)).status_code == 403
+
+
+def test_acceptance_while_redis_is_down_is_routed_once_redis_is_back(app, client, window_token, free_port):
+    working = app.extensions[EXTENSION_KEY]
+    app.extensions[EXTENSION_KEY] = connect(f"redis://127.0.0.1:{free_port}/0")  # Redis is down
+    try:
+        application = _accept(client, window_token)
+    finally:
+        app.extensions[EXTENSION_KEY] = working
+    assert _steps(client, window_token, application["id"])["SCJG-001"] == "ready"  # accepted all the same
+    delivery = db.session.scalars(select(Delivery)).one()
+    assert delivery.status == "pending" and delivery.enqueued_at is None
+    assert dispatch(db.session) == 1  # the dispatcher, once Redis is back
+    assert dispatch(db.session) == 0  # nothing twice
+    _work(app, "SCJG")
+    _work(app, "SCJG")  # a second worker pass finds nothing more to deliver
+    delivery = db.session.get(Delivery, delivery.id)
+    assert delivery.status == "delivered" and delivery.attempts == 1
+    assert len(db.session.scalars(select(AuditEntry).where(AuditEntry.action == "delivered")).all()) == 1
+
+
+def test_webhook_deliveries_are_signed(app, client, window_token, department_system, fast_retries):
+    receiver, url = department_system
+    sw = db.session.scalar(select(Department).where(Department.code == "SW"))
+    sw.webhook_url = url
+    db.session.commit()
+    secret = sw.webhook_secret
+    assert secret  # created when the webhook department was imported
+    _accept(client, window_token)
+    first = db.session.scalar(select(Task).where(Task.item.has(code="SCJG-001")))
+    client.post(
+        f"/api/v1/tasks/{first.id}/complete",
+        json={"outcome": "approved", "results": {"经营者.统一社会信用代码": USCC}},
+        headers=_auth(_department_token("SCJG")),
+    )
+    _work(app, "SW")
+    assert len(receiver.received) == 1
+    headers, payload, body = receiver.received[0]
+    expected = "sha256=" + hmac.new(secret.encode(), headers["X-Bundler-Timestamp"].encode() + b"." + body, hashlib.sha256).hexdigest()
+    assert headers["X-Bundler-Signature"] == expected
+    assert payload["item"] == "SW-001" and payload["department"] == "SW"
+    assert USCC in json.dumps(payload["form"], ensure_ascii=False)
+
+
+def test_a_failing_webhook_is_retried_then_shown_failed_and_can_be_retried(app, client, window_token, department_system, fast_retries):
+    receiver, url = department_system
+    receiver.status = 500
+    sw = db.session.scalar(select(Department).where(Department.code == "SW"))
+    sw.webhook_url = url
+    db.session.commit()
+    _accept(client, window_token)
+    first = db.session.scalar(select(Task).where(Task.item.has(code="SCJG-001")))
+    client.post(
+        f"/api/v1/tasks/{first.id}/complete",
+        json={"outcome": "approved", "results": {"经营者.统一社会信用代码": USCC}},
+        headers=_auth(_department_token("SCJG")),
+    )
+    _work(app, "SW")
+    delivery = db.session.scalar(select(Delivery).where(Delivery.queue == "dept:SW"))
+    assert delivery.status == "failed" and delivery.attempts == 5 and "500" in delivery.last_error
+    assert len(receiver.received) == 5
+    receiver.status = 200
+    retry_failed(db.session, delivery, "用户 1")
+    _work(app, "SW")
+    delivery = db.session.get(Delivery, delivery.id)
+    assert delivery.status == "delivered" and len(receiver.received) == 6
+
+
+def test_the_audit_log_cannot_be_edited(app, client, window_token):
+    _accept(client, window_token)
+    _work(app, "SCJG")
+    entry = db.session.scalars(select(AuditEntry)).first()
+    entry.actor = "someone else"
+    with pytest.raises(AuditLogIsAppendOnly):
+        db.session.flush()
+    db.session.rollback()
+    with pytest.raises(DBAPIError):  # the database refuses too, whoever asks
+        db.session.execute(text("UPDATE audit_log SET actor = 'someone else'"))
+    db.session.rollback()

@@ -1,0 +1,162 @@
+"""The integrated window: a clerk takes one combined application at the counter, prefilled from what
+the service already holds, then accepts, accepts with missing non-key materials (容缺), or refuses with
+a one-time notice."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from werkzeug.datastructures import MultiDict
+
+import forms
+from bundler.extensions import db
+from bundler.models import Application
+from bundler.services import applications as service
+from bundler.services.elicences import LocalELicenceStore
+
+from factories import PASSWORD
+
+PERSON_ID = "610702198503150010"
+
+
+def _clerk(client, make_user):
+    make_user("window", login="clerk01", name="窗口一号")
+    response = client.post("/login", data={"login": "clerk01", "password": PASSWORD})
+    assert response.status_code == 302
+
+
+def _start(client, bundle="KFD", number=PERSON_ID):
+    response = client.post("/window/start", data={"bundle": bundle, "number": number})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return int(re.search(r"/applications/(\d+)/scenario", response.headers["Location"]).group(1))
+
+
+def _fill(client, application_id, **overrides):
+    application = db.session.get(Application, application_id)
+    db.session.refresh(application)
+    schema = service.schema_for(db.session, application)
+    data = {**forms.example_data(schema), **application.data, **overrides}
+    pairs = [(k, v.isoformat() if isinstance(v, dt.date) else v) for k, v in forms.formdata_for(schema, data)]
+    response = client.post(f"/window/applications/{application_id}/form", data=MultiDict([*pairs, ("action", "next")]))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return application
+
+
+def _checklist(application, **states):
+    return {f"m_{m.id}": states.get(m.name, "collected") for m in application.materials if m.status != "produced"}
+
+
+def test_window_search_validates_the_number_in_chinese(client, sample, make_user):
+    _clerk(client, make_user)
+    page = client.get("/window/?number=610702198503150011").get_data(as_text=True)
+    assert "校验位" in page
+
+
+def test_counter_prefills_from_e_licences_and_accepts(client, sample, make_user):
+    _clerk(client, make_user)
+    LocalELicenceStore(db.session).load(
+        [{"holder": PERSON_ID, "kind": "居民身份证", "title": "居民身份证", "data": {"姓名": "赵海涛", "住所": "汉台区北关街1号"}}]
+    )
+    db.session.commit()
+    search = client.get(f"/window/?number={PERSON_ID}").get_data(as_text=True)
+    assert "居民身份证" in search and "没有此前的申请" in search
+
+    application_id = _start(client)
+    scenario = client.post(
+        f"/window/applications/{application_id}/scenario",
+        data={"q_sells_alcohol": "true", "q_has_signboard": "false", "q_has_employees": "false"},
+    )
+    assert scenario.status_code == 302
+    form_page = client.get(f"/window/applications/{application_id}/form").get_data(as_text=True)
+    assert "赵海涛" in form_page and PERSON_ID in form_page  # prefilled, not typed again
+
+    application = _fill(client, application_id)
+    page = client.get(f"/window/applications/{application_id}/checklist").get_data(as_text=True)
+    assert "材料核对" in page and "容缺后补" in page
+    response = client.post(
+        f"/window/applications/{application_id}/checklist", data={**_checklist(application), "action": "accept"}
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    application = db.session.get(Application, application_id)
+    assert application.status == "accepted" and application.accepted_by.login == "clerk01"
+    assert application.accepted_at is not None
+    assert {t.item.code: t.status for t in application.tasks}["SWJ-001"] == "waiting"
+    done = client.get(f"/window/applications/{application_id}/done").get_data(as_text=True)
+    assert application.tracking_no in done and "受理回执" in done
+
+    # the next visit of the same person finds this application
+    again = client.get(f"/window/?number={PERSON_ID}").get_data(as_text=True)
+    assert application.tracking_no in again
+
+
+def test_rongque_acceptance_with_a_commitment_date(client, sample, make_user):
+    _clerk(client, make_user)
+    application_id = _start(client)
+    client.post(f"/window/applications/{application_id}/scenario", data={})
+    application = _fill(client, application_id)
+    states = _checklist(application, **{"从业人员健康证明": "deferred"})
+    no_date = client.post(
+        f"/window/applications/{application_id}/checklist", data={**states, "action": "accept"}, follow_redirects=True
+    ).get_data(as_text=True)
+    assert "容缺受理须填写申请人承诺补交材料的日期" in no_date
+    too_late = client.post(
+        f"/window/applications/{application_id}/checklist",
+        data={**states, "action": "accept", "commitment_date": "2099-01-01"},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "承诺补交日期须在今天至承诺办结期限" in too_late
+    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    response = client.post(
+        f"/window/applications/{application_id}/checklist",
+        data={**states, "action": "accept", "commitment_date": tomorrow},
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    application = db.session.get(Application, application_id)
+    assert application.status == "accepted_pending"
+    owed = [m for m in application.materials if m.status == "deferred"]
+    assert [m.name for m in owed] == ["从业人员健康证明"] and owed[0].due_date.isoformat() == tomorrow
+    done = client.get(f"/window/applications/{application_id}/done").get_data(as_text=True)
+    assert "容缺受理承诺书" in done
+    status = client.get(f"/applications/{application_id}").get_data(as_text=True)
+    assert "您还需补交" in status and "从业人员健康证明" in status
+
+
+def test_a_key_material_cannot_be_deferred(client, sample, make_user):
+    _clerk(client, make_user)
+    application_id = _start(client)
+    client.post(f"/window/applications/{application_id}/scenario", data={})
+    application = _fill(client, application_id)
+    required = next(m for m in application.materials if m.required and m.status != "produced")
+    states = _checklist(application, **{required.name: "deferred"})
+    page = client.post(
+        f"/window/applications/{application_id}/checklist",
+        data={**states, "action": "accept", "commitment_date": dt.date.today().isoformat()},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert f"材料“{required.name}”是必需材料，不能容缺后补" in page
+    assert db.session.get(Application, application_id).status == "draft"
+
+
+def test_refusal_records_everything_missing_and_can_be_resumed(client, sample, make_user):
+    _clerk(client, make_user)
+    application_id = _start(client, "XSECS")
+    client.post(f"/window/applications/{application_id}/scenario", data={})
+    application = _fill(client, application_id)
+    required = [m for m in application.materials if m.required and m.status != "produced"]
+    states = _checklist(application, **{m.name: "missing" for m in required})
+    response = client.post(f"/window/applications/{application_id}/checklist", data={**states, "action": "refuse"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    application = db.session.get(Application, application_id)
+    assert application.status == "refused"
+    assert {m.name for m in application.materials if m.status == "missing"} == {m.name for m in required}
+    done = client.get(f"/window/applications/{application_id}/done").get_data(as_text=True)
+    assert "一次性告知书" in done
+    kept = dict(application.data)
+    client.post(f"/window/applications/{application_id}/reopen")
+    db.session.expire_all()
+    application = db.session.get(Application, application_id)
+    assert application.status == "draft" and application.data == kept  # nothing entered is lost

@@ -1,0 +1,109 @@
+"""A worker killed in the middle of a delivery: the dispatcher hands the delivery out again and it is
+delivered exactly once."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from sqlalchemy import select
+
+import forms
+import graphs
+from bundler.catalogue.queries import bundle_definition
+from bundler.extensions import db
+from bundler.models import AuditEntry, Delivery, Department, Task
+from bundler.services import tasks as tasks_service
+from bundler.services.routing import dispatch
+
+from processes import clean_env, descendants
+
+pytestmark = pytest.mark.slow
+USCC = "92610702MA6X0F2K1F"
+
+
+class _SlowThenFine(BaseHTTPRequestHandler):
+    """The tax office's system: the first request hangs (the worker gets killed meanwhile)."""
+
+    calls: list[int] = []
+    first_arrived = threading.Event()
+
+    def do_POST(self):  # noqa: N802
+        self.rfile.read(int(self.headers["Content-Length"]))
+        type(self).calls.append(1)
+        if len(type(self).calls) == 1:
+            type(self).first_arrived.set()
+            time.sleep(30)
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def _worker(app_config, queue_name):
+    env = clean_env(
+        DATABASE_URL=app_config["DATABASE_URL"],
+        REDIS_URL=app_config["REDIS_URL"],
+        BUNDLER_INSTANCE_PATH=app_config["INSTANCE_PATH"],
+    )
+    return subprocess.Popen([sys.executable, "-m", "bundler", "worker", queue_name], env=env, start_new_session=True)
+
+
+def test_a_killed_worker_loses_no_delivery_and_none_is_doubled(app, app_config, client, window_token, free_port):
+    handler = type("Handler", (_SlowThenFine,), {"calls": [], "first_arrived": threading.Event()})
+    server = ThreadingHTTPServer(("127.0.0.1", free_port), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        tax = db.session.scalar(select(Department).where(Department.code == "SW"))
+        tax.webhook_url = f"http://127.0.0.1:{free_port}/in"
+        db.session.commit()
+        definition = bundle_definition(db.session, "KFD")
+        data = forms.example_data(forms.merge(definition.bundle, definition.items, graphs.parse_answers(definition.bundle["questions"], {})), jsonable=True)
+        response = client.post("/api/v1/applications", json={"bundle": "KFD", "data": data}, headers={"Authorization": f"Bearer {window_token}"})
+        assert response.status_code == 201
+        first = db.session.scalar(select(Task).where(Task.item.has(code="SCJG-001")))
+        tasks_service.complete(db.session, first, "approved", actor="测试", results={"经营者.统一社会信用代码": USCC})
+        db.session.commit()
+        assert dispatch(db.session) >= 1  # SW-001 queued on dept:SW
+
+        worker = _worker(app_config, "dept:SW")
+        assert handler.first_arrived.wait(60), "the worker never called the tax office"
+        for pid in [*descendants(worker.pid), worker.pid]:  # the worker and its work horse (its own session)
+            os.kill(pid, signal.SIGKILL)  # killed in the middle of the job
+        worker.wait(10)
+        delivery = db.session.scalar(select(Delivery).where(Delivery.queue == "dept:SW"))
+        db.session.refresh(delivery)
+        assert delivery.status == "queued" and delivery.delivered_at is None
+
+        app.config["DELIVERY_ACK_SECONDS"] = 0  # not delivered in time: hand it out again
+        handed_out_before = delivery.enqueued_at
+        deadline = time.monotonic() + 30  # PostgreSQL frees the dead worker's row lock when it notices
+        while delivery.enqueued_at == handed_out_before and time.monotonic() < deadline:
+            dispatch(db.session)
+            db.session.refresh(delivery)
+            time.sleep(0.2)
+        assert delivery.enqueued_at > handed_out_before
+        again = _worker(app_config, "dept:SW")
+        try:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                db.session.expire_all()
+                if db.session.get(Delivery, delivery.id).status == "delivered":
+                    break
+                time.sleep(0.3)
+        finally:
+            os.killpg(again.pid, signal.SIGTERM)
+            again.wait(20)
+        delivery = db.session.get(Delivery, delivery.id)
+        assert delivery.status == "delivered" and delivery.attempts == 1
+        delivered = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "delivered", AuditEntry.task_id == delivery.task_id)).all()
+        assert len(delivered) == 1
+    finally:
+        server.shutdown()

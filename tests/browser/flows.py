@@ -1,0 +1,87 @@
+"""Helpers shared by the browser tests: a real PNG, and filling the merged form the way a person would."""
+
+from __future__ import annotations
+
+import datetime as dt
+import struct
+import zlib
+from typing import Any
+
+import forms
+from bundler.extensions import db
+from bundler.models import Application
+from bundler.services import applications as service
+
+
+def png_bytes(width: int = 24, height: int = 16, rgb: tuple[int, int, int] = (180, 35, 42)) -> bytes:
+    """A small, valid PNG (8-bit RGB), built from its chunks."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
+
+    row = b"\x00" + bytes(rgb) * width  # filter type 0, then the pixels
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(row * height))
+        + chunk(b"IEND", b"")
+    )
+
+
+def fresh_application(application_id: int) -> Application:
+    """The application as the pages left it (the test's own session starts a new transaction)."""
+    db.session.rollback()
+    db.session.expire_all()
+    application = db.session.get(Application, application_id)
+    assert application is not None
+    return application
+
+
+def schema_and_example(application: Application, keep_saved: bool = False) -> tuple[Any, dict[str, Any]]:
+    schema = service.schema_for(db.session, application)
+    data = forms.example_data(schema, rows=1)
+    if keep_saved:
+        data.update({k: v for k, v in (application.data or {}).items() if v not in (None, "", [])})
+    return schema, data
+
+
+def _text(value: Any) -> str:
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+def fill_input(page, name: str, fld: Any, value: Any) -> None:
+    """Put one value into the visible control called ``name``, as a person would."""
+    control = page.locator(f'[name="{name}"]')
+    if fld.type == "boolean":
+        control.set_checked(bool(value))
+    elif fld.type == "choice":
+        control.select_option(str(value))
+    elif fld.type == "multichoice":
+        control.select_option([str(v) for v in value])
+    else:
+        control.fill(_text(value))
+
+
+def fill_unified_form(
+    page, schema: Any, data: dict[str, Any], *, skip: set[str] = frozenset(), rows: int = 1
+) -> None:
+    """Every asked field of the merged form; repeating groups: the first ``rows`` rows of their table."""
+    for fld in schema.asked_fields:
+        if fld.key in skip:
+            continue
+        if fld.group is None:
+            if data.get(fld.key) is not None:
+                fill_input(page, forms.field_name(fld.key), fld, data[fld.key])
+            continue
+        group_name = forms.field_name(fld.group_key)
+        for i, row in enumerate((data.get(fld.group_key) or [])[:rows]):
+            if row.get(fld.column) is not None:
+                fill_input(
+                    page, f"{group_name}-{i}-{forms.field_name(fld.column or fld.key)}", fld, row[fld.column]
+                )

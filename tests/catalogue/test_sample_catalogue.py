@@ -1,0 +1,76 @@
+"""The shipped sample catalogue: it imports cleanly and is rich enough to stand for a real district."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import pytest
+from sqlalchemy import select
+
+from bundler.catalogue.queries import latest_bundle_versions, latest_item_versions
+from bundler.catalogue.sample import import_sample, sample_files
+from bundler.extensions import db
+from bundler.models import Department
+
+REQUIRED_BUNDLES = ("开饭店", "新生儿出生", "企业开办", "退休", "二手房")
+
+
+@pytest.fixture
+def sample(app):
+    result = import_sample(db.session)
+    assert result.ok, "\n".join(map(str, result.problems))
+    return result
+
+
+def test_sample_imports_without_problems_and_twice_changes_nothing(sample):
+    again = import_sample(db.session)
+    assert again.ok
+    assert not again.counts.get("items_new_version") and not again.counts.get("bundles_new_version")
+    assert again.counts["items_unchanged"] == sample.counts["items_created"]
+
+
+def test_sample_is_the_size_of_a_real_district(sample):
+    departments = db.session.scalars(select(Department)).all()
+    items = latest_item_versions(db.session)
+    bundles = latest_bundle_versions(db.session)
+    assert len(departments) >= 10
+    assert len(items) >= 25
+    assert len({v.item.department_id for v in items.values()}) >= 10
+    assert len(bundles) >= 5
+    names = " ".join(v.name for v in bundles.values())
+    for required in REQUIRED_BUNDLES:
+        assert required in names
+    field_counts = sorted(len(v.fields) for v in items.values())
+    assert sum(10 <= n <= 40 for n in field_counts) >= 0.8 * len(field_counts), field_counts
+
+
+def test_sample_items_carry_the_standard_elements(sample):
+    for code, version in latest_item_versions(db.session).items():
+        assert version.basis, code
+        assert version.promised_days <= version.legal_days, code
+        assert version.materials or version.type == "公共服务", code
+
+
+def test_every_sample_bundle_has_serial_and_parallel_structure_and_questions(sample, runner):
+    for code, version in latest_bundle_versions(db.session).items():
+        assert version.questions, code
+        planned = json.loads(runner.invoke(args=["plan", code, "--json"]).output)
+        assert len(planned["stages"]) >= 2, code  # something waits for something (串联)
+        assert planned["promised_days"] <= planned["sum_promised_days"], code
+
+
+def test_sample_marks_e_licences_and_results_produced_inside_bundles(sample):
+    items = latest_item_versions(db.session)
+    materials = [m for v in items.values() for m in v.materials]
+    fields = [f for v in items.values() for f in v.fields]
+    assert sum(m.e_licence for m in materials) >= 10
+    assert sum(m.produced_by is not None for m in materials) >= 3
+    assert sum(f.produced_by is not None for f in fields) >= 3
+    roles = Counter(f"{f.role}.{f.element}" for f in fields if f.role)
+    assert roles["申请人.姓名"] + roles["经营者.姓名"] >= 5  # the same data element recurs across forms
+
+
+def test_sample_files_are_named_for_loading_order():
+    names = [p.name for p in sample_files()]
+    assert names == sorted(names) and len(names) >= 2
