@@ -44,22 +44,29 @@ def percentile(samples: list[float], q: float) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--rows", type=int, default=3, help="entries per repeating group")
     parser.add_argument("--bundle", default="KFD")
-    parser.add_argument("--freeze", action="store_true",
-                        help="gc.freeze() after start-up, as a worker can do once the app is loaded")
+    parser.add_argument(
+        "--freeze",
+        action="store_true",
+        help="gc.freeze() after start-up, as a worker can do once the app is loaded",
+    )
     args = parser.parse_args()
 
     logging.getLogger("alembic").setLevel(logging.WARNING)
     DB_PATH.unlink(missing_ok=True)
-    app = create_app({
-        "DATABASE_URL": f"sqlite:///{DB_PATH}",
-        "SAMPLE_CATALOGUE": False,
-        "SECRET_KEY": "bench",
-        "INSTANCE_PATH": "/tmp/bench_pdf_instance",
-    })
+    app = create_app(
+        {
+            "DATABASE_URL": f"sqlite:///{DB_PATH}",
+            "SAMPLE_CATALOGUE": False,
+            "SECRET_KEY": "bench",
+            "INSTANCE_PATH": "/tmp/bench_pdf_instance",
+        }
+    )
     with app.app_context():
         upgrade()
         result = import_sample(db.session)
@@ -67,8 +74,10 @@ def main() -> None:
         contexts = example_contexts(db.session, args.bundle, rows=args.rows)
         if args.freeze:
             gc.freeze()
-        print(f"bundle {args.bundle}, {args.rows} rows per repeating group, {args.runs} runs per kind"
-              f"{', after gc.freeze()' if args.freeze else ''}; times in ms")
+        print(
+            f"bundle {args.bundle}, {args.rows} rows per repeating group, {args.runs} runs per kind"
+            f"{', after gc.freeze()' if args.freeze else ''}; times in ms"
+        )
         print(f"{'kind':<18}{'first':>9}{'median':>9}{'p95':>9}{'html':>8}{'pages':>7}{'KiB':>7}")
         worst = 0.0
         for kind in KINDS:
@@ -87,8 +96,10 @@ def main() -> None:
             median = statistics.median(samples)
             worst = max(worst, median)
             pages = len(PdfReader(io.BytesIO(pdf)).pages)
-            print(f"{kind:<18}{first:>8.0f} {median:>8.0f} {percentile(samples, 0.95):>8.0f} "
-                  f"{statistics.median(html_samples):>7.1f} {pages:>6} {len(pdf) / 1024:>6.0f}")
+            print(
+                f"{kind:<18}{first:>8.0f} {median:>8.0f} {percentile(samples, 0.95):>8.0f} "
+                f"{statistics.median(html_samples):>7.1f} {pages:>6} {len(pdf) / 1024:>6.0f}"
+            )
         print(f"slowest median {worst:.0f} ms (target < 1000 ms): {'OK' if worst < 1000 else 'TOO SLOW'}")
 
 

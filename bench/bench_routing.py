@@ -42,7 +42,7 @@ from bundler.extensions import db  # noqa: E402
 from bundler.models import Application, Delivery, Task  # noqa: E402
 from bundler.services.accounts import create_token  # noqa: E402
 
-MINIMAL_APP = '''
+MINIMAL_APP = """
 import os
 from flask import Flask
 from sqlalchemy import create_engine, text
@@ -55,7 +55,7 @@ def insert():
     with engine.begin() as conn:
         conn.execute(text("INSERT INTO bench_minimal (payload) VALUES (:p)"), {"p": "x"})
     return {"ok": True}, 201
-'''
+"""
 
 
 def free_port() -> int:
@@ -74,7 +74,9 @@ def wait_for(url: str) -> None:
     raise SystemExit(f"{url} did not come up")
 
 
-def load(url: str, body: bytes, headers: dict[str, str], seconds: float, clients: int) -> tuple[int, float, list[float]]:
+def load(
+    url: str, body: bytes, headers: dict[str, str], seconds: float, clients: int
+) -> tuple[int, float, list[float]]:
     """POST ``body`` from ``clients`` threads for ``seconds``: (successes, elapsed, latencies in ms)."""
     stop = time.monotonic() + seconds
     ok, latencies, lock = [0], [], threading.Lock()
@@ -115,14 +117,23 @@ def main() -> None:
     database_url = os.environ.get("BENCH_DATABASE_URL") or "postgresql://postgres@127.0.0.1:5432/test"
     redis_url = os.environ.get("BENCH_REDIS_URL") or "redis://127.0.0.1:6379/13"
     instance = tempfile.mkdtemp(prefix="bench-routing-")
-    config = {"DATABASE_URL": database_url, "REDIS_URL": redis_url, "INSTANCE_PATH": instance, "SAMPLE_CATALOGUE": False}
+    config = {
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "INSTANCE_PATH": instance,
+        "SAMPLE_CATALOGUE": False,
+    }
     app = create_app(config)
     with app.app_context():
         db.drop_all()
         with db.engine.begin() as conn:
             conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
             conn.execute(text("DROP TABLE IF EXISTS bench_minimal"))
-            conn.execute(text("CREATE TABLE bench_minimal (id SERIAL PRIMARY KEY, at TIMESTAMPTZ DEFAULT now(), payload TEXT)"))
+            conn.execute(
+                text(
+                    "CREATE TABLE bench_minimal (id SERIAL PRIMARY KEY, at TIMESTAMPTZ DEFAULT now(), payload TEXT)"
+                )
+            )
         upgrade()
         assert import_sample(db.session).ok
         token = create_token(db.session, "window")
@@ -133,14 +144,33 @@ def main() -> None:
 
         Redis.from_url(redis_url).flushdb()
 
-    env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url, "BUNDLER_INSTANCE_PATH": instance}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "BUNDLER_INSTANCE_PATH": instance,
+    }
     (Path(instance) / "minimal_app.py").write_text(MINIMAL_APP)
     web_port, minimal_port = free_port(), free_port()
-    gunicorn = [sys.executable, "-m", "gunicorn", "--workers", str(args.web_workers), "--log-level", "warning"]
+    gunicorn = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--workers",
+        str(args.web_workers),
+        "--log-level",
+        "warning",
+    ]
     processes = [
-        subprocess.Popen([*gunicorn, "--bind", f"127.0.0.1:{web_port}", "bundler:create_app()"], env=env, cwd=ROOT),
-        subprocess.Popen([*gunicorn, "--bind", f"127.0.0.1:{minimal_port}", "minimal_app:app"], env=env, cwd=instance),
-        subprocess.Popen([sys.executable, "-m", "bundler", "worker"], env=env, cwd=ROOT, stdout=subprocess.DEVNULL),
+        subprocess.Popen(
+            [*gunicorn, "--bind", f"127.0.0.1:{web_port}", "bundler:create_app()"], env=env, cwd=ROOT
+        ),
+        subprocess.Popen(
+            [*gunicorn, "--bind", f"127.0.0.1:{minimal_port}", "minimal_app:app"], env=env, cwd=instance
+        ),
+        subprocess.Popen(
+            [sys.executable, "-m", "bundler", "worker"], env=env, cwd=ROOT, stdout=subprocess.DEVNULL
+        ),
     ]
     try:
         wait_for(f"http://127.0.0.1:{web_port}/healthz")
@@ -155,7 +185,11 @@ def main() -> None:
             f"http://127.0.0.1:{web_port}/api/v1/applications", body, headers, args.seconds, args.clients
         )
         minimal, minimal_elapsed, _ = load(
-            f"http://127.0.0.1:{minimal_port}/insert", b"{}", {"Content-Type": "application/json"}, args.seconds, args.clients
+            f"http://127.0.0.1:{minimal_port}/insert",
+            b"{}",
+            {"Content-Type": "application/json"},
+            args.seconds,
+            args.clients,
         )
         time.sleep(3)  # let the worker deliver what is queued
         with app.app_context():
@@ -167,12 +201,20 @@ def main() -> None:
         queued = [(q - a).total_seconds() * 1000 for a, q, _ in rows if q is not None]
         delivered = [(d - a).total_seconds() * 1000 for a, _, d in rows if d is not None]
         rate, minimal_rate = accepted / elapsed, minimal / minimal_elapsed
-        print(f"PostgreSQL + Redis, gunicorn × {args.web_workers}, one rq worker, {args.clients} clients, {args.seconds:.0f} s")
-        print(f"  accepted applications       {rate:8.1f} /s   (request p50 {statistics.median(latencies):.1f} ms, p99 {percentile(latencies, 0.99):.1f} ms)")
+        print(
+            f"PostgreSQL + Redis, gunicorn × {args.web_workers}, one rq worker, {args.clients} clients, {args.seconds:.0f} s"
+        )
+        print(
+            f"  accepted applications       {rate:8.1f} /s   (request p50 {statistics.median(latencies):.1f} ms, p99 {percentile(latencies, 0.99):.1f} ms)"
+        )
         print(f"  minimal insert endpoint     {minimal_rate:8.1f} /s")
         print(f"  ratio                       {rate / minimal_rate:8.2f}      target >= 0.3")
-        print(f"  routing: accepted → queued  p50 {percentile(queued, 0.5):6.1f} ms   p99 {percentile(queued, 0.99):6.1f} ms   target p99 < 200 ms  ({len(queued)} deliveries)")
-        print(f"  routing: accepted → delivered p50 {percentile(delivered, 0.5):6.1f} ms   p99 {percentile(delivered, 0.99):6.1f} ms  ({len(delivered)} delivered)")
+        print(
+            f"  routing: accepted → queued  p50 {percentile(queued, 0.5):6.1f} ms   p99 {percentile(queued, 0.99):6.1f} ms   target p99 < 200 ms  ({len(queued)} deliveries)"
+        )
+        print(
+            f"  routing: accepted → delivered p50 {percentile(delivered, 0.5):6.1f} ms   p99 {percentile(delivered, 0.99):6.1f} ms  ({len(delivered)} delivered)"
+        )
     finally:
         for process in processes:
             process.send_signal(signal.SIGTERM)

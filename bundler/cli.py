@@ -280,16 +280,22 @@ def user_group() -> None:
 @user_group.command("create")
 @with_appcontext
 @click.option("--login", required=True, help="登录名（申请人为手机号码）")
-@click.option("--role", type=click.Choice(["applicant", "window", "department", "lead", "admin"]), required=True)
+@click.option(
+    "--role", type=click.Choice(["applicant", "window", "department", "lead", "admin"]), required=True
+)
 @click.option("--name", help="姓名")
 @click.option("--department", "department_code", help="所属部门编码")
 @click.password_option("--password", prompt="密码", confirmation_prompt="再次输入密码")
-def user_create_command(login: str, role: str, name: str | None, department_code: str | None, password: str) -> None:
+def user_create_command(
+    login: str, role: str, name: str | None, department_code: str | None, password: str
+) -> None:
     """创建账号。"""
     from .services.accounts import AccountError, create_user
 
     try:
-        create_user(db.session, login=login, password=password, role=role, name=name, department_code=department_code)
+        create_user(
+            db.session, login=login, password=password, role=role, name=name, department_code=department_code
+        )
     except AccountError as exc:
         raise click.ClickException(str(exc)) from exc
     db.session.commit()

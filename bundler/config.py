@@ -59,7 +59,9 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "JSON_AS_ASCII": False,
         "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,  # one material file (10 MB) with the form around it
         "DELIVERY_RETRY_INTERVALS": [10, 30, 120, 600],  # seconds between webhook delivery attempts
-        "DELIVERY_ACK_SECONDS": int(env.get("DELIVERY_ACK_SECONDS") or 300),  # re-queue if not delivered by then
+        "DELIVERY_ACK_SECONDS": int(
+            env.get("DELIVERY_ACK_SECONDS") or 300
+        ),  # re-queue if not delivered by then
         "PUBLIC_URL": env.get("PUBLIC_URL") or "http://127.0.0.1:5000",  # printed on documents
         "SERVICE_CENTRE": {
             "name": env.get("CENTRE_NAME") or "汉台区政务服务中心",

@@ -46,7 +46,9 @@ class Keyring:
         try:
             return self._fernet.decrypt(token)
         except InvalidToken as exc:
-            raise KeyConfigError("无法解密已存储的数据：密钥不匹配（DATA_KEYS 中缺少加密时使用的密钥）") from exc
+            raise KeyConfigError(
+                "无法解密已存储的数据：密钥不匹配（DATA_KEYS 中缺少加密时使用的密钥）"
+            ) from exc
 
     def rotate(self, token: bytes) -> bytes:
         return self._fernet.rotate(token)
@@ -153,7 +155,6 @@ def mask_value(field_type: str, element: str | None, value: Any) -> Any:
         return mask_name(str(value))
     mask = MASKS_BY_TYPE.get(field_type)
     return mask(str(value)) if mask else value
-
 
 
 ENCRYPTED_TYPES = (EncryptedBytes, EncryptedText, EncryptedJSON)

@@ -8,6 +8,7 @@ and shuts Redis down last, so nothing is left running and no request is cut off 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -80,15 +81,13 @@ def _group_alive(pgid: int) -> bool:
 
 
 def _signal_group(pgid: int, signum: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pgid, signum)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 def _stop(children: list[subprocess.Popen[bytes]]) -> None:
-    """Stop each child with its whole process group (the rq worker's scheduler and work horses
-    live there too) and wait until every one of them is gone, so Redis is stopped last."""
+    """Stop each child with its whole process group (the rq worker's scheduler process
+    lives there too) and wait until every one of them is gone, so Redis is stopped last."""
     for child in children:
         if child.poll() is None:
             child.send_signal(signal.SIGTERM)

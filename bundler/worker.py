@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import gc
-import os
 from typing import Any
 
 from flask import Flask
-from rq import Worker
+from rq import SimpleWorker
 from sqlalchemy import select
 
 from .extensions import db
@@ -15,20 +14,20 @@ from .queues import all_queue_names
 from .redis_conn import get_redis
 
 
-class AppWorker(Worker):
-    """Runs each job in an app context; a forked work horse opens its own database connections."""
+class AppWorker(SimpleWorker):
+    """Runs each job in the worker process itself, inside an app context.
+
+    Jobs are short (a delivery, one PDF), so forking a work horse per job would cost more than the
+    job: a fork and a new database connection each time. The pool and the loaded fonts and templates
+    are reused instead; rq's timeouts still apply. A worker that dies loses no work: its deliveries
+    are handed out again by the dispatcher, its documents by the next request for them.
+    """
 
     flask_app: Flask
 
     def perform_job(self, job: Any, queue: Any) -> bool:
         with self.flask_app.app_context():
-            if os.getpid() != self._parent_pid:
-                db.engine.dispose(close=False)  # connections of the parent must not be shared across fork
             return super().perform_job(job, queue)
-
-    def work(self, *args: Any, **kwargs: Any) -> bool:
-        self._parent_pid = os.getpid()
-        return super().work(*args, **kwargs)
 
 
 def default_queue_names() -> list[str]:
@@ -43,8 +42,8 @@ def make_worker(app: Flask, queue_names: list[str] | None = None) -> AppWorker:
     with app.app_context():
         names = queue_names or default_queue_names()
         worker = AppWorker(names, connection=get_redis(app))
-        warm_up()  # load fonts and templates once, before rq forks a work horse per job
-    gc.freeze()  # what the parent holds is never garbage: keep it out of every collection in the horses
+        warm_up()  # load fonts and templates once, not in the first job
+    gc.freeze()  # what is loaded at start is never garbage: keep it out of every collection
     worker.flask_app = app
     return worker
 

@@ -39,6 +39,7 @@ try:  # WTForms >= 3.3 deprecates (value, label) tuples
     def _choice(value: str, label: str) -> Any:
         return SelectChoice(value, label)
 except ImportError:  # pragma: no cover - older WTForms
+
     def _choice(value: str, label: str) -> Any:
         return (value, label)
 
@@ -177,8 +178,15 @@ def _spec(f: MergedField, name: str) -> _Spec:
     if t in ("choice", "multichoice"):
         kwargs["invalid_choice_message"] = f"{label}：请从给出的选项中选择"
         cls = SelectField if t == "choice" else SelectMultipleField
-        return _Spec(name, cls, label, tuple(validators), tuple(kwargs.items()),
-                     options=f.options, placeholder=t == "choice")
+        return _Spec(
+            name,
+            cls,
+            label,
+            tuple(validators),
+            tuple(kwargs.items()),
+            options=f.options,
+            placeholder=t == "choice",
+        )
     raise ValueError(f"字段 {f.key} 的类型 {t} 不存在")
 
 
@@ -211,7 +219,8 @@ def build_form(
     (a preview for the lead department; the first source's type/options are used then)."""
     if schema.conflicts and not allow_conflicts:
         raise UnresolvedConflicts(
-            "统一表单还有未处理的冲突：" + "；".join(c.message for c in schema.conflicts))
+            "统一表单还有未处理的冲突：" + "；".join(c.message for c in schema.conflicts)
+        )
     by_key = schema.by_key
     specs = _specs(schema)
     attrs: dict[str, Any] = {}
@@ -257,8 +266,13 @@ def _add_section(
     lo, hi = schema.groups.get(group, (0, None))
     group_key = f"{group}[]"
     name = field_name(group_key)
-    attrs[name] = GroupField(FormField(row_cls, label=group), min_rows=lo, max_rows=hi, label=group,
-                             description=by_key[section.keys[0]].help if section.keys else "")
+    attrs[name] = GroupField(
+        FormField(row_cls, label=group),
+        min_rows=lo,
+        max_rows=hi,
+        label=group,
+        description=by_key[section.keys[0]].help if section.keys else "",
+    )
     field_keys[name] = group_key
     return (name,)
 
@@ -323,7 +337,11 @@ def prefill_data(schema: MergedSchema, unified: Mapping[str, Any]) -> dict[str, 
         if rows is None:
             continue
         out[field_name(f"{group}[]")] = [
-            {field_name(c.column or c.key): _from_unified(c, row.get(c.column)) for c in columns if c.column in row}
+            {
+                field_name(c.column or c.key): _from_unified(c, row.get(c.column))
+                for c in columns
+                if c.column in row
+            }
             for row in rows
         ]
     return out
@@ -354,5 +372,7 @@ def formdata_for(schema: MergedSchema, unified: Mapping[str, Any]) -> list[tuple
         gname = field_name(f"{group}[]")
         for i, row in enumerate(unified.get(f"{group}[]") or []):
             for c in columns:
-                pairs.extend((f"{gname}-{i}-{field_name(c.column or c.key)}", v) for v in text(row.get(c.column)))
+                pairs.extend(
+                    (f"{gname}-{i}-{field_name(c.column or c.key)}", v) for v in text(row.get(c.column))
+                )
     return pairs

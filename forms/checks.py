@@ -37,8 +37,44 @@ _ID_CHECK_CHARS = "10X98765432"  # index = weighted sum mod 11
 # Province-level prefixes of GB/T 2260, plus 71 (Taiwan), 81/82 (Hong Kong, Macao), 83 (residence
 # permits of Taiwan residents) and 91 (foreigners' permanent residence ID cards, 2023 edition).
 _ID_REGIONS = frozenset(
-    [11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46,
-     50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83, 91]
+    [
+        11,
+        12,
+        13,
+        14,
+        15,
+        21,
+        22,
+        23,
+        31,
+        32,
+        33,
+        34,
+        35,
+        36,
+        37,
+        41,
+        42,
+        43,
+        44,
+        45,
+        46,
+        50,
+        51,
+        52,
+        53,
+        54,
+        61,
+        62,
+        63,
+        64,
+        65,
+        71,
+        81,
+        82,
+        83,
+        91,
+    ]
 )
 _ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
 EARLIEST_BIRTH_YEAR = 1850  # the standard's own example is born in 1880
@@ -113,7 +149,7 @@ def normalize_phone(value: object) -> str:
     v = _squash(value).replace("-", "")
     for prefix in ("+86", "0086"):
         if v.startswith(prefix):
-            return v[len(prefix):]
+            return v[len(prefix) :]
     if len(v) == 13 and v.startswith("86"):
         return v[2:]
     return v
@@ -144,8 +180,10 @@ def check_bank_account(value: object, label: str | None = None) -> str | None:
 
 # --- email ----------------------------------------------------------------------------------
 
-_EMAIL = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
-                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
+_EMAIL = re.compile(
+    r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$"
+)
 
 
 def normalize_email(value: object) -> str:

@@ -18,8 +18,21 @@ from typing import Any
 from forms.checks import CHECKS
 
 FIELD_TYPES = frozenset(
-    ["text", "textarea", "integer", "decimal", "date", "boolean", "choice", "multichoice",
-     "id_number", "uscc", "phone", "email", "bank_account"]
+    [
+        "text",
+        "textarea",
+        "integer",
+        "decimal",
+        "date",
+        "boolean",
+        "choice",
+        "multichoice",
+        "id_number",
+        "uscc",
+        "phone",
+        "email",
+        "bank_account",
+    ]
 )
 _DATA_FILE = Path(__file__).with_name("elements.json")
 
@@ -61,7 +74,8 @@ class ElementDictionary:
                 by_syn.setdefault(normalize_label(syn), el.name)
         self._by_synonym.update(by_syn)
         object.__setattr__(
-            self, "_synonyms_longest_first",
+            self,
+            "_synonyms_longest_first",
             tuple(sorted(by_syn.items(), key=lambda kv: (-len(kv[0]), kv[0]))),
         )
         prefixes = {normalize_label(s): r.name for r in self.roles for s in (r.name, *r.synonyms)}
@@ -89,7 +103,9 @@ class ElementDictionary:
     def role_rank(self, name: str | None) -> int:
         return self._role_rank.get(name or "", len(self._role_rank))
 
-    def extend(self, extra: Iterable[Mapping[str, Any]] = (), roles: Iterable[Mapping[str, Any]] = ()) -> ElementDictionary:
+    def extend(
+        self, extra: Iterable[Mapping[str, Any]] = (), roles: Iterable[Mapping[str, Any]] = ()
+    ) -> ElementDictionary:
         """A new dictionary with ``extra`` element definitions added (same name = replaced) and roles added."""
         elements = dict(self.elements)
         problems: list[str] = []

@@ -18,8 +18,9 @@ Identity = tuple[str, ...]
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]+")
 
 
-def merge_identity(role: str | None, element: str | None, group: str | None,
-                   item: str, name: str) -> tuple[Identity, bool]:
+def merge_identity(
+    role: str | None, element: str | None, group: str | None, item: str, name: str
+) -> tuple[Identity, bool]:
     """The identity fields merge on, and whether it is a merge (True) or the field's own (False)."""
     if element and group is not None:
         return ("g", group, role if role and role != group else "", element), True

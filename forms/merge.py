@@ -46,8 +46,9 @@ def merge(
     """Merge the fields and materials of the steps that apply to ``answers`` (parsed answers;
     an unanswered question leaves out the steps conditional on it). ``resolutions`` defaults to
     ``bundle["resolutions"]``."""
-    return merge_items(bundle, items, applicable_items(bundle, answers or {}), resolutions,
-                       dictionary=dictionary)
+    return merge_items(
+        bundle, items, applicable_items(bundle, answers or {}), resolutions, dictionary=dictionary
+    )
 
 
 def merge_items(
@@ -68,8 +69,7 @@ def merge_items(
         resolutions = bundle.get("resolutions") or {}
     applicable = set(codes)
     infos = {
-        c: ItemInfo(c, str(items[c].get("name") or c), str(items[c].get("department") or ""))
-        for c in codes
+        c: ItemInfo(c, str(items[c].get("name") or c), str(items[c].get("department") or "")) for c in codes
     }
 
     buckets: dict[Identity, list[tuple[str, int, Mapping[str, Any]]]] = {}
@@ -78,8 +78,9 @@ def merge_items(
     for code in codes:
         for idx, f in enumerate(items[code].get("fields") or []):
             component += 1
-            ident, merges = merge_identity(f.get("role"), f.get("element"), f.get("group"),
-                                           code, str(f.get("name")))
+            ident, merges = merge_identity(
+                f.get("role"), f.get("element"), f.get("group"), code, str(f.get("name"))
+            )
             buckets.setdefault(ident, []).append((code, idx, f))
             merging[ident] = merges
     keys = assign_keys(buckets)
@@ -170,27 +171,40 @@ def _merge_field(
     ftype = merge_types(types)
     if ftype is None:
         ftype = sources[0].type
-        conflicts.append(Conflict(
-            key, "type", items, tuple((s.item, s.field, s.type) for s in sources),
-            f"{key}：各事项的字段类型不一致（{_listing(sources, lambda s: s.type)}）",
-        ))
+        conflicts.append(
+            Conflict(
+                key,
+                "type",
+                items,
+                tuple((s.item, s.field, s.type) for s in sources),
+                f"{key}：各事项的字段类型不一致（{_listing(sources, lambda s: s.type)}）",
+            )
+        )
 
     option_sets = {frozenset(s.options) for s in sources if s.type in _CHOICE}
     options = next((s.options for s in sources if s.type in _CHOICE and s.options), ())
     if len(option_sets) > 1:
-        conflicts.append(Conflict(
-            key, "options", items,
-            tuple((s.item, s.field, list(s.options)) for s in sources if s.type in _CHOICE),
-            f"{key}：各事项的选项不一致（{_listing([s for s in sources if s.type in _CHOICE], lambda s: '/'.join(s.options))}）",
-        ))
+        conflicts.append(
+            Conflict(
+                key,
+                "options",
+                items,
+                tuple((s.item, s.field, list(s.options)) for s in sources if s.type in _CHOICE),
+                f"{key}：各事项的选项不一致（{_listing([s for s in sources if s.type in _CHOICE], lambda s: '/'.join(s.options))}）",
+            )
+        )
 
     producers = sorted({f["produced_by"] for _c, _i, f in raws if f.get("produced_by") in applicable})
     if len(producers) > 1:
-        conflicts.append(Conflict(
-            key, "produced_by", items,
-            tuple((c, str(f.get("name")), f.get("produced_by")) for c, _i, f in raws),
-            f"{key}：标注由不同事项产生（{'、'.join(producers)}）",
-        ))
+        conflicts.append(
+            Conflict(
+                key,
+                "produced_by",
+                items,
+                tuple((c, str(f.get("name")), f.get("produced_by")) for c, _i, f in raws),
+                f"{key}：标注由不同事项产生（{'、'.join(producers)}）",
+            )
+        )
 
     lengths = [f["max_length"] for _c, _i, f in raws if f.get("max_length")]
     el = d.element(element) if merges else None
@@ -201,11 +215,12 @@ def _merge_field(
     suggestion = None
     if not merges:
         suggestion = suggest(first, d)
-    column = key[len(group) + 3:] if group is not None else None
+    column = key[len(group) + 3 :] if group is not None else None
     field_role = role if merges else first.get("role")
     section_id, section_kind, section = section_of(group, not merges, raws[0][0], field_role, infos)
-    helps = "、".join(f"{infos[c].name}（{infos[c].department}）" if infos[c].department else infos[c].name
-                     for c in items)
+    helps = "、".join(
+        f"{infos[c].name}（{infos[c].department}）" if infos[c].department else infos[c].name for c in items
+    )
     return MergedField(
         key=key,
         label=pick_label((s.label for s in sources), element, role),
@@ -261,10 +276,15 @@ def _group_rows(
         hi = min((v for *_x, v in maxs[group]), default=None)
         if hi is not None and lo > hi:
             values = tuple(sorted(mins[group] + maxs[group]))
-            conflicts.append(Conflict(
-                f"{group}[]", "rows", tuple(sorted({v[0] for v in values})), values,
-                f"{group}：各事项要求的行数无法同时满足（至少 {lo} 行，至多 {hi} 行）",
-            ))
+            conflicts.append(
+                Conflict(
+                    f"{group}[]",
+                    "rows",
+                    tuple(sorted({v[0] for v in values})),
+                    values,
+                    f"{group}：各事项要求的行数无法同时满足（至少 {lo} 行，至多 {hi} 行）",
+                )
+            )
             hi = None
         rows[group] = (lo, hi)
     return rows, conflicts

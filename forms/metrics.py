@@ -25,6 +25,7 @@ def compute_stats(
 
 def reduction(stats: Stats) -> dict[str, float]:
     """Share of fields / materials the applicant no longer gives (0..1), for reports."""
+
     def share(asked: int, component: int) -> float:
         return round(1 - asked / component, 4) if component else 0.0
 

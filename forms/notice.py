@@ -42,7 +42,11 @@ def build_notice(
                 if not when:
                     return []
                 entry = [
-                    {"question": qid, "text": str((questions.get(qid) or {}).get("text") or qid), "value": value}
+                    {
+                        "question": qid,
+                        "text": str((questions.get(qid) or {}).get("text") or qid),
+                        "value": value,
+                    }
                     for qid, value in sorted(when.items())
                 ]
                 sets[repr(entry)] = entry
@@ -66,34 +70,50 @@ def build_notice(
             "e_licence_items": list(m.e_licence_items),
             "original": _original(m),
             "copies": max((s.copies for s in m.sources if s.copies), default=None),
-            "items": [{**_ref(schema.items[s.item]), "name_in_item": s.name, "required": s.required,
-                       "original": s.original, "copies": s.copies} for s in m.sources],
+            "items": [
+                {
+                    **_ref(schema.items[s.item]),
+                    "name_in_item": s.name,
+                    "required": s.required,
+                    "original": s.original,
+                    "copies": s.copies,
+                }
+                for s in m.sources
+            ],
             "conditions": conds,
             "condition_text": condition_text(conds),
         }
         if m.asked:
             entries.append(entry)
         else:
-            provided.append({**entry, "produced_by": _ref(schema.items[m.produced_by])
-                             if m.produced_by in schema.items else m.produced_by})
+            provided.append(
+                {
+                    **entry,
+                    "produced_by": _ref(schema.items[m.produced_by])
+                    if m.produced_by in schema.items
+                    else m.produced_by,
+                }
+            )
     by_key = schema.by_key
     for section in schema.sections:
         for key in section.keys:
             f = by_key[key]
             conds = conditions(f.items)
-            entries.append({
-                "type": "field",
-                "section": section.title,
-                "title": f.label,
-                "key": f.key,
-                "field_type": f.type,
-                "required": f.required,
-                "group": f.group,
-                "options": list(f.options),
-                "items": item_refs(f.items),
-                "conditions": conds,
-                "condition_text": condition_text(conds),
-            })
+            entries.append(
+                {
+                    "type": "field",
+                    "section": section.title,
+                    "title": f.label,
+                    "key": f.key,
+                    "field_type": f.type,
+                    "required": f.required,
+                    "group": f.group,
+                    "options": list(f.options),
+                    "items": item_refs(f.items),
+                    "conditions": conds,
+                    "condition_text": condition_text(conds),
+                }
+            )
     return {
         "bundle": schema.bundle,
         "name": schema.bundle_name,

@@ -51,8 +51,9 @@ def apply_resolution(
             problems.append(f"决定使用的类型 {rtype} 不存在")
         else:
             changes["type"] = rtype
-            changes["check"] = rtype if rtype in CHECKS else (
-                field.check if rtype in ("text", "textarea") else None)
+            changes["check"] = (
+                rtype if rtype in CHECKS else (field.check if rtype in ("text", "textarea") else None)
+            )
             resolved.append("type")
 
     ropts = res.get("options")
@@ -65,7 +66,9 @@ def apply_resolution(
             mapping = raw_map.get(s.item) or {}
             missing = [o for o in ropts if str(mapping.get(o, o)) not in s.options]
             if missing:
-                problems.append(f"选项 {'、'.join(missing)} 在 {s.item} 中没有对应值，请在 map.{s.item} 中给出")
+                problems.append(
+                    f"选项 {'、'.join(missing)} 在 {s.item} 中没有对应值，请在 map.{s.item} 中给出"
+                )
         changes["options"] = ropts
         resolved.append("options")
     elif "options" in kinds and final_type in _CHOICE:
@@ -82,15 +85,22 @@ def apply_resolution(
 
     if problems:
         items = field.items
-        conflicts = [*conflicts, Conflict(
-            field.key, "resolution", items, tuple((s.item, s.field, None) for s in field.sources),
-            f"{field.key}：处理决定不完整：" + "；".join(problems),
-        )]
+        conflicts = [
+            *conflicts,
+            Conflict(
+                field.key,
+                "resolution",
+                items,
+                tuple((s.item, s.field, None) for s in field.sources),
+                f"{field.key}：处理决定不完整：" + "；".join(problems),
+            ),
+        ]
         return field, conflicts, None
 
     sources = tuple(
         replace(s, value_map=tuple(sorted((str(k), str(v)) for k, v in (raw_map.get(s.item) or {}).items())))
-        if raw_map.get(s.item) else s
+        if raw_map.get(s.item)
+        else s
         for s in field.sources
     )
     done = tuple(sorted(k for k in kinds if k in resolved))

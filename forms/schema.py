@@ -37,7 +37,12 @@ class Suggestion:
     reason: str
 
     def to_json(self) -> dict[str, Any]:
-        return {"role": self.role, "element": self.element, "confidence": self.confidence, "reason": self.reason}
+        return {
+            "role": self.role,
+            "element": self.element,
+            "confidence": self.confidence,
+            "reason": self.reason,
+        }
 
 
 @dataclass(frozen=True)
@@ -129,8 +134,14 @@ class MaterialSource:
     copies: int | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"item": self.item, "name": self.name, "required": self.required,
-                "e_licence": self.e_licence, "original": self.original, "copies": self.copies}
+        return {
+            "item": self.item,
+            "name": self.name,
+            "required": self.required,
+            "e_licence": self.e_licence,
+            "original": self.original,
+            "copies": self.copies,
+        }
 
 
 @dataclass(frozen=True)
@@ -223,7 +234,9 @@ class MergedSchema:
     stats: Stats
     sections: tuple[Section, ...]
     resolutions: tuple[ResolutionNote, ...] = ()
-    groups: Mapping[str, tuple[int, int | None]] = field(default_factory=dict)  # group -> (min_rows, max_rows)
+    groups: Mapping[str, tuple[int, int | None]] = field(
+        default_factory=dict
+    )  # group -> (min_rows, max_rows)
 
     @cached_property
     def by_key(self) -> Mapping[str, MergedField]:

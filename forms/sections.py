@@ -18,8 +18,9 @@ from forms.dictionary import ElementDictionary
 from forms.schema import ItemInfo, MergedField, Section
 
 
-def section_of(group: str | None, confirm: bool, item: str, role: str | None,
-               infos: Mapping[str, ItemInfo]) -> tuple[str, str, str]:
+def section_of(
+    group: str | None, confirm: bool, item: str, role: str | None, infos: Mapping[str, ItemInfo]
+) -> tuple[str, str, str]:
     """(section id, kind, title) of a merged field."""
     if group is not None:
         return f"group:{group}", "group", group
@@ -34,8 +35,11 @@ def _order(f: MergedField, d: ElementDictionary) -> tuple:
     """(section order, order inside the section)."""
     first = f.sources[0]
     if f.group is not None:
-        inside = (d.element_rank(f.element), "", 0, f.key) if not f.confirm else (
-            d.element_rank(None) + 1, first.item, first.position, f.key)
+        inside = (
+            (d.element_rank(f.element), "", 0, f.key)
+            if not f.confirm
+            else (d.element_rank(None) + 1, first.item, first.position, f.key)
+        )
         return (1, 0, f.group), inside
     if f.confirm:
         return (2, 0, first.item), (first.position, f.key)

@@ -44,15 +44,16 @@ def suggest(field: Mapping[str, Any] | str, dictionary: ElementDictionary | None
 
 
 @lru_cache(maxsize=4096)
-def _suggest(label: str, ftype: str, role: str | None, element: str | None,
-             d: ElementDictionary) -> Suggestion | None:
+def _suggest(
+    label: str, ftype: str, role: str | None, element: str | None, d: ElementDictionary
+) -> Suggestion | None:
     text = normalize_label(label).removesuffix("的")
     reasons: list[str] = []
 
     found_role, rest = None, text
     for prefix, role_name in d._role_prefixes:
         if text.startswith(prefix) and len(text) > len(prefix):
-            found_role, rest = role_name, text[len(prefix):].removeprefix("的")
+            found_role, rest = role_name, text[len(prefix) :].removeprefix("的")
             break
 
     el_name, el_score = None, 0.0

@@ -155,7 +155,12 @@ def window_token(sample) -> str:
 
 @pytest.fixture
 def make_user(app):
-    def make(role: str = "applicant", login: str | None = None, department: str | None = None, name: str = "测试用户"):
+    def make(
+        role: str = "applicant",
+        login: str | None = None,
+        department: str | None = None,
+        name: str = "测试用户",
+    ):
         login = login or {"applicant": "13991620001"}.get(role, f"{role}-user")
         user = create_user(
             db.session, login=login, password=PASSWORD, role=role, name=name, department_code=department

@@ -75,4 +75,5 @@ def small_catalogue() -> dict[str, Any]:
         ],
     }
 
+
 PASSWORD = "Passw0rd-test"  # satisfies the password rules

@@ -46,28 +46,29 @@ def latest_item_versions(session: Session, codes: Iterable[str] | None = None) -
     return {v.item.code: v for v in session.scalars(query)}
 
 
-def latest_item_version_ids(session: Session, codes: Iterable[str]) -> dict[str, int]:
-    """Ids of the latest published version of the items named (nothing else loaded)."""
-    latest = _latest(ItemVersion, ItemVersion.item_id)
+def current_versions(session: Session, bundle_code: str) -> tuple[int, dict[str, int]] | None:
+    """What a new application is pinned to, in one query: the id of the bundle's latest published
+    version and the ids of the latest published versions of its steps' items (by item code)."""
+    latest_bundle = _latest(BundleVersion, BundleVersion.bundle_id)
+    latest_item = _latest(ItemVersion, ItemVersion.item_id)
     query = (
-        select(Item.code, ItemVersion.id)
-        .join(latest, (ItemVersion.item_id == latest.c.item_id) & (ItemVersion.version == latest.c.version))
-        .join(Item, Item.id == ItemVersion.item_id)
-        .where(Item.code.in_(list(codes)))
-    )
-    return {code: version_id for code, version_id in session.execute(query)}
-
-
-def latest_bundle_version_id(session: Session, code: str) -> int | None:
-    """Id of the latest published version of one bundle (one query, nothing else loaded)."""
-    latest = _latest(BundleVersion, BundleVersion.bundle_id)
-    query = (
-        select(BundleVersion.id)
-        .join(latest, (BundleVersion.bundle_id == latest.c.bundle_id) & (BundleVersion.version == latest.c.version))
+        select(BundleVersion.id, Item.code, ItemVersion.id)
+        .join(
+            latest_bundle,
+            (BundleVersion.bundle_id == latest_bundle.c.bundle_id)
+            & (BundleVersion.version == latest_bundle.c.version),
+        )
         .join(Bundle, Bundle.id == BundleVersion.bundle_id)
-        .where(Bundle.code == code)
+        .join(BundleStep, BundleStep.bundle_version_id == BundleVersion.id)
+        .join(Item, Item.id == BundleStep.item_id)
+        .join(latest_item, latest_item.c.item_id == Item.id)
+        .join(ItemVersion, (ItemVersion.item_id == Item.id) & (ItemVersion.version == latest_item.c.version))
+        .where(Bundle.code == bundle_code)
     )
-    return session.scalar(query)
+    rows = session.execute(query).all()
+    if not rows:
+        return None
+    return rows[0][0], {code: item_version_id for _, code, item_version_id in rows}
 
 
 def latest_bundle_versions(session: Session, codes: Iterable[str] | None = None) -> dict[str, BundleVersion]:

@@ -65,11 +65,13 @@ def application_form_sections(schema: Any, data: Mapping[str, Any]) -> list[dict
                 grouped.setdefault(f.group_key, []).append(f)
         for group_key, columns in grouped.items():
             entries = [r for r in data.get(group_key) or [] if any(r.get(c.column) for c in columns)]
-            tables.append({
-                "title": columns[0].group,
-                "columns": [c.label for c in columns],
-                "rows": [[display(r.get(c.column)) for c in columns] for r in entries],
-            })
+            tables.append(
+                {
+                    "title": columns[0].group,
+                    "columns": [c.label for c in columns],
+                    "rows": [[display(r.get(c.column)) for c in columns] for r in entries],
+                }
+            )
         sections.append({"title": section.title, "rows": rows, "tables": tables})
     return sections
 
@@ -90,9 +92,11 @@ def item_form_rows(item: Mapping[str, Any], values: Mapping[str, Any]) -> tuple[
     tables = []
     for group, columns in groups.items():
         entries = values.get(group) or []
-        tables.append({
-            "title": group,
-            "columns": [c.get("label") or c["name"] for c in columns],
-            "rows": [[display(r.get(c["name"])) for c in columns] for r in entries],
-        })
+        tables.append(
+            {
+                "title": group,
+                "columns": [c.get("label") or c["name"] for c in columns],
+                "rows": [[display(r.get(c["name"])) for c in columns] for r in entries],
+            }
+        )
     return rows, tables

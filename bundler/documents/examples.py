@@ -41,7 +41,9 @@ def full_answers(bundle: Mapping[str, Any]) -> dict[str, Any]:
                 answers[qid] = value[0] if isinstance(value, list) else value
     for q in bundle.get("questions") or []:
         if q["id"] not in answers:
-            answers[q["id"]] = False if q.get("type", "boolean") == "boolean" else (q.get("options") or [""])[0]
+            answers[q["id"]] = (
+                False if q.get("type", "boolean") == "boolean" else (q.get("options") or [""])[0]
+            )
     return answers
 
 
@@ -64,22 +66,28 @@ def example_contexts(
     data = forms.example_data(schema, rows=rows)
     subject = next(f for f in schema.asked_fields if f.group is None and f.element == "公民身份号码")
     applicant_name, applicant_id = str(data.get(f"{subject.role}.姓名", "")), str(data[subject.key])
-    applicant = {"name_masked": mask_name(applicant_name), "id_number_masked": mask_id_number(applicant_id),
-                 "phone_masked": "139****0037"}
+    applicant = {
+        "name_masked": mask_name(applicant_name),
+        "id_number_masked": mask_id_number(applicant_id),
+        "phone_masked": "139****0037",
+    }
     clerk = {"window": "“一件事一次办”综合受理3号窗口", "name": "李晓燕"}
     bundle_ref = {"code": bundle["code"], "name": bundle["name"]}
     today = ACCEPTED_AT.date()
 
     forecast = graphs.predict_completion(plan, today)
     stage_of = {code: n for n, stage in enumerate(plan.stages, 1) for code in stage}
-    steps = [{
-        "code": code,
-        "name": items[code]["name"],
-        "department": dept_name(items[code].get("department")),
-        "stage": stage_of[code],
-        "promised_days": items[code].get("promised_days") or 0,
-        "due_date": forecast.finish[code].isoformat(),
-    } for code in plan.steps]
+    steps = [
+        {
+            "code": code,
+            "name": items[code]["name"],
+            "department": dept_name(items[code].get("department")),
+            "stage": stage_of[code],
+            "promised_days": items[code].get("promised_days") or 0,
+            "due_date": forecast.finish[code].isoformat(),
+        }
+        for code in plan.steps
+    ]
 
     asked = list(schema.asked_materials)
     tolerable = [m for m in asked if not m.required]
@@ -88,9 +96,16 @@ def example_contexts(
     def item_names(m: Any) -> list[str]:
         return [schema.items[c].name for c in m.items]
 
-    received = [{"name": m.name, "original": "原件" if m.kind == "居民身份证" else "复印件",
-                 "copies": None if m.e_licence else 1, "e_licence": m.e_licence}
-                for m in asked if m.required]
+    received = [
+        {
+            "name": m.name,
+            "original": "原件" if m.kind == "居民身份证" else "复印件",
+            "copies": None if m.e_licence else 1,
+            "e_licence": m.e_licence,
+        }
+        for m in asked
+        if m.required
+    ]
     owed = [{"name": m.name, "items": item_names(m), "due_date": owed_due} for m in tolerable]
 
     common = {"centre": dict(CENTRE), "generated_at": ACCEPTED_AT.strftime("%Y-%m-%d %H:%M")}
@@ -112,8 +127,11 @@ def example_contexts(
         "accepted_at": ACCEPTED_AT.strftime("%Y-%m-%d %H:%M"),
         "accepted_by": clerk,
         "channel": "窗口受理",
-        "promised": {"date": forecast.date.isoformat(), "working_days": plan.promised_days,
-                     "calendar_version": forecast.calendar_version},
+        "promised": {
+            "date": forecast.date.isoformat(),
+            "working_days": plan.promised_days,
+            "calendar_version": forecast.calendar_version,
+        },
         "steps": steps,
         "materials_received": received,
         "materials_owed": owed,
@@ -135,10 +153,22 @@ def example_contexts(
         "tracking_number": tracking_number,
         "bundle": bundle_ref,
         "applicant": applicant,
-        "materials": [{"name": m.name, "reason": "未提交；请提交原件，复印件须加盖公章或由申请人签字确认",
-                       "items": item_names(m)} for m in asked[:3]],
-        "fields": [{"label": f.label, "message": f"{f.label}与所附证明材料不一致，请核对后重新填写",
-                    "section": f.section} for f in first_fields],
+        "materials": [
+            {
+                "name": m.name,
+                "reason": "未提交；请提交原件，复印件须加盖公章或由申请人签字确认",
+                "items": item_names(m),
+            }
+            for m in asked[:3]
+        ],
+        "fields": [
+            {
+                "label": f.label,
+                "message": f"{f.label}与所附证明材料不一致，请核对后重新填写",
+                "section": f.section,
+            }
+            for f in first_fields
+        ],
         "deadline": graphs.add_working_days(today, 5).date.isoformat(),
         "clerk": clerk,
         "date": today.isoformat(),
@@ -156,8 +186,13 @@ def example_contexts(
         upstream.append({"item": items[dep]["name"], "label": "办理结果", "value": items[dep].get("result")})
         for f in item.get("fields") or []:
             if f.get("produced_by") == dep:
-                upstream.append({"item": items[dep]["name"], "label": f.get("label") or f["name"],
-                                 "value": per_item.get(code, {}).get(f["name"])})
+                upstream.append(
+                    {
+                        "item": items[dep]["name"],
+                        "label": f.get("label") or f["name"],
+                        "value": per_item.get(code, {}).get(f["name"]),
+                    }
+                )
     contexts["item_form"] = {
         "item": {"code": code, "name": item["name"], "department": dept_name(item.get("department"))},
         "tracking_number": tracking_number,
@@ -165,8 +200,14 @@ def example_contexts(
         "date": today.isoformat(),
         "rows": item_rows,
         "tables": item_tables,
-        "materials": [{"name": m["name"], "status": "电子证照免交" if m.get("e_licence") else "已提交",
-                       "note": display(m.get("kind"))} for m in item.get("materials") or []],
+        "materials": [
+            {
+                "name": m["name"],
+                "status": "电子证照免交" if m.get("e_licence") else "已提交",
+                "note": display(m.get("kind")),
+            }
+            for m in item.get("materials") or []
+        ],
         "upstream": upstream,
         **common,
     }

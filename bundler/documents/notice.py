@@ -59,8 +59,11 @@ def notice_context(session: Session, bundle_code: str, answers: Mapping[str, Any
 
     def ref(code: str) -> dict[str, str]:
         item = items.get(code) or {}
-        return {"code": code, "name": str(item.get("name") or code),
-                "department": dept(item.get("department"))["name"]}
+        return {
+            "code": code,
+            "name": str(item.get("name") or code),
+            "department": dept(item.get("department"))["name"],
+        }
 
     step_conditions: dict[str, str] = {}
     if blank:
@@ -68,72 +71,87 @@ def notice_context(session: Session, bundle_code: str, answers: Mapping[str, Any
         for step in bundle["steps"]:
             when = step.get("when") or {}
             if when:
-                step_conditions[step["item"]] = "当" + "且".join(
-                    f"“{qtext.get(q, q)}”为“{_answer_text(v).replace('、', '或')}”" for q, v in sorted(when.items())
-                ) + "时办理"
+                step_conditions[step["item"]] = (
+                    "当"
+                    + "且".join(
+                        f"“{qtext.get(q, q)}”为“{_answer_text(v).replace('、', '或')}”"
+                        for q, v in sorted(when.items())
+                    )
+                    + "时办理"
+                )
 
     item_rows = []
     for code in the_plan.steps:
         item = items[code]
-        item_rows.append({
-            "code": code,
-            "name": item.get("name") or code,
-            "type": item.get("type") or "",
-            "department": dept(item.get("department")),
-            "promised_days": item.get("promised_days") or 0,
-            "legal_days": item.get("legal_days") or 0,
-            "fees": item.get("fees") or "",
-            "place": item.get("place") or "",
-            "hours": item.get("hours") or "",
-            "phone": item.get("phone") or "",
-            "result": item.get("result") or "",
-            "condition_text": step_conditions.get(code, ""),
-        })
+        item_rows.append(
+            {
+                "code": code,
+                "name": item.get("name") or code,
+                "type": item.get("type") or "",
+                "department": dept(item.get("department")),
+                "promised_days": item.get("promised_days") or 0,
+                "legal_days": item.get("legal_days") or 0,
+                "fees": item.get("fees") or "",
+                "place": item.get("place") or "",
+                "hours": item.get("hours") or "",
+                "phone": item.get("phone") or "",
+                "result": item.get("result") or "",
+                "condition_text": step_conditions.get(code, ""),
+            }
+        )
 
     materials, sections = [], []
     by_section: dict[str, list[dict[str, Any]]] = {}
     for e in notice["entries"]:
         cond = e["condition_text"] if blank else ""
         if e["type"] == "material":
-            materials.append({
-                "name": e["title"],
-                "original": e.get("original"),
-                "copies": e.get("copies"),
-                "required": bool(e["required"]),
-                "tolerable": bool(e.get("tolerable")),
-                "e_licence": bool(e.get("e_licence")),
-                "items": [ref(i["code"]) for i in e["items"]],
-                "condition_text": cond,
-            })
+            materials.append(
+                {
+                    "name": e["title"],
+                    "original": e.get("original"),
+                    "copies": e.get("copies"),
+                    "required": bool(e["required"]),
+                    "tolerable": bool(e.get("tolerable")),
+                    "e_licence": bool(e.get("e_licence")),
+                    "items": [ref(i["code"]) for i in e["items"]],
+                    "condition_text": cond,
+                }
+            )
         elif e["type"] == "field":
             if e["section"] not in by_section:
                 by_section[e["section"]] = []
                 sections.append({"title": e["section"], "fields": by_section[e["section"]]})
-            by_section[e["section"]].append({
-                "label": e["title"],
-                "required": bool(e["required"]),
-                "type_text": TYPE_TEXT.get(e.get("field_type") or "text", e.get("field_type") or ""),
-                "options": list(e.get("options") or []),
-                "group": e.get("group"),
-                "condition_text": cond,
-            })
+            by_section[e["section"]].append(
+                {
+                    "label": e["title"],
+                    "required": bool(e["required"]),
+                    "type_text": TYPE_TEXT.get(e.get("field_type") or "text", e.get("field_type") or ""),
+                    "options": list(e.get("options") or []),
+                    "group": e.get("group"),
+                    "condition_text": cond,
+                }
+            )
     provided = []
     for p in notice.get("provided") or []:
         producer = p.get("produced_by")
-        provided.append({
-            "name": p["title"],
-            "produced_by": ref(producer["code"]) if isinstance(producer, Mapping) else None,
-        })
+        provided.append(
+            {
+                "name": p["title"],
+                "produced_by": ref(producer["code"]) if isinstance(producer, Mapping) else None,
+            }
+        )
 
     answer_rows = []
     if not blank:
         for q in questions:
             qid = q["id"]
-            answer_rows.append({
-                "question": qid,
-                "text": q.get("text") or qid,
-                "answer": _answer_text(parsed[qid]) if qid in parsed else "未回答",
-            })
+            answer_rows.append(
+                {
+                    "question": qid,
+                    "text": q.get("text") or qid,
+                    "answer": _answer_text(parsed[qid]) if qid in parsed else "未回答",
+                }
+            )
 
     return {
         "bundle": {"code": bundle["code"], "name": bundle.get("name") or bundle["code"]},

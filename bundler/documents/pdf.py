@@ -21,7 +21,7 @@ for CJK text means line-breaking it at every character). Measured on the 7-page 
 and reused (it made no measurable difference per render; Fontconfig caches on disk). ``@font-face``
 with ``local()`` does not help: WeasyPrint then reads the whole 20–26 MB font collection and writes it
 to a temporary folder on every render, and the no-network fetcher refuses ``file:`` URLs anyway.
-For rq's forked work horses, call :func:`warm_up` in the parent.
+A worker calls :func:`warm_up` once when it starts.
 """
 
 from __future__ import annotations
@@ -71,9 +71,8 @@ _WARM_UP_CONTEXT: dict[str, Any] = {
 def warm_up() -> None:
     """Load the fonts and WeasyPrint's lazily built state (font maps, shaping caches) in this process.
 
-    Call it once, inside an app context, in a worker's parent process before it forks work horses
-    (rq forks one per job): the children inherit what was loaded, and the first document of every
-    job is faster (measured: 0.27 s → 0.20 s for a one-page 承诺书).
+    Call it once, inside an app context, when a worker starts, so that its first document is as
+    fast as the rest (measured: 0.27 s → 0.20 s for a one-page 承诺书).
     """
     render_pdf("commitment", _WARM_UP_CONTEXT)
 

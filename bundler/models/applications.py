@@ -135,7 +135,9 @@ class Upload(Timestamped, db.Model):
     __tablename__ = "uploads"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    material_id: Mapped[int] = mapped_column(ForeignKey("application_materials.id", ondelete="CASCADE"), index=True)
+    material_id: Mapped[int] = mapped_column(
+        ForeignKey("application_materials.id", ondelete="CASCADE"), index=True
+    )
     filename: Mapped[str] = mapped_column(String(255))
     content_type: Mapped[str] = mapped_column(String(100))
     size: Mapped[int] = mapped_column(Integer)

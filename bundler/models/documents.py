@@ -27,7 +27,9 @@ class Document(Timestamped, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(32))
     cache_key: Mapped[str] = mapped_column(String(64))  # what it was rendered from
-    application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    application_id: Mapped[int | None] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), index=True
+    )
     params: Mapped[dict[str, Any]] = json_column(dict)
     status: Mapped[str] = mapped_column(String(16), default=DOCUMENT_PENDING)
     content: Mapped[bytes | None] = mapped_column(EncryptedBytes)

@@ -24,7 +24,9 @@ class Rating(Timestamped, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
-    task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"))  # None: the whole service
+    task_id: Mapped[int | None] = mapped_column(
+        ForeignKey("tasks.id", ondelete="CASCADE")
+    )  # None: the whole service
     score: Mapped[int]
     comment: Mapped[str | None] = mapped_column(Text)
     follow_up: Mapped[str | None] = mapped_column(String(16))  # bad ratings only

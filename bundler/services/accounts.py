@@ -79,7 +79,9 @@ def create_user(
     if role == DEPARTMENT and department_code is None:
         raise AccountError(f"{ROLE_LABELS[DEPARTMENT]}账号必须属于一个部门（--department）")
     if find_user(session, login) is not None:
-        raise AccountError("该手机号码已注册，请直接登录" if role == APPLICANT else f"登录名“{login}”已被使用", "login")
+        raise AccountError(
+            "该手机号码已注册，请直接登录" if role == APPLICANT else f"登录名“{login}”已被使用", "login"
+        )
     user = User(
         role=role,
         login=login,
@@ -113,7 +115,9 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_token(session: Session, role: str, department_code: str | None = None, label: str | None = None) -> str:
+def create_token(
+    session: Session, role: str, department_code: str | None = None, label: str | None = None
+) -> str:
     """A new API token (printed once, stored as a hash)."""
     if role not in TOKEN_ROLES:
         raise AccountError(f"令牌角色只能是 {'、'.join(TOKEN_ROLES)}")

@@ -7,7 +7,7 @@ form (and every department's projection of it) stays the same whatever the catal
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -21,7 +21,7 @@ import forms
 import graphs
 
 from .. import clock
-from ..catalogue.queries import NotFound, latest_bundle_version_id, latest_item_version_ids
+from ..catalogue.queries import NotFound, current_versions
 from ..catalogue.serialize import bundle_dict, item_dict
 from ..models import (
     Application,
@@ -73,28 +73,39 @@ class InvalidData(ApplicationError):
 class Pinned:
     """The bundle and item definitions an application is pinned to, as contract-shaped dicts."""
 
-    bundle_version: BundleVersion
+    bundle_version_id: int
+    version: int
     bundle: dict[str, Any]
     items: dict[str, dict[str, Any]]
 
 
 def pinned(session: Session, application: Application) -> Pinned:
-    key = (application.bundle_version_id, tuple(sorted(application.item_versions.items())))
-    bundle, items = _cache("definitions").get(key, lambda: _load_definition(session, application))
-    return Pinned(application.bundle_version, bundle, items)
+    version, bundle = _bundle_definition(session, application.bundle_version_id)
+    key = tuple(sorted(application.item_versions.items()))
+    items = _cache("items").get(key, lambda: _load_items(session, application.item_versions.values()))
+    return Pinned(application.bundle_version_id, version, bundle, items)
 
 
-def _load_definition(session: Session, application: Application) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+def _bundle_definition(session: Session, bundle_version_id: int) -> tuple[int, dict[str, Any]]:
+    def build() -> tuple[int, dict[str, Any]]:
+        bundle_version = session.get(BundleVersion, bundle_version_id)
+        assert bundle_version is not None
+        return bundle_version.version, bundle_dict(bundle_version)
+
+    return _cache("bundles").get((bundle_version_id,), build)
+
+
+def _load_items(session: Session, item_version_ids: Iterable[int]) -> dict[str, dict[str, Any]]:
     versions = session.scalars(
         select(ItemVersion)
-        .where(ItemVersion.id.in_(list(application.item_versions.values())))
+        .where(ItemVersion.id.in_(list(item_version_ids)))
         .options(
             selectinload(ItemVersion.fields),
             selectinload(ItemVersion.materials),
             selectinload(ItemVersion.item).selectinload(Item.department),
         )
     ).all()
-    return bundle_dict(application.bundle_version), {v.item.code: item_dict(v) for v in versions}
+    return {v.item.code: item_dict(v) for v in versions}
 
 
 class _PinnedCache:
@@ -140,9 +151,7 @@ def schema_for(session: Session, application: Application) -> forms.MergedSchema
 
 def plan_for(session: Session, application: Application) -> graphs.Plan:
     definition = pinned(session, application)
-    return graphs.plan(
-        definition.bundle, definition.items, application.answers, version=definition.bundle_version.version
-    )
+    return graphs.plan(definition.bundle, definition.items, application.answers, version=definition.version)
 
 
 # --- starting and filling ---------------------------------------------------------------------------
@@ -157,23 +166,27 @@ def start_application(
     applicant: User | None = None,
     clerk: User | None = None,
 ) -> Application:
-    """A draft application pinned to the bundle's current version and its items' current versions."""
-    version_id = latest_bundle_version_id(session, bundle_code)
-    if version_id is None:
+    """A draft application pinned to the bundle's current version and its items' current versions
+    (added to the session, not flushed: acceptance writes everything in one go)."""
+    current = current_versions(session, bundle_code)
+    if current is None:
         raise NotFound(f"一件事“{bundle_code}”不存在或尚未发布")
-    bundle = _cache("bundles").get((version_id,), lambda: bundle_dict(session.get(BundleVersion, version_id)))
+    version_id, item_versions = current
+    _, bundle = _bundle_definition(session, version_id)
     parsed = graphs.parse_answers(bundle["questions"], answers or {})
     application = Application(
         bundle_version_id=version_id,
+        status=DRAFT,
         channel=channel,
         answers=parsed,
         data={},
-        item_versions=latest_item_version_ids(session, [s["item"] for s in bundle["steps"]]),
+        item_versions=item_versions,
         applicant=applicant,
         created_by=clerk,
+        materials=[],
+        tasks=[],
     )
     session.add(application)
-    session.flush()
     sync_materials(session, application)
     return application
 
@@ -214,7 +227,9 @@ def material_key(material: forms.MergedMaterial) -> str:
     return f"{material.kind}|{material.role or ''}"
 
 
-def checked_data(schema: forms.MergedSchema, data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, list[str]]]:
+def checked_data(
+    schema: forms.MergedSchema, data: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, list[str]]]:
     """Unified data as the unified form reads it (stripped, normalised, typed as JSON), and Chinese
     messages per merged key for what does not pass."""
     known = {f.key for f in schema.asked_fields} | {f.group_key for f in schema.asked_fields if f.group_key}
@@ -282,7 +297,14 @@ class MaterialDecision:
 
 def _check_materials(application: Application, decision: MaterialDecision) -> list[str]:
     problems = []
-    allowed = {MATERIAL_UPLOADED, MATERIAL_COLLECTED, MATERIAL_E_LICENCE, MATERIAL_DEFERRED, MATERIAL_MISSING, MATERIAL_PENDING}
+    allowed = {
+        MATERIAL_UPLOADED,
+        MATERIAL_COLLECTED,
+        MATERIAL_E_LICENCE,
+        MATERIAL_DEFERRED,
+        MATERIAL_MISSING,
+        MATERIAL_PENDING,
+    }
     for material in application.materials:
         if material.status == MATERIAL_PRODUCED:
             continue
@@ -336,18 +358,19 @@ def accept(
             material.due_date = decision.commitment_date
         application.commitment_date = decision.commitment_date
     _create_tasks(session, application, planned, today)
-    session.flush()
     from .routing import open_deliveries  # routing needs this module; imported here to avoid a cycle
 
     open_deliveries(session, application)
     forecast = graphs.predict_completion(planned, today, estimate=True)
     application.promised_date = forecast.date
-    application.calendar_note = "；".join(filter(None, [f"chinesecalendar {forecast.calendar_version}", forecast.warning]))
+    application.calendar_note = "；".join(
+        filter(None, [f"chinesecalendar {forecast.calendar_version}", forecast.warning])
+    )
     application.status = ACCEPTED_PENDING if deferred else ACCEPTED
     application.accepted_at = utcnow()
     application.accepted_by = by
     _update_subject(session, application)
-    session.flush()
+    session.flush()  # the application, its materials, tasks and deliveries, written together
     if not application.tracking_no:
         application.tracking_no = f"{TRACKING_PREFIX}{today:%Y%m%d}{application.id:06d}"
     return application
@@ -357,15 +380,14 @@ def _create_tasks(session: Session, application: Application, planned: graphs.Pl
     definition = pinned(session, application)
     applicable = set(planned.steps)
     view = graphs.evaluate(planned, {code: "waiting" for code in applicable})
-    rows = {
-        item.code: (version, item, department)
-        for version, item, department in session.execute(  # one round trip; item and department come along
+    with session.no_autoflush:  # the application is written once, with its tasks, after this
+        found = session.execute(  # one round trip; item and department come along
             select(ItemVersion, Item, Department)
             .join(Item, ItemVersion.item_id == Item.id)
             .join(Department, Item.department_id == Department.id)
             .where(ItemVersion.id.in_(application.item_versions.values()))
-        )
-    }
+        ).all()
+    rows = {item.code: (version, item, department) for version, item, department in found}
     tasks = []
     for position, step in enumerate(definition.bundle["steps"]):
         code = step["item"]
@@ -384,11 +406,15 @@ def _create_tasks(session: Session, application: Application, planned: graphs.Pl
     application.tasks = tasks
 
 
-def refuse(session: Session, application: Application, decision: MaterialDecision, *, by: User | None) -> Application:
+def refuse(
+    session: Session, application: Application, decision: MaterialDecision, *, by: User | None
+) -> Application:
     """暂不受理: record everything missing so that it is told once, in full (一次性告知)."""
     if application.status not in (DRAFT, REFUSED):
         raise ApplicationError("该申请已经受理")
-    unknown = [m.name for m in application.materials if decision.states.get(m.key, m.status) not in MATERIAL_STATES]
+    unknown = [
+        m.name for m in application.materials if decision.states.get(m.key, m.status) not in MATERIAL_STATES
+    ]
     if unknown:
         raise ApplicationError("材料状态无效：" + "、".join(unknown))
     for material in application.materials:
@@ -413,7 +439,9 @@ def missing_items(session: Session, application: Application) -> dict[str, Any]:
     schema = schema_for(session, application)
     return {
         "materials": [
-            m for m in application.materials if m.status in (MATERIAL_PENDING, MATERIAL_MISSING) and m.required
+            m
+            for m in application.materials
+            if m.status in (MATERIAL_PENDING, MATERIAL_MISSING) and m.required
         ],
         "fields": validation_errors(schema, application.data),
     }

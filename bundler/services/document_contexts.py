@@ -105,7 +105,11 @@ def _receipt(session: Session, application: Application) -> dict[str, Any]:
             if m.status in ("uploaded", "collected", MATERIAL_E_LICENCE)
         ],
         "materials_owed": [
-            {"name": m.name, "items": needing.get(m.key, []), "due_date": m.due_date.isoformat() if m.due_date else ""}
+            {
+                "name": m.name,
+                "items": needing.get(m.key, []),
+                "due_date": m.due_date.isoformat() if m.due_date else "",
+            }
             for m in application.materials
             if m.status == MATERIAL_DEFERRED
         ],
@@ -179,7 +183,8 @@ def _item_form(session: Session, task: Task) -> dict[str, Any]:
         "rows": rows,
         "tables": tables,
         "materials": [
-            {"name": m["name"], "status": MATERIAL_STATES.get(m["status"], "由前序事项出具")} for m in payload["materials"]
+            {"name": m["name"], "status": MATERIAL_STATES.get(m["status"], "由前序事项出具")}
+            for m in payload["materials"]
         ],
         "upstream": [
             {"item": names.get(code, code), "label": key, "value": value}

@@ -38,7 +38,9 @@ KIND_TITLES = {
 
 
 def _digest(*parts: Any) -> str:
-    return hashlib.sha256(json.dumps(parts, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()
+    return hashlib.sha256(
+        json.dumps(parts, ensure_ascii=False, sort_keys=True, default=str).encode()
+    ).hexdigest()
 
 
 def application_cache_key(application: Application, kind: str) -> str:
@@ -58,11 +60,18 @@ def task_cache_key(task: Any) -> str:
     """A department's own form changes with the application and with the results of earlier steps."""
     from .routing import produced_values
 
-    return _digest("item_form", task.id, task.status, task.application.data, produced_values(task.application))
+    return _digest(
+        "item_form", task.id, task.status, task.application.data, produced_values(task.application)
+    )
 
 
 def get_or_create(
-    session: Session, kind: str, cache_key: str, *, application_id: int | None = None, params: dict[str, Any] | None = None
+    session: Session,
+    kind: str,
+    cache_key: str,
+    *,
+    application_id: int | None = None,
+    params: dict[str, Any] | None = None,
 ) -> Document:
     found = session.scalar(select(Document).where(Document.kind == kind, Document.cache_key == cache_key))
     if found is not None:
@@ -108,11 +117,16 @@ def start_rendering(session: Session, documents: list[Document]) -> None:
         with documents_queue.connection.pipeline() as pipe:
             for document in due:
                 documents_queue.enqueue(
-                    "bundler.jobs.render_document", document.id, job_id=f"document-{document.id}-{stamp}", pipeline=pipe
+                    "bundler.jobs.render_document",
+                    document.id,
+                    job_id=f"document-{document.id}-{stamp}",
+                    pipeline=pipe,
                 )
             pipe.execute()
     except (RedisError, OSError) as exc:
-        current_app.logger.warning("documents %s not enqueued (Redis unavailable): %s", [d.id for d in due], exc)
+        current_app.logger.warning(
+            "documents %s not enqueued (Redis unavailable): %s", [d.id for d in due], exc
+        )
         session.rollback()
         return
     for document in due:
@@ -127,7 +141,9 @@ def request_document(session: Session, kind: str, cache_key: str, **kwargs: Any)
 
 
 def application_document(session: Session, application: Application, kind: str) -> Document:
-    return request_document(session, kind, application_cache_key(application, kind), application_id=application.id)
+    return request_document(
+        session, kind, application_cache_key(application, kind), application_id=application.id
+    )
 
 
 def documents_for(application: Application) -> list[str]:
@@ -155,7 +171,9 @@ def request_application_documents(session: Session, application: Application) ->
 
 def notice_document(session: Session, bundle_version_id: int, answers: dict[str, Any]) -> Document:
     key = _digest("notice", bundle_version_id, answers)
-    return request_document(session, "notice", key, params={"bundle_version_id": bundle_version_id, "answers": answers})
+    return request_document(
+        session, "notice", key, params={"bundle_version_id": bundle_version_id, "answers": answers}
+    )
 
 
 def render(document_id: int) -> None:

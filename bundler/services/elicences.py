@@ -46,7 +46,9 @@ class LocalELicenceStore:
         self.session = session
 
     def licences_for(self, holder_number: str) -> list[Licence]:
-        rows = self.session.scalars(select(ELicence).where(ELicence.holder_hash == holder_hash(holder_number)))
+        rows = self.session.scalars(
+            select(ELicence).where(ELicence.holder_hash == holder_hash(holder_number))
+        )
         return [Licence(r.kind, r.title, r.number, r.issuer, r.valid_until, dict(r.data or {})) for r in rows]
 
     def load(self, records: list[dict[str, Any]]) -> int:
@@ -55,7 +57,9 @@ class LocalELicenceStore:
         for record in records:
             holder = str(record["holder"]).strip().upper()
             row = self.session.scalar(
-                select(ELicence).where(ELicence.holder_hash == holder_hash(holder), ELicence.kind == record["kind"])
+                select(ELicence).where(
+                    ELicence.holder_hash == holder_hash(holder), ELicence.kind == record["kind"]
+                )
             )
             if row is None:
                 row = ELicence(holder_hash=holder_hash(holder), kind=record["kind"])

@@ -51,7 +51,10 @@ def guide(definition: BundleDefinition) -> list[QuestionGuide]:
             brought = [
                 s["item"]
                 for s in bundle["steps"]
-                if question["id"] in s["when"] and graphs.step_applies({"when": {question["id"]: s["when"][question["id"]]}}, {question["id"]: value})
+                if question["id"] in s["when"]
+                and graphs.step_applies(
+                    {"when": {question["id"]: s["when"][question["id"]]}}, {question["id"]: value}
+                )
             ]
             only = set(brought) - unconditional
             effects.append(
@@ -59,7 +62,9 @@ def guide(definition: BundleDefinition) -> list[QuestionGuide]:
                     value=value,
                     label=_label(value),
                     items=[items[c]["name"] for c in brought],
-                    materials=[m.name for m in full.materials if m.asked and set(m.items) <= only and m.items],
+                    materials=[
+                        m.name for m in full.materials if m.asked and set(m.items) <= only and m.items
+                    ],
                     fields=sum(1 for f in full.asked_fields if set(f.items) <= only and f.items),
                 )
             )

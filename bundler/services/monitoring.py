@@ -54,7 +54,9 @@ def overdue(applications: list[Application]) -> list[Task]:
 def department_times(session: Session, applications: list[Application]) -> list[DepartmentTime]:
     """Per department: finished tasks' working days against their promised limits, and open load."""
     finished = session.scalars(
-        select(Task).where(Task.finished_at.is_not(None), Task.ready_at.is_not(None)).options(selectinload(Task.department))
+        select(Task)
+        .where(Task.finished_at.is_not(None), Task.ready_at.is_not(None))
+        .options(selectinload(Task.department))
     ).all()
     used: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for task in finished:

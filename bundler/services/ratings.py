@@ -17,7 +17,9 @@ class RatingError(ValueError):
     """A rating that cannot be given; the message is Chinese."""
 
 
-def rate(session: Session, application: Application, scores: Mapping[int | None, tuple[int, str]]) -> list[Rating]:
+def rate(
+    session: Session, application: Application, scores: Mapping[int | None, tuple[int, str]]
+) -> list[Rating]:
     """Rate the whole service (key None) and each department's step (key: task id), once each."""
     if application.status != COMPLETED:
         raise RatingError("办结后才能评价")
@@ -32,7 +34,9 @@ def rate(session: Session, application: Application, scores: Mapping[int | None,
             raise RatingError("只能评价本申请中已办结的事项")
         if not 1 <= score <= 5:
             raise RatingError("评分为 1 到 5 星")
-        rating = Rating(application=application, task_id=task_id, score=score, comment=(comment or "").strip() or None)
+        rating = Rating(
+            application=application, task_id=task_id, score=score, comment=(comment or "").strip() or None
+        )
         if rating.is_bad:
             rating.follow_up = "open"
         session.add(rating)

@@ -20,7 +20,7 @@ from typing import Any
 from flask import current_app
 from redis.exceptions import RedisError
 from rq import Retry
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 import forms
@@ -35,7 +35,15 @@ from . import applications as service
 MAX_ATTEMPTS = 5
 
 
-def audit(session: Session, actor: str, action: str, task: Task | None = None, *, before: Any = None, after: Any = None) -> None:
+def audit(
+    session: Session,
+    actor: str,
+    action: str,
+    task: Task | None = None,
+    *,
+    before: Any = None,
+    after: Any = None,
+) -> None:
     session.add(
         AuditEntry(
             actor=actor,
@@ -50,26 +58,41 @@ def audit(session: Session, actor: str, action: str, task: Task | None = None, *
 
 def open_deliveries(session: Session, application: Application) -> list[Delivery]:
     """A delivery row for every ready task that has none yet (same transaction as the caller's)."""
-    existing = {d.task_id for d in session.scalars(select(Delivery).join(Task).where(Task.application_id == application.id))}
+    ready = [task for task in application.tasks if task.status == "ready"]
+    stored = [task.id for task in ready if task.id is not None]  # tasks just created have none yet
+    existing = (
+        set(session.scalars(select(Delivery.task_id).where(Delivery.task_id.in_(stored))))
+        if stored
+        else set()
+    )
     created = []
-    for task in application.tasks:
-        if task.status == "ready" and task.id not in existing:
+    for task in ready:
+        if task.id is None or task.id not in existing:
             delivery = Delivery(task=task, queue=department_queue_name(task.department.code))
             session.add(delivery)
             created.append(delivery)
     return created
 
 
-def dispatch(session: Session, delivery_ids: list[int] | None = None) -> int:
-    """Queue pending deliveries (and queued ones not delivered within ``DELIVERY_ACK_SECONDS``:
-    their job may have died with its worker); commits."""
+def dispatch(
+    session: Session, delivery_ids: list[int] | None = None, *, application_id: int | None = None
+) -> int:
+    """Queue pending deliveries (all, the ones named, or an application's) and the queued ones not
+    delivered within ``DELIVERY_ACK_SECONDS`` (their job may have died with its worker); commits."""
     stale = utcnow() - timedelta(seconds=current_app.config["DELIVERY_ACK_SECONDS"])
     query = select(Delivery).where(
-        or_(Delivery.status == OUTBOX_PENDING, (Delivery.status == OUTBOX_QUEUED) & (Delivery.enqueued_at < stale))
+        or_(
+            Delivery.status == OUTBOX_PENDING,
+            (Delivery.status == OUTBOX_QUEUED) & (Delivery.enqueued_at < stale),
+        )
     )
     if delivery_ids is not None:
         query = query.where(Delivery.id.in_(delivery_ids))
-    due = session.scalars(query.order_by(Delivery.id).limit(500).with_for_update(skip_locked=True)).all()
+    if application_id is not None:
+        query = query.join(Task, Task.id == Delivery.task_id).where(Task.application_id == application_id)
+    due = session.scalars(
+        query.order_by(Delivery.id).limit(500).with_for_update(of=Delivery, skip_locked=True)
+    ).all()
     if not due:
         session.rollback()
         return 0
@@ -90,23 +113,20 @@ def dispatch(session: Session, delivery_ids: list[int] | None = None) -> int:
         session.rollback()
         current_app.logger.warning("deliveries not queued (Redis unavailable), will retry: %s", exc)
         return 0
-    now = utcnow()
-    for delivery in due:
-        delivery.status = OUTBOX_QUEUED
-        delivery.enqueued_at = now
+    ids = [delivery.id for delivery in due]
+    session.execute(
+        update(Delivery)
+        .where(Delivery.id.in_(ids), Delivery.status.in_([OUTBOX_PENDING, OUTBOX_QUEUED]))
+        .values(status=OUTBOX_QUEUED, enqueued_at=utcnow())
+    )
     session.commit()
-    return len(due)
+    return len(ids)
 
 
 def dispatch_application(session: Session, application_id: int) -> int:
     """Right after an acceptance or a release is committed: queue its deliveries without waiting for
     the dispatcher loop (which remains the safety net)."""
-    ids = list(
-        session.scalars(
-            select(Delivery.id).join(Task).where(Task.application_id == application_id, Delivery.status == OUTBOX_PENDING)
-        )
-    )
-    return dispatch(session, ids) if ids else 0
+    return dispatch(session, application_id=application_id)
 
 
 def run_dispatcher(interval: float = 1.0, stop: Any = None) -> None:
@@ -209,7 +229,9 @@ def deliver(delivery_id: int) -> None:
     department = task.department
     try:
         if department.channel == "webhook":
-            _post_webhook(department.webhook_url or "", department.webhook_secret or "", task_payload(db.session, task))
+            _post_webhook(
+                department.webhook_url or "", department.webhook_secret or "", task_payload(db.session, task)
+            )
     except DeliveryFailed as exc:
         db.session.rollback()
         delivery = db.session.get(Delivery, delivery_id)
@@ -226,7 +248,9 @@ def deliver(delivery_id: int) -> None:
     delivery.status = OUTBOX_DELIVERED
     delivery.delivered_at = utcnow()
     task.delivered_at = task.delivered_at or delivery.delivered_at
-    audit(db.session, "系统", "delivered", task, after={"channel": department.channel, "queue": delivery.queue})
+    audit(
+        db.session, "系统", "delivered", task, after={"channel": department.channel, "queue": delivery.queue}
+    )
     db.session.commit()
 
 

@@ -52,7 +52,9 @@ def _job_row(queue_name: str, job: Any) -> dict[str, Any]:
 @roles_required("admin")
 def jobs() -> str:
     failed_jobs, problem = _failed_jobs()
-    deliveries = db.session.scalars(select(Delivery).where(Delivery.status == OUTBOX_FAILED).order_by(Delivery.id)).all()
+    deliveries = db.session.scalars(
+        select(Delivery).where(Delivery.status == OUTBOX_FAILED).order_by(Delivery.id)
+    ).all()
     return render_template(
         "admin/jobs.html", jobs=failed_jobs, problem=problem, deliveries=deliveries, csrf_form=FlaskForm()
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, request
+from flask import Blueprint, jsonify, request, url_for
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -15,11 +15,14 @@ from ..catalogue.queries import NotFound
 from ..extensions import csrf, db
 from ..models import Application, Department, Task
 from ..models.applications import API_CHANNEL, MATERIAL_COLLECTED, TASK_STATES
+from ..models.documents import DOCUMENT_FAILED, DOCUMENT_READY
 from ..services import applications as service
+from ..services import documents as documents_service
 from ..services import tasks as tasks_service
-from ..services.documents import request_application_documents, start_rendering
+from ..services.documents import KIND_TITLES, documents_for
 from ..services.routing import dispatch_application, task_payload
 from .api_auth import api_error, current_token, require_token
+from .documents import pdf_response
 from .openapi import openapi_document
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -27,11 +30,12 @@ csrf.exempt(bp)
 
 
 def application_json(application: Application) -> dict[str, Any]:
+    definition = service.pinned(db.session, application)
     return {
         "id": application.id,
         "tracking_no": application.tracking_no,
-        "bundle": application.bundle_version.bundle.code,
-        "bundle_version": application.bundle_version.version,
+        "bundle": definition.bundle["code"],
+        "bundle_version": definition.version,
         "status": application.status,
         "channel": application.channel,
         "promised_date": application.promised_date.isoformat() if application.promised_date else None,
@@ -46,8 +50,21 @@ def application_json(application: Application) -> dict[str, Any]:
             for task in application.tasks
         ],
         "materials": [
-            {"key": m.key, "name": m.name, "status": m.status, "due": m.due_date.isoformat() if m.due_date else None}
+            {
+                "key": m.key,
+                "name": m.name,
+                "status": m.status,
+                "due": m.due_date.isoformat() if m.due_date else None,
+            }
             for m in application.materials
+        ],
+        "documents": [
+            {
+                "kind": kind,
+                "title": KIND_TITLES[kind],
+                "url": url_for("api.application_document", application_id=application.id, kind=kind),
+            }
+            for kind in documents_for(application)
         ],
     }
 
@@ -98,8 +115,9 @@ def create_application() -> Any:
         states.update(body.get("materials") or {})
         decision = service.MaterialDecision(states, _parse_date(body.get("commitment_date")))
         service.accept(db.session, application, decision)
-        documents = request_application_documents(db.session, application)
-        body = application_json(application)  # everything is loaded now; after the commit it would be reloaded
+        body = application_json(
+            application
+        )  # everything is loaded now; after the commit it would be reloaded
         db.session.commit()
     except NotFound as exc:
         db.session.rollback()
@@ -119,8 +137,7 @@ def create_application() -> Any:
         if existing is None:
             raise
         return application_json(existing), 200
-    dispatch_application(db.session, application.id)
-    start_rendering(db.session, documents)
+    dispatch_application(db.session, body["id"])
     return body, 201
 
 
@@ -141,6 +158,29 @@ def get_application(application_id: int) -> Any:
     if application is None:
         return api_error(404, "申请不存在")
     return application_json(application)
+
+
+@bp.get("/applications/<id:application_id>/documents/<kind>")
+@require_token("window")
+def application_document(application_id: int, kind: str) -> Any:
+    """The PDF once rendered; until then 202 with ``Retry-After`` (asking is what starts the rendering:
+    an API acceptance renders nothing nobody asked for)."""
+    application = db.session.get(Application, application_id)
+    if application is None:
+        return api_error(404, "申请不存在")
+    if kind not in documents_for(application):
+        return api_error(404, f"该申请没有“{kind}”文书，可选：{'、'.join(documents_for(application))}")
+    document = documents_service.application_document(db.session, application, kind)
+    if document.status == DOCUMENT_READY and document.content:
+        return pdf_response(
+            document.content, f"{KIND_TITLES[kind]}-{application.tracking_no or application.id}.pdf"
+        )
+    if document.status == DOCUMENT_FAILED:
+        return api_error(500, "文书生成失败，请联系管理员")
+    response = jsonify({"status": "pending", "message": "文书正在生成，请稍后再取"})
+    response.status_code = 202
+    response.headers["Retry-After"] = "2"
+    return response
 
 
 def _department_token_for(code: str) -> Any:
@@ -225,4 +265,8 @@ def complete_task(task_id: int) -> Any:
     application_id = task.application_id
     db.session.commit()
     dispatch_application(db.session, application_id)
-    return {"task": task_id, "status": db.session.get(Task, task_id).status, "released": [t.item.code for t in released]}
+    return {
+        "task": task_id,
+        "status": db.session.get(Task, task_id).status,
+        "released": [t.item.code for t in released],
+    }

@@ -28,7 +28,11 @@ from .unified_form import bind_unified_form, handle_unified_form, settle
 
 bp = Blueprint("apply", __name__)
 
-DELIVERY_METHODS = ("窗口领取", "邮寄送达", "电子证照（网上下载）")  # 一端出件: how the results reach the applicant
+DELIVERY_METHODS = (
+    "窗口领取",
+    "邮寄送达",
+    "电子证照（网上下载）",
+)  # 一端出件: how the results reach the applicant
 
 
 def _definition_or_404(code: str) -> Any:
@@ -66,7 +70,11 @@ def start(code: str) -> Any:
     FlaskForm().validate_on_submit()
     try:
         application = service.start_application(
-            db.session, code, answers=_raw_answers(definition.bundle["questions"]), channel=ONLINE, applicant=current_user
+            db.session,
+            code,
+            answers=_raw_answers(definition.bundle["questions"]),
+            channel=ONLINE,
+            applicant=current_user,
         )
     except AnswerError as exc:
         flash(str(exc), "error")
@@ -108,7 +116,9 @@ def materials(application_id: int) -> Any:
     if not _editable(application):
         return redirect(url_for("apply.status", application_id=application.id))
     number, _name = service.subject_of(service.schema_for(db.session, application), application.data)
-    licences = {lic.kind: lic for lic in LocalELicenceStore(db.session).licences_for(number)} if number else {}
+    licences = (
+        {lic.kind: lic for lic in LocalELicenceStore(db.session).licences_for(number)} if number else {}
+    )
     if request.method == "POST" and FlaskForm().validate_on_submit():
         material = _material(application, request.form.get("material", type=int))
         if request.form.get("action") == "e_licence":
@@ -120,7 +130,9 @@ def materials(application_id: int) -> Any:
         else:
             upload = request.files.get("file")
             try:
-                store_upload(db.session, material, upload.read() if upload else b"", upload.filename if upload else "")
+                store_upload(
+                    db.session, material, upload.read() if upload else b"", upload.filename if upload else ""
+                )
             except UploadError as exc:
                 flash(str(exc), "error")
             else:
@@ -128,7 +140,12 @@ def materials(application_id: int) -> Any:
         db.session.commit()
         return redirect(url_for("apply.materials", application_id=application.id))
     return render_template(
-        "apply/materials.html", application=application, licences=licences, kind_of=_kind, csrf_form=FlaskForm(), step="materials"
+        "apply/materials.html",
+        application=application,
+        licences=licences,
+        kind_of=_kind,
+        csrf_form=FlaskForm(),
+        step="materials",
     )
 
 
@@ -198,7 +215,10 @@ def status_context(application: Application) -> dict[str, Any]:
     owed = [m for m in application.materials if m.status == "deferred"]
     supplements = [t for t in application.tasks if t.status == "paused"]
     results = [t for t in application.tasks if t.status in ("done", "rejected")]
-    rated = db.session.scalar(select(Rating.id).where(Rating.application_id == application.id).limit(1)) is not None
+    rated = (
+        db.session.scalar(select(Rating.id).where(Rating.application_id == application.id).limit(1))
+        is not None
+    )
     return {
         "rated": rated,
         "supplements": supplements,
@@ -221,7 +241,9 @@ def _departments() -> dict[str, Any]:
 @roles_required("applicant")
 def my_applications() -> str:
     applications = db.session.scalars(
-        select(Application).where(Application.applicant_user_id == current_user.id).order_by(Application.id.desc())
+        select(Application)
+        .where(Application.applicant_user_id == current_user.id)
+        .order_by(Application.id.desc())
     ).all()
     return render_template("apply/my.html", applications=applications)
 

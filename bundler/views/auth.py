@@ -19,7 +19,11 @@ from ..services.accounts import AccountError, authenticate, create_user
 
 bp = Blueprint("auth", __name__)
 
-HOME_BY_ROLE = {"applicant": "apply.my_applications", "window": "window.index", "department": "department.queue"}
+HOME_BY_ROLE = {
+    "applicant": "apply.my_applications",
+    "window": "window.index",
+    "department": "department.queue",
+}
 
 
 @login_manager.user_loader
@@ -45,7 +49,9 @@ def roles_required(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., 
 
 class RegisterForm(FlaskForm):
     mobile = StringField("手机号码", validators=[DataRequired("请填写手机号码")])
-    name = StringField("姓名", validators=[DataRequired("请填写姓名"), Length(max=50, message="姓名最多 50 个字")])
+    name = StringField(
+        "姓名", validators=[DataRequired("请填写姓名"), Length(max=50, message="姓名最多 50 个字")]
+    )
     password = PasswordField("密码", validators=[DataRequired("请设置密码")])
     confirm = PasswordField("确认密码", validators=[EqualTo("password", message="两次输入的密码不一致")])
 
@@ -74,7 +80,11 @@ def register() -> Any:
     if form.validate_on_submit():
         try:
             user = create_user(
-                db.session, login=form.mobile.data, password=form.password.data, role="applicant", name=form.name.data
+                db.session,
+                login=form.mobile.data,
+                password=form.password.data,
+                role="applicant",
+                name=form.name.data,
             )
         except AccountError as exc:
             target = {"login": form.mobile, "password": form.password}.get(exc.field or "")

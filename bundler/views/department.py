@@ -62,14 +62,24 @@ def _own_task(task_id: int) -> Task:
 def queue() -> str:
     tasks = db.session.scalars(
         select(Task)
-        .where(Task.department_id == _department_id(), Task.status.in_(OPEN_STATES), Task.delivered_at.is_not(None))
+        .where(
+            Task.department_id == _department_id(),
+            Task.status.in_(OPEN_STATES),
+            Task.delivered_at.is_not(None),
+        )
         .order_by(Task.due_date.is_(None), Task.due_date, Task.id)
     ).all()
-    ranked = sorted(tasks, key=lambda t: ({"red": 0, "yellow": 1, "green": 2}[urgency(t)], t.due_date or clock.today()))
+    ranked = sorted(
+        tasks, key=lambda t: ({"red": 0, "yellow": 1, "green": 2}[urgency(t)], t.due_date or clock.today())
+    )
     failed = db.session.scalars(
-        select(Delivery).join(Task).where(Task.department_id == _department_id(), Delivery.status == OUTBOX_FAILED)
+        select(Delivery)
+        .join(Task)
+        .where(Task.department_id == _department_id(), Delivery.status == OUTBOX_FAILED)
     ).all()
-    return render_template("department/queue.html", tasks=ranked, urgency=urgency, failed=failed, csrf_form=FlaskForm())
+    return render_template(
+        "department/queue.html", tasks=ranked, urgency=urgency, failed=failed, csrf_form=FlaskForm()
+    )
 
 
 @bp.get("/tasks/<id:task_id>")
@@ -107,11 +117,17 @@ def act(task_id: int) -> Any:
             tasks_service.start(db.session, task, actor())
             message = "已开始办理"
         elif action in ("approved", "rejected"):
-            results = {key[2:]: value.strip() for key, value in request.form.items() if key.startswith("r:") and value.strip()}
+            results = {
+                key[2:]: value.strip()
+                for key, value in request.form.items()
+                if key.startswith("r:") and value.strip()
+            }
             released = tasks_service.complete(
                 db.session, task, action, actor=actor(), results=results, reason=request.form.get("reason")
             )
-            message = "已办结" + (f"，后续事项已推送：{'、'.join(t.item_version.name for t in released)}" if released else "")
+            message = "已办结" + (
+                f"，后续事项已推送：{'、'.join(t.item_version.name for t in released)}" if released else ""
+            )
         elif action == "supplement":
             tasks_service.request_supplement(db.session, task, request.form.get("note", ""), actor=actor())
             message = "已一次性告知申请人需补正的内容，本事项计时暂停"
@@ -137,7 +153,11 @@ def item_form_pdf(task_id: int) -> Any:
     """This department's own application form, filled from the one application (多表合一 in reverse)."""
     task = _own_task(task_id)
     document = request_document(
-        db.session, "item_form", task_cache_key(task), application_id=task.application_id, params={"task_id": task.id}
+        db.session,
+        "item_form",
+        task_cache_key(task),
+        application_id=task.application_id,
+        params={"task_id": task.id},
     )
     return serve(document, f"{task.item_version.name}-{task.application.tracking_no}.pdf")
 
@@ -146,7 +166,11 @@ def item_form_pdf(task_id: int) -> Any:
 @roles_required("department")
 def retry_delivery(delivery_id: int) -> Any:
     delivery = db.session.get(Delivery, delivery_id)
-    if delivery is None or delivery.task.department_id != _department_id() or delivery.status != OUTBOX_FAILED:
+    if (
+        delivery is None
+        or delivery.task.department_id != _department_id()
+        or delivery.status != OUTBOX_FAILED
+    ):
         abort(404)
     if not FlaskForm().validate_on_submit():
         abort(400)

@@ -20,14 +20,20 @@ from .auth import roles_required
 bp = Blueprint("documents", __name__)
 
 
+def pdf_response(content: bytes, filename: str) -> Response:
+    response = Response(content, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(filename)}"
+    response.headers["Cache-Control"] = "private, max-age=0"
+    return response
+
+
 def serve(document: Document, filename: str) -> Any:
     if document.status == DOCUMENT_READY and document.content:
-        response = Response(document.content, mimetype="application/pdf")
-        response.headers["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(filename)}"
-        response.headers["Cache-Control"] = "private, max-age=0"
-        return response
+        return pdf_response(document.content, filename)
     status = 500 if document.status == DOCUMENT_FAILED else 202
-    return render_template("documents/pending.html", document=document, title=KIND_TITLES[document.kind]), status
+    return render_template(
+        "documents/pending.html", document=document, title=KIND_TITLES[document.kind]
+    ), status
 
 
 @bp.get("/applications/<id:application_id>/documents/<kind>")
@@ -46,7 +52,11 @@ def bundle_notice(code: str) -> Any:
     """The one-time notice of a bundle, blank or for the answers in the query string (q_<id>=...)."""
     try:
         definition = bundle_definition(db.session, code)
-        raw = {q["id"]: request.args[f"q_{q['id']}"] for q in definition.bundle["questions"] if request.args.get(f"q_{q['id']}")}
+        raw = {
+            q["id"]: request.args[f"q_{q['id']}"]
+            for q in definition.bundle["questions"]
+            if request.args.get(f"q_{q['id']}")
+        }
         answers = parse_answers(definition.bundle["questions"], raw)
     except NotFound:
         abort(404)

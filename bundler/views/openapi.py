@@ -27,7 +27,10 @@ _APPLICATION = {
         "tracking_no": {"type": "string", "description": "受理编号"},
         "bundle": {"type": "string"},
         "bundle_version": {"type": "integer", "description": "受理时的一件事版本，办结前不变"},
-        "status": {"type": "string", "enum": ["draft", "accepted", "accepted_pending", "refused", "completed"]},
+        "status": {
+            "type": "string",
+            "enum": ["draft", "accepted", "accepted_pending", "refused", "completed"],
+        },
         "channel": {"type": "string", "enum": ["online", "window", "api"]},
         "promised_date": {"type": ["string", "null"], "format": "date"},
         "commitment_date": {"type": ["string", "null"], "format": "date"},
@@ -54,12 +57,19 @@ _NEW_APPLICATION = {
     "properties": {
         "bundle": {"type": "string", "description": "一件事编码，如 KFD"},
         "answers": {"type": "object", "description": "情形问题的答案：{问题编号: 答案}"},
-        "data": {"type": "object", "description": "合并申请表数据：{\"申请人.姓名\": \"张三\", \"从业人员[]\": [{...}]}"},
+        "data": {
+            "type": "object",
+            "description": '合并申请表数据：{"申请人.姓名": "张三", "从业人员[]": [{...}]}',
+        },
         "materials": {
             "type": "object",
             "description": "材料收取情况：{材料键: collected|e_licence|deferred|missing}；省略时视为已收取",
         },
-        "commitment_date": {"type": "string", "format": "date", "description": "容缺受理时申请人承诺补交日期"},
+        "commitment_date": {
+            "type": "string",
+            "format": "date",
+            "description": "容缺受理时申请人承诺补交日期",
+        },
     },
     "required": ["bundle"],
 }
@@ -86,7 +96,11 @@ def openapi_document() -> dict[str, Any]:
     get_responses["404"] = {"description": "申请不存在"}
     return {
         "openapi": "3.1.0",
-        "info": {"title": "一件事一次办 API", "version": "1.0.0", "description": "综合窗口与部门业务系统的接口"},
+        "info": {
+            "title": "一件事一次办 API",
+            "version": "1.0.0",
+            "description": "综合窗口与部门业务系统的接口",
+        },
         "servers": [{"url": "/api/v1"}],
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
@@ -109,7 +123,9 @@ def openapi_document() -> dict[str, Any]:
                     ],
                     "requestBody": {
                         "required": True,
-                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewApplication"}}},
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/NewApplication"}}
+                        },
                     },
                     "responses": create_responses,
                 }
@@ -118,7 +134,9 @@ def openapi_document() -> dict[str, Any]:
                 "get": {
                     "summary": "查询申请状态",
                     "operationId": "getApplication",
-                    "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                    "parameters": [
+                        {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+                    ],
                     "responses": get_responses,
                 }
             },

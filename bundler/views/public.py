@@ -18,7 +18,11 @@ def index() -> str:
     life_event = request.args.get("event", "")
     events: dict[str, list[str]] = {}
     for bundle in everything:
-        if bundle.audience and bundle.life_event and bundle.life_event not in events.setdefault(bundle.audience, []):
+        if (
+            bundle.audience
+            and bundle.life_event
+            and bundle.life_event not in events.setdefault(bundle.audience, [])
+        ):
             events[bundle.audience].append(bundle.life_event)
     return render_template(
         "index.html",

@@ -62,7 +62,9 @@ def handle_unified_form(application: Application) -> FormOutcome:
     return FormOutcome(form, done=True)
 
 
-def settle(application: Application, action: Callable[[], str], *, form_endpoint: str, done_endpoint: str) -> Response | None:
+def settle(
+    application: Application, action: Callable[[], str], *, form_endpoint: str, done_endpoint: str
+) -> Response | None:
     """Carry out an acceptance or a refusal: commit it together with its documents and go on to
     ``done_endpoint``; or explain what stops it (back to the form for invalid data, else None to
     show the same page again). ``action`` returns the message for the person."""

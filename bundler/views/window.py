@@ -140,7 +140,9 @@ def scenario(application_id: int) -> Any:
     definition = service.pinned(db.session, application)
     if request.method == "POST" and FlaskForm().validate_on_submit():
         raw = {
-            q["id"]: request.form[f"q_{q['id']}"] for q in definition.bundle["questions"] if request.form.get(f"q_{q['id']}")
+            q["id"]: request.form[f"q_{q['id']}"]
+            for q in definition.bundle["questions"]
+            if request.form.get(f"q_{q['id']}")
         }
         try:
             service.change_answers(db.session, application, raw)
@@ -149,7 +151,9 @@ def scenario(application_id: int) -> Any:
         else:
             db.session.commit()
             return redirect(url_for("window.form", application_id=application.id))
-    return render_template("window/scenario.html", application=application, definition=definition, csrf_form=FlaskForm())
+    return render_template(
+        "window/scenario.html", application=application, definition=definition, csrf_form=FlaskForm()
+    )
 
 
 @bp.route("/applications/<id:application_id>/form", methods=["GET", "POST"])

@@ -46,7 +46,9 @@ def test_create_accepts_and_plans_the_steps(client, window_token):
 
 def test_answers_bring_in_conditional_steps(client, window_token):
     answers = {"sells_alcohol": "true", "has_signboard": "true"}
-    body = _post(client, window_token, {"bundle": "KFD", "answers": answers, "data": _valid_data("KFD", answers)})
+    body = _post(
+        client, window_token, {"bundle": "KFD", "answers": answers, "data": _valid_data("KFD", answers)}
+    )
     steps = {s["item"]: s["status"] for s in body.get_json()["steps"]}
     assert steps["SWJ-001"] == "waiting" and steps["CG-001"] != "skipped"
 
@@ -58,6 +60,7 @@ def test_idempotency_key_returns_the_same_application(client, window_token):
     assert first.status_code == 201 and second.status_code == 200
     assert second.get_json()["id"] == first.get_json()["id"]
     third = _post(client, window_token, body, **{"Idempotency-Key": "counter-7-0002"})
+    assert third.status_code == 201, third.get_json()
     assert third.get_json()["id"] != first.get_json()["id"]
 
 

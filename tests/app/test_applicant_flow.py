@@ -58,14 +58,17 @@ def test_registration_rejects_bad_input_in_chinese(client, sample):
     ).get_data(as_text=True)
     assert "应为11位手机号码" in page
     again = client.post(
-        "/register", data={"mobile": "13991620002", "name": "王", "password": "longenough", "confirm": "longenough"}
+        "/register",
+        data={"mobile": "13991620002", "name": "王", "password": "longenough", "confirm": "longenough"},
     ).get_data(as_text=True)
     assert "密码须同时包含字母和数字" in again
 
 
 def test_applicant_completes_a_bundle_online(client, sample):
     assert "注册成功" in _register(client).get_data(as_text=True)
-    application_id = _start(client, "KFD", sells_alcohol="false", has_signboard="false", has_employees="false")
+    application_id = _start(
+        client, "KFD", sells_alcohol="false", has_signboard="false", has_employees="false"
+    )
 
     form_page = client.get(f"/applications/{application_id}/form").get_data(as_text=True)
     assert "经营者信息" in form_page and "保存草稿" in form_page
@@ -167,5 +170,7 @@ def test_login_is_rate_limited_with_a_chinese_message(client, sample, make_user)
 
 def test_wrong_password_says_so_without_telling_which_part(client, sample, make_user):
     make_user("applicant")
-    page = client.post("/login", data={"login": "13991620001", "password": "Wrong-passw0rd"}).get_data(as_text=True)
+    page = client.post("/login", data={"login": "13991620001", "password": "Wrong-passw0rd"}).get_data(
+        as_text=True
+    )
     assert "手机号码（登录名）或密码不正确" in page

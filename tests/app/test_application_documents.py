@@ -6,6 +6,7 @@ import datetime as dt
 import io
 
 from pypdf import PdfReader
+from sqlalchemy import select
 
 import forms
 from bundler.catalogue.queries import bundle_definition
@@ -35,25 +36,42 @@ def _work(app):
     db.session.expire_all()
 
 
+def _documents_of(application_id):
+    return {
+        d.kind: d
+        for d in db.session.scalars(select(Document).where(Document.application_id == application_id))
+    }
+
+
 def test_receipt_and_commitment_are_rendered_by_the_worker(app, client, window_token, make_user):
     tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
     application, data = _accept(client, window_token, {"从业人员健康证明|经营者": "deferred"}, tomorrow)
-    pending = db.session.query(Document).filter_by(application_id=application["id"]).all()
-    assert {d.kind for d in pending} == {"receipt", "commitment", "application_form"}
-    assert all(d.status == "pending" and d.enqueued_at for d in pending)
+    links = {d["kind"]: d["url"] for d in application["documents"]}
+    assert set(links) == {"receipt", "commitment", "application_form"}
+    assert _documents_of(application["id"]) == {}  # an API acceptance renders nothing nobody asked for
+    auth = {"Authorization": f"Bearer {window_token}"}
+    for url in links.values():
+        waiting = client.get(url, headers=auth)
+        assert waiting.status_code == 202 and waiting.headers["Retry-After"] == "2"
+        assert waiting.get_json()["status"] == "pending"
+    pending = _documents_of(application["id"])
+    assert all(d.status == "pending" and d.enqueued_at for d in pending.values())
 
     _work(app)
-    documents = {d.kind: d for d in db.session.query(Document).filter_by(application_id=application["id"])}
+    documents = _documents_of(application["id"])
     assert {d.status for d in documents.values()} == {"ready"}, {k: d.error for k, d in documents.items()}
+    fetched = {kind: client.get(url, headers=auth) for kind, url in links.items()}
+    assert {r.status_code for r in fetched.values()} == {200}
+    assert all(r.mimetype == "application/pdf" for r in fetched.values())
 
-    receipt = _text(documents["receipt"].content)
+    receipt = _text(fetched["receipt"].data)
     assert "受理回执" in receipt and application["tracking_no"] in receipt
     assert application["promised_date"].replace("-", "")[:4] in receipt.replace("-", "")
     assert data["经营者.公民身份号码"] not in receipt  # masked on paper
     assert data["经营者.公民身份号码"][-4:] in receipt
-    commitment = _text(documents["commitment"].content)
+    commitment = _text(fetched["commitment"].data)
     assert "从业人员健康证明" in commitment and "承诺" in commitment
-    form = _text(documents["application_form"].content)
+    form = _text(fetched["application_form"].data)
     assert data["经营者.姓名"] in form  # the signed application form carries the data
 
     make_user("window", login="clerk02")
@@ -63,29 +81,30 @@ def test_receipt_and_commitment_are_rendered_by_the_worker(app, client, window_t
     assert download.data == documents["receipt"].content
 
 
+def test_api_documents_are_only_those_the_application_has(client, window_token):
+    application, _ = _accept(client, window_token)
+    auth = {"Authorization": f"Bearer {window_token}"}
+    assert {d["kind"] for d in application["documents"]} == {"receipt", "application_form"}
+    wrong = client.get(f"/api/v1/applications/{application['id']}/documents/commitment", headers=auth)
+    assert wrong.status_code == 404 and "receipt" in wrong.get_json()["error"]
+    assert client.get(f"/api/v1/applications/{application['id']}/documents/receipt").status_code == 401
+
+
 def test_a_document_asked_for_while_redis_is_down_is_rendered_later(app, client, window_token, free_port):
     from bundler.redis_conn import EXTENSION_KEY, connect
-    from bundler.services import documents as documents_service
 
+    application, _ = _accept(client, window_token)
+    url = next(d["url"] for d in application["documents"] if d["kind"] == "receipt")
+    auth = {"Authorization": f"Bearer {window_token}"}
     working = app.extensions[EXTENSION_KEY]
     app.extensions[EXTENSION_KEY] = connect(f"redis://127.0.0.1:{free_port}/0")  # nobody listens there
     try:
-        application, _ = _accept(client, window_token)
+        assert client.get(url, headers=auth).status_code == 202
     finally:
         app.extensions[EXTENSION_KEY] = working
-    receipt = db.session.query(Document).filter_by(application_id=application["id"], kind="receipt").one()
+    receipt = _documents_of(application["id"])["receipt"]
     assert receipt.status == "pending" and receipt.enqueued_at is None  # committed, not lost
-    documents_service.ensure_rendering(db.session, receipt)  # Redis is back: the next request enqueues it
+    assert client.get(url, headers=auth).status_code == 202  # Redis is back: asking again enqueues it
     _work(app)
-    assert db.session.get(Document, receipt.id).status == "ready"
-
-
-def test_blank_one_time_notice_of_a_bundle(app, client, sample):
-    first = client.get("/bundles/KFD/notice")
-    assert first.status_code == 202 and "正在生成" in first.get_data(as_text=True)
-    _work(app)
-    pdf = client.get("/bundles/KFD/notice")
-    assert pdf.status_code == 200
-    text = _text(pdf.data)
-    assert "一次告知单" in text and "食品经营许可" in text
-    assert client.get("/bundles/KFD/notice?q_sells_alcohol=perhaps").status_code == 400
+    response = client.get(url, headers=auth)
+    assert response.status_code == 200 and response.data[:5] == b"%PDF-"

@@ -23,20 +23,28 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 def _applicant_accepts_tx(client):
     """An applicant applies for 退休 online; returns the application id."""
     client.post(
-        "/register", data={"mobile": "13991620031", "name": "刘志强", "password": PASSWORD, "confirm": PASSWORD}
+        "/register",
+        data={"mobile": "13991620031", "name": "刘志强", "password": PASSWORD, "confirm": PASSWORD},
     )
     response = client.post("/bundles/TX/apply", data={})
     application_id = int(re.search(r"/applications/(\d+)/form", response.headers["Location"]).group(1))
     application = db.session.get(Application, application_id)
     schema = service.schema_for(db.session, application)
-    pairs = [(k, v.isoformat() if hasattr(v, "isoformat") else v) for k, v in forms.formdata_for(schema, forms.example_data(schema))]
+    pairs = [
+        (k, v.isoformat() if hasattr(v, "isoformat") else v)
+        for k, v in forms.formdata_for(schema, forms.example_data(schema))
+    ]
     client.post(f"/applications/{application_id}/form", data=MultiDict([*pairs, ("action", "next")]))
     db.session.expire_all()
     for material in db.session.get(Application, application_id).materials:
         if material.required and material.status == "pending":
             client.post(
                 f"/applications/{application_id}/materials",
-                data={"material": material.id, "action": "upload", "file": (__import__("io").BytesIO(PNG), "a.png")},
+                data={
+                    "material": material.id,
+                    "action": "upload",
+                    "file": (__import__("io").BytesIO(PNG), "a.png"),
+                },
                 content_type="multipart/form-data",
             )
     client.post(f"/applications/{application_id}/review", data={"delivery_method": "邮寄送达"})
@@ -54,7 +62,9 @@ def _finish_every_step(application_id):
             return application
         for task in ready:
             schema = service.schema_for(db.session, application)
-            results = {f.key: forms.example_value(f, 7) for f in schema.fields if f.produced_by == task.item.code}
+            results = {
+                f.key: forms.example_value(f, 7) for f in schema.fields if f.produced_by == task.item.code
+            }
             results = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in results.items()}
             tasks_service.complete(db.session, task, "approved", actor="测试", results=results)
         db.session.commit()
@@ -68,10 +78,18 @@ def test_completion_results_at_one_point_and_ratings(client, sample, app, make_u
     assert "办理结果（一端出件）" in status and "邮寄送达" in status and "好差评" in status
 
     done = [t for t in application.tasks if t.status == "done"]
-    form = {"score_all": "5", f"score_{done[0].id}": "1", f"comment_{done[0].id}": "窗口说法和部门不一致，跑了两趟"}
-    thanks = client.post(f"/applications/{application_id}/rate", data=form, follow_redirects=True).get_data(as_text=True)
+    form = {
+        "score_all": "5",
+        f"score_{done[0].id}": "1",
+        f"comment_{done[0].id}": "窗口说法和部门不一致，跑了两趟",
+    }
+    thanks = client.post(f"/applications/{application_id}/rate", data=form, follow_redirects=True).get_data(
+        as_text=True
+    )
     assert "感谢您的评价" in thanks
-    again = client.post(f"/applications/{application_id}/rate", data=form, follow_redirects=True).get_data(as_text=True)
+    again = client.post(f"/applications/{application_id}/rate", data=form, follow_redirects=True).get_data(
+        as_text=True
+    )
     assert "已经评价过了" in again
     ratings = db.session.scalars(select(Rating).where(Rating.application_id == application_id)).all()
     assert sorted(r.score for r in ratings) == [1, 5]
@@ -84,7 +102,9 @@ def test_completion_results_at_one_point_and_ratings(client, sample, app, make_u
     lead.post("/login", data={"login": "lead01", "password": PASSWORD})
     page = lead.get("/lead/ratings").get_data(as_text=True)
     assert "跑了两趟" in page and "待核实" in page
-    refused = lead.post(f"/lead/ratings/{bad.id}", data={"state": "closed", "note": ""}, follow_redirects=True)
+    refused = lead.post(
+        f"/lead/ratings/{bad.id}", data={"state": "closed", "note": ""}, follow_redirects=True
+    )
     assert "须写明核实整改和回访情况" in refused.get_data(as_text=True)
     lead.post(f"/lead/ratings/{bad.id}", data={"state": "closed", "note": "已统一告知口径，电话回访满意"})
     db.session.expire_all()
@@ -101,7 +121,9 @@ def test_overview_shows_in_flight_overdue_and_time_per_department(client, sample
     import datetime as dt
 
     application_id = _applicant_accepts_tx(client)
-    task = db.session.scalar(select(Task).where(Task.application_id == application_id, Task.status == "ready"))
+    task = db.session.scalar(
+        select(Task).where(Task.application_id == application_id, Task.status == "ready")
+    )
     task.due_date = dt.date.today() - dt.timedelta(days=3)
     db.session.commit()
     window = app.test_client()

@@ -56,7 +56,9 @@ def test_officer_sees_own_queue_and_approves_with_results(client, make_user, acc
     page = client.get(f"/department/tasks/{task.id}").get_data(as_text=True)
     assert "经营者姓名" in page  # the item's own labels
     assert "统一社会信用代码（本事项产生）" in page
-    missing = client.post(f"/department/tasks/{task.id}/action", data={"action": "approved"}, follow_redirects=True)
+    missing = client.post(
+        f"/department/tasks/{task.id}/action", data={"action": "approved"}, follow_redirects=True
+    )
     assert "请填写本事项产生的结果" in missing.get_data(as_text=True)
     done = client.post(
         f"/department/tasks/{task.id}/action",
@@ -72,7 +74,9 @@ def test_supplement_pauses_only_this_branch_and_the_applicant_is_told(client, ma
     first = _task("SCJG-001")
     from bundler.services import tasks as tasks_service
 
-    tasks_service.complete(db.session, first, "approved", actor="测试", results={"经营者.统一社会信用代码": USCC})
+    tasks_service.complete(
+        db.session, first, "approved", actor="测试", results={"经营者.统一社会信用代码": USCC}
+    )
     db.session.commit()
     make_worker(app, [department_queue_name("SCJG")]).work(burst=True)
     _officer(client, make_user)
@@ -93,7 +97,9 @@ def test_supplement_pauses_only_this_branch_and_the_applicant_is_told(client, ma
     window.post("/login", data={"login": "clerk-s", "password": PASSWORD})
     owed = window.get(f"/applications/{accepted['id']}").get_data(as_text=True)
     assert "需要您补正" in owed and "健康证明原件" in owed
-    resumed_page = client.post(f"/department/tasks/{food.id}/action", data={"action": "resume"}, follow_redirects=True)
+    resumed_page = client.post(
+        f"/department/tasks/{food.id}/action", data={"action": "resume"}, follow_redirects=True
+    )
     assert "恢复计时" in resumed_page.get_data(as_text=True), resumed_page.get_data(as_text=True)[-3000:]
     db.session.expire_all()
     resumed = _task("SCJG-003")
@@ -114,7 +120,9 @@ def test_officers_see_nothing_of_other_departments(client, make_user, accepted):
     assert accepted["tracking_no"] not in client.get("/department/").get_data(as_text=True)
     assert client.get(f"/department/tasks/{task.id}").status_code == 404
     assert client.get(f"/department/tasks/{task.id}/form.pdf").status_code == 404
-    attempt = client.post(f"/department/tasks/{task.id}/action", data={"action": "approved", "r:经营者.统一社会信用代码": USCC})
+    attempt = client.post(
+        f"/department/tasks/{task.id}/action", data={"action": "approved", "r:经营者.统一社会信用代码": USCC}
+    )
     assert attempt.status_code == 404
     db.session.expire_all()
     assert _task("SCJG-001").status == "ready"
@@ -141,5 +149,7 @@ def test_department_form_pdf_is_rendered_for_the_officer(client, make_user, acce
 def test_department_api_token_lists_tasks_in_order(client, accepted):
     token = create_token(db.session, "department", "SCJG")
     db.session.commit()
-    body = client.get("/api/v1/departments/SCJG/tasks", headers={"Authorization": f"Bearer {token}"}).get_json()
+    body = client.get(
+        "/api/v1/departments/SCJG/tasks", headers={"Authorization": f"Bearer {token}"}
+    ).get_json()
     assert [t["item"] for t in body["tasks"]][0] == "SCJG-001"

@@ -20,7 +20,11 @@ FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthChe
 
 text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60)
 json_scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | text
-json_values = st.recursive(json_scalars, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(text, inner, max_size=3), max_leaves=8)
+json_values = st.recursive(
+    json_scalars,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(text, inner, max_size=3),
+    max_leaves=8,
+)
 
 
 def _no_500(response) -> None:
@@ -35,29 +39,53 @@ def test_api_create_never_fails_with_500(client, window_token, body, key):
     headers = {"Authorization": f"Bearer {window_token}"}
     if key is not None:
         # what an HTTP client can send at all: latin-1, no line breaks
-        headers["Idempotency-Key"] = key.encode("utf-8").decode("latin-1").replace("\r", "").replace("\n", "")[:150]
+        headers["Idempotency-Key"] = (
+            key.encode("utf-8").decode("latin-1").replace("\r", "").replace("\n", "")[:150]
+        )
     _no_500(client.post("/api/v1/applications", json=body, headers=headers))
 
 
 @FUZZ
-@given(data=st.dictionaries(st.sampled_from(["经营者.姓名", "经营者.公民身份号码", "经营者.联系电话", "门店.经营场所面积", "x"]), json_values, max_size=5),
-       answers=st.dictionaries(st.sampled_from(["sells_alcohol", "venue_size", "zzz"]), json_values, max_size=3),
-       materials=st.dictionaries(text, json_values, max_size=2))
-def test_api_create_with_plausible_shapes_never_fails_with_500(client, window_token, data, answers, materials):
-    body = {"bundle": "KFD", "data": data, "answers": answers, "materials": materials, "commitment_date": "2026-13-45"}
-    _no_500(client.post("/api/v1/applications", json=body, headers={"Authorization": f"Bearer {window_token}"}))
+@given(
+    data=st.dictionaries(
+        st.sampled_from(["经营者.姓名", "经营者.公民身份号码", "经营者.联系电话", "门店.经营场所面积", "x"]),
+        json_values,
+        max_size=5,
+    ),
+    answers=st.dictionaries(st.sampled_from(["sells_alcohol", "venue_size", "zzz"]), json_values, max_size=3),
+    materials=st.dictionaries(text, json_values, max_size=2),
+)
+def test_api_create_with_plausible_shapes_never_fails_with_500(
+    client, window_token, data, answers, materials
+):
+    body = {
+        "bundle": "KFD",
+        "data": data,
+        "answers": answers,
+        "materials": materials,
+        "commitment_date": "2026-13-45",
+    }
+    _no_500(
+        client.post("/api/v1/applications", json=body, headers={"Authorization": f"Bearer {window_token}"})
+    )
 
 
 @FUZZ
 @given(path_id=st.integers(min_value=-5, max_value=10**12))
 def test_api_get_never_fails_with_500(client, window_token, path_id):
-    _no_500(client.get(f"/api/v1/applications/{path_id}", headers={"Authorization": f"Bearer {window_token}"}))
+    _no_500(
+        client.get(f"/api/v1/applications/{path_id}", headers={"Authorization": f"Bearer {window_token}"})
+    )
 
 
 @FUZZ
 @given(mobile=text, name=text, password=text, confirm=text)
 def test_register_and_login_never_fail_with_500(client, sample, mobile, name, password, confirm):
-    _no_500(client.post("/register", data={"mobile": mobile, "name": name, "password": password, "confirm": confirm}))
+    _no_500(
+        client.post(
+            "/register", data={"mobile": mobile, "name": name, "password": password, "confirm": confirm}
+        )
+    )
     _no_500(client.post("/login", data={"login": mobile, "password": password}))
 
 
@@ -75,13 +103,20 @@ def test_unified_form_never_fails_with_500(client, applicant_draft, values, acti
     application = db.session.get(Application, applicant_draft)
     form_class = __import__("forms").build_form(service.schema_for(db.session, application))
     names = [name for name in form_class.field_keys]
-    formdata = MultiDict([(name, value) for name, value in zip(names, values, strict=False)] + [("action", action)])
+    formdata = MultiDict(
+        [(name, value) for name, value in zip(names, values, strict=False)] + [("action", action)]
+    )
     formdata.add(f"{names[0]}-0-x", "junk")
     _no_500(client.post(f"/applications/{applicant_draft}/form", data=formdata))
 
 
 @FUZZ
-@given(content=st.binary(max_size=2048), filename=text, material=st.integers(min_value=-3, max_value=10**9) | text, action=text)
+@given(
+    content=st.binary(max_size=2048),
+    filename=text,
+    material=st.integers(min_value=-3, max_value=10**9) | text,
+    action=text,
+)
 def test_material_upload_never_fails_with_500(client, applicant_draft, content, filename, material, action):
     _no_500(
         client.post(
@@ -93,7 +128,9 @@ def test_material_upload_never_fails_with_500(client, applicant_draft, content, 
 
 
 @FUZZ
-@given(answers=st.dictionaries(st.sampled_from(["q_sells_alcohol", "q_venue_size", "q_other"]), text, max_size=3))
+@given(
+    answers=st.dictionaries(st.sampled_from(["q_sells_alcohol", "q_venue_size", "q_other"]), text, max_size=3)
+)
 def test_bundle_start_and_notice_never_fail_with_500(client, applicant_draft, answers):
     _no_500(client.post("/bundles/KFD/apply", data=answers))
     _no_500(client.get("/bundles/KFD/notice", query_string=answers))
@@ -133,11 +170,15 @@ def test_inputs_the_fuzzing_found(client, window_token, clerk_client):
     assert client.get(f"/api/v1/applications/{2**40}", headers=headers).status_code == 404
     nul_bundle = client.post("/api/v1/applications", json={"bundle": "KF\x00D"}, headers=headers)
     assert nul_bundle.status_code in (400, 422) and nul_bundle.get_json()["error"]
-    nul_data = client.post("/api/v1/applications", json={"bundle": "TX", "data": {"退休人员.姓名": "\x00王"}}, headers=headers)
+    nul_data = client.post(
+        "/api/v1/applications", json={"bundle": "TX", "data": {"退休人员.姓名": "\x00王"}}, headers=headers
+    )
     assert nul_data.status_code == 422
     started = clerk_client.post("/window/start", data={"bundle": "TX", "number": ""})
     application_id = int(re.search(r"/applications/(\d+)/", started.headers["Location"]).group(1))
     application = db.session.get(Application, application_id)
     states = {f"m_{m.id}": "not-a-state-at-all" for m in application.materials}
-    page = clerk_client.post(f"/window/applications/{application_id}/checklist", data={**states, "action": "refuse"})
+    page = clerk_client.post(
+        f"/window/applications/{application_id}/checklist", data={**states, "action": "refuse"}
+    )
     assert page.status_code == 200 and "材料状态无效" in page.get_data(as_text=True)

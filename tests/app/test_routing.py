@@ -43,7 +43,9 @@ def _accept(client, token, answers=ANSWERS):
 
     parsed = graphs.parse_answers(definition.bundle["questions"], answers)
     data = forms.example_data(forms.merge(definition.bundle, definition.items, parsed), jsonable=True)
-    response = client.post("/api/v1/applications", json={"bundle": "KFD", "answers": answers, "data": data}, headers=_auth(token))
+    response = client.post(
+        "/api/v1/applications", json={"bundle": "KFD", "answers": answers, "data": data}, headers=_auth(token)
+    )
     assert response.status_code == 201, response.get_json()
     return response.get_json()
 
@@ -54,7 +56,12 @@ def _work(app, *departments):
 
 
 def _steps(client, token, application_id):
-    return {s["item"]: s["status"] for s in client.get(f"/api/v1/applications/{application_id}", headers=_auth(token)).get_json()["steps"]}
+    return {
+        s["item"]: s["status"]
+        for s in client.get(f"/api/v1/applications/{application_id}", headers=_auth(token)).get_json()[
+            "steps"
+        ]
+    }
 
 
 def _department_token(code):
@@ -108,7 +115,9 @@ def test_serial_steps_are_released_only_when_their_predecessor_is_done(app, clie
     form = client.get(f"/api/v1/tasks/{task_id}", headers=_auth(scjg)).get_json()["form"]
     assert "operator_name" in form  # the department gets its own form's field names
 
-    missing = client.post(f"/api/v1/tasks/{task_id}/complete", json={"outcome": "approved"}, headers=_auth(scjg))
+    missing = client.post(
+        f"/api/v1/tasks/{task_id}/complete", json={"outcome": "approved"}, headers=_auth(scjg)
+    )
     assert missing.status_code == 422 and "统一社会信用代码" in missing.get_json()["error"]
     done = client.post(
         f"/api/v1/tasks/{task_id}/complete",
@@ -122,7 +131,9 @@ def test_serial_steps_are_released_only_when_their_predecessor_is_done(app, clie
 
     # the food licence office receives the credit code the registration produced
     _work(app, "SCJG")
-    food = db.session.scalar(select(Task).join(Task.item).where(Task.status == "ready", Task.department.has(code="SCJG")))
+    food = db.session.scalar(
+        select(Task).join(Task.item).where(Task.status == "ready", Task.department.has(code="SCJG"))
+    )
     payload = client.get(f"/api/v1/tasks/{food.id}", headers=_auth(scjg)).get_json()
     assert USCC in json.dumps(payload, ensure_ascii=False)
     assert payload["upstream"]["SCJG-001"] == {"经营者.统一社会信用代码": USCC}
@@ -140,7 +151,11 @@ def test_a_rejection_blocks_only_what_depends_on_it(app, client, window_token):
     tax = db.session.scalar(select(Task).where(Task.item.has(code="SW-001")))
     refused = client.post(f"/api/v1/tasks/{tax.id}/complete", json={"outcome": "rejected"}, headers=_auth(sw))
     assert refused.status_code == 422 and "理由" in refused.get_json()["error"]
-    client.post(f"/api/v1/tasks/{tax.id}/complete", json={"outcome": "rejected", "reason": "经营场所地址与登记不符"}, headers=_auth(sw))
+    client.post(
+        f"/api/v1/tasks/{tax.id}/complete",
+        json={"outcome": "rejected", "reason": "经营场所地址与登记不符"},
+        headers=_auth(sw),
+    )
     steps = _steps(client, window_token, application["id"])
     assert steps["SW-001"] == "rejected" and steps["SW-002"] == "waiting"  # blocked below the rejection
     assert steps["SCJG-003"] == "ready" and steps["RS-002"] == "ready"  # the rest goes on
@@ -196,13 +211,20 @@ def test_webhook_deliveries_are_signed(app, client, window_token, department_sys
     _work(app, "SW")
     assert len(receiver.received) == 1
     headers, payload, body = receiver.received[0]
-    expected = "sha256=" + hmac.new(secret.encode(), headers["X-Bundler-Timestamp"].encode() + b"." + body, hashlib.sha256).hexdigest()
+    expected = (
+        "sha256="
+        + hmac.new(
+            secret.encode(), headers["X-Bundler-Timestamp"].encode() + b"." + body, hashlib.sha256
+        ).hexdigest()
+    )
     assert headers["X-Bundler-Signature"] == expected
     assert payload["item"] == "SW-001" and payload["department"] == "SW"
     assert USCC in json.dumps(payload["form"], ensure_ascii=False)
 
 
-def test_a_failing_webhook_is_retried_then_shown_failed_and_can_be_retried(app, client, window_token, department_system, fast_retries):
+def test_a_failing_webhook_is_retried_then_shown_failed_and_can_be_retried(
+    app, client, window_token, department_system, fast_retries
+):
     receiver, url = department_system
     receiver.status = 500
     sw = db.session.scalar(select(Department).where(Department.code == "SW"))

@@ -38,13 +38,17 @@ def _fill(client, application_id, **overrides):
     schema = service.schema_for(db.session, application)
     data = {**forms.example_data(schema), **application.data, **overrides}
     pairs = [(k, v.isoformat() if isinstance(v, dt.date) else v) for k, v in forms.formdata_for(schema, data)]
-    response = client.post(f"/window/applications/{application_id}/form", data=MultiDict([*pairs, ("action", "next")]))
+    response = client.post(
+        f"/window/applications/{application_id}/form", data=MultiDict([*pairs, ("action", "next")])
+    )
     assert response.status_code == 302, response.get_data(as_text=True)
     return application
 
 
 def _checklist(application, **states):
-    return {f"m_{m.id}": states.get(m.name, "collected") for m in application.materials if m.status != "produced"}
+    return {
+        f"m_{m.id}": states.get(m.name, "collected") for m in application.materials if m.status != "produced"
+    }
 
 
 def test_window_search_validates_the_number_in_chinese(client, sample, make_user):
@@ -56,7 +60,14 @@ def test_window_search_validates_the_number_in_chinese(client, sample, make_user
 def test_counter_prefills_from_e_licences_and_accepts(client, sample, make_user):
     _clerk(client, make_user)
     LocalELicenceStore(db.session).load(
-        [{"holder": PERSON_ID, "kind": "居民身份证", "title": "居民身份证", "data": {"姓名": "赵海涛", "住所": "汉台区北关街1号"}}]
+        [
+            {
+                "holder": PERSON_ID,
+                "kind": "居民身份证",
+                "title": "居民身份证",
+                "data": {"姓名": "赵海涛", "住所": "汉台区北关街1号"},
+            }
+        ]
     )
     db.session.commit()
     search = client.get(f"/window/?number={PERSON_ID}").get_data(as_text=True)
@@ -75,7 +86,8 @@ def test_counter_prefills_from_e_licences_and_accepts(client, sample, make_user)
     page = client.get(f"/window/applications/{application_id}/checklist").get_data(as_text=True)
     assert "材料核对" in page and "容缺后补" in page
     response = client.post(
-        f"/window/applications/{application_id}/checklist", data={**_checklist(application), "action": "accept"}
+        f"/window/applications/{application_id}/checklist",
+        data={**_checklist(application), "action": "accept"},
     )
     assert response.status_code == 302
     db.session.expire_all()
@@ -98,7 +110,9 @@ def test_rongque_acceptance_with_a_commitment_date(client, sample, make_user):
     application = _fill(client, application_id)
     states = _checklist(application, **{"从业人员健康证明": "deferred"})
     no_date = client.post(
-        f"/window/applications/{application_id}/checklist", data={**states, "action": "accept"}, follow_redirects=True
+        f"/window/applications/{application_id}/checklist",
+        data={**states, "action": "accept"},
+        follow_redirects=True,
     ).get_data(as_text=True)
     assert "容缺受理须填写申请人承诺补交材料的日期" in no_date
     too_late = client.post(
@@ -147,7 +161,9 @@ def test_refusal_records_everything_missing_and_can_be_resumed(client, sample, m
     application = _fill(client, application_id)
     required = [m for m in application.materials if m.required and m.status != "produced"]
     states = _checklist(application, **{m.name: "missing" for m in required})
-    response = client.post(f"/window/applications/{application_id}/checklist", data={**states, "action": "refuse"})
+    response = client.post(
+        f"/window/applications/{application_id}/checklist", data={**states, "action": "refuse"}
+    )
     assert response.status_code == 302
     db.session.expire_all()
     application = db.session.get(Application, application_id)

@@ -53,10 +53,14 @@ def _worker(app_config, queue_name):
         REDIS_URL=app_config["REDIS_URL"],
         BUNDLER_INSTANCE_PATH=app_config["INSTANCE_PATH"],
     )
-    return subprocess.Popen([sys.executable, "-m", "bundler", "worker", queue_name], env=env, start_new_session=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "bundler", "worker", queue_name], env=env, start_new_session=True
+    )
 
 
-def test_a_killed_worker_loses_no_delivery_and_none_is_doubled(app, app_config, client, window_token, free_port):
+def test_a_killed_worker_loses_no_delivery_and_none_is_doubled(
+    app, app_config, client, window_token, free_port
+):
     handler = type("Handler", (_SlowThenFine,), {"calls": [], "first_arrived": threading.Event()})
     server = ThreadingHTTPServer(("127.0.0.1", free_port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -65,17 +69,28 @@ def test_a_killed_worker_loses_no_delivery_and_none_is_doubled(app, app_config, 
         tax.webhook_url = f"http://127.0.0.1:{free_port}/in"
         db.session.commit()
         definition = bundle_definition(db.session, "KFD")
-        data = forms.example_data(forms.merge(definition.bundle, definition.items, graphs.parse_answers(definition.bundle["questions"], {})), jsonable=True)
-        response = client.post("/api/v1/applications", json={"bundle": "KFD", "data": data}, headers={"Authorization": f"Bearer {window_token}"})
+        data = forms.example_data(
+            forms.merge(
+                definition.bundle, definition.items, graphs.parse_answers(definition.bundle["questions"], {})
+            ),
+            jsonable=True,
+        )
+        response = client.post(
+            "/api/v1/applications",
+            json={"bundle": "KFD", "data": data},
+            headers={"Authorization": f"Bearer {window_token}"},
+        )
         assert response.status_code == 201
         first = db.session.scalar(select(Task).where(Task.item.has(code="SCJG-001")))
-        tasks_service.complete(db.session, first, "approved", actor="测试", results={"经营者.统一社会信用代码": USCC})
+        tasks_service.complete(
+            db.session, first, "approved", actor="测试", results={"经营者.统一社会信用代码": USCC}
+        )
         db.session.commit()
         assert dispatch(db.session) >= 1  # SW-001 queued on dept:SW
 
         worker = _worker(app_config, "dept:SW")
         assert handler.first_arrived.wait(60), "the worker never called the tax office"
-        for pid in [*descendants(worker.pid), worker.pid]:  # the worker and its work horse (its own session)
+        for pid in [*descendants(worker.pid), worker.pid]:  # the worker and its scheduler
             os.kill(pid, signal.SIGKILL)  # killed in the middle of the job
         worker.wait(10)
         delivery = db.session.scalar(select(Delivery).where(Delivery.queue == "dept:SW"))
@@ -103,7 +118,9 @@ def test_a_killed_worker_loses_no_delivery_and_none_is_doubled(app, app_config, 
             again.wait(20)
         delivery = db.session.get(Delivery, delivery.id)
         assert delivery.status == "delivered" and delivery.attempts == 1
-        delivered = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "delivered", AuditEntry.task_id == delivery.task_id)).all()
+        delivered = db.session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "delivered", AuditEntry.task_id == delivery.task_id)
+        ).all()
         assert len(delivered) == 1
     finally:
         server.shutdown()

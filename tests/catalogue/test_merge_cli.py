@@ -17,14 +17,24 @@ def _catalogue():
     catalogue = f.small_catalogue()
     first, second, fire = catalogue["items"]
     second["fields"][0]["label"] = "经营者姓名"  # same role.element, another label: merged
-    second["fields"].append(f.field("credit_code", "统一社会信用代码", "企业", "统一社会信用代码", type="uscc"))
+    second["fields"].append(
+        f.field("credit_code", "统一社会信用代码", "企业", "统一社会信用代码", type="uscc")
+    )
     first["fields"].append(
-        f.field("credit_code", "统一社会信用代码", "企业", "统一社会信用代码", type="uscc", produced_by="SCJG-001")
+        f.field(
+            "credit_code", "统一社会信用代码", "企业", "统一社会信用代码", type="uscc", produced_by="SCJG-001"
+        )
     )
     second["fields"][-1]["produced_by"] = "SCJG-001"
-    fire["fields"].append(f.field("form", "组成形式", "企业", "组成形式", type="choice", options=["个人", "家庭"]))
-    second["fields"].append(f.field("form", "组成形式", "企业", "组成形式", type="choice", options=["个人经营", "家庭经营"]))
-    second["materials"].append({"name": "营业执照", "kind": "营业执照", "role": "企业", "produced_by": "SCJG-001"})
+    fire["fields"].append(
+        f.field("form", "组成形式", "企业", "组成形式", type="choice", options=["个人", "家庭"])
+    )
+    second["fields"].append(
+        f.field("form", "组成形式", "企业", "组成形式", type="choice", options=["个人经营", "家庭经营"])
+    )
+    second["materials"].append(
+        {"name": "营业执照", "kind": "营业执照", "role": "企业", "produced_by": "SCJG-001"}
+    )
     return catalogue
 
 
@@ -34,7 +44,10 @@ def test_merge_json_follows_the_contract(runner, write_yaml):
     assert list(merged) == ["bundle", "fields", "conflicts", "materials", "stats"]
     fields = {fld["key"]: fld for fld in merged["fields"]}
     name = fields["申请人.姓名"]
-    assert {(s["item"], s["field"]) for s in name["sources"]} == {("SCJG-001", "applicant_name"), ("SCJG-002", "applicant_name")}
+    assert {(s["item"], s["field"]) for s in name["sources"]} == {
+        ("SCJG-001", "applicant_name"),
+        ("SCJG-002", "applicant_name"),
+    }
     assert fields["企业.统一社会信用代码"]["produced_by"] == "SCJG-001"
     assert merged["conflicts"] == []  # XF-001 does not apply without answers
     licence = next(m for m in merged["materials"] if m["kind"] == "营业执照")

@@ -24,8 +24,9 @@ def test_blank_notice_lists_every_item_with_conditions(sample, inspect):
     json.dumps(ctx, ensure_ascii=False)  # a job can carry it
     assert ctx["blank"] and ctx["answers"] == []
     codes = [i["code"] for i in ctx["items"]]
-    assert sorted(codes) == sorted(["SCJG-001", "SCJG-003", "XF-001", "CG-001", "SWJ-001", "SW-001", "SW-002",
-                                    "RS-002"])
+    assert sorted(codes) == sorted(
+        ["SCJG-001", "SCJG-003", "XF-001", "CG-001", "SWJ-001", "SW-001", "SW-002", "RS-002"]
+    )
     assert ctx["timing"]["promised_days"] == 7 and ctx["timing"]["sum_promised_days"] == 16
     assert any(m["condition_text"].startswith("当") for m in ctx["materials"])
     assert next(i for i in ctx["items"] if i["code"] == "SWJ-001")["condition_text"]
@@ -37,11 +38,24 @@ def test_blank_notice_lists_every_item_with_conditions(sample, inspect):
     pdf.assert_well_formed()
     assert len(pdf.pages) >= 3
     assert not pdf.missing(
-        "“一件事一次办”一次告知单", "开饭店（餐饮店开办）", "汉台区市场监督管理局",
+        "“一件事一次办”一次告知单",
+        "开饭店（餐饮店开办）",
+        "汉台区市场监督管理局",
         "未选择情形：列出全部可能需要的材料",
-        "酒类经营备案", "户外招牌设置审批", "经营场所使用证明", "容缺可后补", "可用电子证照免交", "必交",
+        "酒类经营备案",
+        "户外招牌设置审批",
+        "经营场所使用证明",
+        "容缺可后补",
+        "可用电子证照免交",
+        "必交",
         "当“是否销售酒类（含堂食配售）？”为“是”时需要",
-        "承诺办结时限", "7 个工作日", "16 个工作日", "容缺受理", "经营者信息", "0916-2213151", "不收费",
+        "承诺办结时限",
+        "7 个工作日",
+        "16 个工作日",
+        "容缺受理",
+        "经营者信息",
+        "0916-2213151",
+        "不收费",
     )
 
 
@@ -55,13 +69,24 @@ def test_notice_for_a_scenario_covers_only_what_applies(sample, inspect):
     assert ctx["timing"]["promised_days"] == expected.promised_days
     assert [c["code"] for c in ctx["timing"]["critical_path"]] == expected.critical_path
     answers = {a["question"]: a["answer"] for a in ctx["answers"]}
-    assert answers == {"venue_size": "小型（150平方米以下）", "has_signboard": "否", "sells_alcohol": "是",
-                       "has_employees": "否"}
+    assert answers == {
+        "venue_size": "小型（150平方米以下）",
+        "has_signboard": "否",
+        "sells_alcohol": "是",
+        "has_employees": "否",
+    }
 
     pdf = inspect(render_pdf("notice", ctx))
     pdf.assert_well_formed()
-    assert not pdf.missing("一次告知单", "是否销售酒类（含堂食配售）？", "小型（150平方米以下）", "酒类经营备案",
-                           "酒类经营备案登记表", "承诺办结时限", "各事项承诺时限之和")
+    assert not pdf.missing(
+        "一次告知单",
+        "是否销售酒类（含堂食配售）？",
+        "小型（150平方米以下）",
+        "酒类经营备案",
+        "酒类经营备案登记表",
+        "承诺办结时限",
+        "各事项承诺时限之和",
+    )
     assert not pdf.has("未选择情形") and not pdf.has("户外招牌设置审批")
 
 

@@ -57,8 +57,23 @@ def test_dates_are_printed_the_chinese_way():
 def test_a_page_rasterises_with_ink(sample, tmp_path):
     pdf_path = tmp_path / "receipt.pdf"
     pdf_path.write_bytes(render_pdf("receipt", example_contexts(db.session, "KFD")["receipt"]))
-    subprocess.run(["pdftoppm", "-r", "50", "-png", "-f", "1", "-l", "1", "-singlefile", str(pdf_path),
-                    str(tmp_path / "receipt")], check=True, timeout=60)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-r",
+            "50",
+            "-png",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            str(pdf_path),
+            str(tmp_path / "receipt"),
+        ],
+        check=True,
+        timeout=60,
+    )
     image = Image.open(tmp_path / "receipt.png").convert("L")
     assert abs(image.width / image.height - 595.28 / 841.89) < 0.01  # A4 portrait
     histogram = image.histogram()

@@ -101,8 +101,13 @@ def test_valid_multidict_round_trips_to_unified_data(schema):
 
 
 def test_validator_errors_name_the_label(schema):
-    bad = {**GOOD, "经营者.公民身份号码": "110105194912310021", "经营者.联系电话": "12345",
-           "企业.从业人数": "三个", "企业.组成形式": "合伙经营"}
+    bad = {
+        **GOOD,
+        "经营者.公民身份号码": "110105194912310021",
+        "经营者.联系电话": "12345",
+        "企业.从业人数": "三个",
+        "企业.组成形式": "合伙经营",
+    }
     form = build_form(schema)(MultiDict(formdata_for(schema, bad)))
     assert not form.validate()
     e = form.errors
@@ -122,8 +127,16 @@ def test_lowercase_and_spaces_are_normalised(schema):
 
 def test_group_rows_are_validated_and_counted(kfd, kfd_resolutions):
     bundle, items = kfd
-    items = {**items, "SCJG-002": {**items["SCJG-002"], "fields": [
-        {**f, "min_rows": 1, "max_rows": 2} if f.get("group") else f for f in items["SCJG-002"]["fields"]]}}
+    items = {
+        **items,
+        "SCJG-002": {
+            **items["SCJG-002"],
+            "fields": [
+                {**f, "min_rows": 1, "max_rows": 2} if f.get("group") else f
+                for f in items["SCJG-002"]["fields"]
+            ],
+        },
+    }
     schema = merge(bundle, items, ALL, kfd_resolutions)
     assert schema.groups["从业人员"] == (1, 2)
     cls = build_form(schema)
@@ -142,18 +155,29 @@ def test_group_rows_are_validated_and_counted(kfd, kfd_resolutions):
     md[row(1, "公民身份号码")] = "11010519491231002Y"
     form = cls(md)
     assert not form.validate()
-    assert form.errors[STAFF][1][field_name("公民身份号码")] == ["身份证号：应为18位，前17位为数字，最后一位为数字或X"]
+    assert form.errors[STAFF][1][field_name("公民身份号码")] == [
+        "身份证号：应为18位，前17位为数字，最后一位为数字或X"
+    ]
 
 
 def test_bind_with_data_prefill_and_validate(xse):
     bundle, items = xse
     schema = merge(bundle, items, {"apply_card": True})
     unified = {
-        "申请人.姓名": "王芳", "申请人.公民身份号码": "11010519491231002X", "申请人.联系电话": "13900001111",
+        "申请人.姓名": "王芳",
+        "申请人.公民身份号码": "11010519491231002X",
+        "申请人.联系电话": "13900001111",
         "申请人.电子邮箱": "wf@example.cn",
-        "新生儿.姓名": "王小明", "新生儿.性别": "男", "新生儿.出生日期": "2026-11-01", "新生儿.出生地点": "西安市",
-        "母亲.姓名": "王芳", "母亲.公民身份号码": "11010519491231002X", "母亲.户籍地址": "西安市碑林区",
-        "监护人.姓名": "王芳", "监护人.银行账号": "6222021001123456789", "GA-002.relation": "母亲",
+        "新生儿.姓名": "王小明",
+        "新生儿.性别": "男",
+        "新生儿.出生日期": "2026-11-01",
+        "新生儿.出生地点": "西安市",
+        "母亲.姓名": "王芳",
+        "母亲.公民身份号码": "11010519491231002X",
+        "母亲.户籍地址": "西安市碑林区",
+        "监护人.姓名": "王芳",
+        "监护人.银行账号": "6222021001123456789",
+        "GA-002.relation": "母亲",
     }
     cls = build_form(schema)
     form = cls(data=prefill_data(schema, unified))
@@ -163,8 +187,12 @@ def test_bind_with_data_prefill_and_validate(xse):
     assert form.to_unified(jsonable=True)["新生儿.出生日期"] == "2026-11-01"
     assert {k: v for k, v in form.to_unified(jsonable=True).items() if v is not None} == unified
 
-    bad = cls(data=prefill_data(schema, {**unified, "新生儿.出生日期": "2026-02-30", "监护人.银行账号": "123",
-                                         "申请人.电子邮箱": "wf@"}))
+    bad = cls(
+        data=prefill_data(
+            schema,
+            {**unified, "新生儿.出生日期": "2026-02-30", "监护人.银行账号": "123", "申请人.电子邮箱": "wf@"},
+        )
+    )
     assert not bad.validate()
     assert bad.errors[field_name("新生儿.出生日期")] == ["出生日期：不是真实存在的日期"]
     assert bad.errors[field_name("监护人.银行账号")] == ["银行账号：应为12至19位数字"]
@@ -187,7 +215,10 @@ def test_sections_help_and_choices(schema):
     form = build_form(schema)()
     sections = list(form.iter_sections())
     assert [(title, kind) for title, kind, _ in sections][:3] == [
-        ("经营者信息", "role"), ("企业信息", "role"), ("从业人员", "group")]
+        ("经营者信息", "role"),
+        ("企业信息", "role"),
+        ("从业人员", "group"),
+    ]
     first = sections[0][2]
     assert [f.label.text for f in first] == ["经营者姓名", "经营者身份证号", "联系电话"]
     assert first[1].description == "需要此项的事项：个体工商户设立登记（SCJG）、食品经营许可（SCJG）"
@@ -209,8 +240,15 @@ def test_field_names_are_deterministic_identifiers():
 
 
 def test_required_checkbox_must_be_ticked():
-    items = {"X": {"code": "X", "name": "x", "fields": [
-        {"name": "promise", "label": "本人承诺所填信息真实", "type": "boolean", "required": True}]}}
+    items = {
+        "X": {
+            "code": "X",
+            "name": "x",
+            "fields": [
+                {"name": "promise", "label": "本人承诺所填信息真实", "type": "boolean", "required": True}
+            ],
+        }
+    }
     schema = merge({"code": "B", "steps": [{"item": "X"}]}, items)
     cls = build_form(schema)
     form = cls(MultiDict())

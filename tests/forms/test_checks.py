@@ -38,12 +38,16 @@ def wrong_last(code: str, alphabet: str) -> str:
 
 # --- 公民身份号码 -------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("number", [
-    "11010519491231002X",  # example of GB 11643-1999
-    "440524188001010014",  # example of GB 11643-1999 (born 1880)
-    id_with_check("51010819900307123"),
-    id_with_check("44030520200229456"),  # 29 February of a leap year
-])
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        "11010519491231002X",  # example of GB 11643-1999
+        "440524188001010014",  # example of GB 11643-1999 (born 1880)
+        id_with_check("51010819900307123"),
+        id_with_check("44030520200229456"),  # 29 February of a leap year
+    ],
+)
 def test_valid_id_numbers(number):
     assert check_id_number(number) is None
 
@@ -60,12 +64,15 @@ def test_id_number_wrong_check_digit_names_the_label():
     assert check_id_number(bad, "经营者身份证号") == "经营者身份证号：校验位不正确"
 
 
-@pytest.mark.parametrize("first17", [
-    "11010519490230002",  # 30 February
-    "11010519491332002",  # month 13
-    "11010518000101002",  # before 1850
-    "11010530000101002",  # in the future
-])
+@pytest.mark.parametrize(
+    "first17",
+    [
+        "11010519490230002",  # 30 February
+        "11010519491332002",  # month 13
+        "11010518000101002",  # before 1850
+        "11010530000101002",  # in the future
+    ],
+)
 def test_id_number_impossible_birth_date(first17):
     assert check_id_number(id_with_check(first17), "母亲身份证号") == "母亲身份证号：出生日期不正确"
 
@@ -100,13 +107,17 @@ def test_id_numbers_built_independently_are_valid_and_one_changed_digit_is_not(r
 
 # --- 统一社会信用代码 -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("code", [
-    "9144030071526726XG",  # published business licences
-    "914403001922038216",
-    "91330100716105852F",
-    "91350100M000100Y43",
-    uscc_with_check("12100000MB0A1B2C3"),
-])
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "9144030071526726XG",  # published business licences
+        "914403001922038216",
+        "91330100716105852F",
+        "91350100M000100Y43",
+        uscc_with_check("12100000MB0A1B2C3"),
+    ],
+)
 def test_valid_uscc(code):
     assert check_uscc(code) is None
 
@@ -117,7 +128,8 @@ def test_uscc_lowercase_and_spaces():
 
 def test_uscc_wrong_check_char():
     assert check_uscc(wrong_last("914403001922038216", USCC_CHARS), "统一社会信用代码") == (
-        "统一社会信用代码：校验位不正确")
+        "统一社会信用代码：校验位不正确"
+    )
 
 
 @pytest.mark.parametrize("letter", list("IOZSV"))
@@ -131,8 +143,11 @@ def test_uscc_length_and_region():
     assert check_uscc(uscc_with_check("9144A30071526726X")) == "第3至8位（登记管理机关行政区划码）应为数字"
 
 
-@given(body=st.text(USCC_CHARS, min_size=9, max_size=9), region=st.text("0123456789", min_size=6, max_size=6),
-       head=st.sampled_from(["11", "12", "51", "52", "91", "92", "93", "Y1"]))
+@given(
+    body=st.text(USCC_CHARS, min_size=9, max_size=9),
+    region=st.text("0123456789", min_size=6, max_size=6),
+    head=st.sampled_from(["11", "12", "51", "52", "91", "92", "93", "Y1"]),
+)
 def test_uscc_built_independently(body, region, head):
     code = uscc_with_check(head + region + body)
     assert check_uscc(code) is None
@@ -141,7 +156,10 @@ def test_uscc_built_independently(body, region, head):
 
 # --- phone, bank account, email, date -------------------------------------------------------
 
-@pytest.mark.parametrize("value", ["13800138000", "19912345678", "+86 138-0013-8000", "8613800138000", "0086 13800138000"])
+
+@pytest.mark.parametrize(
+    "value", ["13800138000", "19912345678", "+86 138-0013-8000", "8613800138000", "0086 13800138000"]
+)
 def test_valid_mobile(value):
     assert check_phone(value) is None
 
@@ -161,7 +179,9 @@ def test_bank_account_without_luhn_is_accepted():
     assert check_bank_account("123456789013") is None
 
 
-@pytest.mark.parametrize("value", ["12345678901", "12345678901234567890", "6222O21001123456", "６２２２０２１００１１２"])
+@pytest.mark.parametrize(
+    "value", ["12345678901", "12345678901234567890", "6222O21001123456", "６２２２０２１００１１２"]
+)
 def test_invalid_bank_account(value):
     assert check_bank_account(value, "银行账号") == "银行账号：应为12至19位数字"
 
@@ -186,6 +206,7 @@ def test_dates():
 
 # --- the same checks as WTForms validators ------------------------------------------------------
 
+
 def test_wtforms_validators_in_a_hand_written_form():
     from werkzeug.datastructures import MultiDict
     from wtforms import Form, StringField
@@ -199,8 +220,17 @@ def test_wtforms_validators_in_a_hand_written_form():
         mail = StringField("电子邮箱", [Optional(), Email()])
         account = StringField("银行账号", [Optional(), BankAccount()])
 
-    form = Applicant(MultiDict({"idno": "110105194912310021", "code": "914403001922038217", "phone": "12345",
-                                "mail": "x@", "account": "12"}))
+    form = Applicant(
+        MultiDict(
+            {
+                "idno": "110105194912310021",
+                "code": "914403001922038217",
+                "phone": "12345",
+                "mail": "x@",
+                "account": "12",
+            }
+        )
+    )
     assert not form.validate()
     assert form.errors == {
         "idno": ["经营者身份证号：校验位不正确"],

@@ -19,7 +19,9 @@ def test_notice_without_answers_lists_everything_with_conditions(kfd):
     assert set(mats) == {"居民身份证", "消防安全制度", "经营场所证明", "食品安全管理制度"}
     fire = mats["消防安全制度"]
     assert fire["condition_text"] == "当“营业面积是否超过300平方米？”为“是”时需要"
-    assert fire["conditions"] == [[{"question": "large_venue", "text": "营业面积是否超过300平方米？", "value": True}]]
+    assert fire["conditions"] == [
+        [{"question": "large_venue", "text": "营业面积是否超过300平方米？", "value": True}]
+    ]
     idcard = mats["居民身份证"]
     assert idcard["conditions"] == [] and idcard["required"] and not idcard["e_licence"]
     assert idcard["e_licence_items"] == ["SCJG-001", "SCJG-002"]
@@ -57,9 +59,32 @@ def test_material_merge_rules(xse):
 
 def test_dictionary_has_the_common_elements():
     d = default_dictionary()
-    for name in ["姓名", "公民身份号码", "性别", "民族", "出生日期", "联系电话", "电子邮箱", "住所", "通讯地址",
-                 "邮政编码", "统一社会信用代码", "名称", "银行账号", "开户银行", "经营场所", "经营范围", "注册资本",
-                 "从业人数", "户籍地址", "国籍", "社会保障号码", "不动产权证书号", "建筑面积", "成交价格"]:
+    for name in [
+        "姓名",
+        "公民身份号码",
+        "性别",
+        "民族",
+        "出生日期",
+        "联系电话",
+        "电子邮箱",
+        "住所",
+        "通讯地址",
+        "邮政编码",
+        "统一社会信用代码",
+        "名称",
+        "银行账号",
+        "开户银行",
+        "经营场所",
+        "经营范围",
+        "注册资本",
+        "从业人数",
+        "户籍地址",
+        "国籍",
+        "社会保障号码",
+        "不动产权证书号",
+        "建筑面积",
+        "成交价格",
+    ]:
         assert name in d.elements, name
         assert d.elements[name].type in FIELD_TYPES
     assert d.element_for_synonym("身份证号码") == d.element_for_synonym("身份证号") == "公民身份号码"
@@ -68,36 +93,60 @@ def test_dictionary_has_the_common_elements():
 
 
 def test_dictionary_is_extendable_and_the_default_unchanged():
-    d = load_dictionary([{"name": "食品经营许可证编号", "type": "text", "synonyms": ["许可证编号"]},
-                         {"name": "姓名", "type": "text", "max_length": 30}])
+    d = load_dictionary(
+        [
+            {"name": "食品经营许可证编号", "type": "text", "synonyms": ["许可证编号"]},
+            {"name": "姓名", "type": "text", "max_length": 30},
+        ]
+    )
     assert d.element_for_synonym("许可证编号") == "食品经营许可证编号"
     assert d.elements["姓名"].max_length == 30
     assert default_dictionary().elements["姓名"].max_length == 50
     assert "食品经营许可证编号" not in default_dictionary().elements
     with pytest.raises(ValueError) as exc:
         load_dictionary([{"name": "x", "type": "nope"}, {"type": "text", "check": "luhn"}])
-    assert "类型 nope 不存在" in str(exc.value) and "缺少名称" in str(exc.value) and "校验规则 luhn" in str(exc.value)
+    assert (
+        "类型 nope 不存在" in str(exc.value)
+        and "缺少名称" in str(exc.value)
+        and "校验规则 luhn" in str(exc.value)
+    )
 
 
 def test_element_dictionary_adds_validation_to_text_fields():
-    items = {"X": {"code": "X", "name": "x", "fields": [
-        {"name": "id", "label": "身份证号", "role": "申请人", "element": "公民身份号码", "type": "text"},
-        {"name": "zip", "label": "邮编", "role": "申请人", "element": "邮政编码"}]}}
+    items = {
+        "X": {
+            "code": "X",
+            "name": "x",
+            "fields": [
+                {
+                    "name": "id",
+                    "label": "身份证号",
+                    "role": "申请人",
+                    "element": "公民身份号码",
+                    "type": "text",
+                },
+                {"name": "zip", "label": "邮编", "role": "申请人", "element": "邮政编码"},
+            ],
+        }
+    }
     schema = merge({"code": "B", "steps": [{"item": "X"}]}, items)
     assert schema.field("申请人.公民身份号码").check == "id_number"
     assert schema.field("申请人.邮政编码").pattern == "^[0-9]{6}$"
 
 
-@pytest.mark.parametrize("label,role,element,low", [
-    ("经营者身份证号", "经营者", "公民身份号码", 0.9),
-    ("法定代表人手机号码", "法定代表人", "联系电话", 0.9),
-    ("母亲姓名", "母亲", "姓名", 0.9),
-    ("父亲的身份证号码", "父亲", "公民身份号码", 0.9),
-    ("新生儿出生日期", "新生儿", "出生日期", 0.9),
-    ("买方姓名", "买方", "姓名", 0.9),
-    ("卖方联系电话", "卖方", "联系电话", 0.9),
-    ("统一社会信用代码", "企业", "统一社会信用代码", 0.8),
-])
+@pytest.mark.parametrize(
+    "label,role,element,low",
+    [
+        ("经营者身份证号", "经营者", "公民身份号码", 0.9),
+        ("法定代表人手机号码", "法定代表人", "联系电话", 0.9),
+        ("母亲姓名", "母亲", "姓名", 0.9),
+        ("父亲的身份证号码", "父亲", "公民身份号码", 0.9),
+        ("新生儿出生日期", "新生儿", "出生日期", 0.9),
+        ("买方姓名", "买方", "姓名", 0.9),
+        ("卖方联系电话", "卖方", "联系电话", 0.9),
+        ("统一社会信用代码", "企业", "统一社会信用代码", 0.8),
+    ],
+)
 def test_suggestions_exact(label, role, element, low):
     s = suggest(label)
     assert (s.role, s.element) == (role, element)

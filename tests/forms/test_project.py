@@ -41,11 +41,17 @@ def test_every_field_of_every_item_is_filled(kfd, kfd_resolutions):
                 assert all(r[f["name"]] is not None for r in data[f["group"]]) and len(data[f["group"]]) == 2
             else:
                 assert data[f["name"]] not in (None, [], ""), (code, f["name"])
-    assert out["SCJG-001"]["operator_name"] == out["SCJG-002"]["applicant"] == out["XF-003"]["contact"] == "张三"
-    assert out["SCJG-002"]["从业人员"] == [{"staff": "李四", "health": "JK-1"}, {"staff": "王五", "health": "JK-2"}]
+    assert (
+        out["SCJG-001"]["operator_name"] == out["SCJG-002"]["applicant"] == out["XF-003"]["contact"] == "张三"
+    )
+    assert out["SCJG-002"]["从业人员"] == [
+        {"staff": "李四", "health": "JK-1"},
+        {"staff": "王五", "health": "JK-2"},
+    ]
     assert out["SCJG-001"]["从业人员"][0] == {"staff_name": "李四", "staff_id": "440524188001010014"}
-    assert list(out["SCJG-001"]) == [f.get("group") or f["name"] for f in items["SCJG-001"]["fields"]
-                                     if f["name"] != "staff_id"]  # the item's own order
+    assert list(out["SCJG-001"]) == [
+        f.get("group") or f["name"] for f in items["SCJG-001"]["fields"] if f["name"] != "staff_id"
+    ]  # the item's own order
 
 
 def test_resolution_value_maps_and_type_conversion(kfd, kfd_resolutions):
@@ -62,8 +68,12 @@ def test_produced_values_by_key_by_item_or_single_value(kfd):
     bundle, items = kfd
     schema = merge(bundle, items, {"sells_alcohol": True})
     assert project(schema, items, {})["SW-004"]["uscc"] is None  # not known yet
-    for produced in ({"企业.统一社会信用代码": USCC}, {"SCJG-001": USCC}, {"SCJG-001": {"统一社会信用代码": USCC}},
-                     {"SCJG-001": {"uscc": USCC}}):
+    for produced in (
+        {"企业.统一社会信用代码": USCC},
+        {"SCJG-001": USCC},
+        {"SCJG-001": {"统一社会信用代码": USCC}},
+        {"SCJG-001": {"uscc": USCC}},
+    ):
         out = project(schema, items, {}, produced)
         assert out["SCJG-002"]["uscc"] == out["SW-004"]["uscc"] == USCC
 
@@ -72,17 +82,31 @@ def test_round_trip_through_the_form(xse):
     bundle, items = xse
     schema = merge(bundle, items, {"apply_card": True})
     unified = {
-        "申请人.姓名": "王芳", "申请人.公民身份号码": "11010519491231002X", "申请人.联系电话": "13900001111",
-        "申请人.电子邮箱": "wf@example.cn", "新生儿.姓名": "王小明", "新生儿.性别": "男",
-        "新生儿.出生日期": "2026-11-01", "新生儿.出生地点": "西安市", "母亲.姓名": "王芳",
-        "母亲.公民身份号码": "11010519491231002X", "母亲.户籍地址": "西安市碑林区", "父亲.姓名": "李强",
-        "父亲.公民身份号码": "440524188001010014", "监护人.姓名": "王芳", "监护人.银行账号": "6222021001123456789",
-        "监护人.开户银行": "工商银行", "GA-002.relation": "母亲",
+        "申请人.姓名": "王芳",
+        "申请人.公民身份号码": "11010519491231002X",
+        "申请人.联系电话": "13900001111",
+        "申请人.电子邮箱": "wf@example.cn",
+        "新生儿.姓名": "王小明",
+        "新生儿.性别": "男",
+        "新生儿.出生日期": "2026-11-01",
+        "新生儿.出生地点": "西安市",
+        "母亲.姓名": "王芳",
+        "母亲.公民身份号码": "11010519491231002X",
+        "母亲.户籍地址": "西安市碑林区",
+        "父亲.姓名": "李强",
+        "父亲.公民身份号码": "440524188001010014",
+        "监护人.姓名": "王芳",
+        "监护人.银行账号": "6222021001123456789",
+        "监护人.开户银行": "工商银行",
+        "GA-002.relation": "母亲",
     }
     form = build_form(schema)(MultiDict(formdata_for(schema, unified)))
     assert form.validate(), form.errors
     data = form_to_data(form, jsonable=True)
-    produced = {"WJ-001": "P123456", "GA-002": {"公民身份号码": "61010320261101001X", "社会保障号码": "61010320261101001X"}}
+    produced = {
+        "WJ-001": "P123456",
+        "GA-002": {"公民身份号码": "61010320261101001X", "社会保障号码": "61010320261101001X"},
+    }
     out = project(schema, items, data, produced)
     for code in schema.item_codes:
         assert set(out[code]) == {f["name"] for f in items[code]["fields"]}

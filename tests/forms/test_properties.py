@@ -36,8 +36,12 @@ def field_st(codes):
 
 material_st = st.fixed_dictionaries(
     {"name": st.sampled_from(["身份证", "居民身份证", "执照", "照片"]), "kind": st.sampled_from(KINDS)},
-    optional={"role": st.sampled_from(ROLES), "required": st.booleans(), "e_licence": st.booleans(),
-              "produced_by": st.sampled_from(CODES)},
+    optional={
+        "role": st.sampled_from(ROLES),
+        "required": st.booleans(),
+        "e_licence": st.booleans(),
+        "produced_by": st.sampled_from(CODES),
+    },
 )
 
 
@@ -50,10 +54,17 @@ def bundles(draw):
         fields = draw(st.lists(field_st(codes + ["OUT-9"]), max_size=8))
         for i, f in enumerate(fields):
             f["name"] = f"f{i}"
-        items[code] = {"code": code, "name": f"事项{code}", "department": code[0], "fields": fields,
-                       "materials": draw(st.lists(material_st, max_size=4))}
-    steps = [{"item": c, **draw(st.sampled_from([{}, {"when": {"q": True}}, {"when": {"q": False}}]))}
-             for c in codes]
+        items[code] = {
+            "code": code,
+            "name": f"事项{code}",
+            "department": code[0],
+            "fields": fields,
+            "materials": draw(st.lists(material_st, max_size=4)),
+        }
+    steps = [
+        {"item": c, **draw(st.sampled_from([{}, {"when": {"q": True}}, {"when": {"q": False}}]))}
+        for c in codes
+    ]
     bundle = {"code": "P", "name": "性质测试", "questions": [{"id": "q"}], "steps": steps}
     answers = draw(st.sampled_from([{}, {"q": True}, {"q": False}]))
     return bundle, items, answers
@@ -143,4 +154,6 @@ def test_projection_after_merge_restores_every_items_fields(case, rows):
                 assert out[code][f["name"]] == f"v:{key}"
             else:
                 group = f["group"]
-                assert [r[f["name"]] for r in out[code][group]] == [f"v:{key}.{column}:{i}" for i in range(rows)]
+                assert [r[f["name"]] for r in out[code][group]] == [
+                    f"v:{key}.{column}:{i}" for i in range(rows)
+                ]

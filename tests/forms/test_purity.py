@@ -24,8 +24,10 @@ def test_no_forbidden_imports_in_source():
 
 
 def test_importing_forms_loads_nothing_forbidden():
-    code = (f"import sys, forms; bad = sorted({{m.split('.')[0] for m in sys.modules}} & {FORBIDDEN!r}); "
-            "print(','.join(bad)); sys.exit(1 if bad else 0)")
+    code = (
+        f"import sys, forms; bad = sorted({{m.split('.')[0] for m in sys.modules}} & {FORBIDDEN!r}); "
+        "print(','.join(bad)); sys.exit(1 if bad else 0)"
+    )
     result = subprocess.run([sys.executable, "-c", code], cwd=FORMS.parent, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
 
