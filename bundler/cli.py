@@ -13,6 +13,7 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from .extensions import db
+from .models.accounts import ROLES
 
 
 def _create_app(*_args: object) -> object:
@@ -280,9 +281,7 @@ def user_group() -> None:
 @user_group.command("create")
 @with_appcontext
 @click.option("--login", required=True, help="登录名（申请人为手机号码）")
-@click.option(
-    "--role", type=click.Choice(["applicant", "window", "department", "lead", "admin"]), required=True
-)
+@click.option("--role", type=click.Choice(ROLES), required=True)
 @click.option("--name", help="姓名")
 @click.option("--department", "department_code", help="所属部门编码")
 @click.password_option("--password", prompt="密码", confirmation_prompt="再次输入密码")

@@ -24,6 +24,7 @@ from ..models import (
     ItemMaterial,
     ItemVersion,
 )
+from ..models.common import VERSION_PUBLISHED
 from .contract import (
     BUNDLE_KEYS,
     DEPARTMENT_KEYS,
@@ -144,12 +145,14 @@ def _owner_needing_version(
     return owner, digest
 
 
-def _store_item(
+def store_item(
     session: Session,
     entry: dict[str, Any],
     departments: dict[str, Department],
     latest: dict[str, ItemVersion],
+    status: str = VERSION_PUBLISHED,
 ) -> str:
+    """A new version of the item when its content changed (or always, given an empty ``latest``)."""
     item, digest = _owner_needing_version(
         session, Item, entry, latest, department=departments[entry["department"]]
     )
@@ -159,6 +162,7 @@ def _store_item(
     version = ItemVersion(
         item=item,
         version=_next_version(session, ItemVersion.item_id, item.id),
+        status=status,
         content_hash=digest,
         name=entry["name"],
         type=entry["type"],
@@ -181,12 +185,14 @@ def _store_item(
     return "items_created" if version.version == 1 else "items_new_version"
 
 
-def _store_bundle(
+def store_bundle(
     session: Session,
     entry: dict[str, Any],
     departments: dict[str, Department],
     latest: dict[str, BundleVersion],
+    status: str = VERSION_PUBLISHED,
 ) -> str:
+    """A new version of the bundle when its content changed (or always, given an empty ``latest``)."""
     bundle, digest = _owner_needing_version(session, Bundle, entry, latest)
     if bundle is None:
         return "bundles_unchanged"
@@ -195,6 +201,7 @@ def _store_bundle(
     version = BundleVersion(
         bundle=bundle,
         version=_next_version(session, BundleVersion.bundle_id, bundle.id),
+        status=status,
         content_hash=digest,
         name=entry["name"],
         lead_department=departments[entry["lead_department"]],
@@ -239,11 +246,11 @@ def store_documents(session: Session, documents: list[Document]) -> Counter[str]
     item_versions = latest_item_versions(session, [i["code"] for d in accepted for i in d.items])
     for doc in accepted:
         for entry in doc.items:
-            counts[_store_item(session, entry, departments, item_versions)] += 1
+            counts[store_item(session, entry, departments, item_versions)] += 1
     bundle_versions = latest_bundle_versions(session, [b["code"] for d in accepted for b in d.bundles])
     for doc in accepted:
         for entry in doc.bundles:
-            counts[_store_bundle(session, entry, departments, bundle_versions)] += 1
+            counts[store_bundle(session, entry, departments, bundle_versions)] += 1
     return counts
 
 

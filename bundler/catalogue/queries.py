@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..models import Bundle, BundleStep, BundleVersion, Department, Item, ItemVersion
-from ..models.common import VERSION_PUBLISHED
+from ..models.common import VERSION_CANCELLED, VERSION_PUBLISHED
 from .serialize import bundle_dict, item_dict
 
 
@@ -19,9 +19,11 @@ class NotFound(LookupError):
 
 
 def _latest(version_cls: Any, owner_column: Any) -> Any:
+    """The newest decided version per owner. Callers keep it only when it is a publication: when the
+    newest is a cancellation (取消), the item or bundle is no longer offered."""
     return (
         select(owner_column, func.max(version_cls.version).label("version"))
-        .where(version_cls.status == VERSION_PUBLISHED)
+        .where(version_cls.status.in_([VERSION_PUBLISHED, VERSION_CANCELLED]))
         .group_by(owner_column)
         .subquery()
     )
@@ -39,6 +41,7 @@ def latest_item_versions(session: Session, codes: Iterable[str] | None = None) -
             selectinload(ItemVersion.materials),
             selectinload(ItemVersion.item).selectinload(Item.department),
         )
+        .where(ItemVersion.status == VERSION_PUBLISHED)
         .order_by(Item.code)
     )
     if codes is not None:
@@ -63,7 +66,8 @@ def current_versions(session: Session, bundle_code: str) -> tuple[int, dict[str,
         .join(Item, Item.id == BundleStep.item_id)
         .join(latest_item, latest_item.c.item_id == Item.id)
         .join(ItemVersion, (ItemVersion.item_id == Item.id) & (ItemVersion.version == latest_item.c.version))
-        .where(Bundle.code == bundle_code)
+        .where(Bundle.code == bundle_code, BundleVersion.status == VERSION_PUBLISHED)
+        .where(ItemVersion.status == VERSION_PUBLISHED)
     )
     rows = session.execute(query).all()
     if not rows:
@@ -88,6 +92,7 @@ def latest_bundle_versions(session: Session, codes: Iterable[str] | None = None)
             selectinload(BundleVersion.steps).selectinload(BundleStep.item),
             selectinload(BundleVersion.steps).selectinload(BundleStep.prerequisites),
         )
+        .where(BundleVersion.status == VERSION_PUBLISHED)
         .order_by(Bundle.code)
     )
     if codes is not None:

@@ -4,6 +4,7 @@ from .accounts import ApiToken, User
 from .applications import Application, ApplicationMaterial, Task, Upload
 from .bundles import Bundle, BundleQuestion, BundleStep, BundleVersion, step_dependencies
 from .catalogue import Department, Item, ItemField, ItemMaterial, ItemVersion
+from .changes import CatalogueChange
 from .documents import Document
 from .elicences import ELicence
 from .ratings import Rating
@@ -19,6 +20,7 @@ __all__ = [
     "BundleQuestion",
     "BundleStep",
     "BundleVersion",
+    "CatalogueChange",
     "Department",
     "Document",
     "ELicence",

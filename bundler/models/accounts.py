@@ -17,16 +17,18 @@ APPLICANT = "applicant"  # 申请人（企业和群众）
 WINDOW = "window"  # 综合窗口工作人员
 DEPARTMENT = "department"  # 部门审批人员，属于一个部门
 LEAD = "lead"  # 牵头部门管理员
+REVIEWER = "reviewer"  # 服务中心审核人：发布事项与一件事的变更
 ADMIN = "admin"  # 系统管理员
-ROLES = (APPLICANT, WINDOW, DEPARTMENT, LEAD, ADMIN)
+ROLES = (APPLICANT, WINDOW, DEPARTMENT, LEAD, REVIEWER, ADMIN)
 ROLE_LABELS = {
     APPLICANT: "申请人",
     WINDOW: "综合窗口",
     DEPARTMENT: "部门审批",
     LEAD: "牵头部门",
+    REVIEWER: "审核发布",
     ADMIN: "系统管理员",
 }
-STAFF_ROLES = (WINDOW, DEPARTMENT, LEAD, ADMIN)
+STAFF_ROLES = (WINDOW, DEPARTMENT, LEAD, REVIEWER, ADMIN)
 
 
 class User(UserMixin, Timestamped, db.Model):

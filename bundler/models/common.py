@@ -28,6 +28,8 @@ def json_column(default: Any) -> Any:
     return mapped_column(JSONType, default=default, nullable=False)
 
 
-# Version states: a version is drafted, then published (issue 8 adds review between the two).
+# Version states. Drafts live in catalogue changes until they are published; a cancellation (取消) is
+# published as a version of its own, so the history stays whole and a later version can restore it.
 VERSION_DRAFT = "draft"
 VERSION_PUBLISHED = "published"
+VERSION_CANCELLED = "cancelled"

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from forms import check_phone
 
 from ..models import ApiToken, Department, User
-from ..models.accounts import APPLICANT, DEPARTMENT, ROLE_LABELS, ROLES
+from ..models.accounts import APPLICANT, DEPARTMENT, LEAD, ROLE_LABELS, ROLES
 from ..models.common import utcnow
 from ..privacy import lookup_hash
 
@@ -76,8 +76,8 @@ def create_user(
         raise AccountError("登录名不能为空", "login")
     if problem := check_password_strength(password):
         raise AccountError(problem, "password")
-    if role == DEPARTMENT and department_code is None:
-        raise AccountError(f"{ROLE_LABELS[DEPARTMENT]}账号必须属于一个部门（--department）")
+    if role in (DEPARTMENT, LEAD) and department_code is None:
+        raise AccountError(f"{ROLE_LABELS[role]}账号必须属于一个部门（--department）")
     if find_user(session, login) is not None:
         raise AccountError(
             "该手机号码已注册，请直接登录" if role == APPLICANT else f"登录名“{login}”已被使用", "login"

@@ -26,6 +26,7 @@ def register_views(app: Flask) -> None:
     from .errors import register_error_pages
     from .oversight import bp as oversight_bp
     from .public import bp as public_bp
+    from .studio import bp as studio_bp
     from .window import bp as window_bp
 
     app.register_blueprint(public_bp)
@@ -37,8 +38,18 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(department_bp)
     app.register_blueprint(oversight_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(studio_bp)
     register_error_pages(app)
 
     from ..services.documents import KIND_TITLES
 
     app.jinja_env.globals["document_titles"] = KIND_TITLES
+    app.jinja_env.filters["china_time"] = _china_time
+
+
+def _china_time(moment: Any) -> str:
+    """A stored moment as people at the service centre read it (China time, to the minute)."""
+    from ..clock import local
+
+    shown = local(moment)
+    return shown.strftime("%Y-%m-%d %H:%M") if shown else ""

@@ -1,0 +1,82 @@
+"""Catalogue changes (事项动态管理): a drafted 新增 / 变更 / 取消 of an item or a bundle, reviewed, then
+published as a new version. The change keeps who asked for what and why; the versions keep what was
+published. Content is a contract-format entry (``shared/spec/bundle-format.md``), the same shape
+``bundler import`` reads and ``bundler export`` writes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import DateTime, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .accounts import User
+from .catalogue import Department
+from .common import Timestamped, json_column, utcnow
+
+KIND_ITEM = "item"
+KIND_BUNDLE = "bundle"
+KIND_LABELS = {KIND_ITEM: "事项", KIND_BUNDLE: "一件事"}
+
+ACTION_CREATE = "create"
+ACTION_CHANGE = "change"
+ACTION_CANCEL = "cancel"
+ACTION_LABELS = {ACTION_CREATE: "新增", ACTION_CHANGE: "变更", ACTION_CANCEL: "取消"}
+
+CHANGE_DRAFT = "draft"
+CHANGE_SUBMITTED = "submitted"
+CHANGE_PUBLISHED = "published"
+CHANGE_REJECTED = "rejected"
+CHANGE_WITHDRAWN = "withdrawn"
+CHANGE_STATUS_LABELS = {
+    CHANGE_DRAFT: "草稿",
+    CHANGE_SUBMITTED: "待审核",
+    CHANGE_PUBLISHED: "已发布",
+    CHANGE_REJECTED: "已退回",
+    CHANGE_WITHDRAWN: "已撤回",
+}
+OPEN_CHANGE_STATES = (CHANGE_DRAFT, CHANGE_SUBMITTED, CHANGE_REJECTED)
+
+
+class CatalogueChange(Timestamped, db.Model):
+    __tablename__ = "catalogue_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    code: Mapped[str] = mapped_column(String(64), index=True)
+    action: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), default=CHANGE_DRAFT, index=True)
+    content: Mapped[dict[str, Any]] = json_column(dict)
+    base_version: Mapped[int | None]  # the published version the draft started from
+    reason: Mapped[str] = mapped_column(Text, default="")
+    legal_basis: Mapped[str] = mapped_column(Text, default="")
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    review_note: Mapped[str | None] = mapped_column(Text)
+    published_version: Mapped[int | None]
+
+    department: Mapped[Department] = relationship()
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id])
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+    @property
+    def action_label(self) -> str:
+        return ACTION_LABELS[self.action]
+
+    @property
+    def status_label(self) -> str:
+        return CHANGE_STATUS_LABELS[self.status]
+
+    @property
+    def editable(self) -> bool:
+        return self.status in (CHANGE_DRAFT, CHANGE_REJECTED)

@@ -1,0 +1,373 @@
+"""Catalogue changes (事项动态管理): draft → submit → review → publish, each publication a new version.
+
+A department drafts changes to its own items, a lead department to its own bundles; a reviewer (or an
+administrator) publishes or sends back. Publishing goes through the importer, so a change and
+``bundler import`` of the same content give the same version, and unchanged content gives none.
+Cancelling (取消) publishes a version marked cancelled; publishing an earlier version's content again
+(恢复) is an ordinary change, so the history is never rewritten.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..catalogue.contract import Problem, check_references, parse_document
+from ..catalogue.exporter import dump_yaml
+from ..catalogue.importer import known_catalogue, store_bundle, store_item
+from ..catalogue.queries import departments_by_code, latest_bundle_versions, latest_item_versions
+from ..catalogue.serialize import bundle_dict, item_dict
+from ..models import (
+    Application,
+    Bundle,
+    BundleVersion,
+    CatalogueChange,
+    Department,
+    Item,
+    ItemVersion,
+    Task,
+    User,
+)
+from ..models.accounts import ADMIN, DEPARTMENT, LEAD, REVIEWER
+from ..models.applications import ACCEPTED, ACCEPTED_PENDING
+from ..models.changes import (
+    ACTION_CANCEL,
+    ACTION_CREATE,
+    CHANGE_DRAFT,
+    CHANGE_PUBLISHED,
+    CHANGE_REJECTED,
+    CHANGE_SUBMITTED,
+    CHANGE_WITHDRAWN,
+    KIND_BUNDLE,
+    KIND_ITEM,
+    OPEN_CHANGE_STATES,
+)
+from ..models.common import VERSION_CANCELLED, VERSION_PUBLISHED, utcnow
+
+IN_FLIGHT = (ACCEPTED, ACCEPTED_PENDING)
+
+
+class ChangeError(ValueError):
+    """A change that cannot be made as asked; the message is Chinese."""
+
+
+# --- permissions -----------------------------------------------------------------------------------
+
+
+def may_draft(user: User, kind: str, department_id: int | None) -> bool:
+    """Departments draft their own items; lead departments their own bundles (and their items)."""
+    if user.role == ADMIN:
+        return True
+    if department_id is None or user.department_id != department_id:
+        return False
+    return user.role == LEAD if kind == KIND_BUNDLE else user.role in (DEPARTMENT, LEAD)
+
+
+def may_review(user: User) -> bool:
+    return user.role in (REVIEWER, ADMIN)
+
+
+def require_draft_right(user: User, change: CatalogueChange) -> None:
+    if not may_draft(user, change.kind, change.department_id):
+        raise ChangeError("只能修改本部门的事项或本部门牵头的一件事")
+
+
+# --- what is published -------------------------------------------------------------------------------
+
+
+def _versions_query(kind: str, code: str) -> Any:
+    if kind == KIND_ITEM:
+        return select(ItemVersion).join(Item).where(Item.code == code).order_by(ItemVersion.version)
+    return select(BundleVersion).join(Bundle).where(Bundle.code == code).order_by(BundleVersion.version)
+
+
+def _entry(kind: str, version: Any) -> dict[str, Any]:
+    return item_dict(version) if kind == KIND_ITEM else bundle_dict(version)
+
+
+def current(session: Session, kind: str, code: str) -> tuple[int, dict[str, Any]] | None:
+    """The version number and content of what is offered now (None when new or cancelled)."""
+    latest = (latest_item_versions if kind == KIND_ITEM else latest_bundle_versions)(session, [code])
+    version = latest.get(code)
+    return (version.version, _entry(kind, version)) if version is not None else None
+
+
+def owner_department(session: Session, kind: str, entry: dict[str, Any]) -> Department | None:
+    code = entry.get("department") if kind == KIND_ITEM else entry.get("lead_department")
+    return session.scalar(select(Department).where(Department.code == code)) if code else None
+
+
+@dataclass(frozen=True)
+class VersionRecord:
+    """One line of an item's or bundle's history."""
+
+    version: int
+    status: str
+    created_at: datetime
+    content: dict[str, Any]
+    change: CatalogueChange | None
+
+    @property
+    def status_label(self) -> str:
+        return "已取消" if self.status == VERSION_CANCELLED else "已发布"
+
+
+def history(session: Session, kind: str, code: str) -> list[VersionRecord]:
+    """Every version, newest first, with the change that published it (None: imported from a file)."""
+    changes = {
+        c.published_version: c
+        for c in session.scalars(
+            select(CatalogueChange).where(
+                CatalogueChange.kind == kind,
+                CatalogueChange.code == code,
+                CatalogueChange.status == CHANGE_PUBLISHED,
+            )
+        )
+    }
+    versions = session.scalars(_versions_query(kind, code)).all()
+    return [
+        VersionRecord(v.version, v.status, v.created_at, _entry(kind, v), changes.get(v.version))
+        for v in reversed(versions)
+    ]
+
+
+def version_content(session: Session, kind: str, code: str, number: int) -> dict[str, Any]:
+    for version in session.scalars(_versions_query(kind, code)):
+        if version.version == number:
+            return _entry(kind, version)
+    raise ChangeError(f"{code} 没有第 {number} 版")
+
+
+def diff(
+    before: dict[str, Any] | None, after: dict[str, Any] | None, *, labels: tuple[str, str]
+) -> list[str]:
+    """Line diff of two entries as they read in a catalogue file."""
+    old = dump_yaml(before).splitlines() if before else []
+    new = dump_yaml(after).splitlines() if after else []
+    return list(difflib.unified_diff(old, new, fromfile=labels[0], tofile=labels[1], lineterm="", n=2))
+
+
+# --- drafting ----------------------------------------------------------------------------------------
+
+
+def _open_change(session: Session, kind: str, code: str) -> CatalogueChange | None:
+    return session.scalar(
+        select(CatalogueChange).where(
+            CatalogueChange.kind == kind,
+            CatalogueChange.code == code,
+            CatalogueChange.status.in_(OPEN_CHANGE_STATES),
+        )
+    )
+
+
+def start_change(
+    session: Session,
+    user: User,
+    kind: str,
+    code: str,
+    action: str,
+    *,
+    content: dict[str, Any] | None = None,
+    from_version: int | None = None,
+) -> CatalogueChange:
+    """A draft 新增 / 变更 / 取消. A change starts from the current content (or an earlier version's,
+    to publish it again); a new entry from ``content``."""
+    code = code.strip()
+    if not code:
+        raise ChangeError("请填写编码")
+    existing = _open_change(session, kind, code)
+    if existing is not None:
+        raise ChangeError(f"{code} 已有一项未完成的变更（#{existing.id}），请先完成或撤回")
+    now = current(session, kind, code)
+    if action == ACTION_CREATE:
+        if session.scalar(_versions_query(kind, code)) is not None:
+            raise ChangeError(f"编码 {code} 已被使用")
+        base, entry = None, dict(content or {}, code=code)
+    elif now is None and from_version is None:
+        raise ChangeError(f"{code} 不存在或已取消；恢复已取消的请从历史版本发起")
+    else:
+        base = now[0] if now else None
+        entry = version_content(session, kind, code, from_version) if from_version else now[1]  # type: ignore[index]
+        if action == ACTION_CANCEL and now is None:
+            raise ChangeError(f"{code} 已经取消")
+    department = owner_department(session, kind, entry)
+    if department is None or not may_draft(user, kind, department.id):
+        raise ChangeError("只能修改本部门的事项或本部门牵头的一件事")
+    change = CatalogueChange(
+        kind=kind,
+        code=code,
+        action=action,
+        status=CHANGE_DRAFT,
+        content=entry,
+        base_version=base,
+        department=department,
+        created_by=user,
+        reason=f"恢复第 {from_version} 版" if from_version else "",
+        legal_basis="",
+    )
+    session.add(change)
+    session.flush()
+    return change
+
+
+def save_content(session: Session, change: CatalogueChange, user: User, content: dict[str, Any]) -> None:
+    """Store the edited content of a draft (its problems are shown, not refused, until submission)."""
+    if not change.editable:
+        raise ChangeError("该变更已提交审核或已完成，不能再修改")
+    require_draft_right(user, change)
+    content = dict(content, code=change.code)
+    department = owner_department(session, change.kind, content)
+    if department is None or not may_draft(user, change.kind, department.id):
+        raise ChangeError("牵头部门或实施部门只能是本部门")
+    change.content = content
+    change.department = department
+
+
+def problems(session: Session, change: CatalogueChange) -> list[str]:
+    """What stops the change from being published, in Chinese (the contract's checks)."""
+    if change.action == ACTION_CANCEL:
+        return []
+    key = "items" if change.kind == KIND_ITEM else "bundles"
+    document = parse_document(f"变更 #{change.id}", {key: [change.content]})
+    check_references([document], known_catalogue(session))
+    found = [_problem_text(p) for p in document.problems]
+    if change.kind == KIND_BUNDLE and not found:
+        from .studio import review  # the studio's checker: conflicts, fields nobody fills, ...
+
+        found += [f.message for f in review(session, change.content).errors if f.message not in found]
+    return found
+
+
+def _problem_text(problem: Problem) -> str:
+    return f"{problem.entry}：{problem.message}"
+
+
+def submit(session: Session, change: CatalogueChange, user: User, *, reason: str, legal_basis: str) -> None:
+    if not change.editable:
+        raise ChangeError("该变更已提交审核或已完成")
+    require_draft_right(user, change)
+    if not reason.strip():
+        raise ChangeError("请填写变更理由")
+    if change.action != ACTION_CANCEL and not legal_basis.strip():
+        raise ChangeError("请填写设定依据（法律法规或政策文件）")
+    found = problems(session, change)
+    if found:
+        raise ChangeError("还有问题未解决：" + "；".join(found[:5]))
+    change.reason = reason.strip()
+    change.legal_basis = legal_basis.strip()
+    change.status = CHANGE_SUBMITTED
+    change.submitted_at = utcnow()
+
+
+def withdraw(change: CatalogueChange, user: User) -> None:
+    if change.status not in OPEN_CHANGE_STATES:
+        raise ChangeError("该变更已完成")
+    require_draft_right(user, change)
+    change.status = CHANGE_WITHDRAWN
+
+
+def reject(change: CatalogueChange, user: User, note: str) -> None:
+    if not may_review(user):
+        raise ChangeError("只有审核人可以退回变更")
+    if change.status != CHANGE_SUBMITTED:
+        raise ChangeError("只能退回待审核的变更")
+    if not note.strip():
+        raise ChangeError("请写明退回理由")
+    change.status = CHANGE_REJECTED
+    change.reviewed_by = user
+    change.reviewed_at = utcnow()
+    change.review_note = note.strip()
+
+
+def publish(session: Session, change: CatalogueChange, user: User, note: str = "") -> int | None:
+    """Publish a submitted change; returns the new version number (None: content already current)."""
+    if not may_review(user):
+        raise ChangeError("只有审核人可以发布变更")
+    if change.status != CHANGE_SUBMITTED:
+        raise ChangeError("只能发布待审核的变更")
+    found = problems(session, change)
+    if found:
+        raise ChangeError("还有问题未解决：" + "；".join(found[:5]))
+    departments = departments_by_code(session)
+    store = store_item if change.kind == KIND_ITEM else store_bundle
+    if change.action == ACTION_CANCEL:
+        now = current(session, change.kind, change.code)
+        if now is None:
+            raise ChangeError(f"{change.code} 已经取消")
+        outcome = store(session, now[1], departments, {}, VERSION_CANCELLED)
+    else:
+        key = "items" if change.kind == KIND_ITEM else "bundles"
+        entry = getattr(parse_document("变更", {key: [change.content]}), key)[0]
+        latest = (latest_item_versions if change.kind == KIND_ITEM else latest_bundle_versions)(
+            session, [change.code]
+        )
+        outcome = store(session, entry, departments, latest)  # type: ignore[arg-type]
+    change.status = CHANGE_PUBLISHED
+    change.reviewed_by = user
+    change.reviewed_at = utcnow()
+    change.review_note = note.strip() or None
+    if outcome.endswith("_unchanged"):
+        return None
+    number = max(v.version for v in session.scalars(_versions_query(change.kind, change.code)))
+    change.published_version = number
+    return number
+
+
+# --- impact of an item change --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Impact:
+    """What a change to an item touches: the bundles that use it now, applications still open on it."""
+
+    bundles: list[tuple[str, str]]  # (code, name)
+    open_applications: int
+
+
+def impact(session: Session, kind: str, code: str) -> Impact:
+    in_flight = select(func.count(func.distinct(Application.id))).where(Application.status.in_(IN_FLIGHT))
+    if kind == KIND_BUNDLE:
+        count = session.scalar(
+            in_flight.join(BundleVersion, Application.bundle_version_id == BundleVersion.id)
+            .join(Bundle)
+            .where(Bundle.code == code)
+        )
+        return Impact([], count or 0)
+    using = sorted(
+        (bundle_code, version.name)
+        for bundle_code, version in latest_bundle_versions(session).items()
+        if any(step.item.code == code for step in version.steps)
+    )
+    count = session.scalar(
+        in_flight.join(Task, Task.application_id == Application.id)
+        .join(ItemVersion, Task.item_version_id == ItemVersion.id)
+        .join(Item, Item.id == ItemVersion.item_id)
+        .where(Item.code == code, Task.status.notin_(["done", "rejected", "skipped"]))
+    )
+    return Impact(using, count or 0)
+
+
+def bundles_to_review(session: Session) -> dict[str, list[str]]:
+    """Bundles whose items were changed or cancelled after the bundle's current version was published:
+    the lead department should look at them again (bundle code -> item codes)."""
+    flagged: dict[str, list[str]] = {}
+    for code, version in latest_bundle_versions(session).items():
+        items = [s.item for s in version.steps]
+        newer = session.scalars(
+            select(Item.code)
+            .join(ItemVersion)
+            .where(
+                ItemVersion.item_id.in_([i.id for i in items]),
+                ItemVersion.created_at > version.created_at,
+                ItemVersion.status.in_([VERSION_PUBLISHED, VERSION_CANCELLED]),
+            )
+            .distinct()
+        ).all()
+        if newer:
+            flagged[code] = sorted(newer)
+    return flagged

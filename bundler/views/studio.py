@@ -1,0 +1,350 @@
+"""The bundle studio and the catalogue's changes: drafting (lead departments, departments), review
+and publication (reviewers), history with diffs and restoring an earlier version."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..catalogue.queries import NotFound, bundle_definition, latest_bundle_versions, latest_item_versions
+from ..extensions import db
+from ..models import CatalogueChange
+from ..models.changes import (
+    ACTION_CANCEL,
+    ACTION_CHANGE,
+    ACTION_CREATE,
+    CHANGE_SUBMITTED,
+    KIND_BUNDLE,
+    KIND_LABELS,
+    OPEN_CHANGE_STATES,
+)
+from ..services import changes as service
+from ..services import studio
+from ..services.studio import reform_report
+from .auth import roles_required
+
+bp = Blueprint("studio", __name__)
+
+EDITORS = ("lead", "department", "reviewer")
+
+
+def _change(change_id: int) -> CatalogueChange:
+    change = db.session.get(CatalogueChange, change_id)
+    if change is None:
+        abort(404)
+    if not (
+        service.may_draft(current_user, change.kind, change.department_id) or service.may_review(current_user)
+    ):
+        abort(404)  # another department's drafts are not even listed
+    return change
+
+
+def _kind(kind: str) -> str:
+    if kind not in KIND_LABELS:
+        abort(404)
+    return kind
+
+
+@bp.get("/studio")
+@roles_required(*EDITORS)
+def index() -> Any:
+    mine = current_user.department_id
+    everything = current_user.role in ("admin", "reviewer")
+    bundles = [
+        v for v in latest_bundle_versions(db.session).values() if everything or v.lead_department_id == mine
+    ]
+    items = [
+        v for v in latest_item_versions(db.session).values() if everything or v.item.department_id == mine
+    ]
+    query = select(CatalogueChange).where(CatalogueChange.status.in_(OPEN_CHANGE_STATES))
+    if not everything:
+        query = query.where(CatalogueChange.department_id == mine)
+    open_changes = db.session.scalars(query.order_by(CatalogueChange.updated_at.desc())).all()
+    return render_template(
+        "studio/index.html",
+        bundles=bundles,
+        items=items,
+        open_changes=open_changes,
+        flagged=service.bundles_to_review(db.session),
+        may_create_bundle=current_user.role in ("lead", "admin"),
+    )
+
+
+@bp.get("/review")
+@roles_required("reviewer")
+def review_queue() -> Any:
+    submitted = db.session.scalars(
+        select(CatalogueChange)
+        .where(CatalogueChange.status == CHANGE_SUBMITTED)
+        .order_by(CatalogueChange.submitted_at)
+    ).all()
+    return render_template("studio/review.html", changes=submitted)
+
+
+def _start(kind: str, code: str, action: str, **kwargs: Any) -> Any:
+    try:
+        change = service.start_change(db.session, current_user, kind, code, action, **kwargs)
+    except service.ChangeError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("studio.index"))
+    db.session.commit()
+    return redirect(url_for("studio.change", change_id=change.id))
+
+
+@bp.post("/studio/bundles/new")
+@roles_required("lead")
+def new_bundle() -> Any:
+    code = request.form.get("code", "").strip().upper()
+    name = request.form.get("name", "").strip()
+    lead = (
+        current_user.department.code if current_user.department else request.form.get("lead_department", "")
+    )
+    if not name:
+        flash("请填写一件事的名称", "error")
+        return redirect(url_for("studio.index"))
+    return _start(KIND_BUNDLE, code, ACTION_CREATE, content=studio.blank_bundle(code, name, lead))
+
+
+@bp.post("/studio/<kind>/<code>/change")
+@roles_required(*EDITORS)
+def start_change(kind: str, code: str) -> Any:
+    return _start(_kind(kind), code, ACTION_CHANGE)
+
+
+@bp.post("/studio/<kind>/<code>/cancel")
+@roles_required(*EDITORS)
+def start_cancel(kind: str, code: str) -> Any:
+    return _start(_kind(kind), code, ACTION_CANCEL)
+
+
+@bp.post("/studio/<kind>/<code>/restore/<int:version>")
+@roles_required(*EDITORS)
+def restore(kind: str, code: str, version: int) -> Any:
+    return _start(_kind(kind), code, ACTION_CHANGE, from_version=version)
+
+
+@bp.get("/studio/changes/<id:change_id>")
+@roles_required(*EDITORS)
+def change(change_id: int) -> Any:
+    change = _change(change_id)
+    now = service.current(db.session, change.kind, change.code)
+    before = now[1] if now else None
+    after = None if change.action == ACTION_CANCEL else change.content
+    context: dict[str, Any] = {
+        "change": change,
+        "can_edit": change.editable and service.may_draft(current_user, change.kind, change.department_id),
+        "can_review": change.status == CHANGE_SUBMITTED and service.may_review(current_user),
+        "problems": service.problems(db.session, change),
+        "impact": service.impact(db.session, change.kind, change.code),
+        "diff": service.diff(before, after, labels=(f"现行第 {now[0]} 版" if now else "（无）", "本次变更")),
+        "current_version": now[0] if now else None,
+    }
+    if change.kind == KIND_BUNDLE and change.action != ACTION_CANCEL:
+        answers = {k[2:]: v for k, v in request.args.items() if k.startswith("q_") and v}
+        context["review"] = studio.review(db.session, change.content, answers)
+        return render_template("studio/bundle.html", **context)
+    context["content_yaml"] = yaml.safe_dump(change.content, allow_unicode=True, sort_keys=False, width=120)
+    return render_template("studio/item.html", **context)
+
+
+# --- edits -------------------------------------------------------------------------------------------------
+
+
+def _list(name: str) -> list[str]:
+    return [v.strip() for v in request.form.getlist(name) if v.strip()]
+
+
+def _edit_bundle(content: dict[str, Any], op: str) -> dict[str, Any]:
+    form = request.form
+    if op == "info":
+        return studio.set_info(content, name=form.get("name", ""), description=form.get("description", ""))
+    if op == "add_step":
+        return studio.add_step(content, form.get("item", "").strip(), studio.catalogue_items(db.session))
+    if op == "remove_step":
+        return studio.remove_step(content, form.get("item", ""))
+    if op == "dependencies":
+        codes = [s["item"] for s in content.get("steps", [])]
+        return studio.set_dependencies(content, {code: _list(f"deps_{code}") for code in codes})
+    if op == "condition":
+        return studio.set_condition(content, form.get("item", ""), form.get("question", ""), _list("values"))
+    if op == "add_question":
+        return studio.add_question(
+            content,
+            qid=form.get("qid", ""),
+            text=form.get("text", ""),
+            qtype=form.get("qtype", "boolean"),
+            options=form.get("options", "").replace("，", ",").split(","),
+        )
+    if op == "remove_question":
+        return studio.remove_question(content, form.get("qid", ""))
+    if op == "resolve":
+        return studio.set_resolution(
+            content,
+            form.get("key", ""),
+            options=[o.strip() for o in form.get("options", "").replace("，", ",").split(",") if o.strip()],
+            value_map=studio.parse_value_map(form.get("map", ""), _list("items")),
+            ftype=form.get("type") or None,
+            produced_by=form.get("produced_by") or None,
+            note=form.get("note", ""),
+        )
+    if op == "unresolve":
+        return studio.clear_resolution(content, form.get("key", ""))
+    raise studio.StudioError("未知的操作")
+
+
+def _edit_yaml() -> dict[str, Any]:
+    try:
+        content = yaml.safe_load(request.form.get("content", ""))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark else ""
+        raise studio.StudioError(f"内容格式错误{where}：{getattr(exc, 'problem', exc)}") from exc
+    if not isinstance(content, dict):
+        raise studio.StudioError("内容应为一个事项（键值对）")
+    return content
+
+
+@bp.post("/studio/changes/<id:change_id>/edit")
+@roles_required(*EDITORS)
+def edit(change_id: int) -> Any:
+    change = _change(change_id)
+    op = request.form.get("op", "")
+    anchor = request.form.get("anchor", "")
+    try:
+        content = _edit_yaml() if op == "yaml" else _edit_bundle(change.content, op)
+        service.save_content(db.session, change, current_user, content)
+        db.session.commit()
+        flash("已保存。", "success")
+    except (studio.StudioError, service.ChangeError) as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    except ValueError as exc:  # an answer value the question does not allow
+        db.session.rollback()
+        flash(f"无效的取值：{exc}", "error")
+    return redirect(url_for("studio.change", change_id=change_id) + (f"#{anchor}" if anchor else ""))
+
+
+@bp.post("/studio/changes/<id:change_id>/preview")
+@roles_required(*EDITORS)
+def preview(change_id: int) -> Any:
+    """The picture and the totals for dependencies being edited, before they are saved."""
+    change = _change(change_id)
+    if change.kind != KIND_BUNDLE:
+        abort(404)
+    codes = [s["item"] for s in change.content.get("steps", [])]
+    try:
+        content = studio.set_dependencies(change.content, {code: _list(f"deps_{code}") for code in codes})
+    except studio.StudioError as exc:
+        return jsonify({"svg": "", "findings": [str(exc)]})
+    result = studio.review(db.session, content)
+    return jsonify(
+        {
+            "svg": result.svg,
+            "promised_days": result.plan.promised_days if result.plan else None,
+            "statutory_days": result.plan.statutory_days if result.plan else None,
+            "findings": [f.message for f in result.findings if f.is_error],
+        }
+    )
+
+
+# --- the review ---------------------------------------------------------------------------------------------
+
+
+def _decide(change_id: int, decide: Any, success: str) -> Any:
+    change = _change(change_id)
+    try:
+        outcome = decide(change)
+        db.session.commit()
+        flash(success.format(outcome=outcome), "success")
+    except service.ChangeError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    return redirect(url_for("studio.change", change_id=change_id))
+
+
+@bp.post("/studio/changes/<id:change_id>/submit")
+@roles_required(*EDITORS)
+def submit(change_id: int) -> Any:
+    form = request.form
+    return _decide(
+        change_id,
+        lambda c: service.submit(
+            db.session,
+            c,
+            current_user,
+            reason=form.get("reason", ""),
+            legal_basis=form.get("legal_basis", ""),
+        ),
+        "已提交审核。",
+    )
+
+
+@bp.post("/studio/changes/<id:change_id>/withdraw")
+@roles_required(*EDITORS)
+def withdraw(change_id: int) -> Any:
+    return _decide(change_id, lambda c: service.withdraw(c, current_user), "已撤回。")
+
+
+@bp.post("/studio/changes/<id:change_id>/reject")
+@roles_required("reviewer")
+def reject(change_id: int) -> Any:
+    return _decide(
+        change_id, lambda c: service.reject(c, current_user, request.form.get("note", "")), "已退回修改。"
+    )
+
+
+@bp.post("/studio/changes/<id:change_id>/publish")
+@roles_required("reviewer")
+def publish(change_id: int) -> Any:
+    def decide(change: CatalogueChange) -> str:
+        number = service.publish(db.session, change, current_user, request.form.get("note", ""))
+        return f"已发布第 {number} 版" if number else "内容与现行版本相同，未产生新版本"
+
+    return _decide(change_id, decide, "{outcome}。")
+
+
+# --- history ----------------------------------------------------------------------------------------------------
+
+
+@bp.get("/catalogue/<kind>/<code>/history")
+@roles_required(*EDITORS, "window")
+def history(kind: str, code: str) -> Any:
+    kind = _kind(kind)
+    records = service.history(db.session, kind, code)
+    if not records:
+        abort(404)
+    diffs = {
+        record.version: service.diff(
+            older.content, record.content, labels=(f"第 {older.version} 版", f"第 {record.version} 版")
+        )
+        for record, older in zip(records, records[1:], strict=False)
+    }
+    owner = service.owner_department(db.session, kind, records[0].content)
+    return render_template(
+        "studio/history.html",
+        kind=kind,
+        code=code,
+        records=records,
+        diffs=diffs,
+        may_draft=owner is not None and service.may_draft(current_user, kind, owner.id),
+        department=owner,
+    )
+
+
+# --- the reform report ---------------------------------------------------------------------------------------
+
+
+@bp.get("/bundles/<code>/report")
+def report(code: str) -> Any:
+    """减环节、减材料、减时限、减跑动 of a published bundle, every step included; printable."""
+    try:
+        definition = bundle_definition(db.session, code)
+    except NotFound:
+        abort(404)
+    figures = reform_report(definition.bundle, definition.items)
+    return render_template("studio/report.html", definition=definition, report=figures)

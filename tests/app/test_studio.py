@@ -1,0 +1,214 @@
+"""The bundle studio and catalogue changes, through the pages: draft, check, review, publish, history."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from bundler.catalogue.queries import bundle_definition, latest_bundle_versions, latest_item_versions
+from bundler.extensions import db
+from bundler.models import CatalogueChange, ItemVersion
+
+from factories import PASSWORD
+
+
+def _login(client, login):
+    response = client.post("/login", data={"login": login, "password": PASSWORD})
+    assert response.status_code == 302, response.get_data(as_text=True)
+
+
+def _logout(client):
+    client.post("/logout")
+
+
+def _change_id(response) -> int:
+    match = re.search(r"/studio/changes/(\d+)", response.headers["Location"])
+    assert match, response.headers.get("Location")
+    return int(match.group(1))
+
+
+def _edit(client, change_id, **form):
+    response = client.post(f"/studio/changes/{change_id}/edit", data=form)
+    assert response.status_code == 302
+    return client.get(f"/studio/changes/{change_id}").get_data(as_text=True)
+
+
+def _flash_errors(page: str) -> list[str]:
+    return re.findall(r'class="flash flash-error"[^>]*>([^<]+)<', page)
+
+
+def test_a_lead_department_builds_a_bundle_and_a_reviewer_publishes_it(client, sample, make_user):
+    make_user("lead", login="wj-lead", department="WJ", name="卫健牵头")
+    make_user("reviewer", login="reviewer", name="审核人")
+    _login(client, "wj-lead")
+    created = client.post("/studio/bundles/new", data={"code": "CSRH", "name": "出生入户"})
+    change_id = _change_id(created)
+    page = _edit(client, change_id, op="add_step", item="WJ-001")
+    page = _edit(client, change_id, op="add_step", item="GA-001")
+    assert "新生儿.性别" in page and "字段冲突未解决" in page  # the options differ: a conflict, not a guess
+    assert "字段无人填写" in page  # GA-001 needs the certificate number WJ-001 produces, but runs in parallel
+
+    refused = client.post(
+        f"/studio/changes/{change_id}/submit", data={"reason": "试点", "legal_basis": "国办发〔2022〕32号"}
+    )
+    assert refused.status_code == 302
+    page = client.get(f"/studio/changes/{change_id}").get_data(as_text=True)
+    assert any("还有问题未解决" in e for e in _flash_errors(page))
+
+    page = _edit(client, change_id, op="dependencies", **{"deps_GA-001": "WJ-001"})
+    assert "字段无人填写" not in page
+    page = _edit(
+        client,
+        change_id,
+        op="resolve",
+        key="新生儿.性别",
+        options="男,女",
+        note="户口登记只接受男、女",
+        items=["GA-001", "WJ-001"],
+    )
+    assert "字段冲突未解决" not in page and "户口登记只接受男、女" in page
+    assert 'data-level="error"' not in page
+
+    submitted = client.post(
+        f"/studio/changes/{change_id}/submit",
+        data={"reason": "出生与入户一次办", "legal_basis": "国办发〔2022〕32号"},
+    )
+    assert submitted.status_code == 302
+    assert (
+        client.post(f"/studio/changes/{change_id}/publish").status_code == 403
+    )  # lead departments do not publish
+    _logout(client)
+
+    _login(client, "reviewer")
+    queue = client.get("/review").get_data(as_text=True)
+    assert f"#{change_id}" in queue and "出生入户" in queue
+    client.post(f"/studio/changes/{change_id}/publish", data={"note": "同意"})
+    change = db.session.get(CatalogueChange, change_id)
+    assert change.status == "published" and change.published_version == 1
+    _logout(client)
+
+    definition = bundle_definition(db.session, "CSRH")
+    steps = {s["item"]: s["depends_on"] for s in definition.bundle["steps"]}
+    assert steps == {"WJ-001": [], "GA-001": ["WJ-001"]}
+    assert definition.bundle["resolutions"]["新生儿.性别"]["options"] == ["男", "女"]
+    assert "出生入户" in client.get("/").get_data(as_text=True)  # applicants see it
+    assert client.get("/bundles/CSRH").status_code == 200
+    report = client.get("/bundles/CSRH/report").get_data(as_text=True)
+    assert "跑动次数" in report and "改革成效" in report
+
+
+def test_the_live_preview_redraws_the_graph_without_saving(client, sample, make_user):
+    make_user("lead", login="wj-lead", department="WJ")
+    _login(client, "wj-lead")
+    change_id = _change_id(client.post("/studio/bundles/new", data={"code": "CSRH", "name": "出生入户"}))
+    _edit(client, change_id, op="add_step", item="WJ-001")
+    _edit(client, change_id, op="add_step", item="GA-001")
+    parallel = client.post(f"/studio/changes/{change_id}/preview", data={}).get_json()
+    serial = client.post(f"/studio/changes/{change_id}/preview", data={"deps_GA-001": "WJ-001"}).get_json()
+    items = latest_item_versions(db.session, ["WJ-001", "GA-001"])
+    days = {code: v.promised_days for code, v in items.items()}
+    assert parallel["promised_days"] == max(days.values())
+    assert serial["promised_days"] == sum(days.values())
+    assert "<svg" in serial["svg"] and serial["svg"] != parallel["svg"]
+    assert db.session.get(CatalogueChange, change_id).content["steps"][1]["depends_on"] == []  # nothing saved
+
+
+def test_departments_edit_only_their_own_and_only_reviewers_publish(client, sample, make_user):
+    make_user("lead", login="wj-lead", department="WJ")
+    make_user("department", login="sw-officer", department="SW")
+    _login(client, "wj-lead")
+    foreign = client.post("/studio/bundle/KFD/change")  # KFD is led by another department
+    assert foreign.status_code == 302 and "/studio/changes/" not in foreign.headers["Location"]
+    own = _change_id(client.post("/studio/item/WJ-001/change"))
+    _logout(client)
+
+    _login(client, "sw-officer")
+    assert client.get(f"/studio/changes/{own}").status_code == 404  # another department's draft
+    assert (
+        client.post(f"/studio/changes/{own}/edit", data={"op": "yaml", "content": "name: x"}).status_code
+        == 404
+    )
+    assert client.post("/studio/bundles/new", data={"code": "X", "name": "X"}).status_code == 403
+    sw_change = _change_id(client.post("/studio/item/SW-001/change"))
+    content = db.session.get(CatalogueChange, sw_change).content
+    content["department"] = "WJ"  # moving an item to another department is not a department's call
+    import yaml
+
+    page = _edit(client, sw_change, op="yaml", content=yaml.safe_dump(content, allow_unicode=True))
+    assert any("只能是本部门" in e for e in _flash_errors(page))
+    assert client.post(f"/studio/changes/{sw_change}/publish").status_code == 403
+
+
+def _publish_item_change(client, code, edit, reason="规范事项名称"):
+    """As the item's department: draft ``edit(content)``, submit; as the reviewer: publish."""
+    change_id = _change_id(client.post(f"/studio/item/{code}/change"))
+    change = db.session.get(CatalogueChange, change_id)
+    import yaml
+
+    content = edit(dict(change.content))
+    _edit(client, change_id, op="yaml", content=yaml.safe_dump(content, allow_unicode=True, sort_keys=False))
+    client.post(
+        f"/studio/changes/{change_id}/submit",
+        data={"reason": reason, "legal_basis": "《行政许可法》第四十二条"},
+    )
+    return change_id
+
+
+def test_history_shows_who_changed_what_and_an_earlier_version_can_be_published_again(
+    client, sample, make_user
+):
+    make_user("department", login="wj-officer", department="WJ", name="卫健经办")
+    make_user("reviewer", login="reviewer", name="审核人")
+    original = latest_item_versions(db.session, ["WJ-001"])["WJ-001"]
+    _login(client, "wj-officer")
+    change_id = _publish_item_change(client, "WJ-001", lambda c: {**c, "name": c["name"] + "（试行）"})
+    _logout(client)
+    _login(client, "reviewer")
+    published = client.post(f"/studio/changes/{change_id}/publish")
+    assert _flash_errors(client.get(published.headers["Location"]).get_data(as_text=True)) == []
+    current = latest_item_versions(db.session, ["WJ-001"])["WJ-001"]
+    assert current.version == original.version + 1 and current.name == original.name + "（试行）"
+
+    page = client.get("/catalogue/item/WJ-001/history").get_data(as_text=True)
+    assert "规范事项名称" in page and "《行政许可法》第四十二条" in page and "卫健经办" in page
+    assert f"-name: {original.name}" in page and f"+name: {original.name}（试行）" in page
+    _logout(client)
+
+    _login(client, "wj-officer")
+    restore = client.post(f"/studio/item/WJ-001/restore/{original.version}")
+    restore_id = _change_id(restore)
+    client.post(
+        f"/studio/changes/{restore_id}/submit", data={"reason": "恢复原时限", "legal_basis": "原依据"}
+    )
+    _logout(client)
+    _login(client, "reviewer")
+    client.post(f"/studio/changes/{restore_id}/publish")
+    restored = latest_item_versions(db.session, ["WJ-001"])["WJ-001"]
+    assert restored.version == original.version + 2
+    assert restored.content_hash == original.content_hash and restored.name == original.name
+    versions = db.session.scalars(
+        select(ItemVersion.version).where(ItemVersion.item_id == original.item_id)
+    ).all()
+    assert sorted(versions) == [
+        original.version,
+        original.version + 1,
+        original.version + 2,
+    ]  # nothing rewritten
+
+
+def test_a_cancelled_item_leaves_the_catalogue_and_flags_its_bundles(client, sample, make_user):
+    make_user("department", login="wj-officer", department="WJ")
+    make_user("reviewer", login="reviewer")
+    _login(client, "wj-officer")
+    change_id = _change_id(client.post("/studio/item/WJ-002/cancel"))
+    page = client.get(f"/studio/changes/{change_id}").get_data(as_text=True)
+    assert "XSECS" in page  # the bundles that use it are shown before publication
+    client.post(f"/studio/changes/{change_id}/submit", data={"reason": "并入其他事项", "legal_basis": ""})
+    _logout(client)
+    _login(client, "reviewer")
+    client.post(f"/studio/changes/{change_id}/publish")
+    assert "WJ-002" not in latest_item_versions(db.session)
+    studio_page = client.get("/studio").get_data(as_text=True)
+    assert "需要复核的一件事" in studio_page and "XSECS" in studio_page
+    assert "XSECS" in latest_bundle_versions(db.session)  # the bundle itself is the lead department's call
