@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+import networkx as nx
 from sqlalchemy.orm import Session
 
 import forms
@@ -288,7 +289,7 @@ def review(
     result.scenario_plan = graphs.plan(content, items, result.answers, version=0)
     result.scenario_schema = forms.merge(content, items, result.answers)
     result.findings += _merge_findings(result.schema)
-    result.findings += _flow_findings(content, items, result.plan)
+    result.findings += _flow_findings(content, items)
     result.findings += _question_findings(content)
     return result
 
@@ -310,41 +311,26 @@ def _merge_findings(schema: forms.MergedSchema) -> list[Finding]:
     return found
 
 
-def _flow_findings(
-    content: dict[str, Any], items: dict[str, dict[str, Any]], planned: graphs.Plan
-) -> list[Finding]:
+def _flow_findings(content: dict[str, Any], items: dict[str, dict[str, Any]]) -> list[Finding]:
     """Fields nobody fills and materials with no source: produced inside the bundle, but by a step
     that does not come before the step that needs it, so nobody has it when it is needed."""
-    graph = graphs.build_graph(everything(content), items)
+    graph = graphs.build_graph(content, items)
     found: list[Finding] = []
     for code, item in items.items():
-        upstream = set(_ancestors(graph, code))
-        for fld in item.get("fields", []):
-            producer = fld.get("produced_by")
+        upstream = nx.ancestors(graph, code) if code in graph else set()
+        needs = [("字段无人填写", f.get("label") or f["name"], f) for f in item.get("fields", [])]
+        needs += [("材料无来源", m["name"], m) for m in item.get("materials", [])]
+        for problem, name, entry in needs:
+            producer = entry.get("produced_by")
             if producer in items and producer != code and producer not in upstream:
                 found.append(
                     Finding(
                         "error",
-                        f"字段无人填写：{item['name']}的“{fld.get('label') or fld['name']}”由 {producer} 产生，"
+                        f"{problem}：{item['name']}的“{name}”由 {producer} 产生，"
                         f"但 {producer} 不在 {code} 之前办理（请设为前置步骤）",
                     )
                 )
-        for mat in item.get("materials", []):
-            producer = mat.get("produced_by")
-            if producer in items and producer != code and producer not in upstream:
-                found.append(
-                    Finding(
-                        "error",
-                        f"材料无来源：{item['name']}的“{mat['name']}”由 {producer} 产生，但 {producer} 不在 {code} 之前办理",
-                    )
-                )
     return found
-
-
-def _ancestors(graph: Any, code: str) -> list[str]:
-    import networkx as nx
-
-    return list(nx.ancestors(graph, code)) if code in graph else []
 
 
 def _question_findings(content: dict[str, Any]) -> list[Finding]:

@@ -48,6 +48,17 @@ _APPLICATION = {
             },
         },
         "materials": {"type": "array", "items": {"type": "object"}},
+        "documents": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "kind": {"type": "string"},
+                    "title": {"type": "string"},
+                    "url": {"type": "string"},
+                },
+            },
+        },
     },
     "required": ["id", "tracking_no", "bundle_version", "steps"],
 }
@@ -73,6 +84,139 @@ _NEW_APPLICATION = {
     },
     "required": ["bundle"],
 }
+
+
+_TASK_SUMMARY = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "integer"},
+        "application": {"type": "integer", "description": "申请 id"},
+        "item": {"type": "string", "description": "事项编码"},
+        "status": {"type": "string", "enum": _STEP_STATUS},
+        "due": {"type": ["string", "null"], "format": "date", "description": "办理期限（工作日计算）"},
+    },
+    "required": ["id", "application", "item", "status"],
+}
+
+_TASK = {
+    "type": "object",
+    "description": "推送给部门业务系统的同一内容：本事项自己的表单字段与取值、材料、上游结果",
+    "properties": {
+        "task": {"type": "integer"},
+        "application": {"type": "integer"},
+        "tracking_no": {"type": "string"},
+        "bundle": {"type": "string"},
+        "bundle_version": {"type": "integer"},
+        "item": {"type": "string"},
+        "item_version": {"type": "integer"},
+        "department": {"type": "string"},
+        "due": {"type": ["string", "null"], "format": "date"},
+        "form": {
+            "type": "object",
+            "description": "本事项表单：{字段名: 取值}，重复组为 {组: [{字段名: 取值}]}",
+        },
+        "materials": {"type": "array", "items": {"type": "object"}},
+        "upstream": {"type": "object", "description": "已办结的上游事项产生的结果：{事项编码: {数据项: 值}}"},
+        "complete_url": {"type": "string"},
+    },
+    "required": ["task", "application", "item", "form"],
+}
+
+_COMPLETION = {
+    "type": "object",
+    "properties": {
+        "outcome": {"type": "string", "enum": ["approved", "rejected"]},
+        "results": {
+            "type": "object",
+            "description": "本事项产生的结果：{数据项（如 经营者.统一社会信用代码）: 值}",
+        },
+        "reason": {"type": "string", "description": "不予许可的理由（rejected 时必填）"},
+    },
+    "required": ["outcome"],
+}
+
+
+def _json(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"application/json": {"schema": schema}}
+
+
+def _id(name: str = "id", kind: str = "integer") -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "schema": {"type": kind}}
+
+
+def _department_paths() -> dict[str, Any]:
+    error = _json({"$ref": "#/components/schemas/Error"})
+    refused = {
+        "401": {"description": "缺少或无效的令牌", "content": error},
+        "403": {"description": "令牌不属于该部门", "content": error},
+    }
+    return {
+        "/departments/{code}/tasks": {
+            "get": {
+                "summary": "本部门的事项（部门令牌，只能查看本部门）",
+                "operationId": "listDepartmentTasks",
+                "parameters": [
+                    _id("code", "string"),
+                    {
+                        "name": "status",
+                        "in": "query",
+                        "required": False,
+                        "schema": {"type": "string", "enum": _STEP_STATUS},
+                    },
+                ],
+                "responses": {
+                    "200": {
+                        "description": "按期限排序",
+                        "content": _json(
+                            {
+                                "type": "object",
+                                "properties": {"tasks": {"type": "array", "items": _TASK_SUMMARY}},
+                            }
+                        ),
+                    },
+                    **refused,
+                },
+            }
+        },
+        "/tasks/{id}": {
+            "get": {
+                "summary": "一个事项的办理内容（部门令牌）",
+                "operationId": "getTask",
+                "parameters": [_id()],
+                "responses": {
+                    "200": {"description": "事项内容", "content": _json(_TASK)},
+                    "404": {"description": "不存在或不属于本部门", "content": error},
+                    **refused,
+                },
+            }
+        },
+        "/tasks/{id}/complete": {
+            "post": {
+                "summary": "办结：准予（附产生的结果）或不予（附理由）；后续串联步骤随即放行",
+                "operationId": "completeTask",
+                "parameters": [_id()],
+                "requestBody": {"required": True, "content": _json(_COMPLETION)},
+                "responses": {
+                    "200": {
+                        "description": "已办结",
+                        "content": _json(
+                            {
+                                "type": "object",
+                                "properties": {
+                                    "task": {"type": "integer"},
+                                    "status": {"type": "string"},
+                                    "released": {"type": "array", "items": {"type": "string"}},
+                                },
+                            }
+                        ),
+                    },
+                    "404": {"description": "不存在或不属于本部门", "content": error},
+                    "422": {"description": "当前状态不能办结，或结果不完整", "content": error},
+                    **refused,
+                },
+            }
+        },
+    }
 
 
 def _responses(ok_status: str, ok_description: str) -> dict[str, Any]:
@@ -140,5 +284,18 @@ def openapi_document() -> dict[str, Any]:
                     "responses": get_responses,
                 }
             },
+            "/applications/{id}/documents/{kind}": {
+                "get": {
+                    "summary": "申请的文书 PDF（受理回执、申请表、容缺承诺书等，见申请的 documents）",
+                    "operationId": "getApplicationDocument",
+                    "parameters": [_id(), _id("kind", "string")],
+                    "responses": {
+                        "200": {"description": "PDF", "content": {"application/pdf": {}}},
+                        "202": {"description": "正在生成，按 Retry-After 秒后再取"},
+                        "404": {"description": "申请不存在或没有这种文书"},
+                    },
+                }
+            },
+            **_department_paths(),
         },
     }

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import yaml
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -19,6 +18,7 @@ from ..models.changes import (
     ACTION_CREATE,
     CHANGE_SUBMITTED,
     KIND_BUNDLE,
+    KIND_ITEM,
     KIND_LABELS,
     OPEN_CHANGE_STATES,
 )
@@ -26,6 +26,7 @@ from ..services import changes as service
 from ..services import studio
 from ..services.studio import reform_report
 from .auth import roles_required
+from .item_editor import content_from, item_form
 
 bp = Blueprint("studio", __name__)
 
@@ -110,6 +111,24 @@ def new_bundle() -> Any:
     return _start(KIND_BUNDLE, code, ACTION_CREATE, content=studio.blank_bundle(code, name, lead))
 
 
+@bp.post("/studio/items/new")
+@roles_required("department", "lead")
+def new_item() -> Any:
+    code = request.form.get("code", "").strip().upper()
+    name = request.form.get("name", "").strip()
+    if not name or current_user.department is None:
+        flash("请填写事项名称", "error")
+        return redirect(url_for("studio.index"))
+    content = {
+        "name": name,
+        "department": current_user.department.code,
+        "type": "行政许可",
+        "fields": [],
+        "materials": [],
+    }
+    return _start(KIND_ITEM, code, ACTION_CREATE, content=content)
+
+
 @bp.post("/studio/<kind>/<code>/change")
 @roles_required(*EDITORS)
 def start_change(kind: str, code: str) -> Any:
@@ -128,14 +147,11 @@ def restore(kind: str, code: str, version: int) -> Any:
     return _start(_kind(kind), code, ACTION_CHANGE, from_version=version)
 
 
-@bp.get("/studio/changes/<id:change_id>")
-@roles_required(*EDITORS)
-def change(change_id: int) -> Any:
-    change = _change(change_id)
+def _change_context(change: CatalogueChange) -> dict[str, Any]:
     now = service.current(db.session, change.kind, change.code)
     before = now[1] if now else None
     after = None if change.action == ACTION_CANCEL else change.content
-    context: dict[str, Any] = {
+    return {
         "change": change,
         "can_edit": change.editable and service.may_draft(current_user, change.kind, change.department_id),
         "can_review": change.status == CHANGE_SUBMITTED and service.may_review(current_user),
@@ -144,12 +160,39 @@ def change(change_id: int) -> Any:
         "diff": service.diff(before, after, labels=(f"现行第 {now[0]} 版" if now else "（无）", "本次变更")),
         "current_version": now[0] if now else None,
     }
+
+
+@bp.get("/studio/changes/<id:change_id>")
+@roles_required(*EDITORS)
+def change(change_id: int) -> Any:
+    change = _change(change_id)
+    context = _change_context(change)
     if change.kind == KIND_BUNDLE and change.action != ACTION_CANCEL:
         answers = {k[2:]: v for k, v in request.args.items() if k.startswith("q_") and v}
         context["review"] = studio.review(db.session, change.content, answers)
         return render_template("studio/bundle.html", **context)
-    context["content_yaml"] = yaml.safe_dump(change.content, allow_unicode=True, sort_keys=False, width=120)
-    return render_template("studio/item.html", **context)
+    form = item_form(change.content) if change.kind == KIND_ITEM else None
+    return render_template("studio/item.html", form=form, **context)
+
+
+@bp.post("/studio/changes/<id:change_id>/item")
+@roles_required(*EDITORS)
+def edit_item(change_id: int) -> Any:
+    """Save the item editor; on a mistake the same page again, with what was typed and the messages."""
+    change = _change(change_id)
+    if change.kind != KIND_ITEM:
+        abort(404)
+    form = item_form()
+    if form.validate():
+        try:
+            service.save_content(db.session, change, current_user, content_from(form, change.content))
+            db.session.commit()
+            flash("已保存。", "success")
+            return redirect(url_for("studio.change", change_id=change_id))
+        except service.ChangeError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+    return render_template("studio/item.html", form=form, **_change_context(change)), 422
 
 
 # --- edits -------------------------------------------------------------------------------------------------
@@ -197,18 +240,6 @@ def _edit_bundle(content: dict[str, Any], op: str) -> dict[str, Any]:
     raise studio.StudioError("未知的操作")
 
 
-def _edit_yaml() -> dict[str, Any]:
-    try:
-        content = yaml.safe_load(request.form.get("content", ""))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark else ""
-        raise studio.StudioError(f"内容格式错误{where}：{getattr(exc, 'problem', exc)}") from exc
-    if not isinstance(content, dict):
-        raise studio.StudioError("内容应为一个事项（键值对）")
-    return content
-
-
 @bp.post("/studio/changes/<id:change_id>/edit")
 @roles_required(*EDITORS)
 def edit(change_id: int) -> Any:
@@ -216,7 +247,9 @@ def edit(change_id: int) -> Any:
     op = request.form.get("op", "")
     anchor = request.form.get("anchor", "")
     try:
-        content = _edit_yaml() if op == "yaml" else _edit_bundle(change.content, op)
+        if change.kind != KIND_BUNDLE:
+            abort(404)
+        content = _edit_bundle(change.content, op)
         service.save_content(db.session, change, current_user, content)
         db.session.commit()
         flash("已保存。", "success")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from sqlalchemy import text
@@ -131,10 +132,24 @@ def test_not_json_is_a_400_in_chinese(client, window_token):
     assert response.status_code == 400 and "JSON" in response.get_json()["error"]
 
 
-def test_openapi_document_describes_the_endpoints(client):
+def test_openapi_document_describes_every_endpoint(app, client):
     spec = client.get("/api/v1/openapi.json").get_json()
     assert spec["openapi"].startswith("3.")
-    assert set(spec["paths"]) == {"/applications", "/applications/{id}"}
+    served = {
+        (
+            re.sub(
+                r"<(?:\w+:)?(\w+)>",
+                lambda m: "{" + ("id" if m.group(1).endswith("_id") else m.group(1)) + "}",
+                rule.rule[len("/api/v1") :],
+            ),
+            method.lower(),
+        )
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/api/v1/") and rule.endpoint != "api.openapi"
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    described = {(path, method) for path, operations in spec["paths"].items() for method in operations}
+    assert served == described
     assert "bundle_version" in spec["components"]["schemas"]["Application"]["properties"]
 
 

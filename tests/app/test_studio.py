@@ -34,6 +34,39 @@ def _edit(client, change_id, **form):
     return client.get(f"/studio/changes/{change_id}").get_data(as_text=True)
 
 
+def _item_form(content) -> dict[str, str]:
+    """What the item editor posts for ``content`` (booleans as ticked boxes)."""
+    data = {
+        k: "" if content.get(k) is None else str(content[k])
+        for k in ("name", "type", "legal_days", "promised_days")
+    }
+    for key in (
+        "basis",
+        "conditions",
+        "service_object",
+        "fees",
+        "result",
+        "place",
+        "hours",
+        "phone",
+        "complaint_phone",
+    ):
+        data[key] = content.get(key) or ""
+    for i, fld in enumerate(content.get("fields", [])):
+        for key in ("name", "label", "role", "element", "type", "group", "produced_by", "max_length"):
+            data[f"fields-{i}-{key}"] = "" if fld.get(key) is None else str(fld[key])
+        data[f"fields-{i}-options"] = "，".join(fld.get("options") or [])
+        if fld.get("required"):
+            data[f"fields-{i}-required"] = "y"
+    for i, mat in enumerate(content.get("materials", [])):
+        for key in ("name", "kind", "role", "produced_by"):
+            data[f"materials-{i}-{key}"] = mat.get(key) or ""
+        for key in ("required", "e_licence"):
+            if mat.get(key):
+                data[f"materials-{i}-{key}"] = "y"
+    return data
+
+
 def _flash_errors(page: str) -> list[str]:
     return re.findall(r'class="flash flash-error"[^>]*>([^<]+)<', page)
 
@@ -125,29 +158,22 @@ def test_departments_edit_only_their_own_and_only_reviewers_publish(client, samp
 
     _login(client, "sw-officer")
     assert client.get(f"/studio/changes/{own}").status_code == 404  # another department's draft
-    assert (
-        client.post(f"/studio/changes/{own}/edit", data={"op": "yaml", "content": "name: x"}).status_code
-        == 404
-    )
+    assert client.post(f"/studio/changes/{own}/edit", data={"op": "info", "name": "x"}).status_code == 404
     assert client.post("/studio/bundles/new", data={"code": "X", "name": "X"}).status_code == 403
+    assert client.post(f"/studio/changes/{own}/item", data={"name": "x"}).status_code == 404
+    refused = client.post("/studio/item/WJ-002/cancel")
+    assert refused.headers["Location"].endswith("/studio")
+    assert "只能修改本部门的事项" in client.get("/studio").get_data(as_text=True)
     sw_change = _change_id(client.post("/studio/item/SW-001/change"))
-    content = db.session.get(CatalogueChange, sw_change).content
-    content["department"] = "WJ"  # moving an item to another department is not a department's call
-    import yaml
-
-    page = _edit(client, sw_change, op="yaml", content=yaml.safe_dump(content, allow_unicode=True))
-    assert any("只能是本部门" in e for e in _flash_errors(page))
     assert client.post(f"/studio/changes/{sw_change}/publish").status_code == 403
 
 
 def _publish_item_change(client, code, edit, reason="规范事项名称"):
-    """As the item's department: draft ``edit(content)``, submit; as the reviewer: publish."""
+    """As the item's department: draft ``edit(content)`` in the item editor and submit it."""
     change_id = _change_id(client.post(f"/studio/item/{code}/change"))
-    change = db.session.get(CatalogueChange, change_id)
-    import yaml
-
-    content = edit(dict(change.content))
-    _edit(client, change_id, op="yaml", content=yaml.safe_dump(content, allow_unicode=True, sort_keys=False))
+    content = edit(dict(db.session.get(CatalogueChange, change_id).content))
+    saved = client.post(f"/studio/changes/{change_id}/item", data=_item_form(content))
+    assert saved.status_code == 302, saved.get_data(as_text=True)
     client.post(
         f"/studio/changes/{change_id}/submit",
         data={"reason": reason, "legal_basis": "《行政许可法》第四十二条"},

@@ -33,8 +33,8 @@ def test_a_lead_department_builds_and_publishes_a_bundle_in_the_browser(
     page = desktop_page
     _log_in(page, "wj-lead")
     page.get_by_role("link", name="事项配置").click()
-    page.get_by_label("编码").fill("CSRH")
-    page.get_by_label("名称").fill("出生入户")
+    page.get_by_label("编码", exact=True).fill("CSRH")
+    page.get_by_label("名称", exact=True).fill("出生入户")
     page.get_by_role("button", name="开始组建").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("新增一件事：CSRH 出生入户")
 

@@ -1,0 +1,135 @@
+"""The item editor: every standard element of a service item, its form fields and its materials as a
+WTForms form (a fresh instance per request; rows are FieldLists). The form reads and writes the
+contract-format entry, so keys it does not show (extensions) survive an edit untouched."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, NumberRange, Optional
+
+from ..catalogue.contract import FIELD_KEYS, FIELD_TYPES, ITEM_TEXT_KEYS, ITEM_TYPES, MATERIAL_KEYS
+
+TEXT_LABELS = {
+    "basis": "设定依据",
+    "conditions": "受理条件",
+    "service_object": "服务对象",
+    "fees": "收费标准",
+    "result": "办理结果",
+    "place": "办理地点",
+    "hours": "办理时间",
+    "phone": "咨询电话",
+    "complaint_phone": "监督投诉电话",
+}
+BLANK_ROWS = 2  # empty rows offered for new fields and materials
+
+
+class FieldRow(Form):
+    name = StringField("字段名")
+    label = StringField("标签")
+    role = StringField("数据主体")
+    element = StringField("数据元")
+    type = SelectField("类型", choices=list(FIELD_TYPES), default="text")
+    required = BooleanField("必填")
+    options = StringField("选项（逗号分隔）")
+    max_length = IntegerField(
+        "最大长度", validators=[Optional(), NumberRange(min=1, message="最大长度应为正整数")]
+    )
+    group = StringField("重复组")
+    produced_by = StringField("由事项产生")
+    remove = BooleanField("删除")
+
+
+class MaterialRow(Form):
+    name = StringField("材料名称")
+    kind = StringField("类别")
+    role = StringField("所属主体")
+    required = BooleanField("必需", default=True)
+    e_licence = BooleanField("可用电子证照")
+    produced_by = StringField("由事项产生")
+    remove = BooleanField("删除")
+
+
+class ItemForm(FlaskForm):
+    name = StringField("事项名称", validators=[DataRequired("请填写事项名称")])
+    type = SelectField("事项类型", choices=list(ITEM_TYPES))
+    legal_days = IntegerField(
+        "法定办结时限（工作日）", validators=[Optional(), NumberRange(min=0, message="时限不能为负数")]
+    )
+    promised_days = IntegerField(
+        "承诺办结时限（工作日）", validators=[Optional(), NumberRange(min=0, message="时限不能为负数")]
+    )
+    basis = TextAreaField(TEXT_LABELS["basis"])
+    conditions = TextAreaField(TEXT_LABELS["conditions"])
+    service_object = StringField(TEXT_LABELS["service_object"])
+    fees = StringField(TEXT_LABELS["fees"])
+    result = StringField(TEXT_LABELS["result"])
+    place = StringField(TEXT_LABELS["place"])
+    hours = StringField(TEXT_LABELS["hours"])
+    phone = StringField(TEXT_LABELS["phone"])
+    complaint_phone = StringField(TEXT_LABELS["complaint_phone"])
+    fields = FieldList(FormField(FieldRow))
+    materials = FieldList(FormField(MaterialRow))
+
+
+def _row_data(entry: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+    data = {k: entry.get(k) for k in keys}
+    if "options" in data:
+        data["options"] = "，".join(entry.get("options") or [])
+    return data
+
+
+def item_form(content: dict[str, Any] | None = None) -> ItemForm:
+    """The form bound to the request, or (``content`` given) filled from a stored entry."""
+    if content is None:
+        return ItemForm()
+    data = {k: content.get(k) for k in ("name", "type", "legal_days", "promised_days", *ITEM_TEXT_KEYS)}
+    data["fields"] = [_row_data(f, FIELD_KEYS) for f in content.get("fields", [])] + [{}] * BLANK_ROWS
+    data["materials"] = [_row_data(m, MATERIAL_KEYS) for m in content.get("materials", [])] + [
+        {}
+    ] * BLANK_ROWS
+    return ItemForm(formdata=None, data=data)
+
+
+def _clean(value: Any) -> Any:
+    return value.strip() or None if isinstance(value, str) else value
+
+
+def content_from(form: ItemForm, previous: dict[str, Any]) -> dict[str, Any]:
+    """The entry the form describes; rows left empty or marked 删除 are dropped, extensions kept."""
+    content = dict(previous)
+    for key in ("name", "type", "legal_days", "promised_days", *ITEM_TEXT_KEYS):
+        content[key] = _clean(form[key].data)
+    old_fields = {f.get("name"): f for f in previous.get("fields", [])}
+    content["fields"] = []
+    for row in form.fields:
+        values = {k: _clean(row[k].data) for k in FIELD_KEYS}
+        if row.remove.data or not values["name"]:
+            continue
+        values["options"] = [
+            o.strip() for o in (values["options"] or "").replace(",", "，").split("，") if o.strip()
+        ]
+        values["required"] = bool(values["required"])
+        extras = {k: v for k, v in old_fields.get(values["name"], {}).items() if k not in FIELD_KEYS}
+        content["fields"].append({**extras, **values})
+    old_materials = {m.get("name"): m for m in previous.get("materials", [])}
+    content["materials"] = []
+    for row in form.materials:
+        values = {k: _clean(row[k].data) for k in MATERIAL_KEYS}
+        if row.remove.data or not values["name"]:
+            continue
+        values["required"], values["e_licence"] = bool(values["required"]), bool(values["e_licence"])
+        extras = {k: v for k, v in old_materials.get(values["name"], {}).items() if k not in MATERIAL_KEYS}
+        content["materials"].append({**extras, **values})
+    return content
