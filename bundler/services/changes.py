@@ -37,6 +37,7 @@ from ..models.accounts import ADMIN, DEPARTMENT, LEAD, REVIEWER
 from ..models.applications import ACCEPTED, ACCEPTED_PENDING
 from ..models.changes import (
     ACTION_CANCEL,
+    ACTION_CHANGE,
     ACTION_CREATE,
     CHANGE_DRAFT,
     CHANGE_PUBLISHED,
@@ -212,6 +213,32 @@ def start_change(
     )
     session.add(change)
     session.flush()
+    return change
+
+
+def confirm_element(
+    session: Session, user: User, item_code: str, field_name: str, role: str, element: str
+) -> CatalogueChange:
+    """Give a label-only field its role and element (a suggestion the lead department accepts) in a
+    draft change of the item: the open one of the user's department, or a new one. It takes effect,
+    like any change, when a reviewer publishes it."""
+    if not role.strip() or not element.strip():
+        raise ChangeError("数据主体与数据元都要填写")
+    change = _open_change(session, KIND_ITEM, item_code)
+    if change is None:
+        change = start_change(session, user, KIND_ITEM, item_code, ACTION_CHANGE)
+    elif not change.editable:
+        raise ChangeError(f"事项 {item_code} 的变更 #{change.id} 正在审核，请审核完成后再确认")
+    content = dict(change.content)
+    fields = [dict(f) for f in content.get("fields", [])]
+    target = next((f for f in fields if f.get("name") == field_name), None)
+    if target is None:
+        raise ChangeError(f"事项 {item_code} 没有字段 {field_name}")
+    target["role"], target["element"] = role.strip(), element.strip()
+    content["fields"] = fields
+    save_content(session, change, user, content)
+    if not change.reason:
+        change.reason = "补充数据元，使字段在一件事中合并"
     return change
 
 

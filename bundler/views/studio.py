@@ -262,6 +262,31 @@ def edit(change_id: int) -> Any:
     return redirect(url_for("studio.change", change_id=change_id) + (f"#{anchor}" if anchor else ""))
 
 
+@bp.post("/studio/changes/<id:change_id>/confirm")
+@roles_required(*EDITORS)
+def confirm(change_id: int) -> Any:
+    """Accept a suggested role/element for a label-only field: drafted into a change of its item."""
+    _change(change_id)
+    form = request.form
+    try:
+        item_change = service.confirm_element(
+            db.session,
+            current_user,
+            form.get("item", ""),
+            form.get("field", ""),
+            form.get("role", ""),
+            form.get("element", ""),
+        )
+        db.session.commit()
+        flash(
+            f"已写入事项 {item_change.code} 的变更 #{item_change.id}，提交审核并发布后即参与合并。", "success"
+        )
+    except service.ChangeError as exc:
+        db.session.rollback()
+        flash(f"{exc}（事项属于其他部门时，请联系该实施部门确认）", "error")
+    return redirect(url_for("studio.change", change_id=change_id) + "#merge")
+
+
 @bp.post("/studio/changes/<id:change_id>/preview")
 @roles_required(*EDITORS)
 def preview(change_id: int) -> Any:

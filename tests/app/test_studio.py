@@ -238,3 +238,46 @@ def test_a_cancelled_item_leaves_the_catalogue_and_flags_its_bundles(client, sam
     studio_page = client.get("/studio").get_data(as_text=True)
     assert "需要复核的一件事" in studio_page and "XSECS" in studio_page
     assert "XSECS" in latest_bundle_versions(db.session)  # the bundle itself is the lead department's call
+
+
+def test_a_suggested_element_is_confirmed_through_a_change_of_the_item(client, sample, make_user):
+    make_user("lead", login="cg-lead", department="CG")
+    make_user("reviewer", login="reviewer")
+    _login(client, "cg-lead")
+    change_id = _change_id(client.post("/studio/bundles/new", data={"code": "ZP", "name": "设置招牌"}))
+    _edit(client, change_id, op="add_step", item="SCJG-001")
+    page = _edit(client, change_id, op="add_step", item="CG-001")
+    item, field = re.search(r'data-confirm="(CG-001)\.([^"]+)"', page).groups()
+    role, element = re.search(
+        rf'name="role" value="([^"]*)" aria-label="[^"]*"[^>]*>\s*<input name="element" value="([^"]*)"', page
+    ).groups()
+    assert role and element  # the dictionary's suggestion, offered for confirmation, not applied
+    confirmed = client.post(
+        f"/studio/changes/{change_id}/confirm",
+        data={"item": item, "field": field, "role": role, "element": element},
+    )
+    assert confirmed.status_code == 302
+    item_change = db.session.scalar(select(CatalogueChange).where(CatalogueChange.code == "CG-001"))
+    assert item_change.status == "draft"
+    assert next(f for f in item_change.content["fields"] if f["name"] == field)["role"] == role
+    still = client.get(f"/studio/changes/{change_id}").get_data(as_text=True)
+    assert f'data-confirm="CG-001.{field}"' in still  # nothing merges on a draft
+
+    client.post(
+        f"/studio/changes/{item_change.id}/submit",
+        data={"reason": "补充数据元", "legal_basis": "政务服务数据元标准"},
+    )
+    _logout(client)
+    _login(client, "reviewer")
+    client.post(f"/studio/changes/{item_change.id}/publish")
+    _logout(client)
+    _login(client, "cg-lead")
+    after = client.get(f"/studio/changes/{change_id}").get_data(as_text=True)
+    assert f'data-confirm="CG-001.{field}"' not in after
+
+    foreign = client.post(
+        f"/studio/changes/{change_id}/confirm",
+        data={"item": "SCJG-001", "field": "x", "role": "申请人", "element": "姓名"},
+    )
+    assert foreign.status_code == 302
+    assert "请联系该实施部门确认" in client.get(f"/studio/changes/{change_id}").get_data(as_text=True)
