@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import yaml
 from sqlalchemy import select
 
 from bundler.catalogue.queries import bundle_definition, latest_bundle_versions, latest_item_versions
@@ -71,7 +72,9 @@ def _flash_errors(page: str) -> list[str]:
     return re.findall(r'class="flash flash-error"[^>]*>([^<]+)<', page)
 
 
-def test_a_lead_department_builds_a_bundle_and_a_reviewer_publishes_it(client, sample, make_user):
+def test_a_lead_department_builds_a_bundle_and_a_reviewer_publishes_it(
+    client, sample, make_user, runner, write_yaml
+):
     make_user("lead", login="wj-lead", department="WJ", name="卫健牵头")
     make_user("reviewer", login="reviewer", name="审核人")
     _login(client, "wj-lead")
@@ -129,6 +132,12 @@ def test_a_lead_department_builds_a_bundle_and_a_reviewer_publishes_it(client, s
     assert client.get("/bundles/CSRH").status_code == 200
     report = client.get("/bundles/CSRH/report").get_data(as_text=True)
     assert "跑动次数" in report and "改革成效" in report
+
+    exported = runner.invoke(args=["export", "--bundle", "CSRH"])  # the contract format, unchanged
+    assert exported.exit_code == 0 and "resolutions:" in exported.output
+    again = runner.invoke(args=["import", str(write_yaml(yaml.safe_load(exported.output)))])
+    assert again.exit_code == 0, again.output
+    assert latest_bundle_versions(db.session, ["CSRH"])["CSRH"].version == 1  # same content: no new version
 
 
 def test_the_live_preview_redraws_the_graph_without_saving(client, sample, make_user):
@@ -249,7 +258,7 @@ def test_a_suggested_element_is_confirmed_through_a_change_of_the_item(client, s
     page = _edit(client, change_id, op="add_step", item="CG-001")
     item, field = re.search(r'data-confirm="(CG-001)\.([^"]+)"', page).groups()
     role, element = re.search(
-        rf'name="role" value="([^"]*)" aria-label="[^"]*"[^>]*>\s*<input name="element" value="([^"]*)"', page
+        r'name="role" value="([^"]*)" aria-label="[^"]*"[^>]*>\s*<input name="element" value="([^"]*)"', page
     ).groups()
     assert role and element  # the dictionary's suggestion, offered for confirmation, not applied
     confirmed = client.post(
