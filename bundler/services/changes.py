@@ -281,7 +281,7 @@ def submit(session: Session, change: CatalogueChange, user: User, *, reason: str
     if not reason.strip():
         raise ChangeError("请填写变更理由")
     if change.action != ACTION_CANCEL and not legal_basis.strip():
-        raise ChangeError("请填写设定依据（法律法规或政策文件）")
+        raise ChangeError("请填写变更依据（法律法规或政策文件）")
     found = problems(session, change)
     if found:
         raise ChangeError("还有问题未解决：" + "；".join(found[:5]))

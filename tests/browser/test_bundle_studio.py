@@ -69,7 +69,7 @@ def test_a_lead_department_builds_and_publishes_a_bundle_in_the_browser(
     shot(page, "conflict-resolved-preview")
 
     page.get_by_label("变更理由").fill("出生医学证明与入户一次办")
-    page.get_by_label("设定依据").fill(
+    page.get_by_label("变更依据").fill(
         "《国务院办公厅关于加快推进“一件事一次办”打造政务服务升级版的指导意见》（国办发〔2024〕3号）"
     )
     page.get_by_role("button", name="提交审核").click()
@@ -94,3 +94,57 @@ def test_a_lead_department_builds_and_publishes_a_bundle_in_the_browser(
     phone.get_by_role("link", name=re.compile("出生入户")).first.click()
     expect(phone.get_by_role("heading", level=1)).to_contain_text("出生入户")
     shot(phone, "applicant-sees-the-bundle")
+
+
+def test_a_department_changes_its_item_and_an_earlier_version_is_restored(
+    app, sample, live_server, desktop_page, make_user, shot
+):
+    make_user("department", login="wj-officer", department="WJ", name="卫健经办")
+    make_user("reviewer", login="reviewer", name="服务中心审核")
+    original = latest_item_versions(db.session, ["WJ-002"])["WJ-002"]
+    page = desktop_page
+    _log_in(page, "wj-officer")
+    page.get_by_role("link", name="事项配置").click()
+    page.locator("tr", has_text="WJ-002").get_by_role("button", name="变更").click()
+    editor = page.locator("#item-editor")
+    editor.get_by_label("办理地点").fill("汉台区政务服务中心二楼卫健窗口")
+    editor.get_by_label("标签（字段第 1 行）").fill("儿童姓名（与出生医学证明一致）")
+    shot(page, "item-editor")
+    editor.get_by_role("button", name="保存").click()
+    expect(page.locator(".flash-success")).to_contain_text("已保存")
+    expect(page.locator("#diff")).to_contain_text("+place: 汉台区政务服务中心二楼卫健窗口")
+    page.get_by_label("变更理由").fill("即来即办")
+    page.get_by_label("变更依据").fill("《汉台区政务服务事项实施清单（2026年版）》")
+    page.get_by_role("button", name="提交审核").click()
+    expect(page.locator("[data-change-status]")).to_have_attribute("data-change-status", "submitted")
+    _log_out(page)
+
+    _log_in(page, "reviewer")
+    page.get_by_role("link", name="变更审核").click()
+    page.get_by_role("link", name=re.compile(r"^#\d+$")).first.click()
+    shot(page, "review-diff")
+    page.get_by_role("button", name="审核通过并发布").click()
+    expect(page.locator(".flash-success")).to_contain_text(f"已发布第 {original.version + 1} 版")
+    _log_out(page)
+
+    _log_in(page, "wj-officer")
+    page.goto("/catalogue/item/WJ-002/history")
+    latest = page.locator(f'[data-version="{original.version + 1}"]')
+    expect(latest).to_contain_text("即来即办")
+    expect(latest.locator("pre.diff")).to_contain_text("+  label: 儿童姓名（与出生医学证明一致）")
+    shot(page, "history")
+    page.locator(f'[data-version="{original.version}"]').get_by_role(
+        "button", name="以此版本内容发起恢复"
+    ).click()
+    page.get_by_label("变更依据").fill("恢复原实施清单")
+    page.get_by_role("button", name="提交审核").click()
+    _log_out(page)
+    _log_in(page, "reviewer")
+    page.get_by_role("link", name="变更审核").click()
+    page.get_by_role("link", name=re.compile(r"^#\d+$")).first.click()
+    page.get_by_role("button", name="审核通过并发布").click()
+    expect(page.locator(".flash-success")).to_contain_text(f"已发布第 {original.version + 2} 版")
+
+    db.session.rollback()
+    restored = latest_item_versions(db.session, ["WJ-002"])["WJ-002"]
+    assert restored.version == original.version + 2 and restored.content_hash == original.content_hash
