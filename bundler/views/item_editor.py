@@ -79,8 +79,8 @@ class ItemForm(FlaskForm):
     hours = StringField(TEXT_LABELS["hours"])
     phone = StringField(TEXT_LABELS["phone"])
     complaint_phone = StringField(TEXT_LABELS["complaint_phone"])
-    fields = FieldList(FormField(FieldRow))
-    materials = FieldList(FormField(MaterialRow))
+    fields = FieldList(FormField(FieldRow), min_entries=1)
+    materials = FieldList(FormField(MaterialRow), min_entries=1)
 
 
 def _row_data(entry: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:

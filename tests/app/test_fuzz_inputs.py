@@ -182,3 +182,83 @@ def test_inputs_the_fuzzing_found(client, window_token, clerk_client):
         f"/window/applications/{application_id}/checklist", data={**states, "action": "refuse"}
     )
     assert page.status_code == 200 and "材料状态无效" in page.get_data(as_text=True)
+
+
+@pytest.fixture
+def studio_drafts(client, sample, make_user):
+    """A lead department's bundle draft (two steps) and item draft, logged in as that department."""
+    make_user("lead", login="wj-lead-fuzz", department="WJ")
+    client.post("/login", data={"login": "wj-lead-fuzz", "password": PASSWORD})
+    bundle = client.post("/studio/bundles/new", data={"code": "FZ", "name": "模糊测试"})
+    bundle_id = int(re.search(r"/studio/changes/(\d+)", bundle.headers["Location"]).group(1))
+    for code in ("WJ-001", "GA-001"):
+        client.post(f"/studio/changes/{bundle_id}/edit", data={"op": "add_step", "item": code})
+    item = client.post("/studio/item/WJ-002/change")
+    item_id = int(re.search(r"/studio/changes/(\d+)", item.headers["Location"]).group(1))
+    return bundle_id, item_id
+
+
+STUDIO_KEYS = [
+    "name", "description", "item", "qid", "text", "qtype", "options", "key", "map", "type", "produced_by",
+    "note", "question", "values", "items", "deps_WJ-001", "deps_GA-001", "anchor",
+]  # fmt: skip
+
+
+@FUZZ
+@given(
+    op=st.sampled_from(
+        [
+            "info",
+            "add_step",
+            "remove_step",
+            "dependencies",
+            "condition",
+            "add_question",
+            "remove_question",
+            "resolve",
+            "unresolve",
+            "",
+            "bogus",
+        ]
+    ),  # fmt: skip
+    values=st.dictionaries(
+        st.sampled_from(STUDIO_KEYS),
+        st.lists(text | st.sampled_from(["WJ-001", "GA-001", "true", "新生儿.性别"]), max_size=2),
+        max_size=6,
+    ),
+)
+def test_studio_edits_never_fail_with_500(client, studio_drafts, op, values):
+    bundle_id, _ = studio_drafts
+    form = MultiDict([("op", op), *((k, v) for k, vs in values.items() for v in vs)])
+    _no_500(client.post(f"/studio/changes/{bundle_id}/edit", data=form))
+    _no_500(client.post(f"/studio/changes/{bundle_id}/preview", data=form))
+    _no_500(client.get(f"/studio/changes/{bundle_id}"))
+
+
+@FUZZ
+@given(
+    values=st.dictionaries(
+        st.sampled_from(
+            [
+                "name",
+                "type",
+                "legal_days",
+                "promised_days",
+                "basis",
+                "fields-0-name",
+                "fields-0-type",
+                "fields-0-options",
+                "fields-0-max_length",
+                "fields-0-role",
+                "materials-0-name",
+                "fields-9-name",
+            ]
+        ),
+        text,
+        max_size=6,
+    )  # fmt: skip
+)
+def test_item_editor_never_fails_with_500(client, studio_drafts, values):
+    _, item_id = studio_drafts
+    _no_500(client.post(f"/studio/changes/{item_id}/item", data=values))
+    _no_500(client.get(f"/studio/changes/{item_id}"))
