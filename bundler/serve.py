@@ -1,9 +1,10 @@
 """``bundler serve``: everything on one machine, started together and stopped together.
 
 The parent process migrates the database, loads the sample catalogue into an empty one, starts the
-embedded Redis (unless ``REDIS_URL`` names a server) and then supervises two children: gunicorn and
-an rq worker. Ctrl-C (SIGINT) or SIGTERM stops the web server first, then the worker, waits for them
-and shuts Redis down last, so nothing is left running and no request is cut off half-way.
+embedded Redis (unless ``REDIS_URL`` names a server) and then supervises three children: gunicorn, an
+rq worker and the dispatcher; a worker or dispatcher that dies is started again (a few times a minute
+at most). Ctrl-C (SIGINT) or SIGTERM stops the web server first, then the others, waits for them and
+shuts Redis down last, so nothing is left running and no request is cut off half-way.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections import deque
+from dataclasses import dataclass, field
 from types import FrameType
 
 import click
@@ -25,6 +28,7 @@ from .extensions import db
 from .redis_conn import EmbeddedRedis
 
 STOP_TIMEOUT_SECONDS = 15
+RESTARTS_PER_MINUTE = 5
 PR_SET_PDEATHSIG = 1
 
 
@@ -54,20 +58,41 @@ def prepare_database(app: Flask) -> None:
             click.echo("已载入示例事项目录。")
 
 
-def _children_commands(host: str, port: int, web_workers: int) -> list[list[str]]:
+@dataclass
+class _Child:
+    """A supervised child: the web server is essential (its exit stops everything); the worker and
+    the dispatcher are restarted when they die, a few times a minute at most."""
+
+    name: str
+    command: list[str]
+    essential: bool
+    env: dict[str, str]
+    process: subprocess.Popen[bytes] | None = None
+    restarts: deque[float] = field(default_factory=lambda: deque(maxlen=RESTARTS_PER_MINUTE))
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(self.command, env=self.env, preexec_fn=_child_setup)  # noqa: PLW1509
+
+    def may_restart(self) -> bool:
+        now = time.monotonic()
+        return len(self.restarts) < RESTARTS_PER_MINUTE or now - self.restarts[0] > 60
+
+
+def _children(host: str, port: int, web_workers: int, env: dict[str, str]) -> list[_Child]:
     python = sys.executable
-    return [
-        [
-            python, "-m", "gunicorn",
-            "--bind", f"{host}:{port}",
-            "--workers", str(web_workers),
-            "--access-logfile", "-",
-            "--graceful-timeout", "10",
-            "bundler:create_app()",
-        ],
-        [python, "-m", "bundler", "worker"],
-        [python, "-m", "bundler", "dispatch"],
+    web = [
+        python, "-m", "gunicorn",
+        "--bind", f"{host}:{port}",
+        "--workers", str(web_workers),
+        "--access-logfile", "-",
+        "--graceful-timeout", "10",
+        "bundler:create_app()",
     ]  # fmt: skip
+    return [
+        _Child("网页服务", web, True, env),
+        _Child("任务进程", [python, "-m", "bundler", "worker"], False, env),
+        _Child("分发进程", [python, "-m", "bundler", "dispatch"], False, env),
+    ]
 
 
 def _group_alive(pgid: int) -> bool:
@@ -86,8 +111,8 @@ def _signal_group(pgid: int, signum: int) -> None:
 
 
 def _stop(children: list[subprocess.Popen[bytes]]) -> None:
-    """Stop each child with its whole process group (the rq worker's scheduler process
-    lives there too) and wait until every one of them is gone, so Redis is stopped last."""
+    """Stop each child with its whole process group (the rq worker's scheduler process lives there
+    too) and wait until every one of them is gone, so Redis is stopped last."""
     for child in children:
         if child.poll() is None:
             child.send_signal(signal.SIGTERM)
@@ -104,6 +129,23 @@ def _stop(children: list[subprocess.Popen[bytes]]) -> None:
         time.sleep(0.05)
     for child in children:
         _signal_group(child.pid, signal.SIGKILL)
+
+
+def _supervise(children: list[_Child]) -> int | None:
+    """One look at the children: restart a dead worker or dispatcher; the exit status to stop with
+    when the web server died or a child keeps dying, else None."""
+    for child in children:
+        process = child.process
+        if process is None or process.poll() is None:
+            continue
+        if child.essential or not child.may_restart():
+            click.echo(f"{child.name}意外退出（退出码 {process.returncode}），正在停止全部服务。", err=True)
+            return 1
+        _stop([process])  # what it left in its process group (the scheduler) goes with it
+        child.restarts.append(time.monotonic())
+        click.echo(f"{child.name}意外退出（退出码 {process.returncode}），正在重新启动。", err=True)
+        child.start()
+    return None
 
 
 def ensure_port_free(host: str, port: int) -> None:
@@ -138,25 +180,21 @@ def serve(app: Flask, *, host: str, port: int, web_workers: int) -> int:
         stopping = True
 
     previous = {s: signal.signal(s, _on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
-    children: list[subprocess.Popen[bytes]] = []
+    children = _children(host, port, web_workers, env)
     status = 0
     try:
-        for command in _children_commands(host, port, web_workers):
-            children.append(subprocess.Popen(command, env=env, preexec_fn=_child_setup))  # noqa: PLW1509
+        for child in children:
+            child.start()
         click.echo(f"一件事一次办服务已启动：http://{host}:{port}/  （按 Ctrl-C 停止）")
         while not stopping:
-            exited = [c for c in children if c.poll() is not None]
-            if exited:
-                click.echo(
-                    f"子进程 {exited[0].args[2]} 意外退出（退出码 {exited[0].returncode}），正在停止全部服务。",
-                    err=True,
-                )
-                status = 1
+            verdict = _supervise(children)
+            if verdict is not None:
+                status = verdict
                 break
             time.sleep(0.3)
     finally:
         click.echo("正在停止服务……")
-        _stop(children)
+        _stop([c.process for c in children if c.process is not None])
         if embedded is not None:
             embedded.stop()
         for sig, handler in previous.items():

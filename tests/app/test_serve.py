@@ -48,6 +48,22 @@ def test_serve_shows_the_sample_bundles_and_ctrl_c_leaves_nothing_behind(tmp_pat
         socket_file = re.search(r"内嵌 Redis 已启动：(\S+)", log_path.read_text()).group(1)
         redis_pids = processes_matching(socket_file)
         assert redis_pids, "the embedded redis-server should be running"
+
+        worker = next(pid for pid in children if "bundler worker" in _command_lines([pid]))
+        os.kill(worker, signal.SIGKILL)  # a worker that dies is started again; the site goes on
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            workers = [
+                p for p in descendants(proc.pid) if "bundler worker" in _command_lines([p]) and p != worker
+            ]
+            if workers:
+                break
+            time.sleep(0.2)
+        assert workers, log_path.read_text()
+        assert "任务进程意外退出（退出码 -9），正在重新启动" in log_path.read_text()
+        assert "开饭店" in wait_for_http(f"http://127.0.0.1:{port}/", timeout=10)
+        time.sleep(3)  # let the new worker settle (its scheduler) before the Ctrl-C below
+        children = descendants(proc.pid)
     finally:
         proc.send_signal(signal.SIGINT)  # Ctrl-C in the terminal
         try:
