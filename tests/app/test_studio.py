@@ -290,3 +290,40 @@ def test_a_suggested_element_is_confirmed_through_a_change_of_the_item(client, s
     )
     assert foreign.status_code == 302
     assert "请联系该实施部门确认" in client.get(f"/studio/changes/{change_id}").get_data(as_text=True)
+
+
+def test_cancelling_a_bundle_shows_its_open_applications_and_ends_new_ones(client, window_token, make_user):
+    import forms
+    from bundler.catalogue.queries import bundle_definition as definition_of
+
+    definition = definition_of(db.session, "TX")
+    data = forms.example_data(forms.merge(definition.bundle, definition.items, {}), jsonable=True)
+    accepted = client.post(
+        "/api/v1/applications",
+        json={"bundle": "TX", "data": data},
+        headers={"Authorization": f"Bearer {window_token}"},
+    )
+    assert accepted.status_code == 201, accepted.get_json()
+    lead = definition.bundle["lead_department"]
+    make_user("lead", login="tx-lead", department=lead)
+    make_user("reviewer", login="reviewer")
+    _login(client, "tx-lead")
+    change_id = _change_id(client.post("/studio/bundle/TX/cancel"))
+    page = client.get(f"/studio/changes/{change_id}").get_data(as_text=True)
+    assert re.search(r"data-open-applications>1<", page)  # the one in flight, shown before publication
+    client.post(f"/studio/changes/{change_id}/submit", data={"reason": "并入其他一件事", "legal_basis": ""})
+    _logout(client)
+    _login(client, "reviewer")
+    client.post(f"/studio/changes/{change_id}/publish")
+    assert client.get("/bundles/TX").status_code == 404
+    refused = client.post(
+        "/api/v1/applications",
+        json={"bundle": "TX", "data": data},
+        headers={"Authorization": f"Bearer {window_token}"},
+    )
+    assert refused.status_code == 422 and "不存在或尚未发布" in refused.get_json()["error"]
+    in_flight = client.get(
+        f"/api/v1/applications/{accepted.get_json()['id']}",
+        headers={"Authorization": f"Bearer {window_token}"},
+    )
+    assert in_flight.status_code == 200 and in_flight.get_json()["bundle_version"] == 1
