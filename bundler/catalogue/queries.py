@@ -49,6 +49,18 @@ def latest_item_versions(session: Session, codes: Iterable[str] | None = None) -
     return {v.item.code: v for v in session.scalars(query)}
 
 
+def latest_item_version_ids(session: Session) -> dict[str, int]:
+    """Ids of the latest published version of every item, by item code (nothing else loaded)."""
+    latest = _latest(ItemVersion, ItemVersion.item_id)
+    query = (
+        select(Item.code, ItemVersion.id)
+        .join(latest, (ItemVersion.item_id == latest.c.item_id) & (ItemVersion.version == latest.c.version))
+        .join(Item, Item.id == ItemVersion.item_id)
+        .where(ItemVersion.status == VERSION_PUBLISHED)
+    )
+    return {code: version_id for code, version_id in session.execute(query)}
+
+
 def current_versions(session: Session, bundle_code: str) -> tuple[int, dict[str, int]] | None:
     """What a new application is pinned to, in one query: the id of the bundle's latest published
     version and the ids of the latest published versions of its steps' items (by item code)."""

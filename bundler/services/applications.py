@@ -81,9 +81,16 @@ class Pinned:
 
 def pinned(session: Session, application: Application) -> Pinned:
     version, bundle = _bundle_definition(session, application.bundle_version_id)
-    key = tuple(sorted(application.item_versions.items()))
-    items = _cache("items").get(key, lambda: _load_items(session, application.item_versions.values()))
-    return Pinned(application.bundle_version_id, version, bundle, items)
+    return Pinned(
+        application.bundle_version_id, version, bundle, item_definitions(session, application.item_versions)
+    )
+
+
+def item_definitions(session: Session, item_versions: Mapping[str, int]) -> dict[str, dict[str, Any]]:
+    """Contract dicts of the given item versions (code -> version id); published versions never
+    change, so they are built once per app and shared: callers must not modify them."""
+    key = tuple(sorted(item_versions.items()))
+    return _cache("items").get(key, lambda: _load_items(session, item_versions.values()))
 
 
 def _bundle_definition(session: Session, bundle_version_id: int) -> tuple[int, dict[str, Any]]:

@@ -18,8 +18,7 @@ from sqlalchemy.orm import Session
 import forms
 import graphs
 
-from ..catalogue.queries import departments_by_code, latest_item_versions
-from ..catalogue.serialize import item_dict
+from ..catalogue.queries import departments_by_code, latest_item_version_ids
 
 QUESTION_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,47}$")
 
@@ -245,8 +244,10 @@ class StudioReview:
 
 
 def catalogue_items(session: Session) -> dict[str, dict[str, Any]]:
-    """Every item on offer, as contract dicts (the studio's palette)."""
-    return {code: item_dict(v) for code, v in latest_item_versions(session).items()}
+    """Every item on offer, as contract dicts (the studio's palette); shared, not to be modified."""
+    from .applications import item_definitions
+
+    return item_definitions(session, latest_item_version_ids(session))
 
 
 def everything(content: dict[str, Any]) -> dict[str, Any]:

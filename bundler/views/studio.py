@@ -3,6 +3,7 @@ and publication (reviewers), history with diffs and restoring an earlier version
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
@@ -31,6 +32,7 @@ from .item_editor import content_from, item_form
 bp = Blueprint("studio", __name__)
 
 EDITORS = ("lead", "department", "reviewer")
+SECTION_ID = re.compile(r"[a-z][a-z-]{0,30}")
 
 
 def _change(change_id: int) -> CatalogueChange:
@@ -246,6 +248,7 @@ def edit(change_id: int) -> Any:
     change = _change(change_id)
     op = request.form.get("op", "")
     anchor = request.form.get("anchor", "")
+    anchor = anchor if SECTION_ID.fullmatch(anchor) else ""  # only the page's own sections
     try:
         if change.kind != KIND_BUNDLE:
             abort(404)

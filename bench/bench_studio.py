@@ -1,0 +1,89 @@
+"""Benchmark of the bundle studio: the full review of a draft (what the studio page computes) and the
+live preview a ticked prerequisite asks for, on the sample catalogue.
+
+Run: .venv/bin/python bench/bench_studio.py [--runs N]   (BENCH_DATABASE_URL to use PostgreSQL;
+its tables are dropped and created again)
+Prints median and p99 in ms: studio.review() of 开饭店 (8 steps) and POST /studio/changes/ID/preview.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from flask_migrate import upgrade  # noqa: E402
+from sqlalchemy import text  # noqa: E402
+
+from bundler import create_app  # noqa: E402
+from bundler.catalogue.queries import bundle_definition  # noqa: E402
+from bundler.catalogue.sample import import_sample  # noqa: E402
+from bundler.extensions import db  # noqa: E402
+from bundler.models.changes import ACTION_CHANGE, KIND_BUNDLE  # noqa: E402
+from bundler.services import changes, studio  # noqa: E402
+from bundler.services.accounts import create_user  # noqa: E402
+
+PASSWORD = "Bench-passw0rd"
+
+
+def timed(call, runs: int) -> tuple[float, float]:
+    for _ in range(3):
+        call()
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        call()
+        samples.append((time.perf_counter() - started) * 1000)
+    samples.sort()
+    return statistics.median(samples), samples[min(len(samples) - 1, int(len(samples) * 0.99))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=100)
+    args = parser.parse_args()
+    config = {
+        "INSTANCE_PATH": tempfile.mkdtemp(prefix="bench-studio-"),
+        "SAMPLE_CATALOGUE": False,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+    }
+    if os.environ.get("BENCH_DATABASE_URL"):
+        config["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
+    app = create_app(config)
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            db.drop_all()
+            with db.engine.begin() as conn:
+                conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        upgrade()
+        assert import_sample(db.session).ok
+        lead_department = bundle_definition(db.session, "KFD").bundle["lead_department"]
+        lead = create_user(
+            db.session, login="bench-lead", password=PASSWORD, role="lead", department_code=lead_department
+        )
+        change = changes.start_change(db.session, lead, KIND_BUNDLE, "KFD", ACTION_CHANGE)
+        db.session.commit()
+        content, change_id = change.content, change.id
+        review = timed(lambda: studio.review(db.session, content, {}), args.runs)
+        db.session.rollback()
+
+    client = app.test_client()
+    client.post("/login", data={"login": "bench-lead", "password": PASSWORD})
+    form = {f"deps_{s['item']}": s["depends_on"] for s in content["steps"]}
+    preview = timed(lambda: client.post(f"/studio/changes/{change_id}/preview", data=form), args.runs)
+    engine = "PostgreSQL" if config.get("DATABASE_URL") else "SQLite"
+    print(f"bundle studio on {engine}, 开饭店 (8 steps), {args.runs} runs")
+    print(f"  studio.review()           median {review[0]:6.1f} ms   p99 {review[1]:6.1f} ms")
+    print(f"  POST …/preview (live)     median {preview[0]:6.1f} ms   p99 {preview[1]:6.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
