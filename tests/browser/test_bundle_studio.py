@@ -25,6 +25,22 @@ def _log_out(page) -> None:
     page.get_by_role("button", name=re.compile("^退出")).click()
 
 
+def _submit_for_review(page, reason: str, basis: str) -> None:
+    """As the drafting department: give the reason and the basis, submit, log out."""
+    page.get_by_label("变更理由").fill(reason)
+    page.get_by_label("变更依据").fill(basis)
+    page.get_by_role("button", name="提交审核").click()
+    expect(page.locator("[data-change-status]")).to_have_attribute("data-change-status", "submitted")
+    _log_out(page)
+
+
+def _open_first_for_review(page) -> None:
+    """As the reviewer: log in and open the oldest change waiting for review."""
+    _log_in(page, "reviewer")
+    page.get_by_role("link", name="变更审核").click()
+    page.get_by_role("link", name=re.compile(r"^#\d+$")).first.click()
+
+
 def test_a_lead_department_builds_and_publishes_a_bundle_in_the_browser(
     app, sample, live_server, desktop_page, phone_page, make_user, shot
 ):
@@ -68,17 +84,12 @@ def test_a_lead_department_builds_and_publishes_a_bundle_in_the_browser(
     page.locator("#preview").scroll_into_view_if_needed()
     shot(page, "conflict-resolved-preview")
 
-    page.get_by_label("变更理由").fill("出生医学证明与入户一次办")
-    page.get_by_label("变更依据").fill(
-        "《国务院办公厅关于加快推进“一件事一次办”打造政务服务升级版的指导意见》（国办发〔2024〕3号）"
+    _submit_for_review(
+        page,
+        "出生医学证明与入户一次办",
+        "《国务院办公厅关于加快推进“一件事一次办”打造政务服务升级版的指导意见》（国办发〔2024〕3号）",
     )
-    page.get_by_role("button", name="提交审核").click()
-    expect(page.locator("[data-change-status]")).to_have_attribute("data-change-status", "submitted")
-    _log_out(page)
-
-    _log_in(page, "reviewer")
-    page.get_by_role("link", name="变更审核").click()
-    page.get_by_role("link", name=re.compile(r"^#\d+$")).first.click()
+    _open_first_for_review(page)
     expect(page.locator("#diff")).to_contain_text("+name: 出生入户")
     shot(page, "review")
     page.get_by_role("button", name="审核通过并发布").click()
@@ -113,15 +124,8 @@ def test_a_department_changes_its_item_and_an_earlier_version_is_restored(
     editor.get_by_role("button", name="保存").click()
     expect(page.locator(".flash-success")).to_contain_text("已保存")
     expect(page.locator("#diff")).to_contain_text("+place: 汉台区政务服务中心二楼卫健窗口")
-    page.get_by_label("变更理由").fill("即来即办")
-    page.get_by_label("变更依据").fill("《汉台区政务服务事项实施清单（2026年版）》")
-    page.get_by_role("button", name="提交审核").click()
-    expect(page.locator("[data-change-status]")).to_have_attribute("data-change-status", "submitted")
-    _log_out(page)
-
-    _log_in(page, "reviewer")
-    page.get_by_role("link", name="变更审核").click()
-    page.get_by_role("link", name=re.compile(r"^#\d+$")).first.click()
+    _submit_for_review(page, "即来即办", "《汉台区政务服务事项实施清单（2026年版）》")
+    _open_first_for_review(page)
     shot(page, "review-diff")
     page.get_by_role("button", name="审核通过并发布").click()
     expect(page.locator(".flash-success")).to_contain_text(f"已发布第 {original.version + 1} 版")
@@ -136,12 +140,9 @@ def test_a_department_changes_its_item_and_an_earlier_version_is_restored(
     page.locator(f'[data-version="{original.version}"]').get_by_role(
         "button", name="以此版本内容发起恢复"
     ).click()
-    page.get_by_label("变更依据").fill("恢复原实施清单")
-    page.get_by_role("button", name="提交审核").click()
-    _log_out(page)
-    _log_in(page, "reviewer")
-    page.get_by_role("link", name="变更审核").click()
-    page.get_by_role("link", name=re.compile(r"^#\d+$")).first.click()
+    expect(page.get_by_label("变更理由")).to_have_value(f"恢复第 {original.version} 版")  # prefilled
+    _submit_for_review(page, f"恢复第 {original.version} 版", "恢复原实施清单")
+    _open_first_for_review(page)
     page.get_by_role("button", name="审核通过并发布").click()
     expect(page.locator(".flash-success")).to_contain_text(f"已发布第 {original.version + 2} 版")
 
