@@ -8,7 +8,10 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from sqlalchemy import select
+
+import forms
 
 from ..catalogue.queries import NotFound, bundle_definition, latest_bundle_versions, latest_item_versions
 from ..extensions import db
@@ -171,10 +174,22 @@ def change(change_id: int) -> Any:
     context = _change_context(change)
     if change.kind == KIND_BUNDLE and change.action != ACTION_CANCEL:
         answers = {k[2:]: v for k, v in request.args.items() if k.startswith("q_") and v}
-        context["review"] = studio.review(db.session, change.content, answers)
-        return render_template("studio/bundle.html", **context)
+        review = context["review"] = studio.review(db.session, change.content, answers)
+        return render_template("studio/bundle.html", preview_form=_preview_form(review), **context)
     form = item_form(change.content) if change.kind == KIND_ITEM else None
     return render_template("studio/item.html", form=form, **context)
+
+
+def _preview_form(review: studio.StudioReview) -> Any:
+    """The merged form of the previewed scenario, built as applicants get it (None while conflicts
+    remain: the applicants' form cannot be built either)."""
+    if review.scenario_schema is None:
+        return None
+    try:
+        form_class = forms.build_form(review.scenario_schema, base=FlaskForm)
+    except forms.UnresolvedConflicts:
+        return None
+    return form_class(formdata=None, meta={"csrf": False})
 
 
 @bp.post("/studio/changes/<id:change_id>/item")
