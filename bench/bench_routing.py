@@ -103,6 +103,36 @@ def load(
     return ok[0], time.monotonic() - began, latencies
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of these processes and all their descendants, from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    seen, todo, total = set(), list(pids), 0.0
+    while todo:
+        pid = todo.pop()
+        if pid in seen:
+            continue
+        seen.add(pid)
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks
+            todo += [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
+
+
+def postgres_pids() -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() == "postgres":
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(len(ordered) * q))] if ordered else float("nan")
@@ -181,9 +211,15 @@ def main() -> None:
         headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
         body = json.dumps({"bundle": "KFD", "data": data}).encode()
         load(f"http://127.0.0.1:{web_port}/api/v1/applications", body, headers, 2, args.clients)  # warm up
+        parts = {"web": [processes[0].pid], "rq worker": [processes[2].pid], "PostgreSQL": postgres_pids()}
+        before = {name: cpu_seconds(pids) for name, pids in parts.items()}
         accepted, elapsed, latencies = load(
             f"http://127.0.0.1:{web_port}/api/v1/applications", body, headers, args.seconds, args.clients
         )
+        time.sleep(1)  # the worker finishes what this phase queued
+        cpu = {
+            name: (cpu_seconds(pids) - before[name]) * 1000 / max(accepted, 1) for name, pids in parts.items()
+        }
         minimal, minimal_elapsed, _ = load(
             f"http://127.0.0.1:{minimal_port}/insert",
             b"{}",
@@ -211,6 +247,9 @@ def main() -> None:
         print(f"  ratio                       {rate / minimal_rate:8.2f}      target >= 0.3")
         print(
             f"  routing: accepted → queued  p50 {percentile(queued, 0.5):6.1f} ms   p99 {percentile(queued, 0.99):6.1f} ms   target p99 < 200 ms  ({len(queued)} deliveries)"
+        )
+        print(
+            "  CPU per accepted application: " + ", ".join(f"{name} {ms:.1f} ms" for name, ms in cpu.items())
         )
         print(
             f"  routing: accepted → delivered p50 {percentile(delivered, 0.5):6.1f} ms   p99 {percentile(delivered, 0.99):6.1f} ms  ({len(delivered)} delivered)"
