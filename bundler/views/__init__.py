@@ -26,6 +26,8 @@ def register_views(app: Flask) -> None:
     from .errors import register_error_pages
     from .oversight import bp as oversight_bp
     from .public import bp as public_bp
+    from .report import bp as report_bp
+    from .review import bp as review_bp
     from .studio import bp as studio_bp
     from .window import bp as window_bp
 
@@ -39,6 +41,8 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(oversight_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(studio_bp)
+    app.register_blueprint(review_bp)
+    app.register_blueprint(report_bp)
     register_error_pages(app)
 
     from ..services.documents import KIND_TITLES

@@ -1,5 +1,6 @@
-"""The bundle studio and the catalogue's changes: drafting (lead departments, departments), review
-and publication (reviewers), history with diffs and restoring an earlier version."""
+"""Drafting catalogue changes: the bundle studio (lead departments) and the item editor (departments),
+starting a change, a cancellation or the restoring of an earlier version. Review and publication are
+in ``review.py``."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from sqlalchemy import select
 
 import forms
 
-from ..catalogue.queries import NotFound, bundle_definition, latest_bundle_versions, latest_item_versions
+from ..catalogue.queries import latest_bundle_versions, latest_item_versions
 from ..extensions import db
 from ..models import CatalogueChange
 from ..models.changes import (
@@ -28,7 +29,6 @@ from ..models.changes import (
 )
 from ..services import changes as service
 from ..services import studio
-from ..services.studio import reform_report
 from .auth import roles_required
 from .item_editor import content_from, item_form
 
@@ -38,7 +38,7 @@ EDITORS = ("lead", "department", "reviewer")
 SECTION_ID = re.compile(r"[a-z][a-z-]{0,30}")
 
 
-def _change(change_id: int) -> CatalogueChange:
+def change_or_404(change_id: int) -> CatalogueChange:
     change = db.session.get(CatalogueChange, change_id)
     if change is None:
         abort(404)
@@ -49,7 +49,7 @@ def _change(change_id: int) -> CatalogueChange:
     return change
 
 
-def _kind(kind: str) -> str:
+def kind_or_404(kind: str) -> str:
     if kind not in KIND_LABELS:
         abort(404)
     return kind
@@ -78,17 +78,6 @@ def index() -> Any:
         flagged=service.bundles_to_review(db.session),
         may_create_bundle=current_user.role in ("lead", "admin"),
     )
-
-
-@bp.get("/review")
-@roles_required("reviewer")
-def review_queue() -> Any:
-    submitted = db.session.scalars(
-        select(CatalogueChange)
-        .where(CatalogueChange.status == CHANGE_SUBMITTED)
-        .order_by(CatalogueChange.submitted_at)
-    ).all()
-    return render_template("studio/review.html", changes=submitted)
 
 
 def _start(kind: str, code: str, action: str, **kwargs: Any) -> Any:
@@ -137,22 +126,22 @@ def new_item() -> Any:
 @bp.post("/studio/<kind>/<code>/change")
 @roles_required(*EDITORS)
 def start_change(kind: str, code: str) -> Any:
-    return _start(_kind(kind), code, ACTION_CHANGE)
+    return _start(kind_or_404(kind), code, ACTION_CHANGE)
 
 
 @bp.post("/studio/<kind>/<code>/cancel")
 @roles_required(*EDITORS)
 def start_cancel(kind: str, code: str) -> Any:
-    return _start(_kind(kind), code, ACTION_CANCEL)
+    return _start(kind_or_404(kind), code, ACTION_CANCEL)
 
 
 @bp.post("/studio/<kind>/<code>/restore/<int:version>")
 @roles_required(*EDITORS)
 def restore(kind: str, code: str, version: int) -> Any:
-    return _start(_kind(kind), code, ACTION_CHANGE, from_version=version)
+    return _start(kind_or_404(kind), code, ACTION_CHANGE, from_version=version)
 
 
-def _change_context(change: CatalogueChange) -> dict[str, Any]:
+def change_context(change: CatalogueChange) -> dict[str, Any]:
     now = service.current(db.session, change.kind, change.code)
     before = now[1] if now else None
     after = None if change.action == ACTION_CANCEL else change.content
@@ -170,8 +159,8 @@ def _change_context(change: CatalogueChange) -> dict[str, Any]:
 @bp.get("/studio/changes/<id:change_id>")
 @roles_required(*EDITORS)
 def change(change_id: int) -> Any:
-    change = _change(change_id)
-    context = _change_context(change)
+    change = change_or_404(change_id)
+    context = change_context(change)
     if change.kind == KIND_BUNDLE and change.action != ACTION_CANCEL:
         answers = {k[2:]: v for k, v in request.args.items() if k.startswith("q_") and v}
         review = context["review"] = studio.review(db.session, change.content, answers)
@@ -196,7 +185,7 @@ def _preview_form(review: studio.StudioReview) -> Any:
 @roles_required(*EDITORS)
 def edit_item(change_id: int) -> Any:
     """Save the item editor; on a mistake the same page again, with what was typed and the messages."""
-    change = _change(change_id)
+    change = change_or_404(change_id)
     if change.kind != KIND_ITEM:
         abort(404)
     form = item_form()
@@ -209,7 +198,7 @@ def edit_item(change_id: int) -> Any:
         except service.ChangeError as exc:
             db.session.rollback()
             flash(str(exc), "error")
-    return render_template("studio/item.html", form=form, **_change_context(change)), 422
+    return render_template("studio/item.html", form=form, **change_context(change)), 422
 
 
 # --- edits -------------------------------------------------------------------------------------------------
@@ -260,7 +249,7 @@ def _edit_bundle(content: dict[str, Any], op: str) -> dict[str, Any]:
 @bp.post("/studio/changes/<id:change_id>/edit")
 @roles_required(*EDITORS)
 def edit(change_id: int) -> Any:
-    change = _change(change_id)
+    change = change_or_404(change_id)
     op = request.form.get("op", "")
     anchor = request.form.get("anchor", "")
     anchor = anchor if SECTION_ID.fullmatch(anchor) else ""  # only the page's own sections
@@ -284,7 +273,7 @@ def edit(change_id: int) -> Any:
 @roles_required(*EDITORS)
 def confirm(change_id: int) -> Any:
     """Accept a suggested role/element for a label-only field: drafted into a change of its item."""
-    _change(change_id)
+    change_or_404(change_id)
     form = request.form
     try:
         item_change = service.confirm_element(
@@ -309,7 +298,7 @@ def confirm(change_id: int) -> Any:
 @roles_required(*EDITORS)
 def preview(change_id: int) -> Any:
     """The picture and the totals for dependencies being edited, before they are saved."""
-    change = _change(change_id)
+    change = change_or_404(change_id)
     if change.kind != KIND_BUNDLE:
         abort(404)
     codes = [s["item"] for s in change.content.get("steps", [])]
@@ -326,101 +315,3 @@ def preview(change_id: int) -> Any:
             "findings": [f.message for f in result.findings if f.is_error],
         }
     )
-
-
-# --- the review ---------------------------------------------------------------------------------------------
-
-
-def _decide(change_id: int, decide: Any, success: str) -> Any:
-    change = _change(change_id)
-    try:
-        outcome = decide(change)
-        db.session.commit()
-        flash(success.format(outcome=outcome), "success")
-    except service.ChangeError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    return redirect(url_for("studio.change", change_id=change_id))
-
-
-@bp.post("/studio/changes/<id:change_id>/submit")
-@roles_required(*EDITORS)
-def submit(change_id: int) -> Any:
-    form = request.form
-    return _decide(
-        change_id,
-        lambda c: service.submit(
-            db.session,
-            c,
-            current_user,
-            reason=form.get("reason", ""),
-            legal_basis=form.get("legal_basis", ""),
-        ),
-        "已提交审核。",
-    )
-
-
-@bp.post("/studio/changes/<id:change_id>/withdraw")
-@roles_required(*EDITORS)
-def withdraw(change_id: int) -> Any:
-    return _decide(change_id, lambda c: service.withdraw(c, current_user), "已撤回。")
-
-
-@bp.post("/studio/changes/<id:change_id>/reject")
-@roles_required("reviewer")
-def reject(change_id: int) -> Any:
-    return _decide(
-        change_id, lambda c: service.reject(c, current_user, request.form.get("note", "")), "已退回修改。"
-    )
-
-
-@bp.post("/studio/changes/<id:change_id>/publish")
-@roles_required("reviewer")
-def publish(change_id: int) -> Any:
-    def decide(change: CatalogueChange) -> str:
-        number = service.publish(db.session, change, current_user, request.form.get("note", ""))
-        return f"已发布第 {number} 版" if number else "内容与现行版本相同，未产生新版本"
-
-    return _decide(change_id, decide, "{outcome}。")
-
-
-# --- history ----------------------------------------------------------------------------------------------------
-
-
-@bp.get("/catalogue/<kind>/<code>/history")
-@roles_required(*EDITORS, "window")
-def history(kind: str, code: str) -> Any:
-    kind = _kind(kind)
-    records = service.history(db.session, kind, code)
-    if not records:
-        abort(404)
-    diffs = {
-        record.version: service.diff(
-            older.content, record.content, labels=(f"第 {older.version} 版", f"第 {record.version} 版")
-        )
-        for record, older in zip(records, records[1:], strict=False)
-    }
-    owner = service.owner_department(db.session, kind, records[0].content)
-    return render_template(
-        "studio/history.html",
-        kind=kind,
-        code=code,
-        records=records,
-        diffs=diffs,
-        may_draft=owner is not None and service.may_draft(current_user, kind, owner.id),
-        department=owner,
-    )
-
-
-# --- the reform report ---------------------------------------------------------------------------------------
-
-
-@bp.get("/bundles/<code>/report")
-def report(code: str) -> Any:
-    """减环节、减材料、减时限、减跑动 of a published bundle, every step included; printable."""
-    try:
-        definition = bundle_definition(db.session, code)
-    except NotFound:
-        abort(404)
-    figures = reform_report(definition.bundle, definition.items)
-    return render_template("studio/report.html", definition=definition, report=figures)
