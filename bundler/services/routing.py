@@ -21,7 +21,7 @@ from flask import current_app
 from redis.exceptions import RedisError
 from rq import Retry
 from sqlalchemy import or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 import forms
 
@@ -106,6 +106,7 @@ def dispatch(
                     delivery.id,
                     job_id=f"delivery-{delivery.id}",
                     retry=Retry(max=MAX_ATTEMPTS - 1, interval=intervals),
+                    result_ttl=0,  # the database records the delivery; rq keeps only failures
                     pipeline=pipe,
                 )
             pipe.execute()
@@ -221,7 +222,12 @@ def _post_webhook(url: str, secret: str, payload: dict[str, Any]) -> None:
 
 def deliver(delivery_id: int) -> None:
     """The job: deliver once. A repeat after success does nothing; a failure is recorded and retried."""
-    delivery = db.session.get(Delivery, delivery_id, with_for_update=True)
+    delivery = db.session.get(
+        Delivery,
+        delivery_id,
+        options=[joinedload(Delivery.task, innerjoin=True).joinedload(Task.department, innerjoin=True)],
+        with_for_update={"of": Delivery},
+    )
     if delivery is None or delivery.status in (OUTBOX_DELIVERED, OUTBOX_FAILED):
         db.session.rollback()
         return
