@@ -105,6 +105,11 @@ def test_a_lead_department_builds_and_publishes_a_bundle_in_the_browser(
     phone.get_by_role("link", name=re.compile("出生入户")).first.click()
     expect(phone.get_by_role("heading", level=1)).to_contain_text("出生入户")
     shot(phone, "applicant-sees-the-bundle")
+    phone.get_by_role("link", name="改革成效").click()
+    visits = phone.locator('tr[data-measure="跑动次数"] td')
+    expect(visits.nth(1)).to_have_text("2 次")  # one visit per item when applied for separately
+    expect(visits.nth(2)).to_have_text("1 次")
+    shot(phone, "reform-report")
 
 
 def test_a_department_changes_its_item_and_an_earlier_version_is_restored(
