@@ -319,3 +319,21 @@ def kfd_resolutions():
 @pytest.fixture(scope="session")
 def xse():
     return copy.deepcopy(XSE), copy.deepcopy(XSE_ITEMS)
+
+
+@pytest.fixture
+def xse_mother_applies() -> dict[str, str]:
+    """Unified data of the birth bundle where the mother applies (every test adds its own keys)."""
+    return {
+        "申请人.姓名": "王芳",
+        "申请人.公民身份号码": "11010519491231002X",
+        "申请人.联系电话": "13900001111",
+        "申请人.电子邮箱": "wf@example.cn",
+        "新生儿.姓名": "王小明",
+        "新生儿.性别": "男",
+        "新生儿.出生日期": "2026-11-01",
+        "新生儿.出生地点": "西安市",
+        "母亲.姓名": "王芳",
+        "母亲.公民身份号码": "11010519491231002X",
+        "母亲.户籍地址": "西安市碑林区",
+    }

@@ -160,21 +160,11 @@ def test_group_rows_are_validated_and_counted(kfd, kfd_resolutions):
     ]
 
 
-def test_bind_with_data_prefill_and_validate(xse):
+def test_bind_with_data_prefill_and_validate(xse, xse_mother_applies):
     bundle, items = xse
     schema = merge(bundle, items, {"apply_card": True})
     unified = {
-        "申请人.姓名": "王芳",
-        "申请人.公民身份号码": "11010519491231002X",
-        "申请人.联系电话": "13900001111",
-        "申请人.电子邮箱": "wf@example.cn",
-        "新生儿.姓名": "王小明",
-        "新生儿.性别": "男",
-        "新生儿.出生日期": "2026-11-01",
-        "新生儿.出生地点": "西安市",
-        "母亲.姓名": "王芳",
-        "母亲.公民身份号码": "11010519491231002X",
-        "母亲.户籍地址": "西安市碑林区",
+        **xse_mother_applies,
         "监护人.姓名": "王芳",
         "监护人.银行账号": "6222021001123456789",
         "GA-002.relation": "母亲",

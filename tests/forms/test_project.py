@@ -78,21 +78,11 @@ def test_produced_values_by_key_by_item_or_single_value(kfd):
         assert out["SCJG-002"]["uscc"] == out["SW-004"]["uscc"] == USCC
 
 
-def test_round_trip_through_the_form(xse):
+def test_round_trip_through_the_form(xse, xse_mother_applies):
     bundle, items = xse
     schema = merge(bundle, items, {"apply_card": True})
     unified = {
-        "申请人.姓名": "王芳",
-        "申请人.公民身份号码": "11010519491231002X",
-        "申请人.联系电话": "13900001111",
-        "申请人.电子邮箱": "wf@example.cn",
-        "新生儿.姓名": "王小明",
-        "新生儿.性别": "男",
-        "新生儿.出生日期": "2026-11-01",
-        "新生儿.出生地点": "西安市",
-        "母亲.姓名": "王芳",
-        "母亲.公民身份号码": "11010519491231002X",
-        "母亲.户籍地址": "西安市碑林区",
+        **xse_mother_applies,
         "父亲.姓名": "李强",
         "父亲.公民身份号码": "440524188001010014",
         "监护人.姓名": "王芳",
