@@ -10,6 +10,7 @@ Cancelling (取消) publishes a version marked cancelled; publishing an earlier 
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -17,7 +18,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..catalogue.contract import Problem, check_references, parse_document
+from ..catalogue.contract import check_references, parse_document
 from ..catalogue.exporter import dump_yaml
 from ..catalogue.importer import known_catalogue, store_bundle, store_item
 from ..catalogue.queries import departments_by_code, latest_bundle_versions, latest_item_versions
@@ -81,25 +82,43 @@ def require_draft_right(user: User, change: CatalogueChange) -> None:
 # --- what is published -------------------------------------------------------------------------------
 
 
-def _versions_query(kind: str, code: str) -> Any:
-    if kind == KIND_ITEM:
-        return select(ItemVersion).join(Item).where(Item.code == code).order_by(ItemVersion.version)
-    return select(BundleVersion).join(Bundle).where(Bundle.code == code).order_by(BundleVersion.version)
+@dataclass(frozen=True)
+class _Kind:
+    """What differs between items and bundles, in one place."""
+
+    file_key: str  # the catalogue file's list: items | bundles
+    owner: Any  # Item | Bundle
+    version: Any  # ItemVersion | BundleVersion
+    owner_key: str  # the entry's department: department | lead_department
+    latest: Callable[..., dict[str, Any]]
+    store: Callable[..., str]
+    entry: Callable[[Any], dict[str, Any]]
+
+    def versions(self, code: str, number: int | None = None) -> Any:
+        """The query of the versions of ``code`` (or of one of them), oldest first."""
+        query = select(self.version).join(self.owner).where(self.owner.code == code)
+        if number is not None:
+            query = query.where(self.version.version == number)
+        return query.order_by(self.version.version)
 
 
-def _entry(kind: str, version: Any) -> dict[str, Any]:
-    return item_dict(version) if kind == KIND_ITEM else bundle_dict(version)
+_KINDS = {
+    KIND_ITEM: _Kind("items", Item, ItemVersion, "department", latest_item_versions, store_item, item_dict),
+    KIND_BUNDLE: _Kind(
+        "bundles", Bundle, BundleVersion, "lead_department", latest_bundle_versions, store_bundle, bundle_dict
+    ),
+}
 
 
 def current(session: Session, kind: str, code: str) -> tuple[int, dict[str, Any]] | None:
     """The version number and content of what is offered now (None when new or cancelled)."""
-    latest = (latest_item_versions if kind == KIND_ITEM else latest_bundle_versions)(session, [code])
-    version = latest.get(code)
-    return (version.version, _entry(kind, version)) if version is not None else None
+    spec = _KINDS[kind]
+    version = spec.latest(session, [code]).get(code)
+    return (version.version, spec.entry(version)) if version is not None else None
 
 
 def owner_department(session: Session, kind: str, entry: dict[str, Any]) -> Department | None:
-    code = entry.get("department") if kind == KIND_ITEM else entry.get("lead_department")
+    code = entry.get(_KINDS[kind].owner_key)
     return session.scalar(select(Department).where(Department.code == code)) if code else None
 
 
@@ -130,18 +149,20 @@ def history(session: Session, kind: str, code: str) -> list[VersionRecord]:
             )
         )
     }
-    versions = session.scalars(_versions_query(kind, code)).all()
+    spec = _KINDS[kind]
+    versions = session.scalars(spec.versions(code)).all()
     return [
-        VersionRecord(v.version, v.status, v.created_at, _entry(kind, v), changes.get(v.version))
+        VersionRecord(v.version, v.status, v.created_at, spec.entry(v), changes.get(v.version))
         for v in reversed(versions)
     ]
 
 
 def version_content(session: Session, kind: str, code: str, number: int) -> dict[str, Any]:
-    for version in session.scalars(_versions_query(kind, code)):
-        if version.version == number:
-            return _entry(kind, version)
-    raise ChangeError(f"{code} 没有第 {number} 版")
+    spec = _KINDS[kind]
+    version = session.scalar(spec.versions(code, number))
+    if version is None:
+        raise ChangeError(f"{code} 没有第 {number} 版")
+    return spec.entry(version)
 
 
 def diff(
@@ -186,7 +207,7 @@ def start_change(
         raise ChangeError(f"{code} 已有一项未完成的变更（#{existing.id}），请先完成或撤回")
     now = current(session, kind, code)
     if action == ACTION_CREATE:
-        if session.scalar(_versions_query(kind, code)) is not None:
+        if session.scalar(_KINDS[kind].versions(code)) is not None:
             raise ChangeError(f"编码 {code} 已被使用")
         base, entry = None, dict(content or {}, code=code)
     elif now is None and from_version is None:
@@ -255,23 +276,34 @@ def save_content(session: Session, change: CatalogueChange, user: User, content:
     change.department = department
 
 
-def problems(session: Session, change: CatalogueChange) -> list[str]:
-    """What stops the change from being published, in Chinese (the contract's checks)."""
+def _read(session: Session, change: CatalogueChange) -> tuple[list[str], dict[str, Any] | None]:
+    """The content read and checked as a catalogue file would be: the contract's problems (shape and
+    references) and the normalised entry (None for a cancellation, which carries no new content)."""
     if change.action == ACTION_CANCEL:
-        return []
-    key = "items" if change.kind == KIND_ITEM else "bundles"
+        return [], None
+    key = _KINDS[change.kind].file_key
     document = parse_document(f"变更 #{change.id}", {key: [change.content]})
     check_references([document], known_catalogue(session))
-    found = [_problem_text(p) for p in document.problems]
-    if change.kind == KIND_BUNDLE and not found:
-        from .studio import review  # the studio's checker: conflicts, fields nobody fills, ...
-
-        found += [f.message for f in review(session, change.content).errors if f.message not in found]
-    return found
+    entries = getattr(document, key)
+    return [f"{p.entry}：{p.message}" for p in document.problems], entries[0] if entries else None
 
 
-def _problem_text(problem: Problem) -> str:
-    return f"{problem.entry}：{problem.message}"
+def contract_problems(session: Session, change: CatalogueChange) -> list[str]:
+    return _read(session, change)[0]
+
+
+def _with_studio_errors(session: Session, change: CatalogueChange, found: list[str]) -> list[str]:
+    """A bundle that reads well is also held to the studio's checker (conflicts, fields nobody fills…)."""
+    if change.kind != KIND_BUNDLE or change.action == ACTION_CANCEL or found:
+        return found
+    from .studio import review  # the studio builds on this module's permissions
+
+    return [f.message for f in review(session, change.content).errors]
+
+
+def problems(session: Session, change: CatalogueChange) -> list[str]:
+    """Everything that stops the change from being submitted or published, in Chinese."""
+    return _with_studio_errors(session, change, contract_problems(session, change))
 
 
 def submit(session: Session, change: CatalogueChange, user: User, *, reason: str, legal_basis: str) -> None:
@@ -317,32 +349,27 @@ def publish(session: Session, change: CatalogueChange, user: User, note: str = "
         raise ChangeError("只有审核人可以发布变更")
     if change.status != CHANGE_SUBMITTED:
         raise ChangeError("只能发布待审核的变更")
-    found = problems(session, change)
+    found, entry = _read(session, change)
+    found = _with_studio_errors(session, change, found)
     if found:
         raise ChangeError("还有问题未解决：" + "；".join(found[:5]))
-    departments = departments_by_code(session)
-    store = store_item if change.kind == KIND_ITEM else store_bundle
+    spec = _KINDS[change.kind]
     if change.action == ACTION_CANCEL:
-        now = current(session, change.kind, change.code)
+        now = spec.latest(session, [change.code]).get(change.code)
         if now is None:
             raise ChangeError(f"{change.code} 已经取消")
-        outcome = store(session, now[1], departments, {}, VERSION_CANCELLED)
+        entry, latest, status = spec.entry(now), {}, VERSION_CANCELLED
     else:
-        key = "items" if change.kind == KIND_ITEM else "bundles"
-        entry = getattr(parse_document("变更", {key: [change.content]}), key)[0]
-        latest = (latest_item_versions if change.kind == KIND_ITEM else latest_bundle_versions)(
-            session, [change.code]
-        )
-        outcome = store(session, entry, departments, latest)  # type: ignore[arg-type]
+        latest, status = spec.latest(session, [change.code]), VERSION_PUBLISHED
+    outcome = spec.store(session, entry, departments_by_code(session), latest, status)
     change.status = CHANGE_PUBLISHED
     change.reviewed_by = user
     change.reviewed_at = utcnow()
     change.review_note = note.strip() or None
     if outcome.endswith("_unchanged"):
         return None
-    number = max(v.version for v in session.scalars(_versions_query(change.kind, change.code)))
-    change.published_version = number
-    return number
+    change.published_version = latest[change.code].version  # the store puts the new version there
+    return change.published_version
 
 
 # --- impact of an item change --------------------------------------------------------------------------

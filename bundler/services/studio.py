@@ -64,7 +64,7 @@ def set_info(content: dict[str, Any], *, name: str, description: str) -> dict[st
 def add_step(content: dict[str, Any], item_code: str, catalogue: dict[str, Any]) -> dict[str, Any]:
     if item_code not in catalogue:
         raise StudioError(f"事项 {item_code} 不在事项目录中")
-    if any(s["item"] == item_code for s in _steps(content)):
+    if any(s["item"] == item_code for s in content.get("steps", [])):
         raise StudioError(f"事项 {item_code} 已经是本件事的步骤")
     new = _edited(content)
     _steps(new).append({"item": item_code, "depends_on": [], "when": {}})
@@ -234,7 +234,6 @@ class StudioReview:
     scenario_plan: graphs.Plan | None = None
     schema: forms.MergedSchema | None = None
     scenario_schema: forms.MergedSchema | None = None
-    metrics: graphs.ReformMetrics | None = None
     svg: str = ""
     answers: dict[str, Any] = field(default_factory=dict)
 
@@ -279,7 +278,6 @@ def review(
         return result
     whole = everything(content)
     result.plan = graphs.plan(whole, items, {}, version=0)
-    result.metrics = graphs.metrics_of_plan(result.plan)
     result.svg = graphs.render_svg(result.plan, items, departments=departments, title=content.get("name"))
     result.schema = forms.merge_items(content, items, codes)
     try:

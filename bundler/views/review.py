@@ -103,5 +103,4 @@ def history(kind: str, code: str) -> Any:
         records=records,
         diffs=diffs,
         may_draft=owner is not None and service.may_draft(current_user, kind, owner.id),
-        department=owner,
     )

@@ -149,7 +149,7 @@ def change_context(change: CatalogueChange) -> dict[str, Any]:
         "change": change,
         "can_edit": change.editable and service.may_draft(current_user, change.kind, change.department_id),
         "can_review": change.status == CHANGE_SUBMITTED and service.may_review(current_user),
-        "problems": service.problems(db.session, change),
+        "problems": service.contract_problems(db.session, change),  # the studio shows its own checker
         "impact": service.impact(db.session, change.kind, change.code),
         "diff": service.diff(before, after, labels=(f"现行第 {now[0]} 版" if now else "（无）", "本次变更")),
         "current_version": now[0] if now else None,
