@@ -52,6 +52,7 @@ from ..models.common import utcnow
 from ..privacy import lookup_hash, mask_id_number, mask_name
 
 TRACKING_PREFIX = "YJS"
+ITEM_CACHE_SIZE = 4096  # item versions (one entry each), above a district's whole catalogue
 
 
 class ApplicationError(ValueError):
@@ -87,10 +88,19 @@ def pinned(session: Session, application: Application) -> Pinned:
 
 
 def item_definitions(session: Session, item_versions: Mapping[str, int]) -> dict[str, dict[str, Any]]:
-    """Contract dicts of the given item versions (code -> version id); published versions never
-    change, so they are built once per app and shared: callers must not modify them."""
-    key = tuple(sorted(item_versions.items()))
-    return _cache("items").get(key, lambda: _load_items(session, item_versions.values()))
+    """Contract dicts of the given item versions (code -> version id). Published versions never
+    change, so each is built once per app, whoever asks (applications, the studio's palette), the
+    missing ones in one query; the dicts are shared: callers must not modify them."""
+    cache = _cache("items")
+    missing = [version_id for version_id in item_versions.values() if (version_id,) not in cache]
+    if missing:
+        for version_id, entry in _load_items(session, missing).items():
+            cache.get((version_id,), lambda entry=entry: entry)
+    return {code: cache.get((version_id,), _unknown_version) for code, version_id in item_versions.items()}
+
+
+def _unknown_version() -> dict[str, Any]:
+    raise LookupError("pinned item version not found")
 
 
 def _bundle_definition(session: Session, bundle_version_id: int) -> tuple[int, dict[str, Any]]:
@@ -102,7 +112,7 @@ def _bundle_definition(session: Session, bundle_version_id: int) -> tuple[int, d
     return _cache("bundles").get((bundle_version_id,), build)
 
 
-def _load_items(session: Session, item_version_ids: Iterable[int]) -> dict[str, dict[str, Any]]:
+def _load_items(session: Session, item_version_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
     versions = session.scalars(
         select(ItemVersion)
         .where(ItemVersion.id.in_(list(item_version_ids)))
@@ -112,7 +122,7 @@ def _load_items(session: Session, item_version_ids: Iterable[int]) -> dict[str, 
             selectinload(ItemVersion.item).selectinload(Item.department),
         )
     ).all()
-    return {v.item.code: item_dict(v) for v in versions}
+    return {v.id: item_dict(v) for v in versions}
 
 
 class _PinnedCache:
@@ -123,6 +133,9 @@ class _PinnedCache:
     def __init__(self, size: int = 256) -> None:
         self.size = size
         self._entries: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+
+    def __contains__(self, key: tuple[Any, ...]) -> bool:
+        return key in self._entries
 
     def get(self, key: tuple[Any, ...], build: Callable[[], Any]) -> Any:
         schema = self._entries.get(key)
@@ -138,7 +151,7 @@ class _PinnedCache:
 def _cache(name: str) -> _PinnedCache:
     """One cache per app (tests make an app per test over a database whose ids start again)."""
     caches = current_app.extensions.setdefault("bundler.pinned", {})
-    return caches.setdefault(name, _PinnedCache())
+    return caches.setdefault(name, _PinnedCache(ITEM_CACHE_SIZE if name == "items" else 256))
 
 
 def schema_for(session: Session, application: Application) -> forms.MergedSchema:
