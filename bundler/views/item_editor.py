@@ -106,30 +106,32 @@ def _clean(value: Any) -> Any:
     return value.strip() or None if isinstance(value, str) else value
 
 
+def split_options(text: str | None) -> list[str]:
+    """A list typed into one box: comma-separated, full-width or not, blanks dropped."""
+    return [part.strip() for part in (text or "").replace("，", ",").split(",") if part.strip()]
+
+
+def _rows(rows: FieldList, keys: tuple[str, ...], previous: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The entries of a table of rows; empty rows and rows marked 删除 are dropped, and the keys the
+    form does not show are kept from the stored entry of the same name."""
+    stored = {entry.get("name"): entry for entry in previous}
+    entries = []
+    for row in rows:
+        values = {k: _clean(row[k].data) for k in keys}
+        if row.remove.data or not values["name"]:
+            continue
+        if "options" in values:
+            values["options"] = split_options(values["options"])
+        extras = {k: v for k, v in stored.get(values["name"], {}).items() if k not in keys}
+        entries.append({**extras, **values})
+    return entries
+
+
 def content_from(form: ItemForm, previous: dict[str, Any]) -> dict[str, Any]:
-    """The entry the form describes; rows left empty or marked 删除 are dropped, extensions kept."""
+    """The entry the form describes; extensions the form does not show are kept."""
     content = dict(previous)
     for key in ("name", "type", "legal_days", "promised_days", *ITEM_TEXT_KEYS):
         content[key] = _clean(form[key].data)
-    old_fields = {f.get("name"): f for f in previous.get("fields", [])}
-    content["fields"] = []
-    for row in form.fields:
-        values = {k: _clean(row[k].data) for k in FIELD_KEYS}
-        if row.remove.data or not values["name"]:
-            continue
-        values["options"] = [
-            o.strip() for o in (values["options"] or "").replace(",", "，").split("，") if o.strip()
-        ]
-        values["required"] = bool(values["required"])
-        extras = {k: v for k, v in old_fields.get(values["name"], {}).items() if k not in FIELD_KEYS}
-        content["fields"].append({**extras, **values})
-    old_materials = {m.get("name"): m for m in previous.get("materials", [])}
-    content["materials"] = []
-    for row in form.materials:
-        values = {k: _clean(row[k].data) for k in MATERIAL_KEYS}
-        if row.remove.data or not values["name"]:
-            continue
-        values["required"], values["e_licence"] = bool(values["required"]), bool(values["e_licence"])
-        extras = {k: v for k, v in old_materials.get(values["name"], {}).items() if k not in MATERIAL_KEYS}
-        content["materials"].append({**extras, **values})
+    content["fields"] = _rows(form.fields, FIELD_KEYS, previous.get("fields", []))
+    content["materials"] = _rows(form.materials, MATERIAL_KEYS, previous.get("materials", []))
     return content

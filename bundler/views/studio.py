@@ -30,7 +30,7 @@ from ..models.changes import (
 from ..services import changes as service
 from ..services import studio
 from .auth import roles_required
-from .item_editor import content_from, item_form
+from .item_editor import content_from, item_form, split_options
 
 bp = Blueprint("studio", __name__)
 
@@ -227,7 +227,7 @@ def _edit_bundle(content: dict[str, Any], op: str) -> dict[str, Any]:
             qid=form.get("qid", ""),
             text=form.get("text", ""),
             qtype=form.get("qtype", "boolean"),
-            options=form.get("options", "").replace("，", ",").split(","),
+            options=split_options(form.get("options")),
         )
     if op == "remove_question":
         return studio.remove_question(content, form.get("qid", ""))
@@ -235,7 +235,7 @@ def _edit_bundle(content: dict[str, Any], op: str) -> dict[str, Any]:
         return studio.set_resolution(
             content,
             form.get("key", ""),
-            options=[o.strip() for o in form.get("options", "").replace("，", ",").split(",") if o.strip()],
+            options=split_options(form.get("options")),
             value_map=studio.parse_value_map(form.get("map", ""), _list("items")),
             ftype=form.get("type") or None,
             produced_by=form.get("produced_by") or None,
