@@ -15,16 +15,15 @@ import argparse
 import gc
 import os
 import re
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import text  # noqa: E402
+from timing import timed  # noqa: E402
 
 import forms  # noqa: E402
 import graphs  # noqa: E402
@@ -35,22 +34,6 @@ from bundler.extensions import db  # noqa: E402
 from bundler.services.accounts import create_token, create_user  # noqa: E402
 
 PASSWORD = "Bench-passw0rd"
-
-
-def percentile(samples: list[float], q: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * q))]
-
-
-def timed(fn, runs: int) -> tuple[float, float]:
-    for _ in range(5):
-        fn()
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    return statistics.median(samples), percentile(samples, 0.99)
 
 
 def main() -> None:

@@ -11,13 +11,12 @@ from __future__ import annotations
 import argparse
 import gc
 import random
-import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from timing import timed  # noqa: E402
 from werkzeug.datastructures import MultiDict  # noqa: E402
 
 import forms  # noqa: E402
@@ -125,18 +124,6 @@ def generate(seed: int = 7) -> tuple[dict, dict]:
     return bundle, items
 
 
-def timed(fn, runs: int) -> tuple[float, float]:
-    for _ in range(10):
-        fn()
-    samples = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - t0) * 1000)
-    samples.sort()
-    return statistics.median(samples), samples[min(len(samples) - 1, int(len(samples) * 0.99))]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=300)
@@ -162,8 +149,8 @@ def main() -> None:
     # worker that calls gc.freeze() after start-up (as with a preloaded gunicorn app) avoids most of it.
     for title, setup in (("default gc", lambda: None), ("after gc.freeze()", gc.freeze)):
         setup()
-        compile_med, compile_p99 = timed(lambda: forms.merge(bundle, items), args.runs)
-        form_med, form_p99 = timed(build_bind_validate, args.runs)
+        compile_med, compile_p99 = timed(lambda: forms.merge(bundle, items), args.runs, warmup=10)
+        form_med, form_p99 = timed(build_bind_validate, args.runs, warmup=10)
         print(f"[{title}]")
         print(
             f"  compile (merge)          median {compile_med:7.2f} ms   p99 {compile_p99:7.2f} ms   target < 20 ms"

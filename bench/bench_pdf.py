@@ -28,6 +28,7 @@ import logging  # noqa: E402
 
 from flask_migrate import upgrade  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
+from timing import percentile  # noqa: E402
 
 from bundler import create_app  # noqa: E402
 from bundler.catalogue.sample import import_sample  # noqa: E402
@@ -36,11 +37,6 @@ from bundler.documents.examples import example_contexts  # noqa: E402
 from bundler.extensions import db  # noqa: E402
 
 DB_PATH = Path("/tmp/bench_pdf.db")
-
-
-def percentile(samples: list[float], q: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def main() -> None:

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from timing import timed  # noqa: E402
 
 from graphs import plan, validate  # noqa: E402
 
@@ -54,17 +54,6 @@ def layered_bundle(steps: int, rng: random.Random) -> tuple[dict, dict]:
     return bundle, items
 
 
-def timings(fn, runs: int) -> tuple[float, float]:
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    samples.sort()
-    p99 = samples[min(len(samples) - 1, int(round(0.99 * (len(samples) - 1))))]
-    return statistics.median(samples), p99
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=300)
@@ -80,8 +69,8 @@ def main() -> None:
         for _ in range(10):  # warm up
             plan(bundle, items, {"q": "true"})
             validate(bundle, items)
-        pm, p99 = timings(lambda b=bundle, i=items: plan(b, i, {"q": "true"}), args.runs)
-        vm, v99 = timings(lambda b=bundle, i=items: validate(b, i), args.runs)
+        pm, p99 = timed(lambda b=bundle, i=items: plan(b, i, {"q": "true"}), args.runs, warmup=0)
+        vm, v99 = timed(lambda b=bundle, i=items: validate(b, i), args.runs, warmup=0)
         print(f"{size:>5} {edges:>5} {pm:>9.3f} ms {p99:>6.3f} ms {vm:>13.3f} ms {v99:>10.3f} ms")
 
 

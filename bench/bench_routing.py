@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import select, text  # noqa: E402
+from timing import percentile  # noqa: E402
 
 import forms  # noqa: E402
 from bundler import create_app  # noqa: E402
@@ -131,11 +132,6 @@ def postgres_pids() -> list[int]:
             except OSError:
                 continue
     return found
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * q))] if ordered else float("nan")
 
 
 def main() -> None:

@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -22,6 +20,7 @@ sys.path.insert(0, str(ROOT))
 
 from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import text  # noqa: E402
+from timing import timed  # noqa: E402
 
 from bundler import create_app  # noqa: E402
 from bundler.catalogue.queries import bundle_definition  # noqa: E402
@@ -32,18 +31,6 @@ from bundler.services import changes, studio  # noqa: E402
 from bundler.services.accounts import create_user  # noqa: E402
 
 PASSWORD = "Bench-passw0rd"
-
-
-def timed(call, runs: int) -> tuple[float, float]:
-    for _ in range(3):
-        call()
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        call()
-        samples.append((time.perf_counter() - started) * 1000)
-    samples.sort()
-    return statistics.median(samples), samples[min(len(samples) - 1, int(len(samples) * 0.99))]
 
 
 def main() -> None:
@@ -73,14 +60,16 @@ def main() -> None:
         change = changes.start_change(db.session, lead, KIND_BUNDLE, "KFD", ACTION_CHANGE)
         db.session.commit()
         content, change_id = change.content, change.id
-        review = timed(lambda: studio.review(db.session, content, {}), args.runs)
+        review = timed(lambda: studio.review(db.session, content, {}), args.runs, warmup=3)
         db.session.rollback()
 
     client = app.test_client()
     client.post("/login", data={"login": "bench-lead", "password": PASSWORD})
     form = {f"deps_{s['item']}": s["depends_on"] for s in content["steps"]}
-    preview = timed(lambda: client.post(f"/studio/changes/{change_id}/preview", data=form), args.runs)
-    page = timed(lambda: client.get(f"/studio/changes/{change_id}"), args.runs)
+    preview = timed(
+        lambda: client.post(f"/studio/changes/{change_id}/preview", data=form), args.runs, warmup=3
+    )
+    page = timed(lambda: client.get(f"/studio/changes/{change_id}"), args.runs, warmup=3)
     engine = "PostgreSQL" if config.get("DATABASE_URL") else "SQLite"
     print(f"bundle studio on {engine}, 开饭店 (8 steps), {args.runs} runs")
     print(f"  studio.review()           median {review[0]:6.1f} ms   p99 {review[1]:6.1f} ms")
