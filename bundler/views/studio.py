@@ -38,9 +38,10 @@ EDITORS = ("lead", "department", "reviewer")
 SECTION_ID = re.compile(r"[a-z][a-z-]{0,30}")
 
 
-def change_or_404(change_id: int) -> CatalogueChange:
+def change_or_404(change_id: int, kind: str | None = None) -> CatalogueChange:
+    """The change (of ``kind``, when given) if this user may see it."""
     change = db.session.get(CatalogueChange, change_id)
-    if change is None:
+    if change is None or (kind is not None and change.kind != kind):
         abort(404)
     if not (
         service.may_draft(current_user, change.kind, change.department_id) or service.may_review(current_user)
@@ -185,9 +186,7 @@ def _preview_form(review: studio.StudioReview) -> Any:
 @roles_required(*EDITORS)
 def edit_item(change_id: int) -> Any:
     """Save the item editor; on a mistake the same page again, with what was typed and the messages."""
-    change = change_or_404(change_id)
-    if change.kind != KIND_ITEM:
-        abort(404)
+    change = change_or_404(change_id, KIND_ITEM)
     form = item_form()
     if form.validate():
         try:
@@ -208,6 +207,12 @@ def _list(name: str) -> list[str]:
     return [v.strip() for v in request.form.getlist(name) if v.strip()]
 
 
+def _dependencies_from_form(content: dict[str, Any]) -> dict[str, Any]:
+    """The content with every step's prerequisites as ticked (``deps_<step>`` checkboxes)."""
+    codes = [step["item"] for step in content.get("steps", [])]
+    return studio.set_dependencies(content, {code: _list(f"deps_{code}") for code in codes})
+
+
 def _edit_bundle(content: dict[str, Any], op: str) -> dict[str, Any]:
     form = request.form
     if op == "info":
@@ -217,8 +222,7 @@ def _edit_bundle(content: dict[str, Any], op: str) -> dict[str, Any]:
     if op == "remove_step":
         return studio.remove_step(content, form.get("item", ""))
     if op == "dependencies":
-        codes = [s["item"] for s in content.get("steps", [])]
-        return studio.set_dependencies(content, {code: _list(f"deps_{code}") for code in codes})
+        return _dependencies_from_form(content)
     if op == "condition":
         return studio.set_condition(content, form.get("item", ""), form.get("question", ""), _list("values"))
     if op == "add_question":
@@ -249,13 +253,11 @@ def _edit_bundle(content: dict[str, Any], op: str) -> dict[str, Any]:
 @bp.post("/studio/changes/<id:change_id>/edit")
 @roles_required(*EDITORS)
 def edit(change_id: int) -> Any:
-    change = change_or_404(change_id)
+    change = change_or_404(change_id, KIND_BUNDLE)
     op = request.form.get("op", "")
     anchor = request.form.get("anchor", "")
     anchor = anchor if SECTION_ID.fullmatch(anchor) else ""  # only the page's own sections
     try:
-        if change.kind != KIND_BUNDLE:
-            abort(404)
         content = _edit_bundle(change.content, op)
         service.save_content(db.session, change, current_user, content)
         db.session.commit()
@@ -298,12 +300,9 @@ def confirm(change_id: int) -> Any:
 @roles_required(*EDITORS)
 def preview(change_id: int) -> Any:
     """The picture and the totals for dependencies being edited, before they are saved."""
-    change = change_or_404(change_id)
-    if change.kind != KIND_BUNDLE:
-        abort(404)
-    codes = [s["item"] for s in change.content.get("steps", [])]
+    change = change_or_404(change_id, KIND_BUNDLE)
     try:
-        content = studio.set_dependencies(change.content, {code: _list(f"deps_{code}") for code in codes})
+        content = _dependencies_from_form(change.content)
     except studio.StudioError as exc:
         return jsonify({"svg": "", "findings": [str(exc)]})
     result = studio.review(db.session, content)
