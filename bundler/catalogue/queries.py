@@ -18,30 +18,30 @@ class NotFound(LookupError):
     """A code that names nothing in the catalogue; the message is Chinese."""
 
 
-def _latest(version_cls: Any, owner_column: Any) -> Any:
-    """The newest decided version per owner. Callers keep it only when it is a publication: when the
-    newest is a cancellation (取消), the item or bundle is no longer offered."""
-    return (
+def _current_only(query: Any, version_cls: Any, owner_column: Any) -> Any:
+    """Keep each owner's current version only: its newest decided version, and only when that is a
+    publication (when the newest is a cancellation, 取消, the item or bundle is no longer offered)."""
+    newest = (
         select(owner_column, func.max(version_cls.version).label("version"))
         .where(version_cls.status.in_([VERSION_PUBLISHED, VERSION_CANCELLED]))
         .group_by(owner_column)
         .subquery()
     )
+    return query.join(
+        newest, (owner_column == newest.c[owner_column.key]) & (version_cls.version == newest.c.version)
+    ).where(version_cls.status == VERSION_PUBLISHED)
 
 
 def latest_item_versions(session: Session, codes: Iterable[str] | None = None) -> dict[str, ItemVersion]:
     """The latest published version of each item (or of the items named), keyed by item code."""
-    latest = _latest(ItemVersion, ItemVersion.item_id)
+    query = _current_only(select(ItemVersion), ItemVersion, ItemVersion.item_id)
     query = (
-        select(ItemVersion)
-        .join(latest, (ItemVersion.item_id == latest.c.item_id) & (ItemVersion.version == latest.c.version))
-        .join(Item, Item.id == ItemVersion.item_id)
+        query.join(Item, Item.id == ItemVersion.item_id)
         .options(
             selectinload(ItemVersion.fields),
             selectinload(ItemVersion.materials),
             selectinload(ItemVersion.item).selectinload(Item.department),
         )
-        .where(ItemVersion.status == VERSION_PUBLISHED)
         .order_by(Item.code)
     )
     if codes is not None:
@@ -51,37 +51,25 @@ def latest_item_versions(session: Session, codes: Iterable[str] | None = None) -
 
 def latest_item_version_ids(session: Session) -> dict[str, int]:
     """Ids of the latest published version of every item, by item code (nothing else loaded)."""
-    latest = _latest(ItemVersion, ItemVersion.item_id)
-    query = (
-        select(Item.code, ItemVersion.id)
-        .join(latest, (ItemVersion.item_id == latest.c.item_id) & (ItemVersion.version == latest.c.version))
-        .join(Item, Item.id == ItemVersion.item_id)
-        .where(ItemVersion.status == VERSION_PUBLISHED)
-    )
+    query = _current_only(select(Item.code, ItemVersion.id), ItemVersion, ItemVersion.item_id)
+    query = query.join(Item, Item.id == ItemVersion.item_id)
     return {code: version_id for code, version_id in session.execute(query)}
 
 
 def current_versions(session: Session, bundle_code: str) -> tuple[int, dict[str, int]] | None:
     """What a new application is pinned to, in one query: the id of the bundle's latest published
     version and the ids of the latest published versions of its steps' items (by item code)."""
-    latest_bundle = _latest(BundleVersion, BundleVersion.bundle_id)
-    latest_item = _latest(ItemVersion, ItemVersion.item_id)
+    query = _current_only(
+        select(BundleVersion.id, Item.code, ItemVersion.id), BundleVersion, BundleVersion.bundle_id
+    )
     query = (
-        select(BundleVersion.id, Item.code, ItemVersion.id)
-        .join(
-            latest_bundle,
-            (BundleVersion.bundle_id == latest_bundle.c.bundle_id)
-            & (BundleVersion.version == latest_bundle.c.version),
-        )
-        .join(Bundle, Bundle.id == BundleVersion.bundle_id)
+        query.join(Bundle, Bundle.id == BundleVersion.bundle_id)
         .join(BundleStep, BundleStep.bundle_version_id == BundleVersion.id)
         .join(Item, Item.id == BundleStep.item_id)
-        .join(latest_item, latest_item.c.item_id == Item.id)
-        .join(ItemVersion, (ItemVersion.item_id == Item.id) & (ItemVersion.version == latest_item.c.version))
-        .where(Bundle.code == bundle_code, BundleVersion.status == VERSION_PUBLISHED)
-        .where(ItemVersion.status == VERSION_PUBLISHED)
+        .join(ItemVersion, ItemVersion.item_id == Item.id)
+        .where(Bundle.code == bundle_code)
     )
-    rows = session.execute(query).all()
+    rows = session.execute(_current_only(query, ItemVersion, ItemVersion.item_id)).all()
     if not rows:
         return None
     return rows[0][0], {code: item_version_id for _, code, item_version_id in rows}
@@ -89,14 +77,9 @@ def current_versions(session: Session, bundle_code: str) -> tuple[int, dict[str,
 
 def latest_bundle_versions(session: Session, codes: Iterable[str] | None = None) -> dict[str, BundleVersion]:
     """The latest published version of each bundle, keyed by bundle code."""
-    latest = _latest(BundleVersion, BundleVersion.bundle_id)
+    query = _current_only(select(BundleVersion), BundleVersion, BundleVersion.bundle_id)
     query = (
-        select(BundleVersion)
-        .join(
-            latest,
-            (BundleVersion.bundle_id == latest.c.bundle_id) & (BundleVersion.version == latest.c.version),
-        )
-        .join(Bundle, Bundle.id == BundleVersion.bundle_id)
+        query.join(Bundle, Bundle.id == BundleVersion.bundle_id)
         .options(
             selectinload(BundleVersion.bundle),
             selectinload(BundleVersion.lead_department),
@@ -104,7 +87,6 @@ def latest_bundle_versions(session: Session, codes: Iterable[str] | None = None)
             selectinload(BundleVersion.steps).selectinload(BundleStep.item),
             selectinload(BundleVersion.steps).selectinload(BundleStep.prerequisites),
         )
-        .where(BundleVersion.status == VERSION_PUBLISHED)
         .order_by(Bundle.code)
     )
     if codes is not None:
