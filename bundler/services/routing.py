@@ -78,50 +78,64 @@ def dispatch(
     session: Session, delivery_ids: list[int] | None = None, *, application_id: int | None = None
 ) -> int:
     """Queue pending deliveries (all, the ones named, or an application's) and the queued ones not
-    delivered within ``DELIVERY_ACK_SECONDS`` (their job may have died with its worker); commits."""
-    stale = utcnow() - timedelta(seconds=current_app.config["DELIVERY_ACK_SECONDS"])
-    query = select(Delivery).where(
-        or_(
-            Delivery.status == OUTBOX_PENDING,
-            (Delivery.status == OUTBOX_QUEUED) & (Delivery.enqueued_at < stale),
-        )
-    )
-    if delivery_ids is not None:
-        query = query.where(Delivery.id.in_(delivery_ids))
-    if application_id is not None:
-        query = query.join(Task, Task.id == Delivery.task_id).where(Task.application_id == application_id)
-    due = session.scalars(
-        query.order_by(Delivery.id).limit(500).with_for_update(of=Delivery, skip_locked=True)
-    ).all()
-    if not due:
-        session.rollback()
+    delivered within ``DELIVERY_ACK_SECONDS`` (their job may have died with its worker); commits.
+
+    The rows are claimed first, in one statement (marked queued, rows another dispatcher holds are
+    skipped), then pushed to Redis; if Redis is down they are put back to pending. A process that dies
+    between the two leaves them queued: the stale sweep hands them out again, and a job that arrives
+    twice delivers once.
+    """
+    claimed = _claim(session, delivery_ids, application_id)
+    if not claimed:
         return 0
     intervals = current_app.config["DELIVERY_RETRY_INTERVALS"]
     try:
-        connection = queue(due[0].queue).connection
+        connection = queue(claimed[0].queue).connection
         with connection.pipeline() as pipe:
-            for delivery in due:
-                queue(delivery.queue).enqueue(
+            for delivery_id, queue_name in claimed:
+                queue(queue_name).enqueue(
                     "bundler.jobs.deliver_task",
-                    delivery.id,
-                    job_id=f"delivery-{delivery.id}",
+                    delivery_id,
+                    job_id=f"delivery-{delivery_id}",
                     retry=Retry(max=MAX_ATTEMPTS - 1, interval=intervals),
                     result_ttl=0,  # the database records the delivery; rq keeps only failures
                     pipeline=pipe,
                 )
             pipe.execute()
     except (RedisError, OSError) as exc:
-        session.rollback()
+        session.execute(
+            update(Delivery)
+            .where(Delivery.id.in_([row.id for row in claimed]), Delivery.status == OUTBOX_QUEUED)
+            .values(status=OUTBOX_PENDING, enqueued_at=None)
+        )
+        session.commit()
         current_app.logger.warning("deliveries not queued (Redis unavailable), will retry: %s", exc)
         return 0
-    ids = [delivery.id for delivery in due]
-    session.execute(
-        update(Delivery)
-        .where(Delivery.id.in_(ids), Delivery.status.in_([OUTBOX_PENDING, OUTBOX_QUEUED]))
-        .values(status=OUTBOX_QUEUED, enqueued_at=utcnow())
+    return len(claimed)
+
+
+def _claim(session: Session, delivery_ids: list[int] | None, application_id: int | None) -> list[Any]:
+    """Mark the due deliveries queued and return their (id, queue), committed."""
+    stale = utcnow() - timedelta(seconds=current_app.config["DELIVERY_ACK_SECONDS"])
+    due = select(Delivery.id).where(
+        or_(
+            Delivery.status == OUTBOX_PENDING,
+            (Delivery.status == OUTBOX_QUEUED) & (Delivery.enqueued_at < stale),
+        )
     )
+    if delivery_ids is not None:
+        due = due.where(Delivery.id.in_(delivery_ids))
+    if application_id is not None:
+        due = due.where(Delivery.task_id.in_(select(Task.id).where(Task.application_id == application_id)))
+    claimed = session.execute(
+        update(Delivery)
+        .where(Delivery.id.in_(due.order_by(Delivery.id).limit(500).with_for_update(skip_locked=True)))
+        .values(status=OUTBOX_QUEUED, enqueued_at=utcnow())
+        .returning(Delivery.id, Delivery.queue)
+        .execution_options(synchronize_session=False)
+    ).all()
     session.commit()
-    return len(ids)
+    return sorted(claimed)
 
 
 def dispatch_application(session: Session, application_id: int) -> int:
