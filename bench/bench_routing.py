@@ -6,6 +6,12 @@ its department's queue and to it being delivered (p50, p99), and — measured in
 server, same load — the throughput of a minimal endpoint that inserts one row, with the ratio.
 Targets: ratio >= 0.3, routing p99 < 200 ms.
 
+It also measures the floor of an acceptance: the CPU of parts every acceptance must pay whatever the
+code around them does — one rq job (the delivery of the step that is ready at once; a no-op job here)
+and the validation of the merged form — plus one whole minimal request (client, web, PostgreSQL).
+Since the machine is saturated in both phases, the ratio cannot exceed
+(CPU of one minimal request) / (that floor), which it prints as the ceiling.
+
     BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test BENCH_REDIS_URL=redis://127.0.0.1:6379/13 \\
         .venv/bin/python bench/bench_routing.py [--seconds 15] [--clients 4]
 
@@ -27,11 +33,14 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from flask_migrate import upgrade  # noqa: E402
+from redis import Redis  # noqa: E402
+from rq import Queue  # noqa: E402
 from sqlalchemy import select, text  # noqa: E402
 from timing import percentile  # noqa: E402
 
@@ -42,6 +51,8 @@ from bundler.catalogue.sample import import_sample  # noqa: E402
 from bundler.extensions import db  # noqa: E402
 from bundler.models import Application, Delivery, Task  # noqa: E402
 from bundler.services.accounts import create_token  # noqa: E402
+from bundler.services.applications import checked_data  # noqa: E402
+from bundler.worker import AppWorker  # noqa: E402
 
 MINIMAL_APP = """
 import os
@@ -122,16 +133,44 @@ def cpu_seconds(pids: list[int]) -> float:
     return total
 
 
-def postgres_pids() -> list[int]:
+def pids_named(comm: str) -> list[int]:
+    """Processes whose command name is ``comm`` (the servers: postgres, redis-server)."""
     found = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
-                if (entry / "comm").read_text().strip() == "postgres":
+                if (entry / "comm").read_text().strip() == comm:
                     found.append(int(entry.name))
             except OSError:
                 continue
     return found
+
+
+def cpu_per_call(fn: Any, runs: int) -> float:
+    """CPU ms of this process per call of ``fn`` (after a warm-up)."""
+    for _ in range(min(runs, 20)):
+        fn()
+    started = time.process_time()
+    for _ in range(runs):
+        fn()
+    return (time.process_time() - started) * 1000 / runs
+
+
+def rq_job_cpu(app: Any, redis_url: str, jobs: int = 300) -> float:
+    """CPU ms per job (worker + Redis server) of a no-op job run by the product's worker class: rq's
+    own cost of one delivery."""
+    connection = Redis.from_url(redis_url)
+    scratch = Queue("bench:noop", connection=connection)
+    for number in range(jobs):
+        scratch.enqueue("builtins.len", "x", job_id=f"bench-noop-{number}", result_ttl=0)
+    worker = AppWorker([scratch], connection=connection)
+    worker.flask_app = app
+    worker.log.setLevel("WARNING")  # leave logging out: the floor is rq's bare cost
+    servers = pids_named("redis-server")
+    started, server_started = time.process_time(), cpu_seconds(servers)
+    worker.work(burst=True)
+    spent = time.process_time() - started + cpu_seconds(servers) - server_started
+    return spent * 1000 / jobs
 
 
 def main() -> None:
@@ -165,10 +204,11 @@ def main() -> None:
         token = create_token(db.session, "window")
         db.session.commit()
         definition = bundle_definition(db.session, "KFD")
-        data = forms.example_data(forms.merge(definition.bundle, definition.items, {}), jsonable=True)
-        from redis import Redis
-
+        schema = forms.merge(definition.bundle, definition.items, {})
+        data = forms.example_data(schema, jsonable=True)
+        validation_ms = cpu_per_call(lambda: checked_data(schema, data), 300)
         Redis.from_url(redis_url).flushdb()
+        noop_job_ms = rq_job_cpu(app, redis_url)
 
     env = {
         **os.environ,
@@ -207,21 +247,35 @@ def main() -> None:
         headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
         body = json.dumps({"bundle": "KFD", "data": data}).encode()
         load(f"http://127.0.0.1:{web_port}/api/v1/applications", body, headers, 2, args.clients)  # warm up
-        parts = {"web": [processes[0].pid], "rq worker": [processes[2].pid], "PostgreSQL": postgres_pids()}
+        parts = {
+            "web": [processes[0].pid],
+            "rq worker": [processes[2].pid],
+            "PostgreSQL": pids_named("postgres"),
+        }
         before = {name: cpu_seconds(pids) for name, pids in parts.items()}
+        client_before = time.process_time()
         accepted, elapsed, latencies = load(
             f"http://127.0.0.1:{web_port}/api/v1/applications", body, headers, args.seconds, args.clients
         )
+        client_cpu = time.process_time() - client_before
         time.sleep(1)  # the worker finishes what this phase queued
         cpu = {
             name: (cpu_seconds(pids) - before[name]) * 1000 / max(accepted, 1) for name, pids in parts.items()
         }
+        cpu["client"] = client_cpu * 1000 / max(accepted, 1)
+        minimal_parts = [processes[1].pid, *parts["PostgreSQL"]]
+        minimal_before, client_before = cpu_seconds(minimal_parts), time.process_time()
         minimal, minimal_elapsed, _ = load(
             f"http://127.0.0.1:{minimal_port}/insert",
             b"{}",
             {"Content-Type": "application/json"},
             args.seconds,
             args.clients,
+        )
+        minimal_cpu = (
+            (cpu_seconds(minimal_parts) - minimal_before + time.process_time() - client_before)
+            * 1000
+            / max(minimal, 1)
         )
         time.sleep(3)  # let the worker deliver what is queued
         with app.app_context():
@@ -246,6 +300,17 @@ def main() -> None:
         )
         print(
             "  CPU per accepted application: " + ", ".join(f"{name} {ms:.1f} ms" for name, ms in cpu.items())
+        )
+        floor = noop_job_ms + validation_ms + minimal_cpu
+        cpus = len(os.sched_getaffinity(0))
+        print(
+            f"  floor of an acceptance: {floor:.1f} ms CPU = rq no-op job {noop_job_ms:.1f} (worker + Redis)"
+            f" + merged-form validation {validation_ms:.1f} + one minimal request {minimal_cpu:.1f}"
+            f" (client, web, PostgreSQL)"
+        )
+        print(
+            f"  ceiling on {cpus} CPUs if writing the application, tasks and outbox cost nothing:"
+            f" {cpus * 1000 / floor:.0f} /s, ratio {cpus * 1000 / floor / minimal_rate:.2f}"
         )
         print(
             f"  routing: accepted → delivered p50 {percentile(delivered, 0.5):6.1f} ms   p99 {percentile(delivered, 0.99):6.1f} ms  ({len(delivered)} delivered)"
