@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -80,10 +80,14 @@ def load_document(path: str | Path) -> Document:
     return parse_document(name, data)
 
 
-def known_catalogue(session: Session) -> KnownCatalogue:
+def known_catalogue(session: Session, items: Mapping[str, Mapping[str, Any]] | None = None) -> KnownCatalogue:
+    """What references may point to. ``items`` (current item dicts by code) may come from a cache of
+    the caller's; otherwise they are built from the database."""
+    if items is None:
+        items = {code: item_dict(v) for code, v in latest_item_versions(session).items()}
     return KnownCatalogue(
         departments=set(session.scalars(select(Department.code))),
-        items={code: item_dict(v) for code, v in latest_item_versions(session).items()},
+        items=dict(items),
         bundles=set(session.scalars(select(Bundle.code))),
     )
 

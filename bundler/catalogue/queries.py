@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from ..models import Bundle, BundleStep, BundleVersion, Department, Item, ItemVersion
 from ..models.common import VERSION_CANCELLED, VERSION_PUBLISHED
@@ -92,6 +92,31 @@ def latest_bundle_versions(session: Session, codes: Iterable[str] | None = None)
     if codes is not None:
         query = query.where(Bundle.code.in_(list(codes)))
     return {v.bundle.code: v for v in session.scalars(query)}
+
+
+def items_changed_since_bundles(session: Session) -> dict[str, list[str]]:
+    """Current bundles with items that were changed or cancelled after the bundle's current version
+    was published, in one query: bundle code -> item codes."""
+    later = aliased(ItemVersion)
+    query = _current_only(
+        select(Bundle.code, Item.code).select_from(BundleVersion), BundleVersion, BundleVersion.bundle_id
+    )
+    query = (
+        query.join(Bundle, Bundle.id == BundleVersion.bundle_id)
+        .join(BundleStep, BundleStep.bundle_version_id == BundleVersion.id)
+        .join(Item, Item.id == BundleStep.item_id)
+        .join(later, later.item_id == Item.id)
+        .where(
+            later.created_at > BundleVersion.created_at,
+            later.status.in_([VERSION_PUBLISHED, VERSION_CANCELLED]),
+        )
+        .distinct()
+        .order_by(Bundle.code, Item.code)
+    )
+    flagged: dict[str, list[str]] = {}
+    for bundle_code, item_code in session.execute(query):
+        flagged.setdefault(bundle_code, []).append(item_code)
+    return flagged
 
 
 def departments_by_code(session: Session) -> dict[str, Department]:

@@ -21,7 +21,12 @@ from sqlalchemy.orm import Session
 from ..catalogue.contract import check_references, parse_document
 from ..catalogue.exporter import dump_yaml
 from ..catalogue.importer import known_catalogue, store_bundle, store_item
-from ..catalogue.queries import departments_by_code, latest_bundle_versions, latest_item_versions
+from ..catalogue.queries import (
+    departments_by_code,
+    latest_bundle_versions,
+    latest_item_version_ids,
+    latest_item_versions,
+)
 from ..catalogue.serialize import bundle_dict, item_dict
 from ..models import (
     Application,
@@ -50,6 +55,7 @@ from ..models.changes import (
     OPEN_CHANGE_STATES,
 )
 from ..models.common import VERSION_CANCELLED, VERSION_PUBLISHED, utcnow
+from .applications import item_definitions
 
 IN_FLIGHT = (ACCEPTED, ACCEPTED_PENDING)
 
@@ -283,7 +289,8 @@ def _read(session: Session, change: CatalogueChange) -> tuple[list[str], dict[st
         return [], None
     key = _KINDS[change.kind].file_key
     document = parse_document(f"变更 #{change.id}", {key: [change.content]})
-    check_references([document], known_catalogue(session))
+    current_items = item_definitions(session, latest_item_version_ids(session))  # the shared cache
+    check_references([document], known_catalogue(session, current_items))
     entries = getattr(document, key)
     return [f"{p.entry}：{p.message}" for p in document.problems], entries[0] if entries else None
 
@@ -404,24 +411,3 @@ def impact(session: Session, kind: str, code: str) -> Impact:
         .where(Item.code == code, Task.status.notin_(["done", "rejected", "skipped"]))
     )
     return Impact(using, count or 0)
-
-
-def bundles_to_review(session: Session) -> dict[str, list[str]]:
-    """Bundles whose items were changed or cancelled after the bundle's current version was published:
-    the lead department should look at them again (bundle code -> item codes)."""
-    flagged: dict[str, list[str]] = {}
-    for code, version in latest_bundle_versions(session).items():
-        items = [s.item for s in version.steps]
-        newer = session.scalars(
-            select(Item.code)
-            .join(ItemVersion)
-            .where(
-                ItemVersion.item_id.in_([i.id for i in items]),
-                ItemVersion.created_at > version.created_at,
-                ItemVersion.status.in_([VERSION_PUBLISHED, VERSION_CANCELLED]),
-            )
-            .distinct()
-        ).all()
-        if newer:
-            flagged[code] = sorted(newer)
-    return flagged

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 import forms
 
-from ..catalogue.queries import latest_bundle_versions, latest_item_versions
+from ..catalogue.queries import items_changed_since_bundles, latest_bundle_versions, latest_item_versions
 from ..extensions import db
 from ..models import CatalogueChange
 from ..models.changes import (
@@ -76,7 +76,7 @@ def index() -> Any:
         bundles=bundles,
         items=items,
         open_changes=open_changes,
-        flagged=service.bundles_to_review(db.session),
+        flagged=items_changed_since_bundles(db.session),
         may_create_bundle=current_user.role in ("lead", "admin"),
     )
 

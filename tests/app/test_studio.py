@@ -245,7 +245,10 @@ def test_a_cancelled_item_leaves_the_catalogue_and_flags_its_bundles(client, sam
     client.post(f"/studio/changes/{change_id}/publish")
     assert "WJ-002" not in latest_item_versions(db.session)
     studio_page = client.get("/studio").get_data(as_text=True)
-    assert "需要复核的一件事" in studio_page and "XSECS" in studio_page
+    flagged = studio_page.split('id="flagged"', 1)[1].split("</section>", 1)[0]
+    assert "需要复核的一件事" in flagged
+    assert "<strong>XSECS</strong>：事项 WJ-002 已变更" in flagged
+    assert "KFD" not in flagged  # bundles that do not use the item are not flagged
     assert "XSECS" in latest_bundle_versions(db.session)  # the bundle itself is the lead department's call
 
 
