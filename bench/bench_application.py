@@ -21,8 +21,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import text  # noqa: E402
 from timing import timed  # noqa: E402
 
 import forms  # noqa: E402
@@ -30,6 +28,7 @@ import graphs  # noqa: E402
 from bundler import create_app  # noqa: E402
 from bundler.catalogue.queries import bundle_definition  # noqa: E402
 from bundler.catalogue.sample import import_sample  # noqa: E402
+from bundler.database import rebuild_schema  # noqa: E402
 from bundler.extensions import db  # noqa: E402
 from bundler.services.accounts import create_token, create_user  # noqa: E402
 
@@ -51,10 +50,7 @@ def main() -> None:
     }
     app = create_app(config)
     with app.app_context():
-        db.drop_all()
-        with db.engine.begin() as conn:
-            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
-        upgrade()
+        rebuild_schema()
         assert import_sample(db.session).ok
         create_user(db.session, login="13991620077", password=PASSWORD, role="applicant", name="测试")
         token = create_token(db.session, "window")

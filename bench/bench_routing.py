@@ -38,7 +38,6 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from flask_migrate import upgrade  # noqa: E402
 from redis import Redis  # noqa: E402
 from rq import Queue  # noqa: E402
 from sqlalchemy import select, text  # noqa: E402
@@ -48,6 +47,7 @@ import forms  # noqa: E402
 from bundler import create_app  # noqa: E402
 from bundler.catalogue.queries import bundle_definition  # noqa: E402
 from bundler.catalogue.sample import import_sample  # noqa: E402
+from bundler.database import rebuild_schema  # noqa: E402
 from bundler.extensions import db  # noqa: E402
 from bundler.models import Application, Delivery, Task  # noqa: E402
 from bundler.services.accounts import create_token  # noqa: E402
@@ -190,16 +190,14 @@ def main() -> None:
     }
     app = create_app(config)
     with app.app_context():
-        db.drop_all()
+        rebuild_schema()
         with db.engine.begin() as conn:
-            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
             conn.execute(text("DROP TABLE IF EXISTS bench_minimal"))
             conn.execute(
                 text(
                     "CREATE TABLE bench_minimal (id SERIAL PRIMARY KEY, at TIMESTAMPTZ DEFAULT now(), payload TEXT)"
                 )
             )
-        upgrade()
         assert import_sample(db.session).ok
         token = create_token(db.session, "window")
         db.session.commit()

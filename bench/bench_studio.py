@@ -18,13 +18,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import text  # noqa: E402
 from timing import timed  # noqa: E402
 
 from bundler import create_app  # noqa: E402
 from bundler.catalogue.queries import bundle_definition  # noqa: E402
 from bundler.catalogue.sample import import_sample  # noqa: E402
+from bundler.database import rebuild_schema  # noqa: E402
 from bundler.extensions import db  # noqa: E402
 from bundler.models.changes import ACTION_CHANGE, KIND_BUNDLE  # noqa: E402
 from bundler.services import changes, studio  # noqa: E402
@@ -47,11 +46,7 @@ def main() -> None:
         config["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
     app = create_app(config)
     with app.app_context():
-        if db.engine.dialect.name == "postgresql":
-            db.drop_all()
-            with db.engine.begin() as conn:
-                conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
-        upgrade()
+        rebuild_schema()
         assert import_sample(db.session).ok
         lead_department = bundle_definition(db.session, "KFD").bundle["lead_department"]
         lead = create_user(

@@ -21,3 +21,17 @@ def configure_engine_events(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+
+def rebuild_schema() -> None:
+    """Drop every table, the migrations' own record included, and migrate from nothing (in an app
+    context). For the test suite and the benchmarks, which own their database: never a live one."""
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    from .extensions import db
+
+    db.drop_all()
+    with db.engine.begin() as conn:
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    upgrade()

@@ -21,6 +21,7 @@ from sqlalchemy import text
 
 from bundler import create_app
 from bundler.catalogue.sample import import_sample
+from bundler.database import rebuild_schema
 from bundler.extensions import db
 from bundler.redis_conn import EmbeddedRedis
 from bundler.services.accounts import create_token, create_user
@@ -64,14 +65,9 @@ def app_config(database_url: str, redis_url: str, instance_path: Path) -> dict[s
 @pytest.fixture(scope="session")
 def _schema(app_config: dict[str, Any]) -> None:
     """Create the schema once per run through the real migrations, from an empty database."""
-    from flask_migrate import upgrade
-
     app = create_app(app_config)
     with app.app_context():
-        db.drop_all()
-        with db.engine.begin() as conn:
-            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
-        upgrade()
+        rebuild_schema()
 
 
 def _empty_tables() -> None:
