@@ -1,5 +1,5 @@
 """WSGI entry point: ``gunicorn wsgi:app``."""
 
-from bundler import create_app
+from bundler import web_app
 
-app = create_app()
+app = web_app()

@@ -227,7 +227,7 @@ def main() -> None:
     ]
     processes = [
         subprocess.Popen(
-            [*gunicorn, "--bind", f"127.0.0.1:{web_port}", "bundler:create_app()"], env=env, cwd=ROOT
+            [*gunicorn, "--bind", f"127.0.0.1:{web_port}", "bundler:web_app()"], env=env, cwd=ROOT
         ),
         subprocess.Popen(
             [*gunicorn, "--bind", f"127.0.0.1:{minimal_port}", "minimal_app:app"], env=env, cwd=instance

@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 
 from timing import timed  # noqa: E402
 
-from bundler import create_app  # noqa: E402
+from bundler import create_app, freeze_startup_heap  # noqa: E402
 from bundler.catalogue.queries import bundle_definition  # noqa: E402
 from bundler.catalogue.sample import import_sample  # noqa: E402
 from bundler.database import rebuild_schema  # noqa: E402
@@ -45,6 +45,7 @@ def main() -> None:
     if os.environ.get("BENCH_DATABASE_URL"):
         config["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
     app = create_app(config)
+    freeze_startup_heap()  # as the production web server does (bundler.web_app)
     with app.app_context():
         rebuild_schema()
         assert import_sample(db.session).ok

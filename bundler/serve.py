@@ -86,7 +86,7 @@ def _children(host: str, port: int, web_workers: int, env: dict[str, str]) -> li
         "--workers", str(web_workers),
         "--access-logfile", "-",
         "--graceful-timeout", "10",
-        "bundler:create_app()",
+        "bundler:web_app()",
     ]  # fmt: skip
     return [
         _Child("网页服务", web, True, env),

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import gc
 from typing import Any
 
 from flask import Flask
 from rq import SimpleWorker
 from sqlalchemy import select
 
+from . import freeze_startup_heap
 from .extensions import db
 from .queues import all_queue_names
 from .redis_conn import get_redis
@@ -43,11 +43,11 @@ def make_worker(app: Flask, queue_names: list[str] | None = None) -> AppWorker:
         names = queue_names or default_queue_names()
         worker = AppWorker(names, connection=get_redis(app))
         warm_up()  # load fonts and templates once, not in the first job
-    gc.freeze()  # what is loaded at start is never garbage: keep it out of every collection
     worker.flask_app = app
     return worker
 
 
 def run_worker(app: Flask, queue_names: list[str], *, burst: bool = False) -> bool:
     worker = make_worker(app, queue_names)
+    freeze_startup_heap()  # a long-running worker: what it loaded to start is never garbage
     return worker.work(burst=burst, with_scheduler=not burst)
