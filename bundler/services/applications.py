@@ -21,7 +21,7 @@ import forms
 import graphs
 
 from .. import clock
-from ..catalogue.queries import NotFound, current_versions
+from ..catalogue.queries import NotFound, current_versions, latest_item_version_ids
 from ..catalogue.serialize import bundle_dict, item_dict
 from ..models import (
     Application,
@@ -97,6 +97,12 @@ def item_definitions(session: Session, item_versions: Mapping[str, int]) -> dict
         for version_id, entry in _load_items(session, missing).items():
             cache.get((version_id,), lambda entry=entry: entry)
     return {code: cache.get((version_id,), _unknown_version) for code, version_id in item_versions.items()}
+
+
+def catalogue_items(session: Session) -> dict[str, dict[str, Any]]:
+    """Every item on offer now, as contract dicts from the same cache (the studio's palette, the
+    reference check of catalogue changes); shared, not to be modified."""
+    return item_definitions(session, latest_item_version_ids(session))
 
 
 def _unknown_version() -> dict[str, Any]:

@@ -24,7 +24,6 @@ from ..catalogue.importer import known_catalogue, store_bundle, store_item
 from ..catalogue.queries import (
     departments_by_code,
     latest_bundle_versions,
-    latest_item_version_ids,
     latest_item_versions,
 )
 from ..catalogue.serialize import bundle_dict, item_dict
@@ -55,7 +54,7 @@ from ..models.changes import (
     OPEN_CHANGE_STATES,
 )
 from ..models.common import VERSION_CANCELLED, VERSION_PUBLISHED, utcnow
-from .applications import item_definitions
+from .applications import catalogue_items
 
 IN_FLIGHT = (ACCEPTED, ACCEPTED_PENDING)
 
@@ -289,8 +288,7 @@ def _read(session: Session, change: CatalogueChange) -> tuple[list[str], dict[st
         return [], None
     key = _KINDS[change.kind].file_key
     document = parse_document(f"变更 #{change.id}", {key: [change.content]})
-    current_items = item_definitions(session, latest_item_version_ids(session))  # the shared cache
-    check_references([document], known_catalogue(session, current_items))
+    check_references([document], known_catalogue(session, catalogue_items(session)))
     entries = getattr(document, key)
     return [f"{p.entry}：{p.message}" for p in document.problems], entries[0] if entries else None
 

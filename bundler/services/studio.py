@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 import forms
 import graphs
 
-from ..catalogue.queries import departments_by_code, latest_item_version_ids
+from ..catalogue.queries import departments_by_code
+from .applications import catalogue_items
 
 QUESTION_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,47}$")
 
@@ -240,13 +241,6 @@ class StudioReview:
     @property
     def errors(self) -> list[Finding]:
         return [f for f in self.findings if f.is_error]
-
-
-def catalogue_items(session: Session) -> dict[str, dict[str, Any]]:
-    """Every item on offer, as contract dicts (the studio's palette); shared, not to be modified."""
-    from .applications import item_definitions
-
-    return item_definitions(session, latest_item_version_ids(session))
 
 
 def everything(content: dict[str, Any]) -> dict[str, Any]:

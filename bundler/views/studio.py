@@ -29,6 +29,7 @@ from ..models.changes import (
 )
 from ..services import changes as service
 from ..services import studio
+from ..services.applications import catalogue_items
 from .auth import roles_required
 from .item_editor import content_from, item_form, split_options
 
@@ -218,7 +219,7 @@ def _edit_bundle(content: dict[str, Any], op: str) -> dict[str, Any]:
     if op == "info":
         return studio.set_info(content, name=form.get("name", ""), description=form.get("description", ""))
     if op == "add_step":
-        return studio.add_step(content, form.get("item", "").strip(), studio.catalogue_items(db.session))
+        return studio.add_step(content, form.get("item", "").strip(), catalogue_items(db.session))
     if op == "remove_step":
         return studio.remove_step(content, form.get("item", ""))
     if op == "dependencies":
