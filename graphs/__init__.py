@@ -11,6 +11,7 @@ from .metrics import ReformMetrics, metrics_of_plan, reform_metrics
 from .planning import Plan, longest_chain, plan, plan_graph, stages
 from .runtime import STATES, RuntimeView, evaluate
 from .scenarios import AnswerError, applicable_items, parse_answers, step_applies
+from .states import TASK_LABELS, TaskState
 from .svg import render as render_svg
 from .validation import BundleError, Problem, reduced_dependencies, validate
 from .workdays import (
@@ -38,6 +39,8 @@ __all__ = [
     "ReformMetrics",
     "RuntimeView",
     "STATES",
+    "TASK_LABELS",
+    "TaskState",
     "StepDates",
     "add_working_days",
     "applicable_items",

@@ -22,18 +22,10 @@ from typing import Any
 import networkx as nx
 
 from .bundle_graph import as_graph
+from .states import FINISHED, TASK_LABELS, TaskState
 
-STATES = ("waiting", "ready", "in_progress", "done", "rejected", "skipped", "paused")
-STATE_LABELS = {
-    "waiting": "等待前序",
-    "ready": "可办理",
-    "in_progress": "办理中",
-    "done": "已办结",
-    "rejected": "不予办理",
-    "skipped": "无需办理",
-    "paused": "暂停（容缺/补正）",
-}
-FINISHED = frozenset({"done", "skipped", "rejected"})
+STATES = tuple(TaskState)
+STATE_LABELS = TASK_LABELS
 
 
 @dataclass(frozen=True)
@@ -69,9 +61,9 @@ def evaluate(graph_or_plan: Any, states: Mapping[str, str]) -> RuntimeView:
     if bad:
         shown = "、".join(f"{c}={s}" for c, s in sorted(bad.items()))
         raise ValueError(f"未知的步骤状态：{shown}（可用：{'、'.join(STATES)}）")
-    state = {n: states.get(n, "waiting") for n in graph}
+    state = {n: states.get(n, TaskState.WAITING) for n in graph}
 
-    rejected = sorted(n for n in graph if state[n] == "rejected")
+    rejected = sorted(n for n in graph if state[n] == TaskState.REJECTED)
     below: set[str] = set()
     for code in rejected:
         below |= nx.descendants(graph, code)
@@ -82,8 +74,8 @@ def evaluate(graph_or_plan: Any, states: Mapping[str, str]) -> RuntimeView:
     for node in nx.topological_sort(graph):
         preds_ok = all(satisfied[p] for p in graph.pred[node])
         s = state[node]
-        satisfied[node] = s == "done" or (s == "skipped" and preds_ok)
-        if s == "waiting" and preds_ok and node not in blocked:
+        satisfied[node] = s == TaskState.DONE or (s == TaskState.SKIPPED and preds_ok)
+        if s == TaskState.WAITING and preds_ok and node not in blocked:
             ready.append(node)
     active = sorted(n for n in graph if state[n] not in FINISHED and n not in blocked)
     return RuntimeView(

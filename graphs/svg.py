@@ -50,7 +50,7 @@ STATE_COLOURS = {
     "paused": "#9467bd",
     "blocked": "#6d4c41",
 }
-BLOCKED_LABEL = "受阻（上游不予办理）"
+BLOCKED_LABEL = "受阻（上游不予许可）"
 
 
 def department_colour(department: str) -> tuple[str, str]:

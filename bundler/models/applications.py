@@ -10,47 +10,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from ..privacy import EncryptedBytes, EncryptedJSON
+from ..states import ApplicationState, Channel, MaterialState, TaskState, label
 from .accounts import ApiToken, User
 from .bundles import BundleVersion
 from .catalogue import Department, Item, ItemVersion
 from .common import Timestamped, json_column, utcnow
-
-# Application states
-DRAFT = "draft"  # 填写中（申请人网上或窗口代填）
-ACCEPTED = "accepted"  # 已受理
-ACCEPTED_PENDING = "accepted_pending"  # 容缺受理：非关键材料后补
-REFUSED = "refused"  # 暂不受理，已一次性告知
-COMPLETED = "completed"  # 全部办结
-APPLICATION_STATES = {
-    DRAFT: "填写中",
-    ACCEPTED: "已受理",
-    ACCEPTED_PENDING: "已容缺受理",
-    REFUSED: "暂不受理（已一次性告知）",
-    COMPLETED: "已办结",
-}
-ONLINE = "online"
-WINDOW_CHANNEL = "window"
-API_CHANNEL = "api"
-CHANNEL_LABELS = {ONLINE: "网上申请", WINDOW_CHANNEL: "窗口受理", API_CHANNEL: "系统接口"}
-
-# Material states at acceptance
-MATERIAL_PENDING = "pending"  # 尚未提供
-MATERIAL_UPLOADED = "uploaded"  # 已上传
-MATERIAL_COLLECTED = "collected"  # 窗口已收取纸质材料
-MATERIAL_E_LICENCE = "e_licence"  # 电子证照已核验，免交
-MATERIAL_DEFERRED = "deferred"  # 容缺，承诺后补
-MATERIAL_MISSING = "missing"  # 缺少（暂不受理时告知）
-MATERIAL_PRODUCED = "produced"  # 由本件事内的事项产生，无需申请人提供
-MATERIAL_STATES = {
-    MATERIAL_PENDING: "未提供",
-    MATERIAL_UPLOADED: "已上传",
-    MATERIAL_COLLECTED: "已收取",
-    MATERIAL_E_LICENCE: "电子证照免交",
-    MATERIAL_DEFERRED: "容缺后补",
-    MATERIAL_MISSING: "缺少",
-    MATERIAL_PRODUCED: "办理中产生",
-}
-MATERIAL_SATISFIED = {MATERIAL_UPLOADED, MATERIAL_COLLECTED, MATERIAL_E_LICENCE, MATERIAL_PRODUCED}
 
 
 class Application(Timestamped, db.Model):
@@ -59,8 +23,8 @@ class Application(Timestamped, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     tracking_no: Mapped[str | None] = mapped_column(String(32), unique=True)
     bundle_version_id: Mapped[int] = mapped_column(ForeignKey("bundle_versions.id"), index=True)
-    status: Mapped[str] = mapped_column(String(20), default=DRAFT, index=True)
-    channel: Mapped[str] = mapped_column(String(10), default=ONLINE)
+    status: Mapped[str] = mapped_column(String(20), default=ApplicationState.DRAFT, index=True)
+    channel: Mapped[str] = mapped_column(String(10), default=Channel.ONLINE)
     answers: Mapped[dict[str, Any]] = json_column(dict)
     # The unified form data (all personal data, encrypted) and the item versions it was entered under:
     # the bundle version and these pin the merged form, so an old application still renders the same
@@ -97,11 +61,11 @@ class Application(Timestamped, db.Model):
 
     @property
     def status_label(self) -> str:
-        return APPLICATION_STATES.get(self.status, self.status)
+        return label(ApplicationState, self.status)
 
     @property
     def channel_label(self) -> str:
-        return CHANNEL_LABELS.get(self.channel, self.channel)
+        return label(Channel, self.channel)
 
 
 class ApplicationMaterial(db.Model):
@@ -117,7 +81,7 @@ class ApplicationMaterial(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     required: Mapped[bool] = mapped_column(default=True)
     e_licence: Mapped[bool] = mapped_column(default=False)
-    status: Mapped[str] = mapped_column(String(16), default=MATERIAL_PENDING)
+    status: Mapped[str] = mapped_column(String(16), default=MaterialState.PENDING)
     due_date: Mapped[date | None] = mapped_column(Date)
     note: Mapped[str | None] = mapped_column(Text)
 
@@ -126,7 +90,7 @@ class ApplicationMaterial(db.Model):
 
     @property
     def status_label(self) -> str:
-        return MATERIAL_STATES.get(self.status, self.status)
+        return label(MaterialState, self.status)
 
 
 class Upload(Timestamped, db.Model):
@@ -147,18 +111,6 @@ class Upload(Timestamped, db.Model):
     material: Mapped[ApplicationMaterial] = relationship(back_populates="uploads")
 
 
-# Task states: graphs/runtime decides transitions between them.
-TASK_STATES = {
-    "waiting": "等待前置事项",
-    "ready": "待办理",
-    "in_progress": "办理中",
-    "done": "已办结",
-    "rejected": "不予许可",
-    "skipped": "本情形不涉及",
-    "paused": "暂停（补正/容缺）",
-}
-
-
 class Task(Timestamped, db.Model):
     """One step of an accepted application, for one department."""
 
@@ -171,7 +123,7 @@ class Task(Timestamped, db.Model):
     item_version_id: Mapped[int] = mapped_column(ForeignKey("item_versions.id"))
     department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)
     position: Mapped[int]
-    status: Mapped[str] = mapped_column(String(16), default="waiting", index=True)
+    status: Mapped[str] = mapped_column(String(16), default=TaskState.WAITING, index=True)
     ready_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     due_date: Mapped[date | None] = mapped_column(Date)
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -189,4 +141,4 @@ class Task(Timestamped, db.Model):
 
     @property
     def status_label(self) -> str:
-        return TASK_STATES.get(self.status, self.status)
+        return label(TaskState, self.status)

@@ -12,6 +12,7 @@ from sqlalchemy import DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..states import ChangeState, label
 from .accounts import User
 from .catalogue import Department
 from .common import Timestamped, json_column, utcnow
@@ -25,20 +26,6 @@ ACTION_CHANGE = "change"
 ACTION_CANCEL = "cancel"
 ACTION_LABELS = {ACTION_CREATE: "新增", ACTION_CHANGE: "变更", ACTION_CANCEL: "取消"}
 
-CHANGE_DRAFT = "draft"
-CHANGE_SUBMITTED = "submitted"
-CHANGE_PUBLISHED = "published"
-CHANGE_REJECTED = "rejected"
-CHANGE_WITHDRAWN = "withdrawn"
-CHANGE_STATUS_LABELS = {
-    CHANGE_DRAFT: "草稿",
-    CHANGE_SUBMITTED: "待审核",
-    CHANGE_PUBLISHED: "已发布",
-    CHANGE_REJECTED: "已退回",
-    CHANGE_WITHDRAWN: "已撤回",
-}
-OPEN_CHANGE_STATES = (CHANGE_DRAFT, CHANGE_SUBMITTED, CHANGE_REJECTED)
-
 
 class CatalogueChange(Timestamped, db.Model):
     __tablename__ = "catalogue_changes"
@@ -47,7 +34,7 @@ class CatalogueChange(Timestamped, db.Model):
     kind: Mapped[str] = mapped_column(String(16))
     code: Mapped[str] = mapped_column(String(64), index=True)
     action: Mapped[str] = mapped_column(String(16))
-    status: Mapped[str] = mapped_column(String(16), default=CHANGE_DRAFT, index=True)
+    status: Mapped[str] = mapped_column(String(16), default=ChangeState.DRAFT, index=True)
     content: Mapped[dict[str, Any]] = json_column(dict)
     base_version: Mapped[int | None]  # the published version the draft started from
     reason: Mapped[str] = mapped_column(Text, default="")
@@ -75,8 +62,8 @@ class CatalogueChange(Timestamped, db.Model):
 
     @property
     def status_label(self) -> str:
-        return CHANGE_STATUS_LABELS[self.status]
+        return label(ChangeState, self.status)
 
     @property
     def editable(self) -> bool:
-        return self.status in (CHANGE_DRAFT, CHANGE_REJECTED)
+        return self.status in (ChangeState.DRAFT, ChangeState.REJECTED)

@@ -10,14 +10,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from ..privacy import EncryptedBytes
+from ..states import DocumentState
 from .common import Timestamped, json_column
 
 if TYPE_CHECKING:
     from .applications import Application
-
-DOCUMENT_PENDING = "pending"
-DOCUMENT_READY = "ready"
-DOCUMENT_FAILED = "failed"
 
 
 class Document(Timestamped, db.Model):
@@ -31,7 +28,7 @@ class Document(Timestamped, db.Model):
         ForeignKey("applications.id", ondelete="CASCADE"), index=True
     )
     params: Mapped[dict[str, Any]] = json_column(dict)
-    status: Mapped[str] = mapped_column(String(16), default=DOCUMENT_PENDING)
+    status: Mapped[str] = mapped_column(String(16), default=DocumentState.PENDING)
     content: Mapped[bytes | None] = mapped_column(EncryptedBytes)
     error: Mapped[str | None] = mapped_column(Text)
     enqueued_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -12,7 +12,6 @@ from .applications import Application, Task
 from .common import Timestamped
 
 BAD_SCORE = 2  # 1–2 stars is a bad rating (差评), followed up by the lead department
-FOLLOW_UP_STATES = {"open": "待核实", "following": "整改中", "closed": "已回访办结"}
 
 
 class Rating(Timestamped, db.Model):

@@ -9,13 +9,9 @@ from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..states import DeliveryState
 from .applications import Task
 from .common import Timestamped, json_column, utcnow
-
-OUTBOX_PENDING = "pending"  # written with the task, not yet handed to Redis
-OUTBOX_QUEUED = "queued"  # a delivery job is in the department's queue
-OUTBOX_DELIVERED = "delivered"  # the job delivered it (only a job sets this)
-OUTBOX_FAILED = "failed"  # retries ran out; a person can retry it
 
 
 class Delivery(Timestamped, db.Model):
@@ -26,7 +22,7 @@ class Delivery(Timestamped, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
     queue: Mapped[str] = mapped_column(String(100))
-    status: Mapped[str] = mapped_column(String(16), default=OUTBOX_PENDING, index=True)
+    status: Mapped[str] = mapped_column(String(16), default=DeliveryState.PENDING, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     enqueued_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

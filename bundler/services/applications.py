@@ -33,23 +33,9 @@ from ..models import (
     Task,
     User,
 )
-from ..models.applications import (
-    ACCEPTED,
-    ACCEPTED_PENDING,
-    DRAFT,
-    MATERIAL_COLLECTED,
-    MATERIAL_DEFERRED,
-    MATERIAL_E_LICENCE,
-    MATERIAL_MISSING,
-    MATERIAL_PENDING,
-    MATERIAL_PRODUCED,
-    MATERIAL_SATISFIED,
-    MATERIAL_STATES,
-    MATERIAL_UPLOADED,
-    REFUSED,
-)
 from ..models.common import utcnow
 from ..privacy import lookup_hash, mask_id_number, mask_name
+from ..states import MATERIAL_SATISFIED, ApplicationState, MaterialState, TaskState, values
 
 TRACKING_PREFIX = "YJS"
 ITEM_CACHE_SIZE = 4096  # item versions (one entry each), above a district's whole catalogue
@@ -202,7 +188,7 @@ def start_application(
     parsed = graphs.parse_answers(bundle["questions"], answers or {})
     application = Application(
         bundle_version_id=version_id,
-        status=DRAFT,
+        status=ApplicationState.DRAFT,
         channel=channel,
         answers=parsed,
         data={},
@@ -225,7 +211,7 @@ def change_answers(session: Session, application: Application, raw_answers: Mapp
 
 
 def _require_draft(application: Application) -> None:
-    if application.status not in (DRAFT, REFUSED):
+    if application.status not in (ApplicationState.DRAFT, ApplicationState.REFUSED):
         raise ApplicationError("该申请已受理，不能再修改")
 
 
@@ -236,15 +222,15 @@ def sync_materials(session: Session, application: Application) -> None:
     wanted: list[ApplicationMaterial] = []
     for position, material in enumerate(schema.materials):
         key = material_key(material)
-        row = existing.get(key) or ApplicationMaterial(key=key, status=MATERIAL_PENDING)
+        row = existing.get(key) or ApplicationMaterial(key=key, status=MaterialState.PENDING)
         row.position = position
         row.name = material.name
         row.required = material.required
         row.e_licence = material.e_licence
         if not material.asked:
-            row.status = MATERIAL_PRODUCED
-        elif row.status == MATERIAL_PRODUCED:
-            row.status = MATERIAL_PENDING
+            row.status = MaterialState.PRODUCED
+        elif row.status == MaterialState.PRODUCED:
+            row.status = MaterialState.PENDING
         wanted.append(row)
     application.materials = wanted
 
@@ -324,25 +310,25 @@ class MaterialDecision:
 def _check_materials(application: Application, decision: MaterialDecision) -> list[str]:
     problems = []
     allowed = {
-        MATERIAL_UPLOADED,
-        MATERIAL_COLLECTED,
-        MATERIAL_E_LICENCE,
-        MATERIAL_DEFERRED,
-        MATERIAL_MISSING,
-        MATERIAL_PENDING,
+        MaterialState.UPLOADED,
+        MaterialState.COLLECTED,
+        MaterialState.E_LICENCE,
+        MaterialState.DEFERRED,
+        MaterialState.MISSING,
+        MaterialState.PENDING,
     }
     for material in application.materials:
-        if material.status == MATERIAL_PRODUCED:
+        if material.status == MaterialState.PRODUCED:
             continue
         state = decision.states.get(material.key, material.status)
         if state not in allowed:
             problems.append(f"材料“{material.name}”的状态“{state}”无效")
             continue
-        if state == MATERIAL_E_LICENCE and not material.e_licence:
+        if state == MaterialState.E_LICENCE and not material.e_licence:
             problems.append(f"材料“{material.name}”不能以电子证照代替")
-        if state == MATERIAL_DEFERRED and material.required:
+        if state == MaterialState.DEFERRED and material.required:
             problems.append(f"材料“{material.name}”是必需材料，不能容缺后补")
-        if state in (MATERIAL_PENDING, MATERIAL_MISSING) and material.required:
+        if state in (MaterialState.PENDING, MaterialState.MISSING) and material.required:
             problems.append(f"缺少必需材料“{material.name}”")
         material.status = state
     return problems
@@ -356,7 +342,7 @@ def accept(
     by: User | None = None,
 ) -> Application:
     """受理 (or 容缺受理 when materials are deferred): validate, plan the steps, give a tracking number."""
-    if application.status not in (DRAFT, REFUSED):
+    if application.status not in (ApplicationState.DRAFT, ApplicationState.REFUSED):
         raise ApplicationError("该申请已经受理")
     decision = decision or MaterialDecision()
     schema = schema_for(session, application)
@@ -372,7 +358,7 @@ def accept(
     planned = plan_for(session, application)
     today = clock.today()
     limit = graphs.add_working_days(today, planned.promised_days, estimate=True)
-    deferred = [m for m in application.materials if m.status == MATERIAL_DEFERRED]
+    deferred = [m for m in application.materials if m.status == MaterialState.DEFERRED]
     if deferred:
         if decision.commitment_date is None:
             raise ApplicationError("容缺受理须填写申请人承诺补交材料的日期")
@@ -392,7 +378,7 @@ def accept(
     application.calendar_note = "；".join(
         filter(None, [f"chinesecalendar {forecast.calendar_version}", forecast.warning])
     )
-    application.status = ACCEPTED_PENDING if deferred else ACCEPTED
+    application.status = ApplicationState.ACCEPTED_PENDING if deferred else ApplicationState.ACCEPTED
     application.accepted_at = utcnow()
     application.accepted_by = by
     _update_subject(session, application)
@@ -405,7 +391,7 @@ def accept(
 def _create_tasks(session: Session, application: Application, planned: graphs.Plan, today: date) -> None:
     definition = pinned(session, application)
     applicable = set(planned.steps)
-    view = graphs.evaluate(planned, {code: "waiting" for code in applicable})
+    view = graphs.evaluate(planned, {code: TaskState.WAITING for code in applicable})
     with session.no_autoflush:  # the application is written once, with its tasks, after this
         found = session.execute(  # one round trip; item and department come along
             select(ItemVersion, Item, Department)
@@ -423,9 +409,11 @@ def _create_tasks(session: Session, application: Application, planned: graphs.Pl
             item_version=version,
             department=department,
             position=position,
-            status="skipped" if code not in applicable else ("ready" if code in view.ready else "waiting"),
+            status=TaskState.SKIPPED
+            if code not in applicable
+            else (TaskState.READY if code in view.ready else TaskState.WAITING),
         )
-        if task.status == "ready":
+        if task.status == TaskState.READY:
             task.ready_at = utcnow()
             task.due_date = graphs.step_due(today, version.promised_days, estimate=True).date
         tasks.append(task)
@@ -436,18 +424,22 @@ def refuse(
     session: Session, application: Application, decision: MaterialDecision, *, by: User | None
 ) -> Application:
     """暂不受理: record everything missing so that it is told once, in full (一次性告知)."""
-    if application.status not in (DRAFT, REFUSED):
+    if application.status not in (ApplicationState.DRAFT, ApplicationState.REFUSED):
         raise ApplicationError("该申请已经受理")
     unknown = [
-        m.name for m in application.materials if decision.states.get(m.key, m.status) not in MATERIAL_STATES
+        m.name
+        for m in application.materials
+        if decision.states.get(m.key, m.status) not in values(MaterialState)
     ]
     if unknown:
         raise ApplicationError("材料状态无效：" + "、".join(unknown))
     for material in application.materials:
         state = decision.states.get(material.key, material.status)
-        if material.status != MATERIAL_PRODUCED:
-            material.status = MATERIAL_MISSING if state in (MATERIAL_PENDING, MATERIAL_MISSING) else state
-    application.status = REFUSED
+        if material.status != MaterialState.PRODUCED:
+            material.status = (
+                MaterialState.MISSING if state in (MaterialState.PENDING, MaterialState.MISSING) else state
+            )
+    application.status = ApplicationState.REFUSED
     application.refused_at = utcnow()
     application.accepted_by = by
     return application
@@ -455,9 +447,9 @@ def refuse(
 
 def reopen(application: Application) -> None:
     """A refused application goes back to draft with everything entered kept."""
-    if application.status != REFUSED:
+    if application.status != ApplicationState.REFUSED:
         raise ApplicationError("只有暂不受理的申请可以重新办理")
-    application.status = DRAFT
+    application.status = ApplicationState.DRAFT
 
 
 def missing_items(session: Session, application: Application) -> dict[str, Any]:
@@ -467,7 +459,7 @@ def missing_items(session: Session, application: Application) -> dict[str, Any]:
         "materials": [
             m
             for m in application.materials
-            if m.status in (MATERIAL_PENDING, MATERIAL_MISSING) and m.required
+            if m.status in (MaterialState.PENDING, MaterialState.MISSING) and m.required
         ],
         "fields": validation_errors(schema, application.data),
     }
@@ -475,6 +467,6 @@ def missing_items(session: Session, application: Application) -> dict[str, Any]:
 
 def materials_satisfied(application: Application) -> bool:
     return all(
-        m.status in MATERIAL_SATISFIED or (not m.required and m.status != MATERIAL_DEFERRED)
+        m.status in MATERIAL_SATISFIED or (not m.required and m.status != MaterialState.DEFERRED)
         for m in application.materials
     )

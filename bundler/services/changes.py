@@ -39,24 +39,12 @@ from ..models import (
     User,
 )
 from ..models.accounts import ADMIN, DEPARTMENT, LEAD, REVIEWER
-from ..models.applications import ACCEPTED, ACCEPTED_PENDING
-from ..models.changes import (
-    ACTION_CANCEL,
-    ACTION_CHANGE,
-    ACTION_CREATE,
-    CHANGE_DRAFT,
-    CHANGE_PUBLISHED,
-    CHANGE_REJECTED,
-    CHANGE_SUBMITTED,
-    CHANGE_WITHDRAWN,
-    KIND_BUNDLE,
-    KIND_ITEM,
-    OPEN_CHANGE_STATES,
-)
+from ..models.changes import ACTION_CANCEL, ACTION_CHANGE, ACTION_CREATE, KIND_BUNDLE, KIND_ITEM
 from ..models.common import VERSION_CANCELLED, VERSION_PUBLISHED, utcnow
+from ..states import FINISHED_TASKS, OPEN_CHANGE_STATES, ApplicationState, ChangeState
 from .applications import catalogue_items
 
-IN_FLIGHT = (ACCEPTED, ACCEPTED_PENDING)
+IN_FLIGHT = (ApplicationState.ACCEPTED, ApplicationState.ACCEPTED_PENDING)
 
 
 class ChangeError(ValueError):
@@ -150,7 +138,7 @@ def history(session: Session, kind: str, code: str) -> list[VersionRecord]:
             select(CatalogueChange).where(
                 CatalogueChange.kind == kind,
                 CatalogueChange.code == code,
-                CatalogueChange.status == CHANGE_PUBLISHED,
+                CatalogueChange.status == ChangeState.PUBLISHED,
             )
         )
     }
@@ -229,7 +217,7 @@ def start_change(
         kind=kind,
         code=code,
         action=action,
-        status=CHANGE_DRAFT,
+        status=ChangeState.DRAFT,
         content=entry,
         base_version=base,
         department=department,
@@ -324,7 +312,7 @@ def submit(session: Session, change: CatalogueChange, user: User, *, reason: str
         raise ChangeError("还有问题未解决：" + "；".join(found[:5]))
     change.reason = reason.strip()
     change.legal_basis = legal_basis.strip()
-    change.status = CHANGE_SUBMITTED
+    change.status = ChangeState.SUBMITTED
     change.submitted_at = utcnow()
 
 
@@ -332,17 +320,17 @@ def withdraw(change: CatalogueChange, user: User) -> None:
     if change.status not in OPEN_CHANGE_STATES:
         raise ChangeError("该变更已完成")
     require_draft_right(user, change)
-    change.status = CHANGE_WITHDRAWN
+    change.status = ChangeState.WITHDRAWN
 
 
 def reject(change: CatalogueChange, user: User, note: str) -> None:
     if not may_review(user):
         raise ChangeError("只有审核人可以退回变更")
-    if change.status != CHANGE_SUBMITTED:
+    if change.status != ChangeState.SUBMITTED:
         raise ChangeError("只能退回待审核的变更")
     if not note.strip():
         raise ChangeError("请写明退回理由")
-    change.status = CHANGE_REJECTED
+    change.status = ChangeState.REJECTED
     change.reviewed_by = user
     change.reviewed_at = utcnow()
     change.review_note = note.strip()
@@ -352,7 +340,7 @@ def publish(session: Session, change: CatalogueChange, user: User, note: str = "
     """Publish a submitted change; returns the new version number (None: content already current)."""
     if not may_review(user):
         raise ChangeError("只有审核人可以发布变更")
-    if change.status != CHANGE_SUBMITTED:
+    if change.status != ChangeState.SUBMITTED:
         raise ChangeError("只能发布待审核的变更")
     found, entry = _read(session, change)
     found = _with_studio_errors(session, change, found)
@@ -367,7 +355,7 @@ def publish(session: Session, change: CatalogueChange, user: User, note: str = "
     else:
         latest, status = spec.latest(session, [change.code]), VERSION_PUBLISHED
     outcome = spec.store(session, entry, departments_by_code(session), latest, status)
-    change.status = CHANGE_PUBLISHED
+    change.status = ChangeState.PUBLISHED
     change.reviewed_by = user
     change.reviewed_at = utcnow()
     change.review_note = note.strip() or None
@@ -406,6 +394,6 @@ def impact(session: Session, kind: str, code: str) -> Impact:
         in_flight.join(Task, Task.application_id == Application.id)
         .join(ItemVersion, Task.item_version_id == ItemVersion.id)
         .join(Item, Item.id == ItemVersion.item_id)
-        .where(Item.code == code, Task.status.notin_(["done", "rejected", "skipped"]))
+        .where(Item.code == code, Task.status.notin_(FINISHED_TASKS))
     )
     return Impact(using, count or 0)

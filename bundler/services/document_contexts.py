@@ -14,14 +14,8 @@ from .. import clock
 from ..documents.builders import application_form_sections, item_form_rows
 from ..documents.notice import notice_context
 from ..models import Application, BundleVersion, Document, Task
-from ..models.applications import (
-    MATERIAL_DEFERRED,
-    MATERIAL_E_LICENCE,
-    MATERIAL_MISSING,
-    MATERIAL_PENDING,
-    MATERIAL_STATES,
-)
 from ..privacy import mask_id_number, mask_name
+from ..states import MaterialState, TaskState, label
 from . import applications as service
 
 
@@ -97,12 +91,12 @@ def _receipt(session: Session, application: Application) -> dict[str, Any]:
                 "due_date": task.due_date.isoformat() if task.due_date else "前序事项办结后起算",
             }
             for task in application.tasks
-            if task.status != "skipped"
+            if task.status != TaskState.SKIPPED
         ],
         "materials_received": [
-            {"name": m.name, "e_licence": m.status == MATERIAL_E_LICENCE}
+            {"name": m.name, "e_licence": m.status == MaterialState.E_LICENCE}
             for m in application.materials
-            if m.status in ("uploaded", "collected", MATERIAL_E_LICENCE)
+            if m.status in ("uploaded", "collected", MaterialState.E_LICENCE)
         ],
         "materials_owed": [
             {
@@ -111,7 +105,7 @@ def _receipt(session: Session, application: Application) -> dict[str, Any]:
                 "due_date": m.due_date.isoformat() if m.due_date else "",
             }
             for m in application.materials
-            if m.status == MATERIAL_DEFERRED
+            if m.status == MaterialState.DEFERRED
         ],
         "status_url": f"{current_app.config['PUBLIC_URL'].rstrip('/')}/applications/{application.id}",
     }
@@ -127,7 +121,7 @@ def _commitment(session: Session, application: Application) -> dict[str, Any]:
         "materials": [
             {"name": m.name, "items": needing.get(m.key, [])}
             for m in application.materials
-            if m.status == MATERIAL_DEFERRED
+            if m.status == MaterialState.DEFERRED
         ],
         "clerk": _clerk(application),
         "date": (clock.local(application.accepted_at) or clock.now()).date().isoformat(),
@@ -145,7 +139,7 @@ def _missing_notice(session: Session, application: Application) -> dict[str, Any
         "materials": [
             {"name": m.name, "reason": "未提交", "items": needing.get(m.key, [])}
             for m in application.materials
-            if m.status in (MATERIAL_MISSING, MATERIAL_PENDING) and m.required
+            if m.status in (MaterialState.MISSING, MaterialState.PENDING) and m.required
         ],
         "fields": [
             {
@@ -183,8 +177,7 @@ def _item_form(session: Session, task: Task) -> dict[str, Any]:
         "rows": rows,
         "tables": tables,
         "materials": [
-            {"name": m["name"], "status": MATERIAL_STATES.get(m["status"], "由前序事项出具")}
-            for m in payload["materials"]
+            {"name": m["name"], "status": label(MaterialState, m["status"])} for m in payload["materials"]
         ],
         "upstream": [
             {"item": names.get(code, code), "label": key, "value": value}

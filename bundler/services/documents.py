@@ -20,10 +20,9 @@ from sqlalchemy.orm import Session
 
 from ..extensions import db
 from ..models import Application, Document
-from ..models.applications import ACCEPTED_PENDING, REFUSED
 from ..models.common import utcnow
-from ..models.documents import DOCUMENT_FAILED, DOCUMENT_PENDING, DOCUMENT_READY
 from ..queues import DOCUMENTS_QUEUE, queue
+from ..states import ApplicationState, DocumentState
 
 RETRY_PENDING_AFTER = timedelta(seconds=20)
 
@@ -94,7 +93,7 @@ def ensure_rendering(session: Session, document: Document) -> None:
 
 
 def _needs_enqueue(document: Document) -> bool:
-    if document.status != DOCUMENT_PENDING:
+    if document.status != DocumentState.PENDING:
         return False
     enqueued = document.enqueued_at
     if enqueued is not None and enqueued.tzinfo is None:
@@ -148,12 +147,12 @@ def application_document(session: Session, application: Application, kind: str) 
 
 def documents_for(application: Application) -> list[str]:
     """The document kinds an application has, in the order a person needs them."""
-    if application.status == REFUSED:
+    if application.status == ApplicationState.REFUSED:
         return ["missing_notice", "application_form"]
     if application.accepted_at is None:
         return ["application_form"]
     kinds = ["receipt", "application_form"]
-    if application.status == ACCEPTED_PENDING or application.commitment_date:
+    if application.status == ApplicationState.ACCEPTED_PENDING or application.commitment_date:
         kinds.insert(1, "commitment")
     return kinds
 
@@ -182,18 +181,18 @@ def render(document_id: int) -> None:
     from .document_contexts import context_for
 
     document = db.session.get(Document, document_id)
-    if document is None or document.status == DOCUMENT_READY:
+    if document is None or document.status == DocumentState.READY:
         return
     try:
         content = render_pdf(document.kind, context_for(db.session, document))
     except Exception as exc:
         db.session.rollback()
         document = db.session.get(Document, document_id)
-        document.status = DOCUMENT_FAILED
+        document.status = DocumentState.FAILED
         document.error = f"{type(exc).__name__}: {exc}"[:2000]
         db.session.commit()
         raise
     document.content = content
-    document.status = DOCUMENT_READY
+    document.status = DocumentState.READY
     document.rendered_at = utcnow()
     db.session.commit()

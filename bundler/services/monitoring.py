@@ -13,9 +13,9 @@ import graphs
 
 from .. import clock
 from ..models import Application, BundleVersion, Task
-from ..models.applications import ACCEPTED, ACCEPTED_PENDING
+from ..states import ApplicationState, TaskState
 
-IN_FLIGHT = (ACCEPTED, ACCEPTED_PENDING)
+IN_FLIGHT = (ApplicationState.ACCEPTED, ApplicationState.ACCEPTED_PENDING)
 
 
 @dataclass
@@ -47,7 +47,9 @@ def overdue(applications: list[Application]) -> list[Task]:
         t
         for a in applications
         for t in a.tasks
-        if t.status in ("ready", "in_progress") and t.due_date is not None and t.due_date < today
+        if t.status in (TaskState.READY, TaskState.IN_PROGRESS)
+        and t.due_date is not None
+        and t.due_date < today
     ]
 
 
@@ -66,7 +68,7 @@ def department_times(session: Session, applications: list[Application]) -> list[
     open_by: dict[str, list[Task]] = defaultdict(list)
     for application in applications:
         for task in application.tasks:
-            if task.status in ("ready", "in_progress", "paused"):
+            if task.status in (TaskState.READY, TaskState.IN_PROGRESS, TaskState.PAUSED):
                 open_by[task.department.name].append(task)
     late = {t.id for t in overdue(applications)}
     names = sorted(set(used) | set(open_by))

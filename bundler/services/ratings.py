@@ -8,9 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import Application, BundleVersion, Rating
-from ..models.applications import COMPLETED
 from ..models.common import utcnow
-from ..models.ratings import FOLLOW_UP_STATES
+from ..states import ApplicationState, FollowUpState, TaskState, labels
 
 
 class RatingError(ValueError):
@@ -21,13 +20,13 @@ def rate(
     session: Session, application: Application, scores: Mapping[int | None, tuple[int, str]]
 ) -> list[Rating]:
     """Rate the whole service (key None) and each department's step (key: task id), once each."""
-    if application.status != COMPLETED:
+    if application.status != ApplicationState.COMPLETED:
         raise RatingError("办结后才能评价")
     if session.scalar(select(Rating.id).where(Rating.application_id == application.id).limit(1)) is not None:
         raise RatingError("已经评价过了，感谢您的反馈")
     if None not in scores:
         raise RatingError("请对整体服务评分")
-    tasks = {t.id: t for t in application.tasks if t.status in ("done", "rejected")}
+    tasks = {t.id: t for t in application.tasks if t.status in (TaskState.DONE, TaskState.REJECTED)}
     ratings = []
     for task_id, (score, comment) in scores.items():
         if task_id is not None and task_id not in tasks:
@@ -38,7 +37,7 @@ def rate(
             application=application, task_id=task_id, score=score, comment=(comment or "").strip() or None
         )
         if rating.is_bad:
-            rating.follow_up = "open"
+            rating.follow_up = FollowUpState.OPEN
         session.add(rating)
         ratings.append(rating)
     return ratings
@@ -51,7 +50,7 @@ def bad_ratings_for_lead(session: Session, department_id: int | None) -> list[Ra
         .join(Application, Rating.application_id == Application.id)
         .join(BundleVersion, Application.bundle_version_id == BundleVersion.id)
         .where(Rating.follow_up.is_not(None))
-        .order_by(Rating.follow_up == "closed", Rating.id.desc())
+        .order_by(Rating.follow_up == FollowUpState.CLOSED, Rating.id.desc())
     )
     if department_id is not None:
         query = query.where(BundleVersion.lead_department_id == department_id)
@@ -59,9 +58,9 @@ def bad_ratings_for_lead(session: Session, department_id: int | None) -> list[Ra
 
 
 def follow_up(rating: Rating, state: str, note: str) -> None:
-    if state not in FOLLOW_UP_STATES:
+    if state not in labels(FollowUpState):
         raise RatingError("跟进状态无效")
-    if state == "closed" and not note.strip():
+    if state == FollowUpState.CLOSED and not note.strip():
         raise RatingError("办结差评须写明核实整改和回访情况")
     rating.follow_up = state
     rating.follow_up_note = note.strip() or rating.follow_up_note

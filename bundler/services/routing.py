@@ -28,8 +28,8 @@ import forms
 from ..extensions import db
 from ..models import Application, AuditEntry, Delivery, Task
 from ..models.common import utcnow
-from ..models.routing import OUTBOX_DELIVERED, OUTBOX_FAILED, OUTBOX_PENDING, OUTBOX_QUEUED
 from ..queues import department_queue_name, queue
+from ..states import DeliveryState, TaskState
 from . import applications as service
 
 MAX_ATTEMPTS = 5
@@ -58,7 +58,7 @@ def audit(
 
 def open_deliveries(session: Session, application: Application) -> list[Delivery]:
     """A delivery row for every ready task that has none yet (same transaction as the caller's)."""
-    ready = [task for task in application.tasks if task.status == "ready"]
+    ready = [task for task in application.tasks if task.status == TaskState.READY]
     stored = [task.id for task in ready if task.id is not None]  # tasks just created have none yet
     existing = (
         set(session.scalars(select(Delivery.task_id).where(Delivery.task_id.in_(stored))))
@@ -105,8 +105,8 @@ def dispatch(
     except (RedisError, OSError) as exc:
         session.execute(
             update(Delivery)
-            .where(Delivery.id.in_([row.id for row in claimed]), Delivery.status == OUTBOX_QUEUED)
-            .values(status=OUTBOX_PENDING, enqueued_at=None)
+            .where(Delivery.id.in_([row.id for row in claimed]), Delivery.status == DeliveryState.QUEUED)
+            .values(status=DeliveryState.PENDING, enqueued_at=None)
         )
         session.commit()
         current_app.logger.warning("deliveries not queued (Redis unavailable), will retry: %s", exc)
@@ -119,8 +119,8 @@ def _claim(session: Session, delivery_ids: list[int] | None, application_id: int
     stale = utcnow() - timedelta(seconds=current_app.config["DELIVERY_ACK_SECONDS"])
     due = select(Delivery.id).where(
         or_(
-            Delivery.status == OUTBOX_PENDING,
-            (Delivery.status == OUTBOX_QUEUED) & (Delivery.enqueued_at < stale),
+            Delivery.status == DeliveryState.PENDING,
+            (Delivery.status == DeliveryState.QUEUED) & (Delivery.enqueued_at < stale),
         )
     )
     if delivery_ids is not None:
@@ -130,7 +130,7 @@ def _claim(session: Session, delivery_ids: list[int] | None, application_id: int
     claimed = session.execute(
         update(Delivery)
         .where(Delivery.id.in_(due.order_by(Delivery.id).limit(500).with_for_update(skip_locked=True)))
-        .values(status=OUTBOX_QUEUED, enqueued_at=utcnow())
+        .values(status=DeliveryState.QUEUED, enqueued_at=utcnow())
         .returning(Delivery.id, Delivery.queue)
         .execution_options(synchronize_session=False)
     ).all()
@@ -187,7 +187,9 @@ def task_payload(session: Session, task: Task) -> dict[str, Any]:
             {"name": m["name"], "kind": m["kind"], "status": _material_status(application, m)}
             for m in item["materials"]
         ],
-        "upstream": {t.item.code: t.results for t in application.tasks if t.status == "done" and t.results},
+        "upstream": {
+            t.item.code: t.results for t in application.tasks if t.status == TaskState.DONE and t.results
+        },
         "complete_url": f"{current_app.config['PUBLIC_URL'].rstrip('/')}/api/v1/tasks/{task.id}/complete",
     }
 
@@ -202,7 +204,7 @@ def produced_values(application: Application) -> dict[str, Any]:
     """Results of finished steps, by merged key (e.g. 企业.统一社会信用代码), for dependent steps."""
     values: dict[str, Any] = {}
     for task in application.tasks:
-        if task.status == "done":
+        if task.status == TaskState.DONE:
             values.update(task.results or {})
     return values
 
@@ -242,7 +244,7 @@ def deliver(delivery_id: int) -> None:
         options=[joinedload(Delivery.task, innerjoin=True).joinedload(Task.department, innerjoin=True)],
         with_for_update={"of": Delivery},
     )
-    if delivery is None or delivery.status in (OUTBOX_DELIVERED, OUTBOX_FAILED):
+    if delivery is None or delivery.status in (DeliveryState.DELIVERED, DeliveryState.FAILED):
         db.session.rollback()
         return
     task = delivery.task
@@ -258,14 +260,14 @@ def deliver(delivery_id: int) -> None:
         delivery.attempts += 1
         delivery.last_error = str(exc)[:2000]
         if delivery.attempts >= MAX_ATTEMPTS:
-            delivery.status = OUTBOX_FAILED
+            delivery.status = DeliveryState.FAILED
             audit(db.session, "系统", "delivery_failed", delivery.task, after={"error": delivery.last_error})
             db.session.commit()
             return  # retries ran out: shown as failed, a person retries it
         db.session.commit()
         raise
     delivery.attempts += 1
-    delivery.status = OUTBOX_DELIVERED
+    delivery.status = DeliveryState.DELIVERED
     delivery.delivered_at = utcnow()
     task.delivered_at = task.delivered_at or delivery.delivered_at
     audit(
@@ -276,7 +278,7 @@ def deliver(delivery_id: int) -> None:
 
 def retry_failed(session: Session, delivery: Delivery, actor: str) -> None:
     """A person asks for a failed delivery to be tried again."""
-    delivery.status = OUTBOX_PENDING
+    delivery.status = DeliveryState.PENDING
     delivery.attempts = 0
     audit(session, actor, "delivery_retry", delivery.task)
     session.commit()

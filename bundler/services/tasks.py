@@ -13,8 +13,8 @@ import graphs
 
 from .. import clock
 from ..models import Application, Task
-from ..models.applications import ACCEPTED, ACCEPTED_PENDING, COMPLETED
 from ..models.common import utcnow
+from ..states import ApplicationState, TaskState
 from . import applications as service
 from .routing import audit, open_deliveries
 
@@ -31,10 +31,10 @@ def _state(task: Task) -> dict[str, Any]:
 
 def start(session: Session, task: Task, actor: str) -> None:
     """受理 by the department: the task is being worked on."""
-    if task.status != "ready":
+    if task.status != TaskState.READY:
         raise TaskError(f"事项当前状态为“{task.status_label}”，不能开始办理")
     before = _state(task)
-    task.status = "in_progress"
+    task.status = TaskState.IN_PROGRESS
     task.started_at = utcnow()
     audit(session, actor, "start", task, before=before, after=_state(task))
 
@@ -51,7 +51,7 @@ def complete(
     """Approve (with the results the item produces) or reject (with a reason); returns the tasks released."""
     if outcome not in OUTCOMES:
         raise TaskError("办理结果只能是 approved（准予）或 rejected（不予）")
-    if task.status not in ("ready", "in_progress"):
+    if task.status not in (TaskState.READY, TaskState.IN_PROGRESS):
         raise TaskError(f"事项当前状态为“{task.status_label}”，不能办结")
     if outcome == "rejected" and not (reason or "").strip():
         raise TaskError("不予许可须说明理由")
@@ -60,7 +60,7 @@ def complete(
     if problems:
         raise TaskError("；".join(problems))
     before = _state(task)
-    task.status = "done" if outcome == "approved" else "rejected"
+    task.status = TaskState.DONE if outcome == "approved" else TaskState.REJECTED
     task.results = results
     task.reason = (reason or "").strip() or None
     task.finished_at = utcnow()
@@ -81,12 +81,12 @@ def _result_problems(session: Session, task: Task, results: dict[str, Any]) -> l
 
 def request_supplement(session: Session, task: Task, note: str, *, actor: str) -> None:
     """补正: pause this branch (its clock stops) and tell the applicant once everything needed."""
-    if task.status not in ("ready", "in_progress"):
+    if task.status not in (TaskState.READY, TaskState.IN_PROGRESS):
         raise TaskError(f"事项当前状态为“{task.status_label}”，不能要求补正")
     if not note.strip():
         raise TaskError("请一次性写明需要补正的全部内容")
     before = _state(task)
-    task.status = "paused"
+    task.status = TaskState.PAUSED
     task.paused_at = utcnow()
     task.reason = note.strip()
     audit(session, actor, "request_supplement", task, before=before, after=_state(task))
@@ -94,7 +94,7 @@ def request_supplement(session: Session, task: Task, note: str, *, actor: str) -
 
 def resume(session: Session, task: Task, *, actor: str) -> None:
     """The supplement is in: the clock runs again and the due date moves by the days paused."""
-    if task.status != "paused" or task.paused_at is None:
+    if task.status != TaskState.PAUSED or task.paused_at is None:
         raise TaskError("该事项没有暂停")
     before = _state(task)
     paused_from = clock.local(task.paused_at).date()
@@ -102,7 +102,7 @@ def resume(session: Session, task: Task, *, actor: str) -> None:
     task.paused_days += days
     if task.due_date is not None:
         task.due_date = graphs.add_working_days(task.due_date, days, estimate=True).date
-    task.status = "in_progress" if task.started_at else "ready"
+    task.status = TaskState.IN_PROGRESS if task.started_at else TaskState.READY
     task.paused_at = None
     audit(session, actor, "resume", task, before=before, after={**_state(task), "paused_days": days})
 
@@ -115,15 +115,15 @@ def release(session: Session, application: Application, actor: str) -> list[Task
     released = []
     today = clock.today()
     for task in application.tasks:
-        if task.item.code in view.ready and task.status == "waiting":
-            task.status = "ready"
+        if task.item.code in view.ready and task.status == TaskState.WAITING:
+            task.status = TaskState.READY
             task.ready_at = utcnow()
             task.due_date = graphs.step_due(today, task.item_version.promised_days, estimate=True).date
             audit(session, actor, "released", task, after=_state(task))
             released.append(task)
     session.flush()
     open_deliveries(session, application)
-    if view.complete and application.status in (ACCEPTED, ACCEPTED_PENDING):
-        application.status = COMPLETED
+    if view.complete and application.status in (ApplicationState.ACCEPTED, ApplicationState.ACCEPTED_PENDING):
+        application.status = ApplicationState.COMPLETED
         application.completed_at = utcnow()
     return released

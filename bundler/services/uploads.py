@@ -8,7 +8,7 @@ import filetype
 from sqlalchemy.orm import Session
 
 from ..models import ApplicationMaterial, Upload
-from ..models.applications import MATERIAL_UPLOADED
+from ..states import MaterialState
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 ALLOWED_TYPES = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG"}
@@ -42,5 +42,5 @@ def store_upload(session: Session, material: ApplicationMaterial, content: bytes
         content=content,
     )
     session.add(upload)
-    material.status = MATERIAL_UPLOADED
+    material.status = MaterialState.UPLOADED
     return upload

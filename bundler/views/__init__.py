@@ -45,9 +45,19 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(report_bp)
     register_error_pages(app)
 
+    from .. import states
     from ..services.documents import KIND_TITLES
 
     app.jinja_env.globals["document_titles"] = KIND_TITLES
+    app.jinja_env.globals.update(
+        ApplicationState=states.ApplicationState,
+        TaskState=states.TaskState,
+        ChangeState=states.ChangeState,
+        MaterialState=states.MaterialState,
+        OPEN_TASKS=states.OPEN_TASKS,
+        EDITABLE_STATES=states.EDITABLE_STATES,
+        state_label=states.label,
+    )
     app.jinja_env.filters["china_time"] = _china_time
 
 

@@ -13,9 +13,9 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Delivery, Department
-from ..models.routing import OUTBOX_FAILED
 from ..queues import all_queue_names, queue
 from ..services.routing import retry_failed
+from ..states import DeliveryState
 from .auth import roles_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -53,7 +53,7 @@ def _job_row(queue_name: str, job: Any) -> dict[str, Any]:
 def jobs() -> str:
     failed_jobs, problem = _failed_jobs()
     deliveries = db.session.scalars(
-        select(Delivery).where(Delivery.status == OUTBOX_FAILED).order_by(Delivery.id)
+        select(Delivery).where(Delivery.status == DeliveryState.FAILED).order_by(Delivery.id)
     ).all()
     return render_template(
         "admin/jobs.html", jobs=failed_jobs, problem=problem, deliveries=deliveries, csrf_form=FlaskForm()
@@ -78,7 +78,7 @@ def requeue(queue_name: str, job_id: str) -> Any:
 @roles_required("admin")
 def retry_delivery(delivery_id: int) -> Any:
     delivery = db.session.get(Delivery, delivery_id)
-    if delivery is None or delivery.status != OUTBOX_FAILED:
+    if delivery is None or delivery.status != DeliveryState.FAILED:
         abort(404)
     if not FlaskForm().validate_on_submit():
         abort(400)

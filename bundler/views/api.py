@@ -14,13 +14,12 @@ from graphs import AnswerError
 from ..catalogue.queries import NotFound
 from ..extensions import csrf, db
 from ..models import Application, Department, Task
-from ..models.applications import API_CHANNEL, MATERIAL_COLLECTED, TASK_STATES
-from ..models.documents import DOCUMENT_FAILED, DOCUMENT_READY
 from ..services import applications as service
 from ..services import documents as documents_service
 from ..services import tasks as tasks_service
 from ..services.documents import KIND_TITLES, documents_for
 from ..services.routing import dispatch_application, task_payload
+from ..states import Channel, DocumentState, MaterialState, TaskState, values
 from .api_auth import api_error, current_token, require_token
 from .documents import pdf_response
 from .openapi import openapi_document
@@ -106,12 +105,14 @@ def create_application() -> Any:
         return api_error(422, "请求内容不完整", errors=problems)
     try:
         application = service.start_application(
-            db.session, body["bundle"], answers=body.get("answers") or {}, channel=API_CHANNEL
+            db.session, body["bundle"], answers=body.get("answers") or {}, channel=Channel.API
         )
         application.api_token_id = token.id
         application.idempotency_key = scoped_key
         service.save_data(db.session, application, body.get("data") or {})
-        states = {m.key: MATERIAL_COLLECTED for m in application.materials}  # attested by the window system
+        states = {
+            m.key: MaterialState.COLLECTED for m in application.materials
+        }  # attested by the window system
         states.update(body.get("materials") or {})
         decision = service.MaterialDecision(states, _parse_date(body.get("commitment_date")))
         service.accept(db.session, application, decision)
@@ -171,11 +172,11 @@ def application_document(application_id: int, kind: str) -> Any:
     if kind not in documents_for(application):
         return api_error(404, f"该申请没有“{kind}”文书，可选：{'、'.join(documents_for(application))}")
     document = documents_service.application_document(db.session, application, kind)
-    if document.status == DOCUMENT_READY and document.content:
+    if document.status == DocumentState.READY and document.content:
         return pdf_response(
             document.content, f"{KIND_TITLES[kind]}-{application.tracking_no or application.id}.pdf"
         )
-    if document.status == DOCUMENT_FAILED:
+    if document.status == DocumentState.FAILED:
         return api_error(500, "文书生成失败，请联系管理员")
     response = jsonify({"status": "pending", "message": "文书正在生成，请稍后再取"})
     response.status_code = 202
@@ -199,11 +200,11 @@ def department_tasks(code: str) -> Any:
     status = request.args.get("status")
     query = select(Task).join(Department, Task.department_id == Department.id).where(Department.code == code)
     if status:
-        if status not in TASK_STATES:
-            return api_error(422, f"状态只能是：{'、'.join(TASK_STATES)}")
+        if status not in values(TaskState):
+            return api_error(422, f"状态只能是：{'、'.join(values(TaskState))}")
         query = query.where(Task.status == status)
     else:
-        query = query.where(Task.status != "skipped")
+        query = query.where(Task.status != TaskState.SKIPPED)
     tasks = db.session.scalars(query.order_by(Task.due_date.is_(None), Task.due_date, Task.id)).all()
     return {
         "tasks": [

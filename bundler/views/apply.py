@@ -15,7 +15,6 @@ from graphs import AnswerError
 from ..catalogue.queries import NotFound, bundle_definition
 from ..extensions import db
 from ..models import Application, ApplicationMaterial, Rating
-from ..models.applications import DRAFT, MATERIAL_E_LICENCE, ONLINE, REFUSED
 from ..services import applications as service
 from ..services.documents import documents_for
 from ..services.elicences import LocalELicenceStore
@@ -23,6 +22,7 @@ from ..services.guidance import answer_labels, guide
 from ..services.ratings import RatingError
 from ..services.ratings import rate as rate_service
 from ..services.uploads import UploadError, store_upload
+from ..states import ApplicationState, Channel, MaterialState, TaskState
 from .auth import roles_required
 from .unified_form import bind_unified_form, handle_unified_form, settle
 
@@ -73,7 +73,7 @@ def start(code: str) -> Any:
             db.session,
             code,
             answers=_raw_answers(definition.bundle["questions"]),
-            channel=ONLINE,
+            channel=Channel.ONLINE,
             applicant=current_user,
         )
     except AnswerError as exc:
@@ -94,7 +94,7 @@ def own_application(application_id: int) -> Application:
 
 
 def _editable(application: Application) -> bool:
-    return application.status in (DRAFT, REFUSED)
+    return application.status in (ApplicationState.DRAFT, ApplicationState.REFUSED)
 
 
 @bp.route("/applications/<id:application_id>/form", methods=["GET", "POST"])
@@ -123,7 +123,7 @@ def materials(application_id: int) -> Any:
         material = _material(application, request.form.get("material", type=int))
         if request.form.get("action") == "e_licence":
             if material.e_licence and _kind(material) in licences:
-                material.status = MATERIAL_E_LICENCE
+                material.status = MaterialState.E_LICENCE
                 flash(f"已使用电子证照：{licences[_kind(material)].title}", "success")
             else:
                 flash(f"没有找到可用于“{material.name}”的电子证照，请上传文件", "error")
@@ -213,8 +213,8 @@ def status_context(application: Application) -> dict[str, Any]:
         title=definition.bundle["name"],
     )
     owed = [m for m in application.materials if m.status == "deferred"]
-    supplements = [t for t in application.tasks if t.status == "paused"]
-    results = [t for t in application.tasks if t.status in ("done", "rejected")]
+    supplements = [t for t in application.tasks if t.status == TaskState.PAUSED]
+    results = [t for t in application.tasks if t.status in (TaskState.DONE, TaskState.REJECTED)]
     rated = (
         db.session.scalar(select(Rating.id).where(Rating.application_id == application.id).limit(1))
         is not None

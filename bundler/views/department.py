@@ -15,18 +15,17 @@ from .. import clock
 from ..documents.builders import item_form_rows
 from ..extensions import db
 from ..models import Delivery, Task
-from ..models.routing import OUTBOX_FAILED
 from ..privacy import mask_name
 from ..services import applications as service
 from ..services import tasks as tasks_service
 from ..services.documents import request_document, task_cache_key
 from ..services.routing import dispatch_application, retry_failed, task_payload
+from ..states import OPEN_TASKS, DeliveryState, TaskState
 from .auth import roles_required
 from .documents import serve
 
 bp = Blueprint("department", __name__, url_prefix="/department")
 
-OPEN_STATES = ("ready", "in_progress", "paused")
 YELLOW_WITHIN = 1  # working days left at which a task is flagged yellow
 
 
@@ -36,7 +35,7 @@ def actor() -> str:
 
 def urgency(task: Task) -> str:
     """red: past its limit; yellow: at most one working day left; else green (限时办结 / 红黄牌)."""
-    if task.due_date is None or task.status == "paused":
+    if task.due_date is None or task.status == TaskState.PAUSED:
         return "green"
     left = graphs.working_days_between(clock.today(), task.due_date, estimate=True)
     if left < 0:
@@ -64,7 +63,7 @@ def queue() -> str:
         select(Task)
         .where(
             Task.department_id == _department_id(),
-            Task.status.in_(OPEN_STATES),
+            Task.status.in_(OPEN_TASKS),
             Task.delivered_at.is_not(None),
         )
         .order_by(Task.due_date.is_(None), Task.due_date, Task.id)
@@ -75,7 +74,7 @@ def queue() -> str:
     failed = db.session.scalars(
         select(Delivery)
         .join(Task)
-        .where(Task.department_id == _department_id(), Delivery.status == OUTBOX_FAILED)
+        .where(Task.department_id == _department_id(), Delivery.status == DeliveryState.FAILED)
     ).all()
     return render_template(
         "department/queue.html", tasks=ranked, urgency=urgency, failed=failed, csrf_form=FlaskForm()
@@ -169,7 +168,7 @@ def retry_delivery(delivery_id: int) -> Any:
     if (
         delivery is None
         or delivery.task.department_id != _department_id()
-        or delivery.status != OUTBOX_FAILED
+        or delivery.status != DeliveryState.FAILED
     ):
         abort(404)
     if not FlaskForm().validate_on_submit():

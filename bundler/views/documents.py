@@ -12,8 +12,8 @@ from graphs import AnswerError, parse_answers
 from ..catalogue.queries import NotFound, bundle_definition
 from ..extensions import db
 from ..models import Document
-from ..models.documents import DOCUMENT_FAILED, DOCUMENT_READY
 from ..services.documents import KIND_TITLES, application_document, documents_for, notice_document
+from ..states import DocumentState
 from .apply import own_application
 from .auth import roles_required
 
@@ -28,9 +28,9 @@ def pdf_response(content: bytes, filename: str) -> Response:
 
 
 def serve(document: Document, filename: str) -> Any:
-    if document.status == DOCUMENT_READY and document.content:
+    if document.status == DocumentState.READY and document.content:
         return pdf_response(document.content, filename)
-    status = 500 if document.status == DOCUMENT_FAILED else 202
+    status = 500 if document.status == DocumentState.FAILED else 202
     return render_template(
         "documents/pending.html", document=document, title=KIND_TITLES[document.kind]
     ), status

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..states import ApplicationState, Channel, TaskState, values
+
 _ERROR = {
     "type": "object",
     "properties": {
@@ -18,7 +20,7 @@ _ERROR = {
     "required": ["error", "status"],
 }
 
-_STEP_STATUS = ["waiting", "ready", "in_progress", "done", "rejected", "skipped", "paused"]
+_STEP_STATUS = values(TaskState)
 
 _APPLICATION = {
     "type": "object",
@@ -29,9 +31,9 @@ _APPLICATION = {
         "bundle_version": {"type": "integer", "description": "受理时的一件事版本，办结前不变"},
         "status": {
             "type": "string",
-            "enum": ["draft", "accepted", "accepted_pending", "refused", "completed"],
+            "enum": values(ApplicationState),
         },
-        "channel": {"type": "string", "enum": ["online", "window", "api"]},
+        "channel": {"type": "string", "enum": values(Channel)},
         "promised_date": {"type": ["string", "null"], "format": "date"},
         "commitment_date": {"type": ["string", "null"], "format": "date"},
         "steps": {

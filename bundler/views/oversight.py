@@ -12,9 +12,9 @@ from flask_wtf import FlaskForm
 from .. import clock
 from ..extensions import db
 from ..models import Rating
-from ..models.ratings import FOLLOW_UP_STATES
 from ..services.monitoring import department_times, in_flight, overdue
 from ..services.ratings import RatingError, bad_ratings_for_lead, follow_up
+from ..states import FollowUpState, labels
 from .auth import roles_required
 
 bp = Blueprint("oversight", __name__)
@@ -44,7 +44,7 @@ def ratings() -> str:
     return render_template(
         "oversight/ratings.html",
         ratings=bad_ratings_for_lead(db.session, _lead_scope()),
-        states=FOLLOW_UP_STATES,
+        states=labels(FollowUpState),
         csrf_form=FlaskForm(),
     )
 

@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import CatalogueChange
-from ..models.changes import CHANGE_SUBMITTED
 from ..services import changes as service
+from ..states import ChangeState
 from .auth import roles_required
 from .studio import EDITORS, change_or_404, kind_or_404
 
@@ -23,7 +23,7 @@ bp = Blueprint("review", __name__)
 def review_queue() -> Any:
     submitted = db.session.scalars(
         select(CatalogueChange)
-        .where(CatalogueChange.status == CHANGE_SUBMITTED)
+        .where(CatalogueChange.status == ChangeState.SUBMITTED)
         .order_by(CatalogueChange.submitted_at)
     ).all()
     return render_template("studio/review.html", changes=submitted)

@@ -17,19 +17,11 @@ import forms
 from ..catalogue.queries import items_changed_since_bundles, latest_bundle_versions, latest_item_versions
 from ..extensions import db
 from ..models import CatalogueChange
-from ..models.changes import (
-    ACTION_CANCEL,
-    ACTION_CHANGE,
-    ACTION_CREATE,
-    CHANGE_SUBMITTED,
-    KIND_BUNDLE,
-    KIND_ITEM,
-    KIND_LABELS,
-    OPEN_CHANGE_STATES,
-)
+from ..models.changes import ACTION_CANCEL, ACTION_CHANGE, ACTION_CREATE, KIND_BUNDLE, KIND_ITEM, KIND_LABELS
 from ..services import changes as service
 from ..services import studio
 from ..services.applications import catalogue_items
+from ..states import OPEN_CHANGE_STATES, ChangeState
 from .auth import roles_required
 from .item_editor import content_from, item_form, split_options
 
@@ -150,7 +142,7 @@ def change_context(change: CatalogueChange) -> dict[str, Any]:
     return {
         "change": change,
         "can_edit": change.editable and service.may_draft(current_user, change.kind, change.department_id),
-        "can_review": change.status == CHANGE_SUBMITTED and service.may_review(current_user),
+        "can_review": change.status == ChangeState.SUBMITTED and service.may_review(current_user),
         "problems": service.contract_problems(db.session, change),  # the studio shows its own checker
         "impact": service.impact(db.session, change.kind, change.code),
         "diff": service.diff(before, after, labels=(f"现行第 {now[0]} 版" if now else "（无）", "本次变更")),

@@ -16,30 +16,23 @@ from graphs import AnswerError
 from ..catalogue.queries import NotFound, latest_bundle_versions
 from ..extensions import db
 from ..models import Application
-from ..models.applications import (
-    DRAFT,
-    MATERIAL_COLLECTED,
-    MATERIAL_DEFERRED,
-    MATERIAL_E_LICENCE,
-    MATERIAL_MISSING,
-    REFUSED,
-    WINDOW_CHANNEL,
-)
 from ..privacy import lookup_hash
 from ..services import applications as service
 from ..services.documents import documents_for
 from ..services.elicences import LocalELicenceStore, prefill_from_licences
+from ..states import ApplicationState, Channel, MaterialState
 from .auth import roles_required
 from .unified_form import handle_unified_form, settle
 
 bp = Blueprint("window", __name__, url_prefix="/window")
 
-CHECKLIST_STATES = {
-    MATERIAL_COLLECTED: "已收取",
-    MATERIAL_E_LICENCE: "电子证照已核验",
-    MATERIAL_DEFERRED: "容缺后补",
-    MATERIAL_MISSING: "缺少",
-}
+# What the clerk may record for each material at the counter.
+CHECKLIST_STATES = (
+    MaterialState.COLLECTED,
+    MaterialState.E_LICENCE,
+    MaterialState.DEFERRED,
+    MaterialState.MISSING,
+)
 
 
 def _number_problem(number: str) -> str | None:
@@ -68,7 +61,10 @@ def index() -> str:
         licences = LocalELicenceStore(db.session).licences_for(number)
     drafts = db.session.scalars(
         select(Application)
-        .where(Application.created_by_id == current_user.id, Application.status.in_([DRAFT, REFUSED]))
+        .where(
+            Application.created_by_id == current_user.id,
+            Application.status.in_([ApplicationState.DRAFT, ApplicationState.REFUSED]),
+        )
         .order_by(Application.id.desc())
         .limit(20)
     ).all()
@@ -91,7 +87,7 @@ def start() -> Any:
     code = request.form.get("bundle", "")
     number = (request.form.get("number") or "").strip().upper()
     try:
-        application = service.start_application(db.session, code, channel=WINDOW_CHANNEL, clerk=current_user)
+        application = service.start_application(db.session, code, channel=Channel.WINDOW, clerk=current_user)
     except (NotFound, AnswerError) as exc:
         flash(str(exc), "error")
         return redirect(url_for("window.index", number=number))
@@ -160,7 +156,7 @@ def scenario(application_id: int) -> Any:
 @roles_required("window")
 def form(application_id: int) -> Any:
     application = _window_application(application_id)
-    if application.status not in (DRAFT, REFUSED):
+    if application.status not in (ApplicationState.DRAFT, ApplicationState.REFUSED):
         return redirect(url_for("apply.status", application_id=application.id))
     outcome = handle_unified_form(application)
     if outcome.done:
@@ -172,7 +168,7 @@ def form(application_id: int) -> Any:
 @roles_required("window")
 def checklist(application_id: int) -> Any:
     application = _window_application(application_id)
-    if application.status not in (DRAFT, REFUSED):
+    if application.status not in (ApplicationState.DRAFT, ApplicationState.REFUSED):
         return redirect(url_for("apply.status", application_id=application.id))
     if request.method == "POST" and FlaskForm().validate_on_submit():
         decision = service.MaterialDecision(
@@ -198,7 +194,7 @@ def checklist(application_id: int) -> Any:
     return render_template(
         "window/checklist.html",
         application=application,
-        states=CHECKLIST_STATES,
+        states={state.value: state.label for state in CHECKLIST_STATES},
         chosen=chosen,
         commitment=commitment,
         missing=missing,

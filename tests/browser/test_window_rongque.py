@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 import forms
 from bundler.extensions import db
-from bundler.models.applications import ACCEPTED_PENDING, DRAFT, WINDOW_CHANNEL
+from bundler.states import ApplicationState, Channel
 from bundler.services import applications as service
 
 from browser.flows import fill_unified_form, fresh_application, schema_and_example
@@ -121,7 +121,7 @@ def test_clerk_accepts_with_a_material_owed(app, sample, live_server, desktop_pa
     expect(page.locator("table.checklist")).to_be_visible()
     expect(page.get_by_role("button", name="受理（含容缺受理）")).to_be_visible()
     shot(page, "checklist-missing-required")
-    assert fresh_application(application_id).status == DRAFT
+    assert fresh_application(application_id).status == ApplicationState.DRAFT
 
     # 容缺: the non-key health certificate owed, the rest collected, a commitment date tomorrow
     _mark(page, application_id, **{DEFERRED: "容缺后补"})
@@ -133,7 +133,7 @@ def test_clerk_accepts_with_a_material_owed(app, sample, live_server, desktop_pa
 
     expect(page).to_have_url(re.compile(rf"/window/applications/{application_id}/done$"))
     application = fresh_application(application_id)
-    assert application.status == ACCEPTED_PENDING
+    assert application.status == ApplicationState.ACCEPTED_PENDING
     owed = [m for m in application.materials if m.status == "deferred"]
     assert [m.name for m in owed] == [DEFERRED]
     assert owed[0].due_date == tomorrow and application.commitment_date == tomorrow
@@ -151,7 +151,7 @@ def test_checklist_keeps_the_clerks_choices_when_acceptance_is_refused(
     app, sample, live_server, desktop_page, make_user, shot
 ):
     clerk = make_user("window", login="clerk01", name="窗口一号")
-    application = service.start_application(db.session, "KFD", channel=WINDOW_CHANNEL, clerk=clerk)
+    application = service.start_application(db.session, "KFD", channel=Channel.WINDOW, clerk=clerk)
     schema = service.schema_for(db.session, application)
     data = forms.example_data(schema, rows=1)
     service.save_data(

@@ -56,7 +56,7 @@ def test_states_are_drawn():
     p = plan(BUNDLE, ITEMS)
     svg = render_svg(p, ITEMS, states={"SCJG-001": "done", "SCJG-002": "rejected"})
     ET.fromstring(svg)
-    assert "已办结" in svg and "不予办理" in svg and "等待前序" in svg
+    assert "已办结" in svg and "不予许可" in svg and "等待前置事项" in svg
     root = ET.fromstring(svg)
     states = {
         g.get("class") for g in root.iterfind(".//svg:g", NS) if (g.get("class") or "").startswith("state ")

@@ -1,0 +1,173 @@
+"""One vocabulary: every state the service stores, and the one table of their Chinese labels.
+
+Models store the values, graphs/ decides the task transitions (its ``TaskState`` is taken in here),
+templates show ``state.label`` and the OpenAPI document lists ``values(Kind)``. A value means the same
+everywhere; a label is written once.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from graphs.states import FINISHED as FINISHED_TASKS
+from graphs.states import OPEN as OPEN_TASKS
+from graphs.states import TASK_LABELS, TaskState
+
+
+class Labelled(StrEnum):
+    """A stored state whose label comes from :data:`LABELS`."""
+
+    @property
+    def label(self) -> str:
+        return LABELS[type(self)][self]
+
+
+class ApplicationState(Labelled):
+    DRAFT = "draft"  # 填写中（申请人网上或窗口代填）
+    ACCEPTED = "accepted"
+    ACCEPTED_PENDING = "accepted_pending"  # 容缺受理：非关键材料后补
+    REFUSED = "refused"  # 暂不受理，已一次性告知
+    COMPLETED = "completed"
+
+
+class Channel(Labelled):
+    """Where an application came in."""
+
+    ONLINE = "online"
+    WINDOW = "window"
+    API = "api"
+
+
+class MaterialState(Labelled):
+    PENDING = "pending"  # 尚未提供
+    UPLOADED = "uploaded"
+    COLLECTED = "collected"  # 窗口已收取纸质材料
+    E_LICENCE = "e_licence"  # 电子证照已核验，免交
+    DEFERRED = "deferred"  # 容缺，承诺后补
+    MISSING = "missing"  # 暂不受理时告知
+    PRODUCED = "produced"  # 由本件事内的事项产生，无需申请人提供
+
+
+class DeliveryState(Labelled):
+    """A task's hand-over to its department (the outbox row)."""
+
+    PENDING = "pending"  # written with the task, not yet handed to Redis
+    QUEUED = "queued"  # a delivery job is in the department's queue
+    DELIVERED = "delivered"  # only the delivery job sets this
+    FAILED = "failed"  # retries ran out; a person can retry it
+
+
+class ChangeState(Labelled):
+    """A drafted catalogue change (事项动态管理)."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    PUBLISHED = "published"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+
+class FollowUpState(Labelled):
+    """Follow-up of a bad rating (差评)."""
+
+    OPEN = "open"
+    FOLLOWING = "following"
+    CLOSED = "closed"
+
+
+class DocumentState(Labelled):
+    PENDING = "pending"
+    READY = "ready"
+    FAILED = "failed"
+
+
+LABELS: dict[type[StrEnum], dict[str, str]] = {
+    TaskState: dict(TASK_LABELS),
+    ApplicationState: {
+        ApplicationState.DRAFT: "填写中",
+        ApplicationState.ACCEPTED: "已受理",
+        ApplicationState.ACCEPTED_PENDING: "已容缺受理",
+        ApplicationState.REFUSED: "暂不受理（已一次性告知）",
+        ApplicationState.COMPLETED: "已办结",
+    },
+    Channel: {Channel.ONLINE: "网上申请", Channel.WINDOW: "窗口受理", Channel.API: "系统接口"},
+    MaterialState: {
+        MaterialState.PENDING: "未提供",
+        MaterialState.UPLOADED: "已上传",
+        MaterialState.COLLECTED: "已收取",
+        MaterialState.E_LICENCE: "电子证照免交",
+        MaterialState.DEFERRED: "容缺后补",
+        MaterialState.MISSING: "缺少",
+        MaterialState.PRODUCED: "由前序事项出具",
+    },
+    DeliveryState: {
+        DeliveryState.PENDING: "待分发",
+        DeliveryState.QUEUED: "已入队",
+        DeliveryState.DELIVERED: "已送达",
+        DeliveryState.FAILED: "分发失败",
+    },
+    ChangeState: {
+        ChangeState.DRAFT: "草稿",
+        ChangeState.SUBMITTED: "待审核",
+        ChangeState.PUBLISHED: "已发布",
+        ChangeState.REJECTED: "已退回",
+        ChangeState.WITHDRAWN: "已撤回",
+    },
+    FollowUpState: {
+        FollowUpState.OPEN: "待核实",
+        FollowUpState.FOLLOWING: "整改中",
+        FollowUpState.CLOSED: "已回访办结",
+    },
+    DocumentState: {
+        DocumentState.PENDING: "生成中",
+        DocumentState.READY: "已生成",
+        DocumentState.FAILED: "生成失败",
+    },
+}
+
+# Groups the rules use.
+ACCEPTED_STATES = (ApplicationState.ACCEPTED, ApplicationState.ACCEPTED_PENDING)
+EDITABLE_STATES = (ApplicationState.DRAFT, ApplicationState.REFUSED)  # the applicant may still change it
+MATERIAL_SATISFIED = frozenset(
+    {MaterialState.UPLOADED, MaterialState.COLLECTED, MaterialState.E_LICENCE, MaterialState.PRODUCED}
+)
+OPEN_CHANGE_STATES = (ChangeState.DRAFT, ChangeState.SUBMITTED, ChangeState.REJECTED)
+
+__all__ = [
+    "ACCEPTED_STATES",
+    "EDITABLE_STATES",
+    "FINISHED_TASKS",
+    "LABELS",
+    "MATERIAL_SATISFIED",
+    "OPEN_CHANGE_STATES",
+    "OPEN_TASKS",
+    "ApplicationState",
+    "Channel",
+    "ChangeState",
+    "DeliveryState",
+    "DocumentState",
+    "FollowUpState",
+    "Labelled",
+    "MaterialState",
+    "TaskState",
+    "label",
+    "labels",
+    "values",
+]
+
+
+def label(kind: type[StrEnum], value: str | None) -> str:
+    """The Chinese label of a stored value (the value itself when it is not one of ``kind``)."""
+    if value is None:
+        return ""
+    return LABELS[kind].get(value, value)
+
+
+def labels(kind: type[StrEnum]) -> dict[str, str]:
+    """value → label, in declaration order (select options, filters)."""
+    return {member.value: LABELS[kind][member] for member in kind}
+
+
+def values(kind: type[StrEnum]) -> list[str]:
+    """The stored values of ``kind`` (the OpenAPI enums)."""
+    return [member.value for member in kind]

@@ -1,0 +1,33 @@
+"""The states a step of an application goes through, and their Chinese labels.
+
+graphs/ decides the transitions between them (``runtime.evaluate``); the application keeps one per task.
+The Flask app shows the same labels: ``bundler/states.py`` takes this table into its vocabulary.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class TaskState(StrEnum):
+    WAITING = "waiting"  # a predecessor has not finished
+    READY = "ready"  # released to the department
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    REJECTED = "rejected"  # 不予许可
+    SKIPPED = "skipped"  # the scenario leaves the step out
+    PAUSED = "paused"  # the clock stands still (补正)
+
+
+TASK_LABELS: dict[TaskState, str] = {
+    TaskState.WAITING: "等待前置事项",
+    TaskState.READY: "待办理",
+    TaskState.IN_PROGRESS: "办理中",
+    TaskState.DONE: "已办结",
+    TaskState.REJECTED: "不予许可",
+    TaskState.SKIPPED: "本情形不涉及",
+    TaskState.PAUSED: "暂停（补正/容缺）",
+}
+
+FINISHED = frozenset({TaskState.DONE, TaskState.SKIPPED, TaskState.REJECTED})
+OPEN = (TaskState.READY, TaskState.IN_PROGRESS, TaskState.PAUSED)  # on a department's desk
