@@ -22,6 +22,12 @@ from flask import current_app
 from sqlalchemy import LargeBinary, Text
 from sqlalchemy.types import TypeDecorator
 
+from forms.fieldtypes import field_types
+from forms.masking import mask_account as mask_account
+from forms.masking import mask_id_number as mask_id_number
+from forms.masking import mask_name
+from forms.masking import mask_phone as mask_phone
+
 EXTENSION_KEY = "bundler.keyring"
 
 
@@ -112,49 +118,17 @@ class EncryptedJSON(TypeDecorator[Any]):
         return None if value is None else json.loads(keyring().decrypt(value.encode()))
 
 
-# --- masking (脱敏) -----------------------------------------------------------------------------------
-
-
-def mask_name(name: str | None) -> str:
-    if not name:
-        return ""
-    return name[0] + "*" * max(len(name) - 1, 1)
-
-
-def mask_id_number(number: str | None) -> str:
-    if not number:
-        return ""
-    number = str(number)
-    if len(number) <= 8:
-        return number[:2] + "*" * (len(number) - 2)
-    return number[:6] + "*" * (len(number) - 10) + number[-4:]
-
-
-def mask_phone(phone: str | None) -> str:
-    if not phone:
-        return ""
-    phone = str(phone)
-    return phone[:3] + "****" + phone[-4:] if len(phone) >= 11 else phone[:2] + "****"
-
-
-def mask_account(account: str | None) -> str:
-    if not account:
-        return ""
-    account = "".join(str(account).split())
-    return "**** " + account[-4:]
-
-
-MASKS_BY_TYPE = {"id_number": mask_id_number, "phone": mask_phone, "bank_account": mask_account}
+# --- masking (脱敏): the functions live in forms.masking, each field type knows its own ----------------
 
 
 def mask_value(field_type: str, element: str | None, value: Any) -> Any:
-    """The masked display of a form value, by field type (and 姓名 by element)."""
+    """The masked display of a form value, as its field type masks it (and 姓名 by element)."""
     if value in (None, ""):
         return value
     if element == "姓名":
         return mask_name(str(value))
-    mask = MASKS_BY_TYPE.get(field_type)
-    return mask(str(value)) if mask else value
+    kind = field_types.find(field_type)
+    return kind.mask(value) if kind is not None else value
 
 
 ENCRYPTED_TYPES = (EncryptedBytes, EncryptedText, EncryptedJSON)

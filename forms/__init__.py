@@ -10,6 +10,7 @@ Inputs are contract-shaped dicts (``shared/spec/bundle-format.md``)::
         per_item = forms.project(schema, items, unified, produced)
 
 Validators: plain functions ``forms.check_*`` and WTForms validators in :mod:`forms.validators`.
+Field types (text, date, id_number ...): one class each, registered in :mod:`forms.fieldtypes`.
 """
 
 from forms.build import UnresolvedConflicts, build_form, form_to_data, formdata_for, prefill_data
@@ -23,6 +24,7 @@ from forms.checks import (
 )
 from forms.dictionary import ElementDictionary, default_dictionary, load_dictionary
 from forms.examples import example_data, example_value
+from forms.fieldtypes import CheckedText, FieldType, field_types
 from forms.keys import field_name
 from forms.merge import BundleError, merge, merge_items
 from forms.metrics import reduction
@@ -35,8 +37,10 @@ __all__ = [
     "example_data",
     "example_value",
     "BundleError",
+    "CheckedText",
     "Conflict",
     "ElementDictionary",
+    "FieldType",
     "MergedField",
     "MergedMaterial",
     "MergedSchema",
@@ -54,6 +58,7 @@ __all__ = [
     "check_uscc",
     "default_dictionary",
     "field_name",
+    "field_types",
     "form_to_data",
     "formdata_for",
     "load_dictionary",

@@ -11,27 +11,14 @@ import types
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from wtforms import (
-    BooleanField,
-    DateField,
-    DecimalField,
-    FieldList,
-    Form,
-    FormField,
-    IntegerField,
-    SelectField,
-    SelectMultipleField,
-    StringField,
-    TextAreaField,
-)
+from wtforms import FieldList, Form, FormField
 
-from forms.checks import NORMALIZERS, parse_date
+from forms.fieldtypes import FieldType, FormFieldSpec, field_types
 from forms.keys import field_name
 from forms.schema import MergedField, MergedSchema, Section
-from forms.validators import Check, MaxLength, Optional, Pattern, Required, is_blank
+from forms.validators import is_blank
 
 try:  # WTForms >= 3.3 deprecates (value, label) tuples
     from wtforms import SelectChoice
@@ -46,27 +33,6 @@ except ImportError:  # pragma: no cover - older WTForms
 
 class UnresolvedConflicts(ValueError):
     """The schema still has conflicts; the lead department must resolve them first."""
-
-
-_CONTROL = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))  # keep tab and line breaks
-
-
-def _strip(value: Any) -> Any:
-    """Surrounding blanks and control characters (NUL and the like: nobody types them, and no
-    department system can store them) are dropped."""
-    return value.translate(_CONTROL).strip() if isinstance(value, str) else value
-
-
-def _normalizer(kind: str) -> Any:
-    normalize = NORMALIZERS[kind]
-
-    def apply(value: Any) -> Any:
-        return normalize(value) if isinstance(value, str) and value.strip() else value
-
-    return apply
-
-
-_NORMALIZE_FILTERS = {kind: _normalizer(kind) for kind in NORMALIZERS}
 
 
 class GroupField(FieldList):
@@ -108,6 +74,7 @@ class UnifiedFormMixin:
     """Methods of every built form class (no state: the class attributes are read-only mappings)."""
 
     field_keys: Mapping[str, str]  # python name -> merged key (a group: its ``group[]`` key)
+    value_types: Mapping[str, FieldType]  # python name -> field type (not for groups: see their rows)
     key_names: Mapping[str, str]  # merged key -> python name
     section_layout: tuple[tuple[str, str, str, tuple[str, ...]], ...]  # (id, title, kind, names)
 
@@ -126,72 +93,26 @@ class _Spec:
     """How to make one field: computed once per schema, instantiated fresh for every class."""
 
     name: str
-    field_class: type
     label: str
-    validators: tuple[Any, ...]  # stateless validator objects, safe to share
-    kwargs: tuple[tuple[str, Any], ...]
-    options: tuple[str, ...] | None = None  # choices are rebuilt per class
-    placeholder: bool = False
-    maxlength: int | None = None
+    kind: FieldType
+    widget: FormFieldSpec
 
     def unbound(self) -> Any:
-        kwargs = dict(self.kwargs)
-        if self.options is not None:
-            first = [_choice("", "请选择")] if self.placeholder else []
-            kwargs["choices"] = first + [_choice(o, o) for o in self.options]
-        if self.maxlength:
-            kwargs["render_kw"] = {"maxlength": self.maxlength}
-        return self.field_class(self.label, list(self.validators), **kwargs)
+        w = self.widget
+        kwargs = dict(w.kwargs)
+        if w.options is not None:
+            first = [_choice("", "请选择")] if w.placeholder else []
+            kwargs["choices"] = first + [_choice(o, o) for o in w.options]
+        if w.maxlength:
+            kwargs["render_kw"] = {"maxlength": w.maxlength}
+        return w.field_class(self.label, list(w.validators), **kwargs)
 
 
 def _spec(f: MergedField, name: str) -> _Spec:
-    label = f.label
-    validators: list[Any] = [_REQUIRED if f.required else _OPTIONAL]
-    kwargs: dict[str, Any] = {"description": f.help}
-    t = f.type
-    if t in ("text", "textarea", "id_number", "uscc", "phone", "email", "bank_account"):
-        filters: list[Any] = [_strip]
-        if t in _NORMALIZE_FILTERS:
-            filters.append(_NORMALIZE_FILTERS[t])
-        if f.max_length:
-            validators.append(MaxLength(f.max_length))
-        if f.check:
-            validators.append(Check(f.check))
-        if f.pattern:
-            validators.append(Pattern(f.pattern, f.pattern_message))
-        kwargs["filters"] = tuple(filters)
-        cls = TextAreaField if t == "textarea" else StringField
-        return _Spec(name, cls, label, tuple(validators), tuple(kwargs.items()), maxlength=f.max_length)
-    if t == "integer":
-        kwargs["invalid_value_message"] = f"{label}：应为整数"
-        return _Spec(name, IntegerField, label, tuple(validators), tuple(kwargs.items()))
-    if t == "decimal":
-        kwargs.update(places=None, invalid_value_message=f"{label}：应为数字")
-        return _Spec(name, DecimalField, label, tuple(validators), tuple(kwargs.items()))
-    if t == "date":
-        kwargs.update(format="%Y-%m-%d", invalid_value_message=f"{label}：应为 YYYY-MM-DD 格式的真实日期")
-        return _Spec(name, DateField, label, (*validators, Check("date")), tuple(kwargs.items()))
-    if t == "boolean":
-        if f.required:
-            validators = [Required(f"{label}：请勾选")]
-        return _Spec(name, BooleanField, label, tuple(validators), tuple(kwargs.items()))
-    if t in ("choice", "multichoice"):
-        kwargs["invalid_choice_message"] = f"{label}：请从给出的选项中选择"
-        cls = SelectField if t == "choice" else SelectMultipleField
-        return _Spec(
-            name,
-            cls,
-            label,
-            tuple(validators),
-            tuple(kwargs.items()),
-            options=f.options,
-            placeholder=t == "choice",
-        )
-    raise ValueError(f"字段 {f.key} 的类型 {t} 不存在")
-
-
-_REQUIRED = Required()
-_OPTIONAL = Optional()
+    kind = field_types.find(f.type)
+    if kind is None:
+        raise ValueError(f"字段 {f.key} 的类型 {f.type} 不存在")
+    return _Spec(name, f.label, kind, kind.form_field(f))
 
 
 def _specs(schema: MergedSchema) -> dict[str, _Spec]:
@@ -230,6 +151,9 @@ def build_form(
         names = _add_section(section, schema, by_key, specs, attrs, field_keys)
         layout.append((section.id, section.title, section.kind, names))
     attrs["field_keys"] = types.MappingProxyType(field_keys)
+    attrs["value_types"] = types.MappingProxyType(
+        {name: specs[key].kind for name, key in field_keys.items() if key in specs}
+    )
     attrs["key_names"] = types.MappingProxyType({k: n for n, k in field_keys.items()})
     attrs["section_layout"] = tuple(layout)
     attrs["schema"] = schema
@@ -257,11 +181,14 @@ def _add_section(
     group = section.group or ""
     row_attrs: dict[str, Any] = {}
     column_keys: dict[str, str] = {}
+    column_types: dict[str, FieldType] = {}
     for key in section.keys:
         spec = specs[key]
         row_attrs[spec.name] = spec.unbound()
         column_keys[spec.name] = by_key[key].column or key
+        column_types[spec.name] = spec.kind
     row_attrs["column_keys"] = types.MappingProxyType(column_keys)
+    row_attrs["column_types"] = types.MappingProxyType(column_types)
     row_cls = types.new_class(f"{group}Row", (Form,), exec_body=lambda ns: ns.update(row_attrs))
     lo, hi = schema.groups.get(group, (0, None))
     group_key = f"{group}[]"
@@ -280,46 +207,40 @@ def _add_section(
 # --- unified data <-> form ------------------------------------------------------------------
 
 
-def _clean(value: Any, jsonable: bool) -> Any:
+def _clean(value: Any, kind: FieldType, jsonable: bool) -> Any:
     if isinstance(value, str) and not value.strip():
         return None
-    if jsonable:
-        if isinstance(value, date):
-            return value.isoformat()
-        if isinstance(value, Decimal):
-            return str(value)
-    return value
+    return kind.to_json(value) if jsonable else value
 
 
 def form_to_data(form: Any, *, jsonable: bool = False) -> dict[str, Any]:
     """The unified data ``{key: value}`` of a (validated) built form; groups as ``{"group[]": [row,
-    ...]}`` with rows keyed by column, blank rows left out. ``jsonable`` turns dates and decimals into
-    strings."""
+    ...]}`` with rows keyed by column, blank rows left out. ``jsonable`` gives each value as its
+    field type stores it in JSON (dates and decimals as strings)."""
     data: dict[str, Any] = {}
     for name, key in form.field_keys.items():
         field = form[name]
         if isinstance(field, GroupField):
             rows = []
             for entry in field.filled_entries():
-                columns = entry.form.column_keys
-                rows.append({columns[sub.short_name]: _clean(sub.data, jsonable) for sub in entry.form})
+                columns, kinds = entry.form.column_keys, entry.form.column_types
+                rows.append(
+                    {
+                        columns[sub.short_name]: _clean(sub.data, kinds[sub.short_name], jsonable)
+                        for sub in entry.form
+                    }
+                )
             data[key] = rows
         else:
-            data[key] = _clean(field.data, jsonable)
+            data[key] = _clean(field.data, form.value_types[name], jsonable)
     return data
 
 
 def _from_unified(f: MergedField, value: Any) -> Any:
     if value is None:
         return None
-    if f.type == "date" and isinstance(value, str):
-        return parse_date(value) or value
-    if f.type == "decimal" and isinstance(value, str | int | float):
-        try:
-            return Decimal(str(value))
-        except InvalidOperation:
-            return value
-    return value
+    kind = field_types.find(f.type)
+    return kind.from_json(value) if kind is not None else value
 
 
 def prefill_data(schema: MergedSchema, unified: Mapping[str, Any]) -> dict[str, Any]:

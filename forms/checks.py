@@ -11,10 +11,7 @@ spaces) is removed; ID numbers and USCCs are upper-cased, so a lowercase ``x`` i
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import date
-
-Check = Callable[..., "str | None"]
 
 _SPACES = re.compile(r"[\s\u3000]+")
 
@@ -224,23 +221,3 @@ def check_date(value: object, label: str | None = None) -> str | None:
     if parse_date(text) is None:
         return _with_label("不是真实存在的日期", label)
     return None
-
-
-# --- registry -------------------------------------------------------------------------------
-
-CHECKS: dict[str, Check] = {
-    "id_number": check_id_number,
-    "uscc": check_uscc,
-    "phone": check_phone,
-    "bank_account": check_bank_account,
-    "email": check_email,
-    "date": check_date,
-}
-
-NORMALIZERS: dict[str, Callable[[object], str]] = {
-    "id_number": normalize_id_number,
-    "uscc": normalize_uscc,
-    "phone": normalize_phone,
-    "bank_account": normalize_bank_account,
-    "email": normalize_email,
-}

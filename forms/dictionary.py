@@ -15,25 +15,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from forms.checks import CHECKS
+from forms.fieldtypes import field_types
 
-FIELD_TYPES = frozenset(
-    [
-        "text",
-        "textarea",
-        "integer",
-        "decimal",
-        "date",
-        "boolean",
-        "choice",
-        "multichoice",
-        "id_number",
-        "uscc",
-        "phone",
-        "email",
-        "bank_account",
-    ]
-)
+FIELD_TYPES = field_types  # kept for imports: ``name in FIELD_TYPES`` asks the registry
 _DATA_FILE = Path(__file__).with_name("elements.json")
 
 
@@ -140,11 +124,13 @@ def element_from_dict(raw: Mapping[str, Any]) -> Element:
     if not name:
         problems.append("缺少名称 name")
     ftype = raw.get("type", "text")
-    if ftype not in FIELD_TYPES:
+    kind = field_types.find(ftype)
+    if kind is None:
         problems.append(f"类型 {ftype} 不存在")
     check = raw.get("check")
-    if check is not None and check not in CHECKS:
-        problems.append(f"校验规则 {check} 不存在（可用：{'、'.join(sorted(CHECKS))}）")
+    checks = field_types.check_names()
+    if check is not None and check not in checks:
+        problems.append(f"校验规则 {check} 不存在（可用：{'、'.join(sorted(checks))}）")
     pattern = raw.get("pattern")
     if pattern is not None:
         try:
@@ -160,7 +146,7 @@ def element_from_dict(raw: Mapping[str, Any]) -> Element:
         name=name,
         type=ftype,
         synonyms=tuple(str(s) for s in raw.get("synonyms") or ()),
-        check=check if check is not None else (ftype if ftype in CHECKS else None),
+        check=check if check is not None else (ftype if kind is not None and kind.has_check else None),
         pattern=pattern,
         pattern_message=raw.get("pattern_message"),
         max_length=max_length,

@@ -13,8 +13,8 @@ from dataclasses import replace
 from types import MappingProxyType
 from typing import Any
 
-from forms.checks import CHECKS
 from forms.dictionary import ElementDictionary, default_dictionary
+from forms.fieldtypes import field_types
 from forms.keys import Identity, assign_keys, group_of, merge_identity
 from forms.labels import pick_label
 from forms.materials import merge_materials
@@ -24,11 +24,6 @@ from forms.schema import Conflict, ItemInfo, MergedField, MergedSchema, Source
 from forms.sections import arrange, section_of
 from forms.suggest import suggest
 from graphs.scenarios import applicable_items
-
-_TEXT = frozenset({"text", "textarea"})
-_SPECIAL_TEXT = frozenset({"id_number", "uscc", "phone", "email", "bank_account"})
-_NUMBER = frozenset({"integer", "decimal"})
-_CHOICE = frozenset({"choice", "multichoice"})
 
 
 class BundleError(ValueError):
@@ -121,20 +116,10 @@ def merge_items(
 
 
 def merge_types(types: set[str]) -> str | None:
-    """The strictest type all sources accept, or None when they are incompatible.
-
-    text+textarea -> textarea (same data, larger box); text/textarea + one checked string type
-    (id_number, phone, ...) -> that type; integer+decimal -> integer."""
-    if len(types) == 1:
-        return next(iter(types))
-    if types <= _NUMBER:
-        return "integer"
-    if types <= _TEXT:
-        return "textarea"
-    special = types & _SPECIAL_TEXT
-    if len(special) == 1 and types - special <= _TEXT:
-        return next(iter(special))
-    return None
+    """The strictest type all sources accept, or None when they are incompatible (the field types
+    say which merge: text+textarea -> textarea, free text + one checked string type -> that type,
+    integer+decimal -> integer)."""
+    return field_types.merged_type(types)
 
 
 def _merge_field(
@@ -181,16 +166,17 @@ def _merge_field(
             )
         )
 
-    option_sets = {frozenset(s.options) for s in sources if s.type in _CHOICE}
-    options = next((s.options for s in sources if s.type in _CHOICE and s.options), ())
+    choosing = [s for s in sources if field_types.offers_options(s.type)]
+    option_sets = {frozenset(s.options) for s in choosing}
+    options = next((s.options for s in choosing if s.options), ())
     if len(option_sets) > 1:
         conflicts.append(
             Conflict(
                 key,
                 "options",
                 items,
-                tuple((s.item, s.field, list(s.options)) for s in sources if s.type in _CHOICE),
-                f"{key}：各事项的选项不一致（{_listing([s for s in sources if s.type in _CHOICE], lambda s: '/'.join(s.options))}）",
+                tuple((s.item, s.field, list(s.options)) for s in choosing),
+                f"{key}：各事项的选项不一致（{_listing(choosing, lambda s: '/'.join(s.options))}）",
             )
         )
 
@@ -208,9 +194,11 @@ def _merge_field(
 
     lengths = [f["max_length"] for _c, _i, f in raws if f.get("max_length")]
     el = d.element(element) if merges else None
-    max_length = min(lengths) if lengths else (el.max_length if el and ftype in _TEXT else None)
-    check = ftype if ftype in CHECKS else (el.check if el and ftype in _TEXT else None)
-    pattern = el.pattern if el and ftype in _TEXT else None
+    kind = field_types.find(ftype)
+    element_rules = el if el is not None and kind is not None and kind.takes_element_rules else None
+    max_length = min(lengths) if lengths else (element_rules.max_length if element_rules else None)
+    check = kind.merged_check(el.check if el else None) if kind is not None else None
+    pattern = element_rules.pattern if element_rules else None
 
     suggestion = None
     if not merges:

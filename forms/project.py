@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
-from decimal import Decimal
 from typing import Any
 
+from forms.fieldtypes import field_types
 from forms.schema import MergedField, MergedSchema, Source
-
-_TEXTUAL = frozenset({"text", "textarea", "id_number", "uscc", "phone", "email", "bank_account", "choice"})
 
 
 def project(
@@ -23,7 +20,8 @@ def project(
     ``unified_data`` is keyed by merged key; a repeating group is under ``group[]`` as a list of row
     dicts keyed by column (see :func:`forms.form_to_data`); an item receives its group as
     ``{group: [{field_name: value}, ...]}``. Values go through the resolution's value map of that
-    item, and are converted to text when the item's field is textual but the unified one is not.
+    item, and are converted as the item's field type takes them when the unified field's type differs
+    (a textual item field gets text).
     ``produced`` holds values of fields produced inside the bundle, once known: by merged key
     (``{"企业.统一社会信用代码": "91..."}``) or by producing item, either as a mapping (by merged key,
     element or field name) or as the single value the item produces. Fields without a produced value
@@ -79,11 +77,8 @@ def _to_item(value: Any, s: Source, f: MergedField) -> Any:
             value = [mapping.get(str(v), v) for v in value]
         else:
             value = mapping.get(str(value), value)
-    if s.type != f.type and s.type in _TEXTUAL and not isinstance(value, str):
-        if isinstance(value, date):
-            return value.isoformat()
-        if isinstance(value, bool):
-            return "是" if value else "否"
-        if isinstance(value, int | Decimal | float):
-            return str(value)
+    if s.type != f.type:
+        kind = field_types.find(s.type)
+        if kind is not None:
+            return kind.receive(value)
     return value

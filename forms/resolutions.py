@@ -24,11 +24,8 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from forms.checks import CHECKS
-from forms.dictionary import FIELD_TYPES
+from forms.fieldtypes import field_types
 from forms.schema import Conflict, MergedField, ResolutionNote
-
-_CHOICE = ("choice", "multichoice")
 
 
 def apply_resolution(
@@ -47,13 +44,12 @@ def apply_resolution(
 
     rtype = res.get("type")
     if rtype is not None:
-        if rtype not in FIELD_TYPES:
+        kind = field_types.find(rtype)
+        if kind is None:
             problems.append(f"决定使用的类型 {rtype} 不存在")
         else:
             changes["type"] = rtype
-            changes["check"] = (
-                rtype if rtype in CHECKS else (field.check if rtype in ("text", "textarea") else None)
-            )
+            changes["check"] = kind.merged_check(field.check)
             resolved.append("type")
 
     ropts = res.get("options")
@@ -61,7 +57,7 @@ def apply_resolution(
     if ropts is not None:
         ropts = tuple(str(o) for o in ropts)
         for s in field.sources:
-            if s.type not in _CHOICE or not s.options:
+            if not field_types.offers_options(s.type) or not s.options:
                 continue
             mapping = raw_map.get(s.item) or {}
             missing = [o for o in ropts if str(mapping.get(o, o)) not in s.options]
@@ -71,7 +67,7 @@ def apply_resolution(
                 )
         changes["options"] = ropts
         resolved.append("options")
-    elif "options" in kinds and final_type in _CHOICE:
+    elif "options" in kinds and field_types.offers_options(final_type):
         problems.append("选项冲突需给出 options（统一选项）及各事项的 map")
 
     producer = res.get("produced_by")

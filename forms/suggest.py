@@ -18,15 +18,9 @@ from functools import lru_cache
 from typing import Any
 
 from forms.dictionary import ElementDictionary, default_dictionary, normalize_label
+from forms.fieldtypes import field_types
 from forms.schema import Suggestion
 
-_TYPE_HINTS = {
-    "id_number": "公民身份号码",
-    "uscc": "统一社会信用代码",
-    "phone": "联系电话",
-    "email": "电子邮箱",
-    "bank_account": "银行账号",
-}
 FALLBACK_ROLE = "申请人"
 
 
@@ -104,6 +98,8 @@ def _match_element(rest: str, ftype: str, d: ElementDictionary) -> tuple[str | N
         if best:
             syn, name = best
             return name, round(0.4 + 0.2 * len(rest) / len(syn), 3), f"标签是“{syn}”的一部分"
-    if ftype in _TYPE_HINTS and _TYPE_HINTS[ftype] in d.elements:
-        return _TYPE_HINTS[ftype], 0.5, f"字段类型为 {ftype}"
+    kind = field_types.find(ftype)
+    hint = kind.hint_element if kind is not None else None
+    if hint is not None and hint in d.elements:
+        return hint, 0.5, f"字段类型为 {ftype}"
     return None, 0.0, ""

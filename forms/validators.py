@@ -8,8 +8,6 @@ from typing import Any
 
 from wtforms.validators import StopValidation, ValidationError
 
-from forms.checks import CHECKS
-
 
 def _label(field: Any) -> str:
     return field.label.text if getattr(field, "label", None) is not None else field.name
@@ -60,11 +58,15 @@ def _value(field: Any) -> Any:
 
 
 class Check:
-    """Runs one of the plain checks of :mod:`forms.checks` (``id_number``, ``uscc``, ``phone``, ...)."""
+    """Runs a named check: the rule of a field type (``id_number``, ``uscc``, ``phone``, ``date`` ...),
+    as merged fields and data elements name it."""
 
     def __init__(self, name: str):
+        # imported here: the field types build their fields with these validators
+        from forms.fieldtypes import field_types
+
         self.name = name
-        self.check = CHECKS[name]
+        self.check = field_types.check(name)
 
     def __call__(self, form: Any, field: Any) -> None:
         if field.process_errors:  # the field could not even parse the input; that error is enough

@@ -15,9 +15,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import graphs
+from forms.fieldtypes import field_types
+
+from ..channels import CHANNELS, Destination
 
 TOP_LEVEL_KEYS = ("departments", "items", "bundles")
-CHANNELS = ("inbox", "webhook")
 ITEM_TYPES = (
     "行政许可",
     "行政确认",
@@ -28,11 +30,9 @@ ITEM_TYPES = (
     "其他行政权力",
     "公共服务",
 )
-FIELD_TYPES = (
-    "text", "textarea", "integer", "decimal", "date", "boolean", "choice", "multichoice",
-    "id_number", "uscc", "phone", "email", "bank_account",
-)  # fmt: skip
-CHOICE_TYPES = ("choice", "multichoice")
+# The field types registered when this module was loaded, in the contract's order (kept for imports);
+# checking asks the registry itself, so a type registered later is accepted too.
+FIELD_TYPES = field_types.names()
 QUESTION_TYPES = ("boolean", "choice")
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9_-]+$")
 
@@ -200,14 +200,19 @@ def _department(entry: _Entry, raw: Mapping[str, Any]) -> dict[str, Any]:
         "channel": _text(entry, raw, "channel", "接收方式", required=False) or "inbox",
         "webhook_url": _text(entry, raw, "webhook_url", "业务系统接收地址", required=False),
     }
-    if dept["channel"] not in CHANNELS:
-        entry.problem(f"接收方式（channel）“{dept['channel']}”未知，只能是 inbox 或 webhook")
-    if dept["channel"] == "webhook":
-        url = dept["webhook_url"]
-        if not url:
-            entry.problem("接收方式为 webhook 时必须填写业务系统接收地址（webhook_url）")
-        elif not re.match(r"^https?://[^\s/]+", url):
-            entry.problem(f"业务系统接收地址（webhook_url）“{url}”不是 http(s) 地址")
+    channel = CHANNELS.cls(dept["channel"] or "")
+    if channel is None:
+        entry.problem(f"接收方式（channel）“{dept['channel']}”未知，只能是 {' 或 '.join(CHANNELS.names())}")
+    else:
+        options = raw.get("channel_options") or {}
+        if not isinstance(options, Mapping):
+            entry.problem("接收方式选项（channel_options）应为键值对")
+            options = {}
+        for problem in channel.check_config(Destination(dept["code"] or "", dept["webhook_url"], options=options)):
+            entry.problem(problem)
+    url = dept["webhook_url"]
+    if channel is not None and channel.remote and url and not re.match(r"^https?://[^\s/]+", url):
+        entry.problem(f"业务系统接收地址（webhook_url）“{url}”不是 http(s) 地址")
     dept.update(_extras(raw, DEPARTMENT_KEYS))
     return dept
 
@@ -234,9 +239,9 @@ def _field(entry: _Entry, raw: Any, index: int) -> dict[str, Any] | None:
         "group": _text(sub, raw, "group", "重复组", required=False),
         "produced_by": _text(sub, raw, "produced_by", "产生该值的事项", required=False),
     }
-    if fld["type"] not in FIELD_TYPES:
-        sub.problem(f"字段类型“{fld['type']}”未知，可用类型：{'、'.join(FIELD_TYPES)}")
-    if fld["type"] in CHOICE_TYPES:
+    if fld["type"] not in field_types:
+        sub.problem(f"字段类型“{fld['type']}”未知，可用类型：{'、'.join(field_types.names())}")
+    if field_types.offers_options(fld["type"]):
         fld["options"] = _options(sub, raw, "该字段")
         if not fld["options"]:
             sub.problem("选择类字段（choice / multichoice）必须给出选项（options）")

@@ -2,45 +2,40 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Mapping
-from decimal import Decimal
+from collections.abc import Iterator, Mapping
 from typing import Any
 
-TYPE_TEXT = {
-    "text": "文本",
-    "textarea": "文本（多行）",
-    "id_number": "公民身份号码",
-    "uscc": "统一社会信用代码",
-    "phone": "电话号码",
-    "email": "电子邮箱",
-    "bank_account": "银行账号",
-    "date": "日期",
-    "integer": "整数",
-    "decimal": "数值",
-    "choice": "单选",
-    "multichoice": "多选",
-    "boolean": "是/否",
-}
+from forms.fieldtypes import display_value, field_types
+
+
+class _TypeLabels(Mapping[str, str]):
+    """Field type name -> its Chinese label, read from the registry each time."""
+
+    def __getitem__(self, name: str) -> str:
+        kind = field_types.find(name)
+        if kind is None:
+            raise KeyError(name)
+        return kind.label
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(field_types.names())
+
+    def __len__(self) -> int:
+        return len(field_types)
+
+
+TYPE_TEXT: Mapping[str, str] = _TypeLabels()
 
 
 def display(value: Any) -> str:
     """A form value as printed: None → empty, booleans 是/否, lists joined with 、, dates ISO."""
-    if value is None:
-        return ""
-    if value is True:
-        return "是"
-    if value is False:
-        return "否"
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, list | tuple | set | frozenset):
-        return "、".join(display(v) for v in value)
-    return str(value)
+    return display_value(value)
+
+
+def display_field(field_type: str | None, value: Any) -> str:
+    """A value of a field of ``field_type`` as printed (as that type prints it)."""
+    kind = field_types.find(field_type or "text")
+    return kind.display(value) if kind is not None else display_value(value)
 
 
 def application_form_sections(schema: Any, data: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -57,7 +52,11 @@ def application_form_sections(schema: Any, data: Mapping[str, Any]) -> list[dict
         fields = [by_key[k] for k in section.keys if k in asked]
         if not fields:
             continue
-        rows = [{"label": f.label, "value": display(data.get(f.key))} for f in fields if f.group is None]
+        rows = [
+            {"label": f.label, "value": display_field(f.type, data.get(f.key))}
+            for f in fields
+            if f.group is None
+        ]
         tables = []
         grouped: dict[str, list[Any]] = {}
         for f in fields:
@@ -69,7 +68,7 @@ def application_form_sections(schema: Any, data: Mapping[str, Any]) -> list[dict
                 {
                     "title": columns[0].group,
                     "columns": [c.label for c in columns],
-                    "rows": [[display(r.get(c.column)) for c in columns] for r in entries],
+                    "rows": [[display_field(c.type, r.get(c.column)) for c in columns] for r in entries],
                 }
             )
         sections.append({"title": section.title, "rows": rows, "tables": tables})
@@ -88,7 +87,12 @@ def item_form_rows(item: Mapping[str, Any], values: Mapping[str, Any]) -> tuple[
         if f.get("group"):
             groups.setdefault(f["group"], []).append(f)
         else:
-            rows.append({"label": f.get("label") or f["name"], "value": display(values.get(f["name"]))})
+            rows.append(
+                {
+                    "label": f.get("label") or f["name"],
+                    "value": display_field(f.get("type"), values.get(f["name"])),
+                }
+            )
     tables = []
     for group, columns in groups.items():
         entries = values.get(group) or []
@@ -96,7 +100,7 @@ def item_form_rows(item: Mapping[str, Any], values: Mapping[str, Any]) -> tuple[
             {
                 "title": group,
                 "columns": [c.get("label") or c["name"] for c in columns],
-                "rows": [[display(r.get(c["name"])) for c in columns] for r in entries],
+                "rows": [[display_field(c.get("type"), r.get(c["name"])) for c in columns] for r in entries],
             }
         )
     return rows, tables

@@ -19,7 +19,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, NumberRange, Optional
 
-from ..catalogue.contract import FIELD_KEYS, FIELD_TYPES, ITEM_TEXT_KEYS, ITEM_TYPES, MATERIAL_KEYS
+from forms.fieldtypes import field_types
+
+from ..catalogue.contract import FIELD_KEYS, ITEM_TEXT_KEYS, ITEM_TYPES, MATERIAL_KEYS
 
 TEXT_LABELS = {
     "basis": "设定依据",
@@ -40,7 +42,7 @@ class FieldRow(Form):
     label = StringField("标签")
     role = StringField("数据主体")
     element = StringField("数据元")
-    type = SelectField("类型", choices=list(FIELD_TYPES), default="text")
+    type = SelectField("类型", choices=lambda: list(field_types.names()), default="text")  # read when shown
     required = BooleanField("必填")
     options = StringField("选项（逗号分隔）")
     max_length = IntegerField(
