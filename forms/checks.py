@@ -13,6 +13,9 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from stdnum.cn import ric as stdnum_ric
+from stdnum.cn import uscc as stdnum_uscc
+
 _SPACES = re.compile(r"[\s\u3000]+")
 
 
@@ -28,9 +31,6 @@ def _with_label(message: str | None, label: str | None) -> str | None:
 
 # --- GB 11643 公民身份号码 -------------------------------------------------------------------
 
-# ISO 7064 MOD 11-2: the weight of position i (0-based, from the left, 17 digits) is 2^(17-i) mod 11.
-_ID_WEIGHTS = tuple(pow(2, 17 - i, 11) for i in range(17))
-_ID_CHECK_CHARS = "10X98765432"  # index = weighted sum mod 11
 # Province-level prefixes of GB/T 2260, plus 71 (Taiwan), 81/82 (Hong Kong, Macao), 83 (residence
 # permits of Taiwan residents) and 91 (foreigners' permanent residence ID cards, 2023 edition).
 _ID_REGIONS = frozenset(
@@ -78,9 +78,10 @@ EARLIEST_BIRTH_YEAR = 1850  # the standard's own example is born in 1880
 
 
 def id_check_char(first17: str) -> str:
-    """The GB 11643 check character for the first 17 digits."""
-    total = sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS, strict=True))
-    return _ID_CHECK_CHARS[total % 11]
+    """The GB 11643 check character (ISO 7064 MOD 11-2) for the first 17 digits, by python-stdnum."""
+    if len(first17) != 17 or not first17.isdigit():
+        raise ValueError(f"17 digits expected, got {first17!r}")
+    return stdnum_ric.calc_check_digit(first17 + "?")  # stdnum reads the 17 characters before the last
 
 
 def normalize_id_number(value: object) -> str:
@@ -88,7 +89,11 @@ def normalize_id_number(value: object) -> str:
 
 
 def check_id_number(value: object, label: str | None = None, *, today: date | None = None) -> str | None:
-    """GB 11643 citizen ID number: shape, region prefix, real birth date, MOD 11-2 check character."""
+    """GB 11643 citizen ID number: shape, region prefix, real birth date, MOD 11-2 check character.
+
+    Only the check character comes from ``stdnum.cn.ric``: its full validation also looks the first six
+    digits up in its own list of counties valid in the birth year, which refuses numbers people hold
+    (counties renamed or created later, 81/82/83/91 permits), so shape, region and birth date stay ours."""
     v = normalize_id_number(value)
     if not _ID_SHAPE.match(v):
         return _with_label("应为18位，前17位为数字，最后一位为数字或X", label)
@@ -100,7 +105,7 @@ def check_id_number(value: object, label: str | None = None, *, today: date | No
         return _with_label("出生日期不正确", label)
     if born.year < EARLIEST_BIRTH_YEAR or born > (today or date.today()):
         return _with_label("出生日期不正确", label)
-    if id_check_char(v[:17]) != v[17]:
+    if stdnum_ric.calc_check_digit(v) != v[17]:
         return _with_label("校验位不正确", label)
     return None
 
@@ -108,14 +113,14 @@ def check_id_number(value: object, label: str | None = None, *, today: date | No
 # --- GB 32100 统一社会信用代码 ---------------------------------------------------------------
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # 31 characters: no I O Z S V
-_USCC_VALUE = {c: i for i, c in enumerate(USCC_ALPHABET)}
-_USCC_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))  # 1 3 9 27 19 26 16 17 20 29 25 13 8 24 10 30 28
+_USCC_CHARS = frozenset(USCC_ALPHABET)
 
 
 def uscc_check_char(first17: str) -> str:
-    """The GB 32100 check character for the first 17 characters (MOD 31, weights 3^i mod 31)."""
-    total = sum(_USCC_VALUE[c] * w for c, w in zip(first17, _USCC_WEIGHTS, strict=True))
-    return USCC_ALPHABET[(31 - total % 31) % 31]
+    """The GB 32100 check character (MOD 31) for the first 17 characters, by python-stdnum."""
+    if len(first17) != 17 or not _USCC_CHARS.issuperset(first17):
+        raise ValueError(f"17 characters of {USCC_ALPHABET} expected, got {first17!r}")
+    return stdnum_uscc.calc_check_digit(first17)
 
 
 def normalize_uscc(value: object) -> str:
@@ -123,15 +128,19 @@ def normalize_uscc(value: object) -> str:
 
 
 def check_uscc(value: object, label: str | None = None) -> str | None:
-    """GB 32100 unified social credit code: 18 characters of the 31-character set, check character."""
+    """GB 32100 unified social credit code: 18 characters of the 31-character set, check character.
+
+    Only the check character comes from ``stdnum.cn.uscc``: its validation wants the first eight
+    characters to be digits, but GB 32100 allows letters in the first two (登记管理部门 N, Y, ...;
+    机构类别 A, ...), so the shape stays ours."""
     v = normalize_uscc(value)
     if len(v) != 18:
         return _with_label("应为18位", label)
-    if any(c not in _USCC_VALUE for c in v):
+    if any(c not in _USCC_CHARS for c in v):
         return _with_label("含有不允许的字符（只用数字和除 I、O、Z、S、V 以外的大写字母）", label)
     if not v[2:8].isdigit():
         return _with_label("第3至8位（登记管理机关行政区划码）应为数字", label)
-    if uscc_check_char(v[:17]) != v[17]:
+    if stdnum_uscc.calc_check_digit(v[:17]) != v[17]:
         return _with_label("校验位不正确", label)
     return None
 
