@@ -6,13 +6,20 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test install system-deps bench clean
+.PHONY: run test check install system-deps bench clean
 
 run: install
 	$(BIN)/bundler serve
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# ruff (lint and format), mypy (strict for graphs/ and forms/) and the import-linter layer contracts
+check: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 install: $(STAMP)
 

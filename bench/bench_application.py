@@ -26,10 +26,10 @@ import forms  # noqa: E402
 import graphs  # noqa: E402
 from bundler import create_app, freeze_startup_heap  # noqa: E402
 from bundler.catalogue.queries import bundle_definition  # noqa: E402
-from bundler.catalogue.sample import import_sample  # noqa: E402
 from bundler.database import rebuild_schema  # noqa: E402
 from bundler.extensions import db  # noqa: E402
 from bundler.services.accounts import create_token, create_user  # noqa: E402
+from bundler.services.sample import import_sample  # noqa: E402
 
 PASSWORD = "Bench-passw0rd"
 

@@ -31,10 +31,10 @@ from pypdf import PdfReader  # noqa: E402
 from timing import percentile  # noqa: E402
 
 from bundler import create_app  # noqa: E402
-from bundler.catalogue.sample import import_sample  # noqa: E402
 from bundler.documents import KINDS, render_html, render_pdf  # noqa: E402
 from bundler.documents.examples import example_contexts  # noqa: E402
 from bundler.extensions import db  # noqa: E402
+from bundler.services.sample import import_sample  # noqa: E402
 
 DB_PATH = Path("/tmp/bench_pdf.db")
 

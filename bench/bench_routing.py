@@ -47,12 +47,12 @@ from timing import percentile  # noqa: E402
 import forms  # noqa: E402
 from bundler import create_app  # noqa: E402
 from bundler.catalogue.queries import bundle_definition  # noqa: E402
-from bundler.catalogue.sample import import_sample  # noqa: E402
 from bundler.database import rebuild_schema  # noqa: E402
 from bundler.extensions import db  # noqa: E402
 from bundler.models import Application, ApplicationMaterial, Delivery, Task  # noqa: E402
 from bundler.services.accounts import create_token  # noqa: E402
 from bundler.services.applications import checked_data  # noqa: E402
+from bundler.services.sample import import_sample  # noqa: E402
 from bundler.worker import AppWorker  # noqa: E402
 
 MINIMAL_APP = """

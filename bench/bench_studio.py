@@ -22,12 +22,12 @@ from timing import timed  # noqa: E402
 
 from bundler import create_app, freeze_startup_heap  # noqa: E402
 from bundler.catalogue.queries import bundle_definition  # noqa: E402
-from bundler.catalogue.sample import import_sample  # noqa: E402
 from bundler.database import rebuild_schema  # noqa: E402
 from bundler.extensions import db  # noqa: E402
 from bundler.models.changes import ACTION_CHANGE, KIND_BUNDLE  # noqa: E402
 from bundler.services import changes, studio  # noqa: E402
 from bundler.services.accounts import create_user  # noqa: E402
+from bundler.services.sample import import_sample  # noqa: E402
 
 PASSWORD = "Bench-passw0rd"
 

@@ -13,13 +13,19 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from .extensions import db
-from .models.accounts import ROLES
+from .permissions import TOKEN_ROLES, Role
 
 
-def _create_app(*_args: object) -> object:
+def _create_app(*_args: object) -> Flask:
     from . import create_app
 
     return create_app()
+
+
+def _real_app() -> Flask:
+    """The application object behind ``current_app`` (processes started from a command keep it)."""
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    return app
 
 
 main = FlaskGroup(
@@ -125,7 +131,7 @@ def serve_command(port: int, host: str, web_workers: int) -> None:
     """单机一体化运行：迁移数据库、启动内嵌 Redis、任务进程与网页服务（Ctrl-C 全部停止）。"""
     from .serve import serve
 
-    sys.exit(serve(current_app._get_current_object(), host=host, port=port, web_workers=web_workers))
+    sys.exit(serve(_real_app(), host=host, port=port, web_workers=web_workers))
 
 
 @commands.command("worker")
@@ -136,14 +142,14 @@ def worker_command(queues: tuple[str, ...], burst: bool) -> None:
     """运行任务进程（rq），处理全部或指定部门的队列。"""
     from .worker import run_worker
 
-    run_worker(current_app._get_current_object(), list(queues), burst=burst)
+    run_worker(_real_app(), list(queues), burst=burst)
 
 
 @commands.command("load-sample")
 @with_appcontext
 def load_sample_command() -> None:
     """导入项目自带的示例事项目录（汉台区示例数据）。"""
-    from .catalogue.sample import import_sample
+    from .services.sample import import_sample
 
     result = import_sample(db.session)
     click.echo(_describe_counts(result.counts))
@@ -258,7 +264,9 @@ def token_group() -> None:
 
 @token_group.command("create")
 @with_appcontext
-@click.option("--role", type=click.Choice(["window", "department", "admin"]), required=True, help="令牌角色")
+@click.option(
+    "--role", type=click.Choice([role.value for role in TOKEN_ROLES]), required=True, help="令牌角色"
+)
 @click.option("--department", "department_code", help="部门编码（部门令牌必填）")
 @click.option("--label", help="备注，如业务系统名称")
 def token_create_command(role: str, department_code: str | None, label: str | None) -> None:
@@ -281,7 +289,7 @@ def user_group() -> None:
 @user_group.command("create")
 @with_appcontext
 @click.option("--login", required=True, help="登录名（申请人为手机号码）")
-@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--role", type=click.Choice([role.value for role in Role]), required=True)
 @click.option("--name", help="姓名")
 @click.option("--department", "department_code", help="所属部门编码")
 @click.password_option("--password", prompt="密码", confirmation_prompt="再次输入密码")
@@ -362,10 +370,10 @@ commands.add_command(keys_group)
 @click.option("--once", is_flag=True, help="只检查一次")
 def dispatch_command(interval: float, once: bool) -> None:
     """把待分发的事项交给各部门队列，并重新分发超时未送达的（数据库为准，Redis 中断后自动补发）。"""
-    from .services.routing import dispatch, run_dispatcher
+    from .services.outbox import dispatch, run_dispatcher
 
     if once:
-        click.echo(f"已分发 {dispatch(db.session)} 项")
+        click.echo(f"已分发 {dispatch()} 项")
         return
     run_dispatcher(interval)
 

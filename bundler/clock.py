@@ -7,6 +7,7 @@ Moments are stored in UTC (``models.common.utcnow``); SQLite gives them back wit
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import overload
 from zoneinfo import ZoneInfo
 
 CHINA = ZoneInfo("Asia/Shanghai")
@@ -20,6 +21,10 @@ def today() -> date:
     return now().date()
 
 
+@overload
+def local(moment: datetime) -> datetime: ...
+@overload
+def local(moment: None) -> None: ...
 def local(moment: datetime | None) -> datetime | None:
     """A stored moment in China Standard Time (SQLite returns naive UTC)."""
     if moment is None:

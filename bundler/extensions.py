@@ -1,5 +1,7 @@
 """Flask extensions, created unbound and attached in the app factory (``init_app``)."""
 
+from typing import TYPE_CHECKING
+
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -7,7 +9,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session
 
 # Named constraints, so that migrations can alter them on every database (SQLite batch mode included).
 NAMING_CONVENTION = {
@@ -25,7 +27,21 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
+class Database(SQLAlchemy):
+    """Flask-SQLAlchemy, typed as the code uses it: ``db.session`` is the request's scoped session, a
+    proxy of every ``Session`` method, so services declare ``Session`` and views pass ``db.session``."""
+
+    if TYPE_CHECKING:
+        session: Session  # type: ignore[assignment]
+
+
+db = Database(model_class=Base)
+
+# The declarative base the models subclass (``db.Model`` at run time, ``Base`` to the type checker).
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate(render_as_batch=True, compare_type=True)
 csrf = CSRFProtect()
 login_manager = LoginManager()

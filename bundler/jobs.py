@@ -10,6 +10,6 @@ def render_document(document_id: int) -> None:
 
 
 def deliver_task(delivery_id: int) -> None:
-    from .services.routing import deliver
+    from .services.delivery import deliver
 
     deliver(delivery_id)

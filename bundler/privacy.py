@@ -25,7 +25,7 @@ from sqlalchemy.types import TypeDecorator
 from forms.fieldtypes import field_types
 from forms.masking import mask_account as mask_account
 from forms.masking import mask_id_number as mask_id_number
-from forms.masking import mask_name
+from forms.masking import mask_name as mask_name
 from forms.masking import mask_phone as mask_phone
 
 EXTENSION_KEY = "bundler.keyring"

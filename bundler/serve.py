@@ -46,7 +46,7 @@ def _child_setup() -> None:
 
 def prepare_database(app: Flask) -> None:
     """Bring the schema up to date and give an empty installation the sample catalogue."""
-    from .catalogue.sample import catalogue_is_empty, import_sample
+    from .services.sample import catalogue_is_empty, import_sample
 
     with app.app_context():
         upgrade()

@@ -82,7 +82,7 @@ class DocumentState(Labelled):
 
 
 LABELS: dict[type[StrEnum], dict[str, str]] = {
-    TaskState: dict(TASK_LABELS),
+    TaskState: {state.value: text for state, text in TASK_LABELS.items()},
     ApplicationState: {
         ApplicationState.DRAFT: "填写中",
         ApplicationState.ACCEPTED: "已受理",

@@ -20,11 +20,11 @@ from redis import Redis
 from sqlalchemy import text
 
 from bundler import create_app
-from bundler.catalogue.sample import import_sample
 from bundler.database import rebuild_schema
 from bundler.extensions import db
 from bundler.redis_conn import EmbeddedRedis
 from bundler.services.accounts import create_token, create_user
+from bundler.services.sample import import_sample
 
 from factories import PASSWORD
 

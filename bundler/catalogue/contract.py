@@ -17,8 +17,9 @@ from typing import Any
 import graphs
 from forms.fieldtypes import field_types
 
+from ..channels import CHANNELS, Destination
+
 TOP_LEVEL_KEYS = ("departments", "items", "bundles")
-CHANNELS = ("inbox", "webhook")
 ITEM_TYPES = (
     "行政许可",
     "行政确认",
@@ -199,14 +200,21 @@ def _department(entry: _Entry, raw: Mapping[str, Any]) -> dict[str, Any]:
         "channel": _text(entry, raw, "channel", "接收方式", required=False) or "inbox",
         "webhook_url": _text(entry, raw, "webhook_url", "业务系统接收地址", required=False),
     }
-    if dept["channel"] not in CHANNELS:
-        entry.problem(f"接收方式（channel）“{dept['channel']}”未知，只能是 inbox 或 webhook")
-    if dept["channel"] == "webhook":
-        url = dept["webhook_url"]
-        if not url:
-            entry.problem("接收方式为 webhook 时必须填写业务系统接收地址（webhook_url）")
-        elif not re.match(r"^https?://[^\s/]+", url):
-            entry.problem(f"业务系统接收地址（webhook_url）“{url}”不是 http(s) 地址")
+    channel = CHANNELS.cls(dept["channel"] or "")
+    if channel is None:
+        entry.problem(f"接收方式（channel）“{dept['channel']}”未知，只能是 {' 或 '.join(CHANNELS.names())}")
+    else:
+        options = raw.get("channel_options") or {}
+        if not isinstance(options, Mapping):
+            entry.problem("接收方式选项（channel_options）应为键值对")
+            options = {}
+        for problem in channel.check_config(
+            Destination(dept["code"] or "", dept["webhook_url"], options=options)
+        ):
+            entry.problem(problem)
+    url = dept["webhook_url"]
+    if channel is not None and channel.remote and url and not re.match(r"^https?://[^\s/]+", url):
+        entry.problem(f"业务系统接收地址（webhook_url）“{url}”不是 http(s) 地址")
     dept.update(_extras(raw, DEPARTMENT_KEYS))
     return dept
 

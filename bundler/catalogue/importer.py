@@ -87,7 +87,7 @@ def known_catalogue(session: Session, items: Mapping[str, Mapping[str, Any]] | N
         items = {code: item_dict(v) for code, v in latest_item_versions(session).items()}
     return KnownCatalogue(
         departments=set(session.scalars(select(Department.code))),
-        items=dict(items),
+        items={code: dict(entry) for code, entry in items.items()},
         bundles=set(session.scalars(select(Bundle.code))),
     )
 

@@ -8,30 +8,14 @@ from flask_login import UserMixin
 from sqlalchemy import DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
+from ..permissions import role_label
 from ..privacy import EncryptedText
 from .catalogue import Department
 from .common import Timestamped
 
-APPLICANT = "applicant"  # 申请人（企业和群众）
-WINDOW = "window"  # 综合窗口工作人员
-DEPARTMENT = "department"  # 部门审批人员，属于一个部门
-LEAD = "lead"  # 牵头部门管理员
-REVIEWER = "reviewer"  # 服务中心审核人：发布事项与一件事的变更
-ADMIN = "admin"  # 系统管理员
-ROLES = (APPLICANT, WINDOW, DEPARTMENT, LEAD, REVIEWER, ADMIN)
-ROLE_LABELS = {
-    APPLICANT: "申请人",
-    WINDOW: "综合窗口",
-    DEPARTMENT: "部门审批",
-    LEAD: "牵头部门",
-    REVIEWER: "审核发布",
-    ADMIN: "系统管理员",
-}
-STAFF_ROLES = (WINDOW, DEPARTMENT, LEAD, REVIEWER, ADMIN)
 
-
-class User(UserMixin, Timestamped, db.Model):
+class User(UserMixin, Timestamped, Model):
     """An account. Applicants log in with their mobile number; staff with a login name.
 
     The login is stored as a keyed hash (for look-up) and encrypted (for display); the name too.
@@ -57,10 +41,10 @@ class User(UserMixin, Timestamped, db.Model):
 
     @property
     def role_label(self) -> str:
-        return ROLE_LABELS.get(self.role, self.role)
+        return role_label(self.role)
 
 
-class ApiToken(Timestamped, db.Model):
+class ApiToken(Timestamped, Model):
     """A bearer token for the API; only its SHA-256 is stored."""
 
     __tablename__ = "api_tokens"

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from ..privacy import EncryptedBytes, EncryptedJSON
 from ..states import ApplicationState, Channel, MaterialState, TaskState, label
 from .accounts import ApiToken, User
@@ -17,7 +17,7 @@ from .catalogue import Department, Item, ItemVersion
 from .common import Timestamped, json_column, utcnow
 
 
-class Application(Timestamped, db.Model):
+class Application(Timestamped, Model):
     __tablename__ = "applications"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -68,7 +68,7 @@ class Application(Timestamped, db.Model):
         return label(Channel, self.channel)
 
 
-class ApplicationMaterial(db.Model):
+class ApplicationMaterial(Model):
     """One merged material of an application (一套材料) and how it was provided."""
 
     __tablename__ = "application_materials"
@@ -93,7 +93,7 @@ class ApplicationMaterial(db.Model):
         return label(MaterialState, self.status)
 
 
-class Upload(Timestamped, db.Model):
+class Upload(Timestamped, Model):
     """A file given for a material; its content is encrypted at rest."""
 
     __tablename__ = "uploads"
@@ -111,7 +111,7 @@ class Upload(Timestamped, db.Model):
     material: Mapped[ApplicationMaterial] = relationship(back_populates="uploads")
 
 
-class Task(Timestamped, db.Model):
+class Task(Timestamped, Model):
     """One step of an accepted application, for one department."""
 
     __tablename__ = "tasks"

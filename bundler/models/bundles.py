@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model, db
 from .catalogue import Department, Item
 from .common import VERSION_PUBLISHED, Timestamped, json_column
 
@@ -19,7 +19,7 @@ step_dependencies = Table(
 )
 
 
-class Bundle(Timestamped, db.Model):
+class Bundle(Timestamped, Model):
     __tablename__ = "bundles"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -33,7 +33,7 @@ class Bundle(Timestamped, db.Model):
         return f"<Bundle {self.code}>"
 
 
-class BundleVersion(Timestamped, db.Model):
+class BundleVersion(Timestamped, Model):
     __tablename__ = "bundle_versions"
     __table_args__ = (UniqueConstraint("bundle_id", "version"),)
 
@@ -57,7 +57,7 @@ class BundleVersion(Timestamped, db.Model):
     )
 
 
-class BundleQuestion(db.Model):
+class BundleQuestion(Model):
     """A scenario question (情形引导) of a bundle version."""
 
     __tablename__ = "bundle_questions"
@@ -77,7 +77,7 @@ class BundleQuestion(db.Model):
     bundle_version: Mapped[BundleVersion] = relationship(back_populates="questions")
 
 
-class BundleStep(db.Model):
+class BundleStep(Model):
     """A step of a bundle version: one item, its prerequisites (串联) and its scenario condition."""
 
     __tablename__ = "bundle_steps"

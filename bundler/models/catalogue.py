@@ -12,12 +12,12 @@ from typing import Any
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from ..privacy import EncryptedText
 from .common import VERSION_PUBLISHED, Timestamped, json_column
 
 
-class Department(Timestamped, db.Model):
+class Department(Timestamped, Model):
     __tablename__ = "departments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -34,7 +34,7 @@ class Department(Timestamped, db.Model):
         return f"<Department {self.code}>"
 
 
-class Item(Timestamped, db.Model):
+class Item(Timestamped, Model):
     """A government service item (政务服务事项) as one department implements it."""
 
     __tablename__ = "items"
@@ -52,7 +52,7 @@ class Item(Timestamped, db.Model):
         return f"<Item {self.code}>"
 
 
-class ItemVersion(Timestamped, db.Model):
+class ItemVersion(Timestamped, Model):
     """The content of an item at one version: standard elements, form and materials."""
 
     __tablename__ = "item_versions"
@@ -88,7 +88,7 @@ class ItemVersion(Timestamped, db.Model):
     )
 
 
-class ItemField(db.Model):
+class ItemField(Model):
     """One field of an item's own application form."""
 
     __tablename__ = "item_fields"
@@ -114,7 +114,7 @@ class ItemField(db.Model):
     item_version: Mapped[ItemVersion] = relationship(back_populates="fields")
 
 
-class ItemMaterial(db.Model):
+class ItemMaterial(Model):
     """One application material (申请材料) of an item."""
 
     __tablename__ = "item_materials"

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from ..states import ChangeState, label
 from .accounts import User
 from .catalogue import Department
@@ -27,7 +27,7 @@ ACTION_CANCEL = "cancel"
 ACTION_LABELS = {ACTION_CREATE: "新增", ACTION_CHANGE: "变更", ACTION_CANCEL: "取消"}
 
 
-class CatalogueChange(Timestamped, db.Model):
+class CatalogueChange(Timestamped, Model):
     __tablename__ = "catalogue_changes"
 
     id: Mapped[int] = mapped_column(primary_key=True)

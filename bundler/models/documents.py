@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import DateTime, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from ..privacy import EncryptedBytes
 from ..states import DocumentState
 from .common import Timestamped, json_column
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from .applications import Application
 
 
-class Document(Timestamped, db.Model):
+class Document(Timestamped, Model):
     __tablename__ = "documents"
     __table_args__ = (UniqueConstraint("kind", "cache_key"),)
 

@@ -8,12 +8,12 @@ from typing import Any
 from sqlalchemy import Date, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model
 from ..privacy import EncryptedJSON, EncryptedText
 from .common import Timestamped
 
 
-class ELicence(Timestamped, db.Model):
+class ELicence(Timestamped, Model):
     __tablename__ = "e_licences"
     __table_args__ = (UniqueConstraint("holder_hash", "kind"),)
 

@@ -7,14 +7,14 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from .applications import Application, Task
 from .common import Timestamped
 
 BAD_SCORE = 2  # 1–2 stars is a bad rating (差评), followed up by the lead department
 
 
-class Rating(Timestamped, db.Model):
+class Rating(Timestamped, Model):
     __tablename__ = "ratings"
     __table_args__ = (
         UniqueConstraint("application_id", "task_id"),

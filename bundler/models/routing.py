@@ -8,13 +8,13 @@ from typing import Any
 from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from ..states import DeliveryState
 from .applications import Task
 from .common import Timestamped, json_column, utcnow
 
 
-class Delivery(Timestamped, db.Model):
+class Delivery(Timestamped, Model):
     """One delivery of a task to its department, written in the same transaction as the task."""
 
     __tablename__ = "deliveries"
@@ -31,7 +31,7 @@ class Delivery(Timestamped, db.Model):
     task: Mapped[Task] = relationship()
 
 
-class AuditEntry(db.Model):
+class AuditEntry(Model):
     """Who did what to which task, with the state before and after. Append-only."""
 
     __tablename__ = "audit_log"

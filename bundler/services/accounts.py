@@ -15,13 +15,12 @@ from sqlalchemy.orm import Session
 from forms import check_phone
 
 from ..models import ApiToken, Department, User
-from ..models.accounts import APPLICANT, DEPARTMENT, LEAD, ROLE_LABELS, ROLES
 from ..models.common import utcnow
+from ..permissions import ROLE_LABELS, ROLE_VALUES, ROLES_WITH_DEPARTMENT, TOKEN_ROLES, Role
 from ..privacy import lookup_hash
 
 _hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 8
-TOKEN_ROLES = ("window", "department", "admin")
 
 
 class AccountError(ValueError):
@@ -68,19 +67,19 @@ def create_user(
     department_code: str | None = None,
 ) -> User:
     login = login.strip()
-    if role not in ROLES:
-        raise AccountError(f"角色“{role}”未知，可用角色：{'、'.join(ROLES)}")
-    if role == APPLICANT and (problem := check_phone(login, "手机号码")):
+    if role not in ROLE_VALUES:
+        raise AccountError(f"角色“{role}”未知，可用角色：{'、'.join(Role)}")
+    if role == Role.APPLICANT and (problem := check_phone(login, "手机号码")):
         raise AccountError(problem, "login")
     if not login:
         raise AccountError("登录名不能为空", "login")
     if problem := check_password_strength(password):
         raise AccountError(problem, "password")
-    if role in (DEPARTMENT, LEAD) and department_code is None:
-        raise AccountError(f"{ROLE_LABELS[role]}账号必须属于一个部门（--department）")
+    if role in ROLES_WITH_DEPARTMENT and department_code is None:
+        raise AccountError(f"{ROLE_LABELS[Role(role)]}账号必须属于一个部门（--department）")
     if find_user(session, login) is not None:
         raise AccountError(
-            "该手机号码已注册，请直接登录" if role == APPLICANT else f"登录名“{login}”已被使用", "login"
+            "该手机号码已注册，请直接登录" if role == Role.APPLICANT else f"登录名“{login}”已被使用", "login"
         )
     user = User(
         role=role,
@@ -121,7 +120,7 @@ def create_token(
     """A new API token (printed once, stored as a hash)."""
     if role not in TOKEN_ROLES:
         raise AccountError(f"令牌角色只能是 {'、'.join(TOKEN_ROLES)}")
-    if role == "department" and department_code is None:
+    if role == Role.DEPARTMENT and department_code is None:
         raise AccountError("部门令牌必须指定部门（--department）")
     token = "yjs_" + secrets.token_urlsafe(32)
     session.add(

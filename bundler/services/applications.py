@@ -6,27 +6,24 @@ form (and every department's projection of it) stays the same whatever the catal
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
 import forms
 import graphs
 
 from .. import clock
-from ..catalogue.queries import NotFound, current_versions, latest_item_version_ids
-from ..catalogue.serialize import bundle_dict, item_dict
+from ..catalogue.definitions import bundle_definition, pinned, plan_for, schema_for
+from ..catalogue.queries import NotFound, current_versions
 from ..models import (
     Application,
     ApplicationMaterial,
-    BundleVersion,
     Department,
     Item,
     ItemVersion,
@@ -36,9 +33,9 @@ from ..models import (
 from ..models.common import utcnow
 from ..privacy import lookup_hash, mask_id_number, mask_name
 from ..states import MATERIAL_SATISFIED, ApplicationState, MaterialState, TaskState, values
+from .outbox import open_deliveries
 
 TRACKING_PREFIX = "YJS"
-ITEM_CACHE_SIZE = 4096  # item versions (one entry each), above a district's whole catalogue
 
 
 class ApplicationError(ValueError):
@@ -51,119 +48,6 @@ class InvalidData(ApplicationError):
     def __init__(self, errors: dict[str, list[str]]) -> None:
         self.errors = errors
         super().__init__(f"申请表有 {len(errors)} 处需要修改")
-
-
-# --- the pinned definition and its merged schema ----------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Pinned:
-    """The bundle and item definitions an application is pinned to, as contract-shaped dicts."""
-
-    bundle_version_id: int
-    version: int
-    bundle: dict[str, Any]
-    items: dict[str, dict[str, Any]]
-
-
-def pinned(session: Session, application: Application) -> Pinned:
-    version, bundle = _bundle_definition(session, application.bundle_version_id)
-    return Pinned(
-        application.bundle_version_id, version, bundle, item_definitions(session, application.item_versions)
-    )
-
-
-def item_definitions(session: Session, item_versions: Mapping[str, int]) -> dict[str, dict[str, Any]]:
-    """Contract dicts of the given item versions (code -> version id). Published versions never
-    change, so each is built once per app, whoever asks (applications, the studio's palette), the
-    missing ones in one query; the dicts are shared: callers must not modify them."""
-    cache = _cache("items")
-    missing = [version_id for version_id in item_versions.values() if (version_id,) not in cache]
-    if missing:
-        for version_id, entry in _load_items(session, missing).items():
-            cache.get((version_id,), lambda entry=entry: entry)
-    return {code: cache.get((version_id,), _unknown_version) for code, version_id in item_versions.items()}
-
-
-def catalogue_items(session: Session) -> dict[str, dict[str, Any]]:
-    """Every item on offer now, as contract dicts from the same cache (the studio's palette, the
-    reference check of catalogue changes); shared, not to be modified."""
-    return item_definitions(session, latest_item_version_ids(session))
-
-
-def _unknown_version() -> dict[str, Any]:
-    raise LookupError("pinned item version not found")
-
-
-def _bundle_definition(session: Session, bundle_version_id: int) -> tuple[int, dict[str, Any]]:
-    def build() -> tuple[int, dict[str, Any]]:
-        bundle_version = session.get(BundleVersion, bundle_version_id)
-        assert bundle_version is not None
-        return bundle_version.version, bundle_dict(bundle_version)
-
-    return _cache("bundles").get((bundle_version_id,), build)
-
-
-def _load_items(session: Session, item_version_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
-    versions = session.scalars(
-        select(ItemVersion)
-        .where(ItemVersion.id.in_(list(item_version_ids)))
-        .options(
-            selectinload(ItemVersion.fields),
-            selectinload(ItemVersion.materials),
-            selectinload(ItemVersion.item).selectinload(Item.department),
-        )
-    ).all()
-    return {v.id: item_dict(v) for v in versions}
-
-
-class _PinnedCache:
-    """Values computed from pinned versions (definitions, merged schemas): pinned versions never
-    change, so an entry never goes stale; the oldest entries are dropped beyond ``size``. Callers
-    must not modify what they get."""
-
-    def __init__(self, size: int = 256) -> None:
-        self.size = size
-        self._entries: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
-
-    def __contains__(self, key: tuple[Any, ...]) -> bool:
-        return key in self._entries
-
-    def get(self, key: tuple[Any, ...], build: Callable[[], Any]) -> Any:
-        schema = self._entries.get(key)
-        if schema is None:
-            schema = self._entries[key] = build()
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
-        else:
-            self._entries.move_to_end(key)
-        return schema
-
-
-def _cache(name: str) -> _PinnedCache:
-    """One cache per app (tests make an app per test over a database whose ids start again)."""
-    caches = current_app.extensions.setdefault("bundler.pinned", {})
-    return caches.setdefault(name, _PinnedCache(ITEM_CACHE_SIZE if name == "items" else 256))
-
-
-def schema_for(session: Session, application: Application) -> forms.MergedSchema:
-    """The merged schema of the application, for its pinned versions and its answers."""
-
-    def build() -> forms.MergedSchema:
-        definition = pinned(session, application)
-        return forms.merge(definition.bundle, definition.items, application.answers)
-
-    key = (
-        application.bundle_version_id,
-        tuple(sorted(application.item_versions.items())),
-        tuple(sorted(application.answers.items())),
-    )
-    return _cache("schemas").get(key, build)
-
-
-def plan_for(session: Session, application: Application) -> graphs.Plan:
-    definition = pinned(session, application)
-    return graphs.plan(definition.bundle, definition.items, application.answers, version=definition.version)
 
 
 # --- starting and filling ---------------------------------------------------------------------------
@@ -184,7 +68,7 @@ def start_application(
     if current is None:
         raise NotFound(f"一件事“{bundle_code}”不存在或尚未发布")
     version_id, item_versions = current
-    _, bundle = _bundle_definition(session, version_id)
+    _, bundle = bundle_definition(session, version_id)
     parsed = graphs.parse_answers(bundle["questions"], answers or {})
     application = Application(
         bundle_version_id=version_id,
@@ -370,8 +254,6 @@ def accept(
             material.due_date = decision.commitment_date
         application.commitment_date = decision.commitment_date
     _create_tasks(session, application, planned, today)
-    from .routing import open_deliveries  # routing needs this module; imported here to avoid a cycle
-
     open_deliveries(session, application)
     forecast = graphs.predict_completion(planned, today, estimate=True)
     application.promised_date = forecast.date

@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..catalogue.contract import check_references, parse_document
+from ..catalogue.definitions import catalogue_items
 from ..catalogue.exporter import dump_yaml
 from ..catalogue.importer import known_catalogue, store_bundle, store_item
 from ..catalogue.queries import (
@@ -38,11 +39,10 @@ from ..models import (
     Task,
     User,
 )
-from ..models.accounts import ADMIN, DEPARTMENT, LEAD, REVIEWER
 from ..models.changes import ACTION_CANCEL, ACTION_CHANGE, ACTION_CREATE, KIND_BUNDLE, KIND_ITEM
 from ..models.common import VERSION_CANCELLED, VERSION_PUBLISHED, utcnow
+from ..permissions import Permission, allows
 from ..states import FINISHED_TASKS, OPEN_CHANGE_STATES, ApplicationState, ChangeState
-from .applications import catalogue_items
 
 IN_FLIGHT = (ApplicationState.ACCEPTED, ApplicationState.ACCEPTED_PENDING)
 
@@ -56,15 +56,16 @@ class ChangeError(ValueError):
 
 def may_draft(user: User, kind: str, department_id: int | None) -> bool:
     """Departments draft their own items; lead departments their own bundles (and their items)."""
-    if user.role == ADMIN:
-        return True
-    if department_id is None or user.department_id != department_id:
+    needed = Permission.DRAFT_BUNDLE_CHANGES if kind == KIND_BUNDLE else Permission.DRAFT_ITEM_CHANGES
+    if not allows(user.role, needed):
         return False
-    return user.role == LEAD if kind == KIND_BUNDLE else user.role in (DEPARTMENT, LEAD)
+    if allows(user.role, Permission.SEE_ALL_CATALOGUE):
+        return True
+    return department_id is not None and user.department_id == department_id
 
 
 def may_review(user: User) -> bool:
-    return user.role in (REVIEWER, ADMIN)
+    return allows(user.role, Permission.REVIEW_CHANGES)
 
 
 def require_draft_right(user: User, change: CatalogueChange) -> None:

@@ -11,6 +11,7 @@ from flask import current_app
 from sqlalchemy.orm import Session
 
 from .. import clock
+from ..catalogue import definitions
 from ..documents.builders import application_form_sections, item_form_rows
 from ..documents.notice import notice_context
 from ..models import Application, BundleVersion, Document, Task
@@ -33,7 +34,7 @@ def _ref(application: Application) -> dict[str, str]:
 
 
 def _person(session: Session, application: Application) -> dict[str, str]:
-    number, name = service.subject_of(service.schema_for(session, application), application.data)
+    number, name = service.subject_of(definitions.schema_for(session, application), application.data)
     return {"name_masked": mask_name(name), "id_number_masked": mask_id_number(number)}
 
 
@@ -44,18 +45,18 @@ def _clerk(application: Application) -> dict[str, str]:
 
 
 def _item_names(session: Session, application: Application) -> dict[str, str]:
-    return {code: item["name"] for code, item in service.pinned(session, application).items.items()}
+    return {code: item["name"] for code, item in definitions.pinned(session, application).items.items()}
 
 
 def _materials_needing(session: Session, application: Application) -> dict[str, list[str]]:
     """Material key -> names of the items that need it."""
-    schema = service.schema_for(session, application)
+    schema = definitions.schema_for(session, application)
     names = _item_names(session, application)
     return {service.material_key(m): [names[c] for c in m.items if c in names] for m in schema.materials}
 
 
 def _application_form(session: Session, application: Application) -> dict[str, Any]:
-    schema = service.schema_for(session, application)
+    schema = definitions.schema_for(session, application)
     return {
         "tracking_number": application.tracking_no or "",
         "bundle": _ref(application),
@@ -66,7 +67,7 @@ def _application_form(session: Session, application: Application) -> dict[str, A
 
 
 def _receipt(session: Session, application: Application) -> dict[str, Any]:
-    planned = service.plan_for(session, application)
+    planned = definitions.plan_for(session, application)
     stage_of = {code: number for number, stage in enumerate(planned.stages, 1) for code in stage}
     needing = _materials_needing(session, application)
     return {
@@ -130,7 +131,7 @@ def _commitment(session: Session, application: Application) -> dict[str, Any]:
 
 def _missing_notice(session: Session, application: Application) -> dict[str, Any]:
     needing = _materials_needing(session, application)
-    schema = service.schema_for(session, application)
+    schema = definitions.schema_for(session, application)
     errors = service.validation_errors(schema, application.data)
     return {
         "tracking_number": application.tracking_no or f"草稿 {application.id}",
@@ -163,10 +164,10 @@ _APPLICATION_CONTEXTS: dict[str, Callable[[Session, Application], dict[str, Any]
 
 
 def _item_form(session: Session, task: Task) -> dict[str, Any]:
-    from .routing import task_payload
+    from .payload import task_payload
 
     payload = task_payload(session, task)
-    item = service.pinned(session, task.application).items[task.item.code]
+    item = definitions.pinned(session, task.application).items[task.item.code]
     rows, tables = item_form_rows(item, payload["form"])
     names = _item_names(session, task.application)
     return {

@@ -57,7 +57,7 @@ def application_cache_key(application: Application, kind: str) -> str:
 
 def task_cache_key(task: Any) -> str:
     """A department's own form changes with the application and with the results of earlier steps."""
-    from .routing import produced_values
+    from .payload import produced_values
 
     return _digest(
         "item_form", task.id, task.status, task.application.data, produced_values(task.application)
@@ -188,6 +188,7 @@ def render(document_id: int) -> None:
     except Exception as exc:
         db.session.rollback()
         document = db.session.get(Document, document_id)
+        assert document is not None  # it was there before the rollback
         document.status = DocumentState.FAILED
         document.error = f"{type(exc).__name__}: {exc}"[:2000]
         db.session.commit()

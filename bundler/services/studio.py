@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 import forms
 import graphs
 
+from ..catalogue.definitions import catalogue_items
 from ..catalogue.queries import departments_by_code
-from .applications import catalogue_items
 
 QUESTION_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,47}$")
 

@@ -12,11 +12,12 @@ from sqlalchemy.orm import Session
 import graphs
 
 from .. import clock
+from ..catalogue import definitions
 from ..models import Application, Task
 from ..models.common import utcnow
 from ..states import ApplicationState, TaskState
-from . import applications as service
-from .routing import audit, open_deliveries
+from .audit import audit
+from .outbox import open_deliveries
 
 OUTCOMES = ("approved", "rejected")
 
@@ -70,7 +71,7 @@ def complete(
 
 def _result_problems(session: Session, task: Task, results: dict[str, Any]) -> list[str]:
     """Results must be the fields this item produces inside the bundle (by merged key)."""
-    schema = service.schema_for(session, task.application)
+    schema = definitions.schema_for(session, task.application)
     produced = {f.key: f for f in schema.fields if f.produced_by == task.item.code}
     problems = [f"“{key}”不是本事项产生的结果" for key in results if key not in produced]
     missing = [f.label for key, f in produced.items() if key not in results or results[key] in (None, "")]
@@ -109,7 +110,7 @@ def resume(session: Session, task: Task, *, actor: str) -> None:
 
 def release(session: Session, application: Application, actor: str) -> list[Task]:
     """Make ready whatever graphs/ says is ready now; complete the application when all is finished."""
-    planned = service.plan_for(session, application)
+    planned = definitions.plan_for(session, application)
     states = {t.item.code: t.status for t in application.tasks if t.item.code in set(planned.steps)}
     view = graphs.evaluate(planned, states)
     released = []

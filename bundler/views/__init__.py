@@ -7,6 +7,8 @@ from typing import Any
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
+from ..permissions import Permission, can
+
 
 class IdConverter(IntegerConverter):
     """A database id in a URL: a positive integer that fits the column (larger ones simply match no route)."""
@@ -59,6 +61,15 @@ def register_views(app: Flask) -> None:
         state_label=states.label,
     )
     app.jinja_env.filters["china_time"] = _china_time
+    app.jinja_env.globals["Permission"] = Permission
+    app.jinja_env.globals["can"] = _current_user_can
+
+
+def _current_user_can(permission: Permission) -> bool:
+    """``can(Permission.X)`` in templates: whether the signed-in person holds it."""
+    from flask_login import current_user
+
+    return current_user.is_authenticated and can(current_user, permission)
 
 
 def _china_time(moment: Any) -> str:

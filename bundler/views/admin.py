@@ -13,10 +13,11 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Delivery, Department
+from ..permissions import Permission
 from ..queues import all_queue_names, queue
-from ..services.routing import retry_failed
+from ..services.outbox import dispatch, retry_failed
 from ..states import DeliveryState
-from .auth import roles_required
+from .auth import permission_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -49,7 +50,7 @@ def _job_row(queue_name: str, job: Any) -> dict[str, Any]:
 
 
 @bp.get("/jobs")
-@roles_required("admin")
+@permission_required(Permission.MANAGE_JOBS)
 def jobs() -> str:
     failed_jobs, problem = _failed_jobs()
     deliveries = db.session.scalars(
@@ -61,7 +62,7 @@ def jobs() -> str:
 
 
 @bp.post("/jobs/<queue_name>/<job_id>/requeue")
-@roles_required("admin")
+@permission_required(Permission.MANAGE_JOBS)
 def requeue(queue_name: str, job_id: str) -> Any:
     if not FlaskForm().validate_on_submit():
         abort(400)
@@ -75,7 +76,7 @@ def requeue(queue_name: str, job_id: str) -> Any:
 
 
 @bp.post("/deliveries/<id:delivery_id>/retry")
-@roles_required("admin")
+@permission_required(Permission.MANAGE_JOBS)
 def retry_delivery(delivery_id: int) -> Any:
     delivery = db.session.get(Delivery, delivery_id)
     if delivery is None or delivery.status != DeliveryState.FAILED:
@@ -83,5 +84,7 @@ def retry_delivery(delivery_id: int) -> Any:
     if not FlaskForm().validate_on_submit():
         abort(400)
     retry_failed(db.session, delivery, f"管理员 {current_user.id}")
+    db.session.commit()
+    dispatch([delivery_id])
     flash("已重新推送", "success")
     return redirect(url_for("admin.jobs"))

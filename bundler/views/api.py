@@ -11,15 +11,19 @@ from sqlalchemy.exc import IntegrityError
 
 from graphs import AnswerError
 
+from ..catalogue import definitions
 from ..catalogue.queries import NotFound
 from ..extensions import csrf, db
 from ..models import Application, Department, Task
+from ..permissions import Permission, can
+from ..services import acceptance
 from ..services import applications as service
 from ..services import documents as documents_service
 from ..services import tasks as tasks_service
 from ..services.documents import KIND_TITLES, documents_for
-from ..services.routing import dispatch_application, task_payload
-from ..states import Channel, DocumentState, MaterialState, TaskState, values
+from ..services.outbox import dispatch_application
+from ..services.payload import task_payload
+from ..states import DocumentState, TaskState, values
 from .api_auth import api_error, current_token, require_token
 from .documents import pdf_response
 from .openapi import openapi_document
@@ -29,7 +33,7 @@ csrf.exempt(bp)
 
 
 def application_json(application: Application) -> dict[str, Any]:
-    definition = service.pinned(db.session, application)
+    definition = definitions.pinned(db.session, application)
     return {
         "id": application.id,
         "tracking_no": application.tracking_no,
@@ -88,7 +92,7 @@ def _parse_date(value: Any) -> date | None:
 
 
 @bp.post("/applications")
-@require_token("window")
+@require_token(Permission.ACCEPT_BY_API)
 def create_application() -> Any:
     body = _json_body()
     if body is None:
@@ -104,21 +108,17 @@ def create_application() -> Any:
     if problems:
         return api_error(422, "请求内容不完整", errors=problems)
     try:
-        application = service.start_application(
-            db.session, body["bundle"], answers=body.get("answers") or {}, channel=Channel.API
+        settlement = acceptance.accept_from_system(
+            db.session,
+            token,
+            bundle=body["bundle"],
+            answers=body.get("answers") or {},
+            data=body.get("data") or {},
+            materials=body.get("materials") or {},
+            commitment_date=_parse_date(body.get("commitment_date")),
+            idempotency_key=scoped_key,
         )
-        application.api_token_id = token.id
-        application.idempotency_key = scoped_key
-        service.save_data(db.session, application, body.get("data") or {})
-        states = {
-            m.key: MaterialState.COLLECTED for m in application.materials
-        }  # attested by the window system
-        states.update(body.get("materials") or {})
-        decision = service.MaterialDecision(states, _parse_date(body.get("commitment_date")))
-        service.accept(db.session, application, decision)
-        body = application_json(
-            application
-        )  # everything is loaded now; after the commit it would be reloaded
+        body = application_json(settlement.application)  # everything is loaded now, not after the commit
         db.session.commit()
     except NotFound as exc:
         db.session.rollback()
@@ -138,7 +138,7 @@ def create_application() -> Any:
         if existing is None:
             raise
         return application_json(existing), 200
-    dispatch_application(db.session, body["id"])
+    settlement.hand_off(db.session)
     return body, 201
 
 
@@ -153,7 +153,7 @@ def _shape_problems(body: dict[str, Any]) -> dict[str, list[str]]:
 
 
 @bp.get("/applications/<id:application_id>")
-@require_token("window")
+@require_token(Permission.ACCEPT_BY_API)
 def get_application(application_id: int) -> Any:
     application = db.session.get(Application, application_id)
     if application is None:
@@ -162,7 +162,7 @@ def get_application(application_id: int) -> Any:
 
 
 @bp.get("/applications/<id:application_id>/documents/<kind>")
-@require_token("window")
+@require_token(Permission.ACCEPT_BY_API)
 def application_document(application_id: int, kind: str) -> Any:
     """The PDF once rendered; until then 202 with ``Retry-After`` (asking is what starts the rendering:
     an API acceptance renders nothing nobody asked for)."""
@@ -186,13 +186,15 @@ def application_document(application_id: int, kind: str) -> Any:
 
 def _department_token_for(code: str) -> Any:
     token = current_token()
-    if token.role != "admin" and (token.department is None or token.department.code != code):
+    if not can(token, Permission.SEE_ALL_DEPARTMENTS) and (
+        token.department is None or token.department.code != code
+    ):
         return api_error(403, "该令牌只能查看本部门的事项")
     return None
 
 
 @bp.get("/departments/<code>/tasks")
-@require_token("department")
+@require_token(Permission.TASKS_API)
 def department_tasks(code: str) -> Any:
     refused = _department_token_for(code)
     if refused:
@@ -224,13 +226,15 @@ def _own_task(task_id: int) -> Task | None:
     """The task if the token's department does it (others get a 404, as if it did not exist)."""
     task = db.session.get(Task, task_id)
     token = current_token()
-    if task is None or (token.role != "admin" and task.department_id != token.department_id):
+    if task is None or (
+        not can(token, Permission.SEE_ALL_DEPARTMENTS) and task.department_id != token.department_id
+    ):
         return None
     return task
 
 
 @bp.get("/tasks/<id:task_id>")
-@require_token("department")
+@require_token(Permission.TASKS_API)
 def get_task(task_id: int) -> Any:
     task = _own_task(task_id)
     if task is None:
@@ -239,7 +243,7 @@ def get_task(task_id: int) -> Any:
 
 
 @bp.post("/tasks/<id:task_id>/complete")
-@require_token("department")
+@require_token(Permission.TASKS_API)
 def complete_task(task_id: int) -> Any:
     task = _own_task(task_id)
     if task is None:
@@ -265,9 +269,9 @@ def complete_task(task_id: int) -> Any:
         return api_error(422, str(exc))
     application_id = task.application_id
     db.session.commit()
-    dispatch_application(db.session, application_id)
+    dispatch_application(application_id)
     return {
         "task": task_id,
-        "status": db.session.get(Task, task_id).status,
+        "status": task.status,
         "released": [t.item.code for t in released],
     }

@@ -10,6 +10,7 @@ from flask import g, request
 
 from ..extensions import db
 from ..models import ApiToken
+from ..permissions import Permission, allows
 from ..services.accounts import token_for
 
 
@@ -17,8 +18,8 @@ def api_error(status: int, message: str, **extra: Any) -> tuple[dict[str, Any], 
     return {"error": message, "status": status, **extra}, status
 
 
-def require_token(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Accept only ``Authorization: Bearer <token>`` of one of ``roles`` (admin tokens always pass)."""
+def require_token(permission: Permission) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Accept only ``Authorization: Bearer <token>`` of a role that holds ``permission``."""
 
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)
@@ -30,7 +31,7 @@ def require_token(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., A
             found = token_for(db.session, token.strip())
             if found is None:
                 return api_error(401, "令牌无效或已吊销")
-            if found.role not in roles and found.role != "admin":
+            if not allows(found.role, permission):
                 return api_error(403, "该令牌无权进行此操作")
             g.api_token = found
             return view(*args, **kwargs)
@@ -41,4 +42,5 @@ def require_token(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., A
 
 
 def current_token() -> ApiToken:
-    return g.api_token
+    token: ApiToken = g.api_token
+    return token

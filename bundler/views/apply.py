@@ -12,9 +12,12 @@ from sqlalchemy import select
 import graphs
 from graphs import AnswerError
 
+from ..catalogue import definitions
 from ..catalogue.queries import NotFound, bundle_definition
 from ..extensions import db
 from ..models import Application, ApplicationMaterial, Rating
+from ..permissions import Permission, can
+from ..services import acceptance
 from ..services import applications as service
 from ..services.documents import documents_for
 from ..services.elicences import LocalELicenceStore
@@ -23,8 +26,8 @@ from ..services.ratings import RatingError
 from ..services.ratings import rate as rate_service
 from ..services.uploads import UploadError, store_upload
 from ..states import ApplicationState, Channel, MaterialState, TaskState
-from .auth import roles_required
-from .unified_form import bind_unified_form, handle_unified_form, settle
+from .auth import permission_required
+from .unified_form import bind_unified_form, handle_unified_form, raw_answers, settle
 
 bp = Blueprint("apply", __name__)
 
@@ -40,10 +43,6 @@ def _definition_or_404(code: str) -> Any:
         return bundle_definition(db.session, code)
     except NotFound:
         abort(404)
-
-
-def _raw_answers(questions: list[dict[str, Any]]) -> dict[str, str]:
-    return {q["id"]: request.form[f"q_{q['id']}"] for q in questions if request.form.get(f"q_{q['id']}")}
 
 
 @bp.get("/bundles/<code>")
@@ -64,7 +63,7 @@ def bundle_page(code: str) -> str:
 
 
 @bp.post("/bundles/<code>/apply")
-@roles_required("applicant")
+@permission_required(Permission.APPLY)
 def start(code: str) -> Any:
     definition = _definition_or_404(code)
     FlaskForm().validate_on_submit()
@@ -72,7 +71,7 @@ def start(code: str) -> Any:
         application = service.start_application(
             db.session,
             code,
-            answers=_raw_answers(definition.bundle["questions"]),
+            answers=raw_answers(definition.bundle["questions"], request.form),
             channel=Channel.ONLINE,
             applicant=current_user,
         )
@@ -88,7 +87,10 @@ def own_application(application_id: int) -> Application:
     application = db.session.get(Application, application_id)
     if application is None:
         abort(404)
-    if current_user.role == "applicant" and application.applicant_user_id != current_user.id:
+    if (
+        not can(current_user, Permission.ACCEPT_AT_COUNTER)
+        and application.applicant_user_id != current_user.id
+    ):
         abort(404)  # not 403: do not confirm that someone else's application exists
     return application
 
@@ -98,7 +100,7 @@ def _editable(application: Application) -> bool:
 
 
 @bp.route("/applications/<id:application_id>/form", methods=["GET", "POST"])
-@roles_required("applicant")
+@permission_required(Permission.APPLY)
 def form(application_id: int) -> Any:
     application = own_application(application_id)
     if not _editable(application):
@@ -110,12 +112,12 @@ def form(application_id: int) -> Any:
 
 
 @bp.route("/applications/<id:application_id>/materials", methods=["GET", "POST"])
-@roles_required("applicant")
+@permission_required(Permission.APPLY)
 def materials(application_id: int) -> Any:
     application = own_application(application_id)
     if not _editable(application):
         return redirect(url_for("apply.status", application_id=application.id))
-    number, _name = service.subject_of(service.schema_for(db.session, application), application.data)
+    number, _name = service.subject_of(definitions.schema_for(db.session, application), application.data)
     licences = (
         {lic.kind: lic for lic in LocalELicenceStore(db.session).licences_for(number)} if number else {}
     )
@@ -131,7 +133,10 @@ def materials(application_id: int) -> Any:
             upload = request.files.get("file")
             try:
                 store_upload(
-                    db.session, material, upload.read() if upload else b"", upload.filename if upload else ""
+                    db.session,
+                    material,
+                    upload.read() if upload else b"",
+                    (upload.filename or "") if upload else "",
                 )
             except UploadError as exc:
                 flash(str(exc), "error")
@@ -161,20 +166,21 @@ def _material(application: Application, material_id: int | None) -> ApplicationM
 
 
 @bp.route("/applications/<id:application_id>/review", methods=["GET", "POST"])
-@roles_required("applicant")
+@permission_required(Permission.APPLY)
 def review(application_id: int) -> Any:
     application = own_application(application_id)
     if not _editable(application):
         return redirect(url_for("apply.status", application_id=application.id))
-    schema = service.schema_for(db.session, application)
+    schema = definitions.schema_for(db.session, application)
     missing = service.missing_items(db.session, application)
     if request.method == "POST" and FlaskForm().validate_on_submit():
 
-        def submit() -> str:
+        def submit() -> acceptance.Settlement:
             method = request.form.get("delivery_method", "")
             application.delivery_method = method if method in DELIVERY_METHODS else DELIVERY_METHODS[0]
-            service.accept(db.session, application)
-            return f"申请已受理，受理编号 {application.tracking_no}"
+            settlement = acceptance.accept(db.session, application)
+            settlement.message = f"申请已受理，受理编号 {application.tracking_no}"
+            return settlement
 
         settled = settle(application, submit, form_endpoint="apply.form", done_endpoint="apply.status")
         if settled is not None:
@@ -186,7 +192,7 @@ def review(application_id: int) -> Any:
         form=form,
         schema=schema,
         missing=missing,
-        answers=answer_labels(service.pinned(db.session, application).bundle, application.answers),
+        answers=answer_labels(definitions.pinned(db.session, application).bundle, application.answers),
         csrf_form=FlaskForm(),
         delivery_methods=DELIVERY_METHODS,
         step="review",
@@ -194,7 +200,7 @@ def review(application_id: int) -> Any:
 
 
 @bp.get("/applications/<id:application_id>")
-@roles_required("applicant", "window")
+@permission_required(Permission.TRACK_APPLICATION)
 def status(application_id: int) -> str:
     application = own_application(application_id)
     return render_template("apply/status.html", application=application, **status_context(application))
@@ -202,8 +208,8 @@ def status(application_id: int) -> str:
 
 def status_context(application: Application) -> dict[str, Any]:
     """What the status page shows: the graph with each step's state, dates, what is still owed."""
-    definition = service.pinned(db.session, application)
-    planned = service.plan_for(db.session, application)
+    definition = definitions.pinned(db.session, application)
+    planned = definitions.plan_for(db.session, application)
     states = {t.item.code: t.status for t in application.tasks} or None
     svg = graphs.render_svg(
         planned,
@@ -238,7 +244,7 @@ def _departments() -> dict[str, Any]:
 
 
 @bp.get("/my/applications")
-@roles_required("applicant")
+@permission_required(Permission.APPLY)
 def my_applications() -> str:
     applications = db.session.scalars(
         select(Application)
@@ -249,7 +255,7 @@ def my_applications() -> str:
 
 
 @bp.post("/applications/<id:application_id>/rate")
-@roles_required("applicant")
+@permission_required(Permission.APPLY)
 def rate(application_id: int) -> Any:
     """好差评 of the whole service and of each department's step."""
     application = own_application(application_id)

@@ -15,14 +15,15 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 from ..extensions import db, limiter, login_manager
 from ..models import User
+from ..permissions import ROLE_VALUES, Permission, Role, allows
 from ..services.accounts import AccountError, authenticate, create_user
 
 bp = Blueprint("auth", __name__)
 
 HOME_BY_ROLE = {
-    "applicant": "apply.my_applications",
-    "window": "window.index",
-    "department": "department.queue",
+    Role.APPLICANT: "apply.my_applications",
+    Role.WINDOW: "window.index",
+    Role.DEPARTMENT: "department.queue",
 }
 
 
@@ -31,14 +32,14 @@ def load_user(user_id: str) -> User | None:
     return db.session.get(User, int(user_id)) if user_id.isdigit() else None
 
 
-def roles_required(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Pages for some roles only (system administrators pass everywhere)."""
+def permission_required(permission: Permission) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Pages for the roles that hold ``permission`` (``bundler/permissions.py``); others get 403."""
 
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)
         @login_required
         def wrapped(*args: Any, **kwargs: Any) -> Any:
-            if current_user.role not in roles and current_user.role != "admin":
+            if not allows(current_user.role, permission):
                 abort(403)
             return view(*args, **kwargs)
 
@@ -70,7 +71,9 @@ def _safe_next(default: str) -> str:
 
 
 def _home(user: User) -> str:
-    return url_for(HOME_BY_ROLE.get(user.role, "public.index"))
+    return url_for(
+        HOME_BY_ROLE.get(Role(user.role), "public.index") if user.role in ROLE_VALUES else "public.index"
+    )
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -83,7 +86,7 @@ def register() -> Any:
                 db.session,
                 login=form.mobile.data,
                 password=form.password.data,
-                role="applicant",
+                role=Role.APPLICANT,
                 name=form.name.data,
             )
         except AccountError as exc:

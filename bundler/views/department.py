@@ -12,16 +12,18 @@ from sqlalchemy import select
 import graphs
 
 from .. import clock
+from ..catalogue import definitions
 from ..documents.builders import item_form_rows
 from ..extensions import db
 from ..models import Delivery, Task
+from ..permissions import Permission
 from ..privacy import mask_name
-from ..services import applications as service
 from ..services import tasks as tasks_service
 from ..services.documents import request_document, task_cache_key
-from ..services.routing import dispatch_application, retry_failed, task_payload
+from ..services.outbox import dispatch, dispatch_application, retry_failed
+from ..services.payload import task_payload
 from ..states import OPEN_TASKS, DeliveryState, TaskState
-from .auth import roles_required
+from .auth import permission_required
 from .documents import serve
 
 bp = Blueprint("department", __name__, url_prefix="/department")
@@ -44,9 +46,10 @@ def urgency(task: Task) -> str:
 
 
 def _department_id() -> int:
-    if current_user.department_id is None:
+    department_id: int | None = current_user.department_id
+    if department_id is None:
         abort(403)
-    return current_user.department_id
+    return department_id
 
 
 def _own_task(task_id: int) -> Task:
@@ -57,7 +60,7 @@ def _own_task(task_id: int) -> Task:
 
 
 @bp.get("/")
-@roles_required("department")
+@permission_required(Permission.WORK_TASKS)
 def queue() -> str:
     tasks = db.session.scalars(
         select(Task)
@@ -82,14 +85,14 @@ def queue() -> str:
 
 
 @bp.get("/tasks/<id:task_id>")
-@roles_required("department")
+@permission_required(Permission.WORK_TASKS)
 def task_page(task_id: int) -> str:
     task = _own_task(task_id)
     payload = task_payload(db.session, task)
-    definition = service.pinned(db.session, task.application)
+    definition = definitions.pinned(db.session, task.application)
     item = definition.items[task.item.code]
     rows, tables = item_form_rows(item, payload["form"])
-    schema = service.schema_for(db.session, task.application)
+    schema = definitions.schema_for(db.session, task.application)
     produces = [f for f in schema.fields if f.produced_by == task.item.code]
     return render_template(
         "department/task.html",
@@ -105,7 +108,7 @@ def task_page(task_id: int) -> str:
 
 
 @bp.post("/tasks/<id:task_id>/action")
-@roles_required("department")
+@permission_required(Permission.WORK_TASKS)
 def act(task_id: int) -> Any:
     task = _own_task(task_id)
     if not FlaskForm().validate_on_submit():
@@ -141,13 +144,13 @@ def act(task_id: int) -> Any:
         return redirect(url_for("department.task_page", task_id=task_id))
     application_id = task.application_id
     db.session.commit()
-    dispatch_application(db.session, application_id)
+    dispatch_application(application_id)
     flash(message, "success")
     return redirect(url_for("department.task_page", task_id=task_id))
 
 
 @bp.get("/tasks/<id:task_id>/form.pdf")
-@roles_required("department")
+@permission_required(Permission.WORK_TASKS)
 def item_form_pdf(task_id: int) -> Any:
     """This department's own application form, filled from the one application (多表合一 in reverse)."""
     task = _own_task(task_id)
@@ -162,7 +165,7 @@ def item_form_pdf(task_id: int) -> Any:
 
 
 @bp.post("/deliveries/<id:delivery_id>/retry")
-@roles_required("department")
+@permission_required(Permission.WORK_TASKS)
 def retry_delivery(delivery_id: int) -> Any:
     delivery = db.session.get(Delivery, delivery_id)
     if (
@@ -174,5 +177,7 @@ def retry_delivery(delivery_id: int) -> Any:
     if not FlaskForm().validate_on_submit():
         abort(400)
     retry_failed(db.session, delivery, actor())
+    db.session.commit()
+    dispatch([delivery_id])
     flash("已重新推送", "success")
     return redirect(url_for("department.queue"))

@@ -12,10 +12,12 @@ from graphs import AnswerError, parse_answers
 from ..catalogue.queries import NotFound, bundle_definition
 from ..extensions import db
 from ..models import Document
+from ..permissions import Permission
 from ..services.documents import KIND_TITLES, application_document, documents_for, notice_document
 from ..states import DocumentState
 from .apply import own_application
-from .auth import roles_required
+from .auth import permission_required
+from .unified_form import raw_answers
 
 bp = Blueprint("documents", __name__)
 
@@ -37,7 +39,7 @@ def serve(document: Document, filename: str) -> Any:
 
 
 @bp.get("/applications/<id:application_id>/documents/<kind>")
-@roles_required("applicant", "window")
+@permission_required(Permission.DOWNLOAD_DOCUMENTS)
 def application_pdf(application_id: int, kind: str) -> Any:
     application = own_application(application_id)
     if kind not in documents_for(application):
@@ -52,11 +54,7 @@ def bundle_notice(code: str) -> Any:
     """The one-time notice of a bundle, blank or for the answers in the query string (q_<id>=...)."""
     try:
         definition = bundle_definition(db.session, code)
-        raw = {
-            q["id"]: request.args[f"q_{q['id']}"]
-            for q in definition.bundle["questions"]
-            if request.args.get(f"q_{q['id']}")
-        }
+        raw = raw_answers(definition.bundle["questions"], request.args)
         answers = parse_answers(definition.bundle["questions"], raw)
     except NotFound:
         abort(404)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, render_template, request
 from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
@@ -27,7 +29,7 @@ def _wants_json() -> bool:
 
 def register_error_pages(app: Flask) -> None:
     @app.errorhandler(HTTPException)
-    def http_error(exc: HTTPException):  # type: ignore[no-untyped-def]
+    def http_error(exc: HTTPException) -> Any:
         code = exc.code or 500
         message = MESSAGES.get(code, exc.description or "请求无法完成。")
         if _wants_json():
@@ -35,7 +37,7 @@ def register_error_pages(app: Flask) -> None:
         return render_template("error.html", code=code, message=message), code
 
     @app.errorhandler(DataError)
-    def unstorable_input(exc: DataError):  # type: ignore[no-untyped-def]
+    def unstorable_input(exc: DataError) -> Any:
         # defence in depth: input the database refuses (a NUL character, a number out of range)
         db.session.rollback()
         app.logger.warning("input refused by the database on %s: %s", request.path, exc.orig)
@@ -45,7 +47,7 @@ def register_error_pages(app: Flask) -> None:
         return render_template("error.html", code=400, message=message), 400
 
     @app.errorhandler(Exception)
-    def unexpected_error(exc: Exception):  # type: ignore[no-untyped-def]
+    def unexpected_error(exc: Exception) -> Any:
         db.session.rollback()
         app.logger.exception("unhandled error on %s", request.path)
         if _wants_json():

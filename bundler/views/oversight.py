@@ -12,21 +12,22 @@ from flask_wtf import FlaskForm
 from .. import clock
 from ..extensions import db
 from ..models import Rating
+from ..permissions import Permission, Role
 from ..services.monitoring import department_times, in_flight, overdue
 from ..services.ratings import RatingError, bad_ratings_for_lead, follow_up
 from ..states import FollowUpState, labels
-from .auth import roles_required
+from .auth import permission_required
 
 bp = Blueprint("oversight", __name__)
 
 
 def _lead_scope() -> int | None:
     """A lead department sees its own bundles; window staff and administrators see everything."""
-    return current_user.department_id if current_user.role == "lead" else None
+    return current_user.department_id if current_user.role == Role.LEAD else None
 
 
 @bp.get("/overview")
-@roles_required("window", "lead")
+@permission_required(Permission.VIEW_OVERVIEW)
 def overview() -> str:
     applications = in_flight(db.session, _lead_scope())
     return render_template(
@@ -39,7 +40,7 @@ def overview() -> str:
 
 
 @bp.get("/lead/ratings")
-@roles_required("lead")
+@permission_required(Permission.FOLLOW_UP_RATINGS)
 def ratings() -> str:
     return render_template(
         "oversight/ratings.html",
@@ -50,7 +51,7 @@ def ratings() -> str:
 
 
 @bp.post("/lead/ratings/<id:rating_id>")
-@roles_required("lead")
+@permission_required(Permission.FOLLOW_UP_RATINGS)
 def follow_up_rating(rating_id: int) -> Any:
     rating = db.session.get(Rating, rating_id)
     if rating is None or rating not in bad_ratings_for_lead(db.session, _lead_scope()):

@@ -10,16 +10,17 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import CatalogueChange
+from ..permissions import Permission
 from ..services import changes as service
 from ..states import ChangeState
-from .auth import roles_required
-from .studio import EDITORS, change_or_404, kind_or_404
+from .auth import permission_required
+from .studio import change_or_404, kind_or_404
 
 bp = Blueprint("review", __name__)
 
 
 @bp.get("/review")
-@roles_required("reviewer")
+@permission_required(Permission.REVIEW_CHANGES)
 def review_queue() -> Any:
     submitted = db.session.scalars(
         select(CatalogueChange)
@@ -42,7 +43,7 @@ def _decide(change_id: int, decide: Any, success: str) -> Any:
 
 
 @bp.post("/studio/changes/<id:change_id>/submit")
-@roles_required(*EDITORS)
+@permission_required(Permission.USE_STUDIO)
 def submit(change_id: int) -> Any:
     form = request.form
     return _decide(
@@ -59,13 +60,13 @@ def submit(change_id: int) -> Any:
 
 
 @bp.post("/studio/changes/<id:change_id>/withdraw")
-@roles_required(*EDITORS)
+@permission_required(Permission.USE_STUDIO)
 def withdraw(change_id: int) -> Any:
     return _decide(change_id, lambda c: service.withdraw(c, current_user), "已撤回。")
 
 
 @bp.post("/studio/changes/<id:change_id>/reject")
-@roles_required("reviewer")
+@permission_required(Permission.REVIEW_CHANGES)
 def reject(change_id: int) -> Any:
     return _decide(
         change_id, lambda c: service.reject(c, current_user, request.form.get("note", "")), "已退回修改。"
@@ -73,7 +74,7 @@ def reject(change_id: int) -> Any:
 
 
 @bp.post("/studio/changes/<id:change_id>/publish")
-@roles_required("reviewer")
+@permission_required(Permission.REVIEW_CHANGES)
 def publish(change_id: int) -> Any:
     def decide(change: CatalogueChange) -> str:
         number = service.publish(db.session, change, current_user, request.form.get("note", ""))
@@ -83,7 +84,7 @@ def publish(change_id: int) -> Any:
 
 
 @bp.get("/catalogue/<kind>/<code>/history")
-@roles_required(*EDITORS, "window")
+@permission_required(Permission.VIEW_CHANGE_HISTORY)
 def history(kind: str, code: str) -> Any:
     kind = kind_or_404(kind)
     records = service.history(db.session, kind, code)

@@ -14,20 +14,20 @@ from sqlalchemy import select
 
 import forms
 
+from ..catalogue.definitions import catalogue_items
 from ..catalogue.queries import items_changed_since_bundles, latest_bundle_versions, latest_item_versions
 from ..extensions import db
 from ..models import CatalogueChange
 from ..models.changes import ACTION_CANCEL, ACTION_CHANGE, ACTION_CREATE, KIND_BUNDLE, KIND_ITEM, KIND_LABELS
+from ..permissions import Permission, can
 from ..services import changes as service
 from ..services import studio
-from ..services.applications import catalogue_items
 from ..states import OPEN_CHANGE_STATES, ChangeState
-from .auth import roles_required
+from .auth import permission_required
 from .item_editor import content_from, item_form, split_options
 
 bp = Blueprint("studio", __name__)
 
-EDITORS = ("lead", "department", "reviewer")
 SECTION_ID = re.compile(r"[a-z][a-z-]{0,30}")
 
 
@@ -50,10 +50,10 @@ def kind_or_404(kind: str) -> str:
 
 
 @bp.get("/studio")
-@roles_required(*EDITORS)
+@permission_required(Permission.USE_STUDIO)
 def index() -> Any:
     mine = current_user.department_id
-    everything = current_user.role in ("admin", "reviewer")
+    everything = can(current_user, Permission.SEE_ALL_CATALOGUE)
     bundles = [
         v for v in latest_bundle_versions(db.session).values() if everything or v.lead_department_id == mine
     ]
@@ -70,7 +70,7 @@ def index() -> Any:
         items=items,
         open_changes=open_changes,
         flagged=items_changed_since_bundles(db.session),
-        may_create_bundle=current_user.role in ("lead", "admin"),
+        may_create_bundle=can(current_user, Permission.DRAFT_BUNDLE_CHANGES),
     )
 
 
@@ -86,7 +86,7 @@ def _start(kind: str, code: str, action: str, **kwargs: Any) -> Any:
 
 
 @bp.post("/studio/bundles/new")
-@roles_required("lead")
+@permission_required(Permission.DRAFT_BUNDLE_CHANGES)
 def new_bundle() -> Any:
     code = request.form.get("code", "").strip().upper()
     name = request.form.get("name", "").strip()
@@ -100,7 +100,7 @@ def new_bundle() -> Any:
 
 
 @bp.post("/studio/items/new")
-@roles_required("department", "lead")
+@permission_required(Permission.DRAFT_ITEM_CHANGES)
 def new_item() -> Any:
     code = request.form.get("code", "").strip().upper()
     name = request.form.get("name", "").strip()
@@ -118,19 +118,19 @@ def new_item() -> Any:
 
 
 @bp.post("/studio/<kind>/<code>/change")
-@roles_required(*EDITORS)
+@permission_required(Permission.USE_STUDIO)
 def start_change(kind: str, code: str) -> Any:
     return _start(kind_or_404(kind), code, ACTION_CHANGE)
 
 
 @bp.post("/studio/<kind>/<code>/cancel")
-@roles_required(*EDITORS)
+@permission_required(Permission.USE_STUDIO)
 def start_cancel(kind: str, code: str) -> Any:
     return _start(kind_or_404(kind), code, ACTION_CANCEL)
 
 
 @bp.post("/studio/<kind>/<code>/restore/<int:version>")
-@roles_required(*EDITORS)
+@permission_required(Permission.USE_STUDIO)
 def restore(kind: str, code: str, version: int) -> Any:
     return _start(kind_or_404(kind), code, ACTION_CHANGE, from_version=version)
 
@@ -151,7 +151,7 @@ def change_context(change: CatalogueChange) -> dict[str, Any]:
 
 
 @bp.get("/studio/changes/<id:change_id>")
-@roles_required(*EDITORS)
+@permission_required(Permission.USE_STUDIO)
 def change(change_id: int) -> Any:
     change = change_or_404(change_id)
     context = change_context(change)
@@ -176,7 +176,7 @@ def _preview_form(review: studio.StudioReview) -> Any:
 
 
 @bp.post("/studio/changes/<id:change_id>/item")
-@roles_required(*EDITORS)
+@permission_required(Permission.USE_STUDIO)
 def edit_item(change_id: int) -> Any:
     """Save the item editor; on a mistake the same page again, with what was typed and the messages."""
     change = change_or_404(change_id, KIND_ITEM)
@@ -244,7 +244,7 @@ def _edit_bundle(content: dict[str, Any], op: str) -> dict[str, Any]:
 
 
 @bp.post("/studio/changes/<id:change_id>/edit")
-@roles_required(*EDITORS)
+@permission_required(Permission.USE_STUDIO)
 def edit(change_id: int) -> Any:
     change = change_or_404(change_id, KIND_BUNDLE)
     op = request.form.get("op", "")
@@ -265,7 +265,7 @@ def edit(change_id: int) -> Any:
 
 
 @bp.post("/studio/changes/<id:change_id>/confirm")
-@roles_required(*EDITORS)
+@permission_required(Permission.USE_STUDIO)
 def confirm(change_id: int) -> Any:
     """Accept a suggested role/element for a label-only field: drafted into a change of its item."""
     change_or_404(change_id)
@@ -290,7 +290,7 @@ def confirm(change_id: int) -> Any:
 
 
 @bp.post("/studio/changes/<id:change_id>/preview")
-@roles_required(*EDITORS)
+@permission_required(Permission.USE_STUDIO)
 def preview(change_id: int) -> Any:
     """The picture and the totals for dependencies being edited, before they are saved."""
     change = change_or_404(change_id, KIND_BUNDLE)

@@ -6,7 +6,7 @@ validate, so nothing is lost.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,11 +16,16 @@ from werkzeug.wrappers import Response
 
 import forms
 
+from ..catalogue import definitions
 from ..extensions import db
 from ..models import Application
 from ..services import applications as service
-from ..services.documents import request_application_documents, start_rendering
-from ..services.routing import dispatch_application
+from ..services.acceptance import Settlement
+
+
+def raw_answers(questions: list[dict[str, Any]], values: Mapping[str, str]) -> dict[str, str]:
+    """The scenario answers a page posted (or put in its query string) as ``q_<question id>``."""
+    return {q["id"]: values[f"q_{q['id']}"] for q in questions if values.get(f"q_{q['id']}")}
 
 
 @dataclass
@@ -31,7 +36,7 @@ class FormOutcome:
 
 def bind_unified_form(application: Application, formdata: Any = "request") -> Any:
     """A fresh form class for this application's schema, bound to the request or to the saved data."""
-    schema = service.schema_for(db.session, application)
+    schema = definitions.schema_for(db.session, application)
     try:
         form_class = forms.build_form(schema, base=FlaskForm)
     except forms.UnresolvedConflicts:
@@ -63,14 +68,13 @@ def handle_unified_form(application: Application) -> FormOutcome:
 
 
 def settle(
-    application: Application, action: Callable[[], str], *, form_endpoint: str, done_endpoint: str
+    application: Application, action: Callable[[], Settlement], *, form_endpoint: str, done_endpoint: str
 ) -> Response | None:
-    """Carry out an acceptance or a refusal: commit it together with its documents and go on to
-    ``done_endpoint``; or explain what stops it (back to the form for invalid data, else None to
-    show the same page again). ``action`` returns the message for the person."""
+    """Carry out an acceptance or a refusal (``services/acceptance.py``), commit it and hand it off, then
+    go on to ``done_endpoint``; or explain what stops it (back to the form for invalid data, else None
+    to show the same page again)."""
     try:
-        message = action()
-        documents = request_application_documents(db.session, application)
+        settlement = action()
     except service.InvalidData:
         db.session.rollback()
         flash("申请表还有需要修改的内容，请按提示修改。", "error")
@@ -80,7 +84,6 @@ def settle(
         flash(str(exc), "error")
         return None
     db.session.commit()
-    dispatch_application(db.session, application.id)
-    start_rendering(db.session, documents)
-    flash(message, "success")
+    settlement.hand_off(db.session)
+    flash(settlement.message, "success")
     return redirect(url_for(done_endpoint, application_id=application.id))

@@ -13,16 +13,19 @@ from sqlalchemy import select
 from forms import check_id_number, check_uscc
 from graphs import AnswerError
 
+from ..catalogue import definitions
 from ..catalogue.queries import NotFound, latest_bundle_versions
 from ..extensions import db
 from ..models import Application
+from ..permissions import Permission
 from ..privacy import lookup_hash
+from ..services import acceptance
 from ..services import applications as service
 from ..services.documents import documents_for
 from ..services.elicences import LocalELicenceStore, prefill_from_licences
 from ..states import ApplicationState, Channel, MaterialState
-from .auth import roles_required
-from .unified_form import handle_unified_form, settle
+from .auth import permission_required
+from .unified_form import handle_unified_form, raw_answers, settle
 
 bp = Blueprint("window", __name__, url_prefix="/window")
 
@@ -43,7 +46,7 @@ def _number_problem(number: str) -> str | None:
 
 
 @bp.get("/")
-@roles_required("window")
+@permission_required(Permission.ACCEPT_AT_COUNTER)
 def index() -> str:
     number = (request.args.get("number") or "").strip().upper()
     problem = _number_problem(number)
@@ -81,7 +84,7 @@ def index() -> str:
 
 
 @bp.post("/start")
-@roles_required("window")
+@permission_required(Permission.ACCEPT_AT_COUNTER)
 def start() -> Any:
     FlaskForm().validate_on_submit()
     code = request.form.get("bundle", "")
@@ -99,7 +102,7 @@ def start() -> Any:
 
 def _prefill(application: Application, number: str) -> None:
     """Data the service already holds for this person: earlier applications, then e-licences."""
-    schema = service.schema_for(db.session, application)
+    schema = definitions.schema_for(db.session, application)
     asked = {f.key for f in schema.asked_fields if f.group is None}
     data: dict[str, Any] = {}
     earlier = db.session.scalars(
@@ -130,16 +133,12 @@ def _window_application(application_id: int) -> Application:
 
 
 @bp.route("/applications/<id:application_id>/scenario", methods=["GET", "POST"])
-@roles_required("window")
+@permission_required(Permission.ACCEPT_AT_COUNTER)
 def scenario(application_id: int) -> Any:
     application = _window_application(application_id)
-    definition = service.pinned(db.session, application)
+    definition = definitions.pinned(db.session, application)
     if request.method == "POST" and FlaskForm().validate_on_submit():
-        raw = {
-            q["id"]: request.form[f"q_{q['id']}"]
-            for q in definition.bundle["questions"]
-            if request.form.get(f"q_{q['id']}")
-        }
+        raw = raw_answers(definition.bundle["questions"], request.form)
         try:
             service.change_answers(db.session, application, raw)
         except (AnswerError, service.ApplicationError) as exc:
@@ -153,7 +152,7 @@ def scenario(application_id: int) -> Any:
 
 
 @bp.route("/applications/<id:application_id>/form", methods=["GET", "POST"])
-@roles_required("window")
+@permission_required(Permission.ACCEPT_AT_COUNTER)
 def form(application_id: int) -> Any:
     application = _window_application(application_id)
     if application.status not in (ApplicationState.DRAFT, ApplicationState.REFUSED):
@@ -165,7 +164,7 @@ def form(application_id: int) -> Any:
 
 
 @bp.route("/applications/<id:application_id>/checklist", methods=["GET", "POST"])
-@roles_required("window")
+@permission_required(Permission.ACCEPT_AT_COUNTER)
 def checklist(application_id: int) -> Any:
     application = _window_application(application_id)
     if application.status not in (ApplicationState.DRAFT, ApplicationState.REFUSED):
@@ -176,12 +175,10 @@ def checklist(application_id: int) -> Any:
             _date(request.form.get("commitment_date")),
         )
 
-        def decide() -> str:
+        def decide() -> acceptance.Settlement:
             if request.form.get("action") == "refuse":
-                service.refuse(db.session, application, decision, by=current_user)
-                return "已暂不受理，请打印一次性告知书交给申请人。"
-            service.accept(db.session, application, decision, by=current_user)
-            return f"已受理，受理编号 {application.tracking_no}"
+                return acceptance.refuse(db.session, application, decision, by=current_user)
+            return acceptance.accept(db.session, application, decision, by=current_user)
 
         settled = settle(application, decide, form_endpoint="window.form", done_endpoint="window.done")
         if settled is not None:
@@ -210,14 +207,14 @@ def _date(value: str | None) -> date | None:
 
 
 @bp.get("/applications/<id:application_id>/done")
-@roles_required("window")
+@permission_required(Permission.ACCEPT_AT_COUNTER)
 def done(application_id: int) -> str:
     application = _window_application(application_id)
     return render_template("window/done.html", application=application, documents=documents_for(application))
 
 
 @bp.post("/applications/<id:application_id>/reopen")
-@roles_required("window")
+@permission_required(Permission.ACCEPT_AT_COUNTER)
 def reopen(application_id: int) -> Any:
     application = _window_application(application_id)
     FlaskForm().validate_on_submit()

@@ -10,9 +10,9 @@ import re
 from werkzeug.datastructures import MultiDict
 
 import forms
+from bundler.catalogue import definitions
 from bundler.extensions import db
 from bundler.models import Application
-from bundler.services import applications as service
 
 from factories import PASSWORD
 
@@ -36,7 +36,7 @@ def _start(client, code="KFD", **answers):
 
 def _formdata(application_id: int, **overrides) -> MultiDict:
     application = db.session.get(Application, application_id)
-    schema = service.schema_for(db.session, application)
+    schema = definitions.schema_for(db.session, application)
     data = forms.example_data(schema)
     data.update(overrides)
     pairs = [(k, v.isoformat() if isinstance(v, dt.date) else v) for k, v in forms.formdata_for(schema, data)]

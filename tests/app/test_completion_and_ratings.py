@@ -10,9 +10,9 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 import forms
+from bundler.catalogue import definitions
 from bundler.extensions import db
 from bundler.models import Application, Rating, Task
-from bundler.services import applications as service
 from bundler.services import tasks as tasks_service
 
 from factories import PASSWORD
@@ -29,7 +29,7 @@ def _applicant_accepts_tx(client):
     response = client.post("/bundles/TX/apply", data={})
     application_id = int(re.search(r"/applications/(\d+)/form", response.headers["Location"]).group(1))
     application = db.session.get(Application, application_id)
-    schema = service.schema_for(db.session, application)
+    schema = definitions.schema_for(db.session, application)
     pairs = [
         (k, v.isoformat() if hasattr(v, "isoformat") else v)
         for k, v in forms.formdata_for(schema, forms.example_data(schema))
@@ -61,7 +61,7 @@ def _finish_every_step(application_id):
         if not ready:
             return application
         for task in ready:
-            schema = service.schema_for(db.session, application)
+            schema = definitions.schema_for(db.session, application)
             results = {
                 f.key: forms.example_value(f, 7) for f in schema.fields if f.produced_by == task.item.code
             }

@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
+from bundler.catalogue import definitions
 from bundler.extensions import db
 from bundler.models import Application
-from bundler.services import applications as service
 
 from factories import PASSWORD
 
@@ -101,7 +101,7 @@ def applicant_draft(client, sample, make_user):
 @given(values=st.lists(text, min_size=60, max_size=60), action=st.sampled_from(["save", "next", "", "bogus"]))
 def test_unified_form_never_fails_with_500(client, applicant_draft, values, action):
     application = db.session.get(Application, applicant_draft)
-    form_class = __import__("forms").build_form(service.schema_for(db.session, application))
+    form_class = __import__("forms").build_form(definitions.schema_for(db.session, application))
     names = [name for name in form_class.field_keys]
     formdata = MultiDict(
         [(name, value) for name, value in zip(names, values, strict=False)] + [("action", action)]

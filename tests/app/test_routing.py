@@ -21,7 +21,7 @@ from bundler.models.routing import AuditLogIsAppendOnly
 from bundler.queues import department_queue_name
 from bundler.redis_conn import EXTENSION_KEY, connect
 from bundler.services.accounts import create_token
-from bundler.services.routing import dispatch, retry_failed
+from bundler.services.outbox import dispatch, retry_failed
 from bundler.worker import make_worker
 
 ANSWERS = {"has_employees": "true"}  # 开饭店: SCJG-001 → (SCJG-003, SW-001, RS-002) → SW-002
@@ -185,8 +185,8 @@ def test_acceptance_while_redis_is_down_is_routed_once_redis_is_back(app, client
     assert _steps(client, window_token, application["id"])["SCJG-001"] == "ready"  # accepted all the same
     delivery = db.session.scalars(select(Delivery)).one()
     assert delivery.status == "pending" and delivery.enqueued_at is None
-    assert dispatch(db.session) == 1  # the dispatcher, once Redis is back
-    assert dispatch(db.session) == 0  # nothing twice
+    assert dispatch() == 1  # the dispatcher, once Redis is back
+    assert dispatch() == 0  # nothing twice
     _work(app, "SCJG")
     _work(app, "SCJG")  # a second worker pass finds nothing more to deliver
     delivery = db.session.get(Delivery, delivery.id)
@@ -243,6 +243,8 @@ def test_a_failing_webhook_is_retried_then_shown_failed_and_can_be_retried(
     assert len(receiver.received) == 5
     receiver.status = 200
     retry_failed(db.session, delivery, "用户 1")
+    db.session.commit()
+    dispatch([delivery.id])
     _work(app, "SW")
     delivery = db.session.get(Delivery, delivery.id)
     assert delivery.status == "delivered" and len(receiver.received) == 6

@@ -10,9 +10,9 @@ import re
 from werkzeug.datastructures import MultiDict
 
 import forms
+from bundler.catalogue import definitions
 from bundler.extensions import db
 from bundler.models import Application
-from bundler.services import applications as service
 from bundler.services.elicences import LocalELicenceStore
 
 from factories import PASSWORD
@@ -35,7 +35,7 @@ def _start(client, bundle="KFD", number=PERSON_ID):
 def _fill(client, application_id, **overrides):
     application = db.session.get(Application, application_id)
     db.session.refresh(application)
-    schema = service.schema_for(db.session, application)
+    schema = definitions.schema_for(db.session, application)
     data = {**forms.example_data(schema), **application.data, **overrides}
     pairs = [(k, v.isoformat() if isinstance(v, dt.date) else v) for k, v in forms.formdata_for(schema, data)]
     response = client.post(

@@ -20,7 +20,7 @@ from bundler.catalogue.queries import bundle_definition
 from bundler.extensions import db
 from bundler.models import AuditEntry, Delivery, Department, Task
 from bundler.services import tasks as tasks_service
-from bundler.services.routing import dispatch
+from bundler.services.outbox import dispatch
 
 from processes import clean_env, descendants
 
@@ -86,7 +86,7 @@ def test_a_killed_worker_loses_no_delivery_and_none_is_doubled(
             db.session, first, "approved", actor="测试", results={"经营者.统一社会信用代码": USCC}
         )
         db.session.commit()
-        assert dispatch(db.session) >= 1  # SW-001 queued on dept:SW
+        assert dispatch() >= 1  # SW-001 queued on dept:SW
 
         worker = _worker(app_config, "dept:SW")
         assert handler.first_arrived.wait(60), "the worker never called the tax office"
@@ -101,7 +101,7 @@ def test_a_killed_worker_loses_no_delivery_and_none_is_doubled(
         handed_out_before = delivery.enqueued_at
         deadline = time.monotonic() + 30  # PostgreSQL frees the dead worker's row lock when it notices
         while delivery.enqueued_at == handed_out_before and time.monotonic() < deadline:
-            dispatch(db.session)
+            dispatch()
             db.session.refresh(delivery)
             time.sleep(0.2)
         assert delivery.enqueued_at > handed_out_before

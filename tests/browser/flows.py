@@ -8,9 +8,9 @@ import zlib
 from typing import Any
 
 import forms
+from bundler.catalogue import definitions
 from bundler.extensions import db
 from bundler.models import Application
-from bundler.services import applications as service
 
 
 def png_bytes(width: int = 24, height: int = 16, rgb: tuple[int, int, int] = (180, 35, 42)) -> bytes:
@@ -44,7 +44,7 @@ def fresh_application(application_id: int) -> Application:
 
 
 def schema_and_example(application: Application, keep_saved: bool = False) -> tuple[Any, dict[str, Any]]:
-    schema = service.schema_for(db.session, application)
+    schema = definitions.schema_for(db.session, application)
     data = forms.example_data(schema, rows=1)
     if keep_saved:
         data.update({k: v for k, v in (application.data or {}).items() if v not in (None, "", [])})

@@ -10,9 +10,10 @@ import pytest
 from playwright.sync_api import expect
 
 import forms
+from bundler.catalogue import definitions
 from bundler.extensions import db
-from bundler.states import ApplicationState, Channel
 from bundler.services import applications as service
+from bundler.states import ApplicationState, Channel
 
 from browser.flows import fill_unified_form, fresh_application, schema_and_example
 from factories import PASSWORD
@@ -152,7 +153,7 @@ def test_checklist_keeps_the_clerks_choices_when_acceptance_is_refused(
 ):
     clerk = make_user("window", login="clerk01", name="窗口一号")
     application = service.start_application(db.session, "KFD", channel=Channel.WINDOW, clerk=clerk)
-    schema = service.schema_for(db.session, application)
+    schema = definitions.schema_for(db.session, application)
     data = forms.example_data(schema, rows=1)
     service.save_data(
         db.session, application, {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in data.items()}

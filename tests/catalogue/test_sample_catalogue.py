@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from bundler.catalogue.queries import latest_bundle_versions, latest_item_versions
-from bundler.catalogue.sample import import_sample, sample_files
 from bundler.extensions import db
 from bundler.models import Department
+from bundler.services.sample import import_sample, sample_files
 
 REQUIRED_BUNDLES = ("开饭店", "新生儿出生", "企业开办", "退休", "二手房")
 

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 import pytest
 from pypdf import PdfReader
 
-from bundler.catalogue.sample import import_sample
 from bundler.extensions import db
+from bundler.services.sample import import_sample
 
 A4 = (595.28, 841.89)
 

@@ -7,8 +7,9 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..catalogue.importer import ImportResult, import_files
 from ..models import Bundle
-from .importer import ImportResult, import_files
+from .elicences import LocalELicenceStore, read_licence_file
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_catalogue"
 
@@ -19,8 +20,6 @@ def sample_files() -> list[Path]:
 
 def import_sample(session: Session) -> ImportResult:
     """The sample catalogue, and (once it is in) the demo e-licences of a few fictitious people."""
-    from ..services.elicences import LocalELicenceStore, read_licence_file
-
     result = import_files(session, sample_files())
     if result.ok:
         for path in sorted((SAMPLE_DIR / "elicences").glob("*.yaml")):

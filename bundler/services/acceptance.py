@@ -1,0 +1,82 @@
+"""One acceptance (受理) for every way in: the applicant's own submission, the counter (综合窗口) and the
+window system's API. Each caller gathers its input its own way; from there the same rules run here:
+validate the merged form, settle the materials, plan the steps, open their deliveries and ask for the
+documents the channel hands out.
+
+The caller owns the transaction: it commits, then calls :meth:`Settlement.hand_off`, which queues the
+deliveries and the documents (each in a short transaction of its own, never the caller's).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from ..models import ApiToken, Application, Document, User
+from ..states import Channel, MaterialState
+from . import applications
+from .documents import request_application_documents, start_rendering
+from .outbox import dispatch_application
+
+
+@dataclass
+class Settlement:
+    """An accepted or refused application, and what to hand off once it is committed."""
+
+    application: Application
+    message: str
+    documents: list[Document] = field(default_factory=list)
+
+    def hand_off(self, session: Session) -> None:
+        dispatch_application(self.application.id)
+        start_rendering(session, self.documents)
+
+
+def accept(
+    session: Session,
+    application: Application,
+    decision: applications.MaterialDecision | None = None,
+    *,
+    by: User | None = None,
+    documents: bool = True,
+) -> Settlement:
+    """受理 (容缺受理 when materials are deferred). Raises ``applications.ApplicationError``."""
+    applications.accept(session, application, decision, by=by)
+    rendered = request_application_documents(session, application) if documents else []
+    return Settlement(application, f"已受理，受理编号 {application.tracking_no}", rendered)
+
+
+def refuse(
+    session: Session, application: Application, decision: applications.MaterialDecision, *, by: User | None
+) -> Settlement:
+    """暂不受理 with everything missing told at once (一次性告知书)."""
+    applications.refuse(session, application, decision, by=by)
+    rendered = request_application_documents(session, application)
+    return Settlement(application, "已暂不受理，请打印一次性告知书交给申请人。", rendered)
+
+
+def accept_from_system(
+    session: Session,
+    token: ApiToken,
+    *,
+    bundle: str,
+    answers: Mapping[str, Any],
+    data: Mapping[str, Any],
+    materials: Mapping[str, str],
+    commitment_date: date | None,
+    idempotency_key: str | None,
+) -> Settlement:
+    """The window system's API: start, fill and accept in one go. Materials it does not name were
+    collected by the window that uses it; documents are rendered when its client first asks."""
+    application = applications.start_application(session, bundle, answers=answers, channel=Channel.API)
+    application.api_token_id = token.id
+    application.idempotency_key = idempotency_key
+    applications.save_data(session, application, data)
+    states = {m.key: str(MaterialState.COLLECTED) for m in application.materials}
+    states.update(materials)
+    decision = applications.MaterialDecision(states, commitment_date)
+    return accept(session, application, decision, documents=False)

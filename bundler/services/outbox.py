@@ -1,0 +1,142 @@
+"""The outbox: a ready task gets a ``Delivery`` row in the same transaction that made it ready.
+
+The dispatcher hands pending rows to the department's rq queue (job id = delivery id, so a repeat is
+harmless) and hands again the ones not delivered in time. Only the delivery job (``delivery.py``)
+marks a delivery delivered. If Redis is down nothing is lost: the rows wait in the database.
+
+``dispatch`` is a hand-off after the caller's commit: it works in a session of its own, so it never
+commits or rolls back what the caller holds.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from flask import current_app
+from redis.exceptions import RedisError
+from rq import Retry
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from ..extensions import db
+from ..models import Application, Delivery, Task
+from ..models.common import utcnow
+from ..queues import department_queue_name, queue
+from ..states import DeliveryState, TaskState
+from .audit import audit
+
+MAX_ATTEMPTS = 5
+CLAIM_BATCH = 500
+
+
+def open_deliveries(session: Session, application: Application) -> list[Delivery]:
+    """A delivery row for every ready task that has none yet (in the caller's transaction)."""
+    ready = [task for task in application.tasks if task.status == TaskState.READY]
+    stored = [task.id for task in ready if task.id is not None]  # tasks just created have none yet
+    existing = (
+        set(session.scalars(select(Delivery.task_id).where(Delivery.task_id.in_(stored))))
+        if stored
+        else set()
+    )
+    created = []
+    for task in ready:
+        if task.id is None or task.id not in existing:
+            delivery = Delivery(task=task, queue=department_queue_name(task.department.code))
+            session.add(delivery)
+            created.append(delivery)
+    return created
+
+
+def dispatch(delivery_ids: list[int] | None = None, *, application_id: int | None = None) -> int:
+    """Queue pending deliveries (all, the ones named, or an application's) and the queued ones not
+    delivered within ``DELIVERY_ACK_SECONDS`` (their job may have died with its worker).
+
+    The rows are claimed first, in one statement (marked queued, rows another dispatcher holds are
+    skipped), then pushed to Redis; if Redis is down they are put back to pending. A process that dies
+    between the two leaves them queued: the stale sweep hands them out again, and a job that arrives
+    twice delivers once.
+    """
+    with Session(db.engine) as session:
+        claimed = _claim(session, delivery_ids, application_id)
+        if not claimed:
+            return 0
+        try:
+            _push(claimed)
+        except (RedisError, OSError) as exc:
+            session.execute(
+                update(Delivery)
+                .where(Delivery.id.in_([row.id for row in claimed]), Delivery.status == DeliveryState.QUEUED)
+                .values(status=DeliveryState.PENDING, enqueued_at=None)
+            )
+            session.commit()
+            current_app.logger.warning("deliveries not queued (Redis unavailable), will retry: %s", exc)
+            return 0
+        return len(claimed)
+
+
+def dispatch_application(application_id: int) -> int:
+    """Right after an acceptance or a release is committed: queue its deliveries without waiting for
+    the dispatcher loop (which remains the safety net)."""
+    return dispatch(application_id=application_id)
+
+
+def _push(claimed: list[Any]) -> None:
+    intervals = current_app.config["DELIVERY_RETRY_INTERVALS"]
+    connection = queue(claimed[0].queue).connection
+    with connection.pipeline() as pipe:
+        for delivery_id, queue_name in claimed:
+            queue(queue_name).enqueue(
+                "bundler.jobs.deliver_task",
+                delivery_id,
+                job_id=f"delivery-{delivery_id}",
+                retry=Retry(max=MAX_ATTEMPTS - 1, interval=intervals),
+                result_ttl=0,  # the database records the delivery; rq keeps only failures
+                pipeline=pipe,
+            )
+        pipe.execute()
+
+
+def _claim(session: Session, delivery_ids: list[int] | None, application_id: int | None) -> list[Any]:
+    """Mark the due deliveries queued and return their (id, queue), committed."""
+    stale = utcnow() - timedelta(seconds=current_app.config["DELIVERY_ACK_SECONDS"])
+    due = select(Delivery.id).where(
+        or_(
+            Delivery.status == DeliveryState.PENDING,
+            (Delivery.status == DeliveryState.QUEUED) & (Delivery.enqueued_at < stale),
+        )
+    )
+    if delivery_ids is not None:
+        due = due.where(Delivery.id.in_(delivery_ids))
+    if application_id is not None:
+        due = due.where(Delivery.task_id.in_(select(Task.id).where(Task.application_id == application_id)))
+    claimed = session.execute(
+        update(Delivery)
+        .where(
+            Delivery.id.in_(due.order_by(Delivery.id).limit(CLAIM_BATCH).with_for_update(skip_locked=True))
+        )
+        .values(status=DeliveryState.QUEUED, enqueued_at=utcnow())
+        .returning(Delivery.id, Delivery.queue)
+        .execution_options(synchronize_session=False)
+    ).all()
+    session.commit()
+    return sorted(claimed)
+
+
+def run_dispatcher(interval: float = 1.0, stop: Callable[[], bool] | None = None) -> None:
+    """The dispatcher loop of ``bundler dispatch`` (also run by ``bundler serve``)."""
+    while stop is None or not stop():
+        try:
+            dispatch()
+        except Exception:  # keep going: the rows stay in the database
+            current_app.logger.exception("dispatch failed; trying again")
+        time.sleep(interval)
+
+
+def retry_failed(session: Session, delivery: Delivery, actor: str) -> None:
+    """A person asks for a failed delivery to be tried again (the caller commits, then dispatches)."""
+    delivery.status = DeliveryState.PENDING
+    delivery.attempts = 0
+    audit(session, actor, "delivery_retry", delivery.task)
