@@ -320,7 +320,7 @@ def _question(entry: _Entry, raw: Any, index: int) -> dict[str, Any] | None:
         return None
     qid = raw.get("id")
     sub = _Entry(entry.doc, f"{entry.name}，问题 {qid}" if qid else f"{entry.name}，第 {index + 1} 个问题")
-    question = {
+    question: dict[str, Any] = {
         "id": _text(sub, raw, "id", "问题编号", required=True),
         "text": _text(sub, raw, "text", "问题内容", required=True),
         "type": _text(sub, raw, "type", "问题类型", required=False) or "boolean",

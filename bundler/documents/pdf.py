@@ -32,7 +32,8 @@ import threading
 from collections.abc import Mapping
 from typing import Any
 
-from flask import render_template
+from flask import current_app, render_template
+from jinja2 import TemplateNotFound
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
@@ -93,14 +94,18 @@ def cn_date(value: Any) -> str:
     return f"{out} {m[4]}:{m[5]}" if m[4] else out
 
 
-def render_html(kind: str, context: Mapping[str, Any]) -> str:
-    """The document as an HTML page (what :func:`render_pdf` prints)."""
-    if kind not in KINDS:
-        raise UnknownKind(f"未知的文书类型：{kind}（可选：{'、'.join(KINDS)}）")
+def render_html(kind: str, context: Mapping[str, Any], *, template: str | None = None) -> str:
+    """The document as an HTML page (what :func:`render_pdf` prints); ``templates/pdf/<kind>.html``
+    unless the kind names another template."""
+    template = template or f"pdf/{kind}.html"
+    try:
+        current_app.jinja_env.get_template(template)
+    except TemplateNotFound:
+        raise UnknownKind(f"未知的文书类型：{kind}（可选：{'、'.join(KINDS)}）") from None
     doc = dict(context)
     generated_at = doc.get("generated_at") or dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     return render_template(
-        f"pdf/{kind}.html", doc=doc, kind=kind, generated_at=generated_at, show=display, cn_date=cn_date
+        template, doc=doc, kind=kind, generated_at=generated_at, show=display, cn_date=cn_date
     )
 
 
@@ -108,8 +113,8 @@ def _fetcher() -> URLFetcher:
     return URLFetcher(allowed_protocols=("data",))
 
 
-def render_pdf(kind: str, context: Mapping[str, Any]) -> bytes:
+def render_pdf(kind: str, context: Mapping[str, Any], *, template: str | None = None) -> bytes:
     """The document as PDF bytes (A4)."""
-    html = render_html(kind, context)
+    html = render_html(kind, context, template=template)
     document = HTML(string=html, url_fetcher=_fetcher(), media_type="print")
     return document.write_pdf(font_config=font_configuration())

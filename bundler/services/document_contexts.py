@@ -1,10 +1,9 @@
-"""What each document of an application says, built from the stored application (see
+"""What each built-in document says (the kinds themselves: ``document_kinds.py``), built from the stored application (see
 ``bundler/documents/contexts.py`` for every kind's keys). Personal data is masked on paper too,
 except in the application form itself, which the applicant signs."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from flask import current_app
@@ -13,8 +12,7 @@ from sqlalchemy.orm import Session
 from .. import clock
 from ..catalogue import definitions
 from ..documents.builders import application_form_sections, item_form_rows
-from ..documents.notice import notice_context
-from ..models import Application, BundleVersion, Document, Task
+from ..models import Application, Task
 from ..privacy import mask_id_number, mask_name
 from ..states import MaterialState, TaskState, label
 from . import applications as service
@@ -55,7 +53,7 @@ def _materials_needing(session: Session, application: Application) -> dict[str, 
     return {service.material_key(m): [names[c] for c in m.items if c in names] for m in schema.materials}
 
 
-def _application_form(session: Session, application: Application) -> dict[str, Any]:
+def application_form(session: Session, application: Application) -> dict[str, Any]:
     schema = definitions.schema_for(session, application)
     return {
         "tracking_number": application.tracking_no or "",
@@ -66,7 +64,7 @@ def _application_form(session: Session, application: Application) -> dict[str, A
     }
 
 
-def _receipt(session: Session, application: Application) -> dict[str, Any]:
+def receipt(session: Session, application: Application) -> dict[str, Any]:
     planned = definitions.plan_for(session, application)
     stage_of = {code: number for number, stage in enumerate(planned.stages, 1) for code in stage}
     needing = _materials_needing(session, application)
@@ -112,7 +110,7 @@ def _receipt(session: Session, application: Application) -> dict[str, Any]:
     }
 
 
-def _commitment(session: Session, application: Application) -> dict[str, Any]:
+def commitment(session: Session, application: Application) -> dict[str, Any]:
     needing = _materials_needing(session, application)
     return {
         "tracking_number": application.tracking_no,
@@ -129,7 +127,7 @@ def _commitment(session: Session, application: Application) -> dict[str, Any]:
     }
 
 
-def _missing_notice(session: Session, application: Application) -> dict[str, Any]:
+def missing_notice(session: Session, application: Application) -> dict[str, Any]:
     needing = _materials_needing(session, application)
     schema = definitions.schema_for(session, application)
     errors = service.validation_errors(schema, application.data)
@@ -155,15 +153,7 @@ def _missing_notice(session: Session, application: Application) -> dict[str, Any
     }
 
 
-_APPLICATION_CONTEXTS: dict[str, Callable[[Session, Application], dict[str, Any]]] = {
-    "application_form": _application_form,
-    "receipt": _receipt,
-    "commitment": _commitment,
-    "missing_notice": _missing_notice,
-}
-
-
-def _item_form(session: Session, task: Task) -> dict[str, Any]:
+def item_form(session: Session, task: Task) -> dict[str, Any]:
     from .payload import task_payload
 
     payload = task_payload(session, task)
@@ -188,15 +178,8 @@ def _item_form(session: Session, task: Task) -> dict[str, Any]:
     }
 
 
-def context_for(session: Session, document: Document) -> dict[str, Any]:
-    if document.kind == "item_form":
-        context = _item_form(session, session.get(Task, document.params["task_id"]))
-    elif document.kind == "notice":
-        version = session.get(BundleVersion, document.params["bundle_version_id"])
-        context = notice_context(session, version.bundle.code, document.params.get("answers") or {})
-    else:
-        application = session.get(Application, document.application_id)
-        context = _APPLICATION_CONTEXTS[document.kind](session, application)
+def with_footer(context: dict[str, Any]) -> dict[str, Any]:
+    """Every document's foot: the service centre's contacts and the time it was rendered."""
     context["centre"] = centre()
     context["generated_at"] = clock.now().strftime("%Y-%m-%d %H:%M")
     return context

@@ -22,18 +22,11 @@ from ..extensions import db
 from ..models import Application, Document
 from ..models.common import utcnow
 from ..queues import DOCUMENTS_QUEUE, queue
-from ..states import ApplicationState, DocumentState
+from ..states import DocumentState
+from .document_kinds import DOCUMENT_KINDS, context_for
 
 RETRY_PENDING_AFTER = timedelta(seconds=20)
-
-KIND_TITLES = {
-    "notice": "一次告知单",
-    "application_form": "申请表",
-    "receipt": "受理回执",
-    "commitment": "容缺受理承诺书",
-    "missing_notice": "一次性告知书",
-    "item_form": "部门申请表",
-}
+KIND_TITLES = DOCUMENT_KINDS.titles  # name → title, live
 
 
 def _digest(*parts: Any) -> str:
@@ -146,15 +139,8 @@ def application_document(session: Session, application: Application, kind: str) 
 
 
 def documents_for(application: Application) -> list[str]:
-    """The document kinds an application has, in the order a person needs them."""
-    if application.status == ApplicationState.REFUSED:
-        return ["missing_notice", "application_form"]
-    if application.accepted_at is None:
-        return ["application_form"]
-    kinds = ["receipt", "application_form"]
-    if application.status == ApplicationState.ACCEPTED_PENDING or application.commitment_date:
-        kinds.insert(1, "commitment")
-    return kinds
+    """The document kinds an application has now, in the order a person needs them."""
+    return [kind.name for kind in DOCUMENT_KINDS.for_application(application)]
 
 
 def request_application_documents(session: Session, application: Application) -> list[Document]:
@@ -178,13 +164,13 @@ def notice_document(session: Session, bundle_version_id: int, answers: dict[str,
 def render(document_id: int) -> None:
     """The job: build the context, render the PDF, store it. Runs in a worker's app context."""
     from ..documents.pdf import render_pdf
-    from .document_contexts import context_for
 
     document = db.session.get(Document, document_id)
     if document is None or document.status == DocumentState.READY:
         return
     try:
-        content = render_pdf(document.kind, context_for(db.session, document))
+        kind = DOCUMENT_KINDS[document.kind]
+        content = render_pdf(kind.name, context_for(db.session, document), template=kind.template())
     except Exception as exc:
         db.session.rollback()
         document = db.session.get(Document, document_id)

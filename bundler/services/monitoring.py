@@ -62,6 +62,7 @@ def department_times(session: Session, applications: list[Application]) -> list[
     ).all()
     used: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for task in finished:
+        assert task.ready_at is not None and task.finished_at is not None  # the query asks for both
         start, end = clock.local(task.ready_at).date(), clock.local(task.finished_at).date()
         days = max(graphs.working_days_between(start, end, estimate=True) - task.paused_days, 0)
         used[task.department.name].append((days, task.item_version.promised_days))

@@ -48,9 +48,9 @@ def register_views(app: Flask) -> None:
     register_error_pages(app)
 
     from .. import states
-    from ..services.documents import KIND_TITLES
+    from ..services.document_kinds import DOCUMENT_KINDS
 
-    app.jinja_env.globals["document_titles"] = KIND_TITLES
+    app.jinja_env.globals["document_titles"] = DOCUMENT_KINDS.titles
     app.jinja_env.globals.update(
         ApplicationState=states.ApplicationState,
         TaskState=states.TaskState,

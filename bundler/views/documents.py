@@ -6,14 +6,16 @@ from typing import Any
 from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, render_template, request
+from flask_login import current_user
 
 from graphs import AnswerError, parse_answers
 
 from ..catalogue.queries import NotFound, bundle_definition
 from ..extensions import db
 from ..models import Document
-from ..permissions import Permission
-from ..services.documents import KIND_TITLES, application_document, documents_for, notice_document
+from ..permissions import Permission, can
+from ..services.document_kinds import DOCUMENT_KINDS
+from ..services.documents import application_document, documents_for, notice_document
 from ..states import DocumentState
 from .apply import own_application
 from .auth import permission_required
@@ -34,7 +36,7 @@ def serve(document: Document, filename: str) -> Any:
         return pdf_response(document.content, filename)
     status = 500 if document.status == DocumentState.FAILED else 202
     return render_template(
-        "documents/pending.html", document=document, title=KIND_TITLES[document.kind]
+        "documents/pending.html", document=document, title=DOCUMENT_KINDS.title(document.kind)
     ), status
 
 
@@ -44,8 +46,11 @@ def application_pdf(application_id: int, kind: str) -> Any:
     application = own_application(application_id)
     if kind not in documents_for(application):
         abort(404)
+    audience = DOCUMENT_KINDS[kind].audience
+    if audience is not None and not can(current_user, audience):
+        abort(403)
     document = application_document(db.session, application, kind)
-    name = f"{KIND_TITLES[kind]}-{application.tracking_no or application.id}.pdf"
+    name = f"{DOCUMENT_KINDS.title(kind)}-{application.tracking_no or application.id}.pdf"
     return serve(document, name)
 
 

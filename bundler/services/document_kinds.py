@@ -1,0 +1,224 @@
+"""What a kind of document is: its title, its template, what it is built from, who may see it and when
+it is offered. One class per kind, registered in :data:`DOCUMENT_KINDS`.
+
+A kind is made from an application (receipts, notices given at the counter), from one department's
+task (its own form) or from a bundle version (the one-time notice before applying). Contexts are built
+from the versions the application is pinned to (``bundler/documents/contexts.py`` lists each built-in
+kind's keys); the template is ``templates/pdf/<name>.html`` unless the kind names another.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any, ClassVar, Literal
+
+from sqlalchemy.orm import Session
+
+from ..documents.notice import notice_context
+from ..models import Application, BundleVersion, Document, Task
+from ..permissions import Permission
+from ..states import ApplicationState
+from . import document_contexts as contexts
+
+Subject = Literal["application", "task", "bundle"]
+
+
+class DocumentKind:
+    """Base class of the document kinds; subclasses set ``name`` and ``title`` and build the context."""
+
+    name: ClassVar[str]
+    title: ClassVar[str]
+    subject: ClassVar[Subject] = "application"
+    order: ClassVar[int] = 100  # place among an application's documents (smaller first)
+    audience: ClassVar[Permission | None] = Permission.DOWNLOAD_DOCUMENTS  # None: anyone, signed in or not
+
+    @classmethod
+    def template(cls) -> str:
+        return f"pdf/{cls.name}.html"
+
+    def offered(self, application: Application) -> bool:
+        """Whether an application has this document now (application kinds only)."""
+        return False
+
+    def context(self, session: Session, document: Document) -> dict[str, Any]:
+        raise NotImplementedError
+
+
+class ApplicationKind(DocumentKind):
+    """A document made from an application alone."""
+
+    def context(self, session: Session, document: Document) -> dict[str, Any]:
+        application = session.get(Application, document.application_id)
+        if application is None:
+            raise LookupError(f"document {document.id} has no application")
+        return self.build(session, application)
+
+    def build(self, session: Session, application: Application) -> dict[str, Any]:
+        raise NotImplementedError
+
+
+class DocumentKinds(Mapping[str, DocumentKind]):
+    """The registered kinds by name (a read-only mapping), in registration order."""
+
+    def __init__(self) -> None:
+        self._kinds: dict[str, DocumentKind] = {}
+
+    def register(self, kind: type[DocumentKind]) -> type[DocumentKind]:
+        """Add a kind (usable as a class decorator)."""
+        if kind.name in self._kinds:
+            raise ValueError(f"document kind {kind.name!r} is already registered")
+        self._kinds[kind.name] = kind()
+        return kind
+
+    def unregister(self, name: str) -> None:
+        self._kinds.pop(name, None)
+
+    @contextmanager
+    def registered(self, kind: type[DocumentKind]) -> Iterator[type[DocumentKind]]:
+        """A kind registered for the duration of a block (tests)."""
+        self.register(kind)
+        try:
+            yield kind
+        finally:
+            self.unregister(kind.name)
+
+    def __getitem__(self, name: str) -> DocumentKind:
+        return self._kinds[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._kinds)
+
+    def __len__(self) -> int:
+        return len(self._kinds)
+
+    def for_application(self, application: Application) -> list[DocumentKind]:
+        """The documents an application has now, in the order a person needs them."""
+        offered = [k for k in self._kinds.values() if k.subject == "application" and k.offered(application)]
+        return sorted(offered, key=lambda kind: kind.order)
+
+    def title(self, name: str) -> str:
+        kind = self._kinds.get(name)
+        return kind.title if kind is not None else name
+
+    @property
+    def titles(self) -> Mapping[str, str]:
+        """name → title of every kind registered now (templates: ``document_titles[kind]``)."""
+        return _Titles(self)
+
+
+class _Titles(Mapping[str, str]):
+    def __init__(self, kinds: DocumentKinds) -> None:
+        self._kinds = kinds
+
+    def __getitem__(self, name: str) -> str:
+        return self._kinds[name].title
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._kinds)
+
+    def __len__(self) -> int:
+        return len(self._kinds)
+
+
+DOCUMENT_KINDS = DocumentKinds()
+
+
+@DOCUMENT_KINDS.register
+class BundleNotice(DocumentKind):
+    """一次告知单: what a bundle asks for, before anyone applies (public)."""
+
+    name = "notice"
+    title = "一次告知单"
+    subject = "bundle"
+    audience = None
+
+    def context(self, session: Session, document: Document) -> dict[str, Any]:
+        version = session.get(BundleVersion, document.params["bundle_version_id"])
+        if version is None:
+            raise LookupError(f"document {document.id}: bundle version not found")
+        return notice_context(session, version.bundle.code, document.params.get("answers") or {})
+
+
+@DOCUMENT_KINDS.register
+class MissingNotice(ApplicationKind):
+    """一次性告知书: everything missing, told once, when the counter does not accept."""
+
+    name = "missing_notice"
+    title = "一次性告知书"
+    order = 10
+
+    def offered(self, application: Application) -> bool:
+        return application.status == ApplicationState.REFUSED
+
+    def build(self, session: Session, application: Application) -> dict[str, Any]:
+        return contexts.missing_notice(session, application)
+
+
+@DOCUMENT_KINDS.register
+class Receipt(ApplicationKind):
+    """受理回执."""
+
+    name = "receipt"
+    title = "受理回执"
+    order = 20
+
+    def offered(self, application: Application) -> bool:
+        return application.status != ApplicationState.REFUSED and application.accepted_at is not None
+
+    def build(self, session: Session, application: Application) -> dict[str, Any]:
+        return contexts.receipt(session, application)
+
+
+@DOCUMENT_KINDS.register
+class Commitment(ApplicationKind):
+    """容缺受理承诺书: what the applicant owes, and by when."""
+
+    name = "commitment"
+    title = "容缺受理承诺书"
+    order = 30
+
+    def offered(self, application: Application) -> bool:
+        return application.accepted_at is not None and (
+            application.status == ApplicationState.ACCEPTED_PENDING or application.commitment_date is not None
+        )
+
+    def build(self, session: Session, application: Application) -> dict[str, Any]:
+        return contexts.commitment(session, application)
+
+
+@DOCUMENT_KINDS.register
+class ApplicationForm(ApplicationKind):
+    """申请表: the merged form, which the applicant signs (offered at every stage)."""
+
+    name = "application_form"
+    title = "申请表"
+    order = 40
+
+    def offered(self, application: Application) -> bool:
+        return True
+
+    def build(self, session: Session, application: Application) -> dict[str, Any]:
+        return contexts.application_form(session, application)
+
+
+@DOCUMENT_KINDS.register
+class ItemForm(DocumentKind):
+    """部门申请表: one department's own form, for its officer."""
+
+    name = "item_form"
+    title = "部门申请表"
+    subject = "task"
+    audience = Permission.WORK_TASKS
+
+    def context(self, session: Session, document: Document) -> dict[str, Any]:
+        task = session.get(Task, document.params["task_id"])
+        if task is None:
+            raise LookupError(f"document {document.id}: task not found")
+        return contexts.item_form(session, task)
+
+
+def context_for(session: Session, document: Document) -> dict[str, Any]:
+    """The context a document is rendered from, with the centre's contacts and the time of rendering."""
+    context = DOCUMENT_KINDS[document.kind].context(session, document)
+    return contexts.with_footer(context)
