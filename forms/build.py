@@ -35,7 +35,7 @@ class UnresolvedConflicts(ValueError):
     """The schema still has conflicts; the lead department must resolve them first."""
 
 
-class GroupField(FieldList):
+class GroupField(FieldList):  # type: ignore[misc]  # WTForms ships no type information: FieldList is Any
     """A repeating group (a table of rows): blank rows are ignored, row counts checked in Chinese."""
 
     def __init__(self, unbound_field: Any, min_rows: int = 0, max_rows: int | None = None, **kwargs: Any):
@@ -47,7 +47,7 @@ class GroupField(FieldList):
         return [e for e in self.entries if not row_is_blank(e)]
 
     def validate(self, form: Any, extra_validators: Any = ()) -> bool:
-        self.errors = []
+        self.errors: list[Any] = []
         filled = 0
         for entry in self.entries:
             if row_is_blank(entry):

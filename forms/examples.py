@@ -11,6 +11,7 @@ from typing import Any
 
 from forms.fieldtypes import FieldType, field_types
 from forms.fieldtypes.free_text import TEXT_FAMILY
+from forms.keys import group_key
 from forms.schema import MergedField, MergedSchema
 
 
@@ -46,7 +47,7 @@ def example_data(schema: MergedSchema, rows: int = 2, *, jsonable: bool = False)
         if fld.group is None:
             data[fld.key] = value(fld, person)
         else:
-            group_rows = data.setdefault(fld.group_key, [{} for _ in range(rows)])
+            group_rows = data.setdefault(group_key(fld.group), [{} for _ in range(rows)])
             for row_number, row in enumerate(group_rows):
                 row[fld.column] = value(fld, 50 + row_number)
     return data

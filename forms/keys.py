@@ -42,6 +42,11 @@ def column_of(identity: Identity) -> str:
     return ".".join(identity[1:])
 
 
+def group_key(group: str) -> str:
+    """The key a repeating group's rows are kept under in the unified data (``从业人员[]``)."""
+    return f"{group}[]"
+
+
 def group_of(identity: Identity) -> str | None:
     return identity[1] if identity[0] in ("g", "go") else None
 

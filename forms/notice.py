@@ -83,15 +83,14 @@ def build_notice(
             "conditions": conds,
             "condition_text": condition_text(conds),
         }
-        if m.asked:
+        producer = m.produced_by
+        if producer is None:
             entries.append(entry)
         else:
             provided.append(
                 {
                     **entry,
-                    "produced_by": _ref(schema.items[m.produced_by])
-                    if m.produced_by in schema.items
-                    else m.produced_by,
+                    "produced_by": _ref(schema.items[producer]) if producer in schema.items else producer,
                 }
             )
     by_key = schema.by_key

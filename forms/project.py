@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from forms.fieldtypes import field_types
+from forms.keys import group_key
 from forms.schema import MergedField, MergedSchema, Source
 
 
@@ -35,7 +36,7 @@ def project(
             for s in f.sources:
                 out[s.item][s.field] = _to_item(value, s, f)
             continue
-        rows = unified_data.get(f.group_key) or []
+        rows = unified_data.get(group_key(f.group)) or []
         for s in f.sources:
             item_rows = out[s.item].setdefault(f.group, [])
             while len(item_rows) < len(rows):

@@ -8,6 +8,8 @@ from functools import cached_property
 from types import MappingProxyType
 from typing import Any
 
+from forms.keys import group_key
+
 
 @dataclass(frozen=True)
 class Source:
@@ -77,7 +79,7 @@ class MergedField:
 
     @property
     def group_key(self) -> str | None:
-        return f"{self.group}[]" if self.group is not None else None
+        return group_key(self.group) if self.group is not None else None
 
     @property
     def items(self) -> tuple[str, ...]:

@@ -31,7 +31,7 @@ def section_of(
     return f"role:{role}", "role", f"{role}信息"
 
 
-def _order(f: MergedField, d: ElementDictionary) -> tuple:
+def _order(f: MergedField, d: ElementDictionary) -> tuple[tuple[int, int, str], tuple[int | str, ...]]:
     """(section order, order inside the section)."""
     first = f.sources[0]
     if f.group is not None:

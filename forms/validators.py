@@ -10,7 +10,8 @@ from wtforms.validators import StopValidation, ValidationError
 
 
 def _label(field: Any) -> str:
-    return field.label.text if getattr(field, "label", None) is not None else field.name
+    label: str = field.label.text if getattr(field, "label", None) is not None else field.name
+    return label
 
 
 def is_blank(field: Any) -> bool:

@@ -46,10 +46,10 @@ def longest_chain(graph: nx.DiGraph, weight: str | Callable[[str], int]) -> tupl
         best[node] = (weigh(node) + total, nxt)
     start = min((n for n in graph if graph.in_degree(n) == 0), key=lambda n: (-best[n][0], n))
     chain: list[str] = []
-    node: str | None = start
-    while node is not None:
-        chain.append(node)
-        node = best[node][1]
+    step: str | None = start
+    while step is not None:
+        chain.append(step)
+        step = best[step][1]
     return best[start][0], chain
 
 

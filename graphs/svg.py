@@ -16,7 +16,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 from .bundle_graph import Items, as_graph
 from .planning import longest_chain, stages
-from .runtime import STATE_LABELS, evaluate
+from .runtime import evaluate
+from .states import TASK_LABELS
 
 FONT = '"Noto Sans CJK SC", "Microsoft YaHei", sans-serif'
 BOX_W, BOX_H = 220, 78
@@ -51,6 +52,8 @@ STATE_COLOURS = {
     "blocked": "#6d4c41",
 }
 BLOCKED_LABEL = "受阻（上游不予许可）"
+# labels by plain state name (the states an application passes in are strings)
+STATE_TEXT: dict[str, str] = {str(state): label for state, label in TASK_LABELS.items()}
 
 
 def department_colour(department: str) -> tuple[str, str]:
@@ -138,7 +141,7 @@ def render(
         + 18
         + sum(35 + _text_width(departments.get(d, d) or "（未指定部门）", 11) for d in used_departments)
     )
-    states_w = sum(35 + _text_width(label, 11) for label in [*STATE_LABELS.values(), BLOCKED_LABEL])
+    states_w = sum(35 + _text_width(label, 11) for label in [*STATE_TEXT.values(), BLOCKED_LABEL])
     width = max(
         MARGIN * 2 + len(layers) * BOX_W + max(len(layers) - 1, 0) * COL_GAP,
         MARGIN * 2 + legend_w,
@@ -169,11 +172,11 @@ def render(
         x2, y2 = pos[step][0], pos[step][1] + BOX_H / 2
         mid = (x1 + x2) / 2
         is_critical = (dep, step) in critical_edges
-        colour, stroke, kind = (CRITICAL, 2.6, "critical") if is_critical else (EDGE, 1.4, "normal")
+        colour, stroke_width, kind = (CRITICAL, 2.6, "critical") if is_critical else (EDGE, 1.4, "normal")
         out.append(
             f'<path class="edge{" critical" if is_critical else ""}" data-from={quoteattr(dep)} '
             f'data-to={quoteattr(step)} d="M{x1:.1f},{y1:.1f} C{mid:.1f},{y1:.1f} {mid:.1f},{y2:.1f} '
-            f'{x2 - 2:.1f},{y2:.1f}" fill="none" stroke="{colour}" stroke-width="{stroke}" '
+            f'{x2 - 2:.1f},{y2:.1f}" fill="none" stroke="{colour}" stroke-width="{stroke_width}" '
             f'marker-end="url(#arrow-{kind})"/>'
         )
     out.append("</g>")
@@ -200,7 +203,7 @@ def render(
         out.append(_text(x + 10, y + BOX_H - 9, _fit_lines(meta, 10, BOX_W - 20, 1)[0], 10, fill="#616161"))
         if states is not None:
             state = "blocked" if code in blocked else states.get(code, "waiting")
-            label = BLOCKED_LABEL if state == "blocked" else STATE_LABELS.get(state, state)
+            label = BLOCKED_LABEL if state == "blocked" else STATE_TEXT.get(state, state)
             colour = STATE_COLOURS.get(state, "#9e9e9e")
             badge_w = _text_width(label, 10) + 12
             out.append(
@@ -213,7 +216,7 @@ def render(
     out.append("</g>")
 
     out.append('<g class="legend">')
-    lx = MARGIN
+    lx: float = MARGIN
     out.append(
         f'<line x1="{lx}" y1="{legend_y - 4}" x2="{lx + 28}" y2="{legend_y - 4}" stroke="{CRITICAL}" stroke-width="2.6"/>'
     )
@@ -230,7 +233,7 @@ def render(
     if states is not None:
         lx, ly = MARGIN, legend_y + 26
         for state, colour in STATE_COLOURS.items():
-            label = BLOCKED_LABEL if state == "blocked" else STATE_LABELS[state]
+            label = BLOCKED_LABEL if state == "blocked" else STATE_TEXT[state]
             out.append(f'<rect x="{lx:.1f}" y="{ly - 11}" width="14" height="14" rx="7" fill="{colour}"/>')
             out.append(_text(lx + 19, ly, label, 11, fill="#212121"))
             lx += 19 + _text_width(label, 11) + 16
