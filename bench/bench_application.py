@@ -52,6 +52,7 @@ def main() -> None:
     with app.app_context():
         rebuild_schema()
         assert import_sample(db.session).ok
+        db.session.commit()
         create_user(db.session, login="13991620077", password=PASSWORD, role="applicant", name="测试")
         token = create_token(db.session, "window")
         db.session.commit()

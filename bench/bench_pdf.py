@@ -66,6 +66,7 @@ def main() -> None:
     with app.app_context():
         upgrade()
         result = import_sample(db.session)
+        db.session.commit()
         assert result.ok, result.problems
         contexts = example_contexts(db.session, args.bundle, rows=args.rows)
         if args.freeze:

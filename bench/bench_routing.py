@@ -241,6 +241,7 @@ def main() -> None:
                 )
             )
         assert import_sample(db.session).ok
+        db.session.commit()
         token = create_token(db.session, "window")
         db.session.commit()
         definition = bundle_definition(db.session, "KFD")

@@ -49,6 +49,7 @@ def main() -> None:
     with app.app_context():
         rebuild_schema()
         assert import_sample(db.session).ok
+        db.session.commit()
         lead_department = bundle_definition(db.session, "KFD").bundle["lead_department"]
         lead = create_user(
             db.session, login="bench-lead", password=PASSWORD, role="lead", department_code=lead_department

@@ -34,6 +34,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
     app.config.setdefault("RATELIMIT_STORAGE_URI", limiter_storage_uri(app.config.get("REDIS_URL")))
+    app.config.setdefault("RATELIMIT_ENABLED", True)  # explicit: the limiter object outlives an app
     limiter.init_app(app)
     with app.app_context():
         configure_engine_events(db.engine)

@@ -81,6 +81,7 @@ def import_command(files: tuple[str, ...]) -> None:
     from .catalogue.importer import import_files
 
     result = import_files(db.session, files)
+    db.session.commit()
     for doc in result.documents:
         for warning in doc.warnings:
             click.echo(f"提示：{warning}", err=True)
@@ -152,6 +153,7 @@ def load_sample_command() -> None:
     from .services.sample import import_sample
 
     result = import_sample(db.session)
+    db.session.commit()
     click.echo(_describe_counts(result.counts))
     if not result.ok:
         for problem in result.problems:

@@ -52,6 +52,7 @@ def prepare_database(app: Flask) -> None:
         upgrade()
         if app.config.get("SAMPLE_CATALOGUE") and catalogue_is_empty(db.session):
             result = import_sample(db.session)
+            db.session.commit()
             if not result.ok:
                 for problem in result.problems:
                     click.echo(f"示例数据问题：{problem}", err=True)

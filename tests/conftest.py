@@ -16,8 +16,6 @@ import pytest
 import yaml
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from redis import Redis
-from sqlalchemy import text
 
 from bundler import create_app
 from bundler.database import rebuild_schema
@@ -27,6 +25,7 @@ from bundler.services.accounts import create_token, create_user
 from bundler.services.sample import import_sample
 
 from factories import PASSWORD
+from testapp import make_app
 
 
 @pytest.fixture(scope="session")
@@ -70,35 +69,9 @@ def _schema(app_config: dict[str, Any]) -> None:
         rebuild_schema()
 
 
-def _empty_tables() -> None:
-    tables = list(reversed(db.metadata.sorted_tables))
-    with db.engine.begin() as conn:
-        if db.engine.dialect.name == "postgresql":
-            names = ", ".join(t.name for t in tables)
-            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                conn.execute(table.delete())
-
-
-class RequestIsolatedClient(FlaskClient):
-    """Each request in an application context of its own, as in production: its own ``g`` (the
-    logged-in user) and its own database session, not those of the test around it."""
-
-    def open(self, *args: Any, **kwargs: Any) -> Any:
-        with self.application.app_context():
-            return super().open(*args, **kwargs)
-
-
 @pytest.fixture
 def app(app_config: dict[str, Any], _schema: None) -> Iterator[Flask]:
-    app = create_app(app_config)
-    app.test_client_class = RequestIsolatedClient
-    Redis.from_url(app_config["REDIS_URL"]).flushdb()
-    with app.app_context():
-        yield app
-        db.session.remove()
-        _empty_tables()
+    yield from make_app(app_config)
 
 
 @pytest.fixture
@@ -138,6 +111,7 @@ def free_port() -> int:
 @pytest.fixture
 def sample(app):
     result = import_sample(db.session)
+    db.session.commit()
     assert result.ok
     return result
 

@@ -259,9 +259,9 @@ def store_documents(session: Session, documents: list[Document]) -> Counter[str]
 
 
 def import_files(session: Session, paths: Iterable[str | Path]) -> ImportResult:
-    """Check a batch of files together and store every file that has no problem, in one transaction."""
+    """Check a batch of files together and store every file that has no problem, in the caller's
+    transaction (one commit makes the whole batch visible)."""
     documents = [load_document(p) for p in paths]
     check_references(documents, known_catalogue(session))
     counts = store_documents(session, documents)
-    session.commit()
     return ImportResult(documents, counts)

@@ -38,6 +38,7 @@ from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
+from .. import clock
 from .builders import display
 from .contexts import KINDS
 
@@ -103,7 +104,7 @@ def render_html(kind: str, context: Mapping[str, Any], *, template: str | None =
     except TemplateNotFound:
         raise UnknownKind(f"未知的文书类型：{kind}（可选：{'、'.join(KINDS)}）") from None
     doc = dict(context)
-    generated_at = doc.get("generated_at") or dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+    generated_at = doc.get("generated_at") or clock.now().strftime("%Y-%m-%d %H:%M")
     return render_template(
         template, doc=doc, kind=kind, generated_at=generated_at, show=display, cn_date=cn_date
     )

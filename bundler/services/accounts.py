@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 
 from forms import check_phone
 
+from ..clock import utcnow
 from ..models import ApiToken, Department, User
-from ..models.common import utcnow
 from ..permissions import ROLE_LABELS, ROLE_VALUES, ROLES_WITH_DEPARTMENT, TOKEN_ROLES, Role
 from ..privacy import lookup_hash
 

@@ -21,6 +21,7 @@ import graphs
 from .. import clock
 from ..catalogue.definitions import bundle_definition, pinned, plan_for, schema_for
 from ..catalogue.queries import NotFound, current_versions
+from ..clock import utcnow
 from ..models import (
     Application,
     ApplicationMaterial,
@@ -30,9 +31,8 @@ from ..models import (
     Task,
     User,
 )
-from ..models.common import utcnow
 from ..privacy import lookup_hash, mask_id_number, mask_name
-from ..states import MATERIAL_SATISFIED, ApplicationState, MaterialState, TaskState, values
+from ..states import ApplicationState, MaterialState, TaskState, values
 from .outbox import open_deliveries
 
 TRACKING_PREFIX = "YJS"
@@ -345,10 +345,3 @@ def missing_items(session: Session, application: Application) -> dict[str, Any]:
         ],
         "fields": validation_errors(schema, application.data),
     }
-
-
-def materials_satisfied(application: Application) -> bool:
-    return all(
-        m.status in MATERIAL_SATISFIED or (not m.required and m.status != MaterialState.DEFERRED)
-        for m in application.materials
-    )

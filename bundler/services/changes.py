@@ -28,6 +28,7 @@ from ..catalogue.queries import (
     latest_item_versions,
 )
 from ..catalogue.serialize import bundle_dict, item_dict
+from ..clock import utcnow
 from ..models import (
     Application,
     Bundle,
@@ -40,7 +41,7 @@ from ..models import (
     User,
 )
 from ..models.changes import ACTION_CANCEL, ACTION_CHANGE, ACTION_CREATE, KIND_BUNDLE, KIND_ITEM
-from ..models.common import VERSION_CANCELLED, VERSION_PUBLISHED, utcnow
+from ..models.common import VERSION_CANCELLED, VERSION_PUBLISHED
 from ..permissions import Permission, allows
 from ..states import FINISHED_TASKS, OPEN_CHANGE_STATES, ApplicationState, ChangeState
 

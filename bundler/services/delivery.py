@@ -10,9 +10,9 @@ from __future__ import annotations
 from sqlalchemy.orm import joinedload
 
 from ..channels import CHANNELS, DeliveryFailed, Destination
+from ..clock import utcnow
 from ..extensions import db
 from ..models import Delivery, Department, Task
-from ..models.common import utcnow
 from ..states import DeliveryState
 from .audit import audit
 from .outbox import MAX_ATTEMPTS

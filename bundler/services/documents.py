@@ -18,9 +18,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from ..clock import utcnow
 from ..extensions import db
 from ..models import Application, Document
-from ..models.common import utcnow
 from ..queues import DOCUMENTS_QUEUE, queue
 from ..states import DocumentState
 from .document_kinds import DOCUMENT_KINDS, context_for

@@ -1,19 +1,21 @@
-"""E-licences and prior data (电子证照、一人一档): a small interface a real e-licence service could
-replace, and the local store behind it (loadable from a YAML file)."""
+"""E-licences and prior data (电子证照、一人一档): the local store (loadable from a YAML file) and the
+rules that use a licence in place of a material or of typed data."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import ELicence
+from ..models import ApplicationMaterial, ELicence
 from ..privacy import lookup_hash
+from ..states import MaterialState
 
 
 @dataclass(frozen=True)
@@ -24,15 +26,6 @@ class Licence:
     issuer: str | None
     valid_until: date | None
     data: dict[str, Any]  # data elements it certifies, by element (姓名, 住所, ...)
-
-    def valid_on(self, day: date) -> bool:
-        return self.valid_until is None or self.valid_until >= day
-
-
-class ELicenceProvider(Protocol):
-    def licences_for(self, holder_number: str) -> list[Licence]:
-        """Every licence held by an ID number or unified social credit code."""
-        ...
 
 
 def holder_hash(number: str) -> str:
@@ -107,3 +100,17 @@ def prefill_from_licences(licences: list[Licence], role: str, asked_keys: set[st
             if key in asked_keys:
                 values.setdefault(key, value)
     return values
+
+
+def material_kind(material: ApplicationMaterial) -> str:
+    """The kind of document a merged material is (its key is ``kind|role``)."""
+    return material.key.split("|", 1)[0]
+
+
+def use_e_licence(material: ApplicationMaterial, licences: Mapping[str, Licence]) -> Licence | None:
+    """The material is satisfied by the person's e-licence of its kind, if the item accepts one and
+    the store holds it (电子证照免交); the licence used, or None."""
+    licence = licences.get(material_kind(material)) if material.e_licence else None
+    if licence is not None:
+        material.status = MaterialState.E_LICENCE
+    return licence

@@ -21,9 +21,9 @@ from rq import Retry
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from ..clock import utcnow
 from ..extensions import db
 from ..models import Application, Delivery, Task
-from ..models.common import utcnow
 from ..queues import department_queue_name, queue
 from ..states import DeliveryState, TaskState
 from .audit import audit

@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..clock import utcnow
 from ..models import Application, BundleVersion, Rating
-from ..models.common import utcnow
 from ..states import ApplicationState, FollowUpState, TaskState, labels
 
 

@@ -24,7 +24,6 @@ def import_sample(session: Session) -> ImportResult:
     if result.ok:
         for path in sorted((SAMPLE_DIR / "elicences").glob("*.yaml")):
             LocalELicenceStore(session).load(read_licence_file(path))
-        session.commit()
     return result
 
 

@@ -13,8 +13,8 @@ import graphs
 
 from .. import clock
 from ..catalogue import definitions
+from ..clock import utcnow
 from ..models import Application, Task
-from ..models.common import utcnow
 from ..states import ApplicationState, TaskState
 from .audit import audit
 from .outbox import open_deliveries

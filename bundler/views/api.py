@@ -1,13 +1,19 @@
-"""JSON API v1 (documented at /api/v1/openapi.json)."""
+"""JSON API v1, documented at /api/v1/openapi.json.
+
+Each view declares what it takes and answers with the schemas of :mod:`.api_schemas`; the document is
+generated from those declarations (:mod:`.openapi`), which also validate the request and shape the
+answer. The views stay thin: the rules are the services'.
+"""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
-from flask import Blueprint, jsonify, request, url_for
+from flask import Blueprint as FlaskBlueprint
+from flask import Response, jsonify, request, url_for
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import MethodNotAllowed
 
 from graphs import AnswerError
 
@@ -23,13 +29,71 @@ from ..services import tasks as tasks_service
 from ..services.documents import KIND_TITLES, documents_for
 from ..services.outbox import dispatch_application
 from ..services.payload import task_payload
-from ..states import DocumentState, TaskState, values
+from ..states import DocumentState, TaskState
 from .api_auth import api_error, current_token, require_token
+from .api_schemas import (
+    ApplicationSchema,
+    CompletionResultSchema,
+    CompletionSchema,
+    DocumentPendingSchema,
+    ErrorSchema,
+    IdempotencySchema,
+    NewApplicationSchema,
+    TaskFilterSchema,
+    TaskListSchema,
+    TaskSchema,
+)
 from .documents import pdf_response
-from .openapi import openapi_document
+from .openapi import ApiBlueprint, document, openapi_document
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
+bp = ApiBlueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
+
+WINDOW = "综合窗口"
+DEPARTMENTS = "部门业务系统"
+TAGS = [
+    {"name": WINDOW, "description": "综合窗口系统（窗口令牌）：创建并受理申请、查询状态、取文书"},
+    {"name": DEPARTMENTS, "description": "部门业务系统（部门令牌，只能办理本部门的事项）：取事项、办结"},
+]
+DESCRIPTION = (
+    "综合窗口与部门业务系统的接口。每个请求带 `Authorization: Bearer <令牌>`（`bundler token create` 创建）。"
+    "被拒绝的请求一律回答 `{\"error\": 中文说明, \"status\": 状态码, \"errors\": {字段: [中文说明…]}}`。"
+)
+
+
+def _refusal(status: int, description: str) -> Any:
+    return bp.alt_response(status, schema=ErrorSchema, description=description)
+
+
+def _path(name: str, description: str, **schema: Any) -> dict[str, Any]:
+    parameter: dict[str, Any] = {"in": "path", "name": name, "description": description}
+    if schema:
+        parameter["schema"] = schema
+    return parameter
+
+
+_NOT_AN_OBJECT = _refusal(400, "请求体不是 JSON 对象，或含有无法保存的字符")
+_OTHER_METHOD = bp.alt_response(
+    405,
+    schema=ErrorSchema,
+    description="该地址不支持所用的方法",
+    headers={"Allow": {"description": "该地址支持的方法", "required": True, "schema": {"type": "string"}}},
+)
+
+
+@bp.after_app_request
+def _allow_header(response: Response) -> Response:
+    """A 405 names the methods the URL takes (RFC 9110): Werkzeug knows them, the app's JSON error
+    answer does not carry its headers."""
+    refused = request.routing_exception
+    if (
+        response.status_code == 405
+        and isinstance(refused, MethodNotAllowed)
+        and request.path.startswith(f"{bp.url_prefix}/")
+        and "Allow" not in response.headers
+    ):
+        response.headers["Allow"] = ", ".join(sorted(refused.valid_methods or ()))
+    return response
 
 
 def application_json(application: Application) -> dict[str, Any]:
@@ -65,48 +129,39 @@ def application_json(application: Application) -> dict[str, Any]:
             {
                 "kind": kind,
                 "title": KIND_TITLES[kind],
-                "url": url_for("api.application_document", application_id=application.id, kind=kind),
+                "url": url_for("api.application_document", id=application.id, kind=kind),
             }
             for kind in documents_for(application)
         ],
     }
 
 
-@bp.get("/openapi.json")
-def openapi() -> dict[str, Any]:
-    return openapi_document()
+# --- the window system --------------------------------------------------------------------------------
 
 
-def _json_body() -> dict[str, Any] | None:
-    body = request.get_json(silent=True)
-    return body if isinstance(body, dict) else None
-
-
-def _parse_date(value: Any) -> date | None:
-    if value in (None, ""):
-        return None
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError as exc:
-        raise service.ApplicationError(f"日期“{value}”应为 YYYY-MM-DD 格式") from exc
-
-
-@bp.post("/applications")
+@bp.post("/applications", tags=[WINDOW])
+@bp.doc(operationId="createApplication", summary="创建并受理一件事申请（综合窗口令牌）")
 @require_token(Permission.ACCEPT_BY_API)
-def create_application() -> Any:
-    body = _json_body()
-    if body is None:
-        return api_error(400, "请求体应为 JSON 对象")
+@bp.arguments(IdempotencySchema, location="headers")
+@bp.arguments(NewApplicationSchema)
+@bp.response(201, ApplicationSchema, description="已受理（材料容缺时为容缺受理）")
+@bp.alt_response(
+    200,
+    schema=ApplicationSchema,
+    description="同一令牌以相同 Idempotency-Key 重复提交：返回原申请，不再新建",
+    success=True,
+)
+@_NOT_AN_OBJECT
+@_refusal(422, "请求内容、一件事编码、情形答案、申请表数据或材料未通过校验（按字段中文说明），未保存任何内容")
+@_OTHER_METHOD
+def create_application(headers: dict[str, Any], body: dict[str, Any]) -> Any:
     token = current_token()
-    key = request.headers.get("Idempotency-Key", "").strip()
+    key = (headers.get("key") or "").strip()
     scoped_key = f"{token.id}:{key}" if key else None
     if scoped_key:
         existing = db.session.scalar(select(Application).where(Application.idempotency_key == scoped_key))
         if existing is not None:
             return application_json(existing), 200
-    problems = _shape_problems(body)
-    if problems:
-        return api_error(422, "请求内容不完整", errors=problems)
     try:
         settlement = acceptance.accept_from_system(
             db.session,
@@ -115,10 +170,10 @@ def create_application() -> Any:
             answers=body.get("answers") or {},
             data=body.get("data") or {},
             materials=body.get("materials") or {},
-            commitment_date=_parse_date(body.get("commitment_date")),
+            commitment_date=body.get("commitment_date"),
             idempotency_key=scoped_key,
         )
-        body = application_json(settlement.application)  # everything is loaded now, not after the commit
+        answer = application_json(settlement.application)  # everything is loaded now, not after the commit
         db.session.commit()
     except NotFound as exc:
         db.session.rollback()
@@ -139,34 +194,60 @@ def create_application() -> Any:
             raise
         return application_json(existing), 200
     settlement.hand_off(db.session)
-    return body, 201
+    return answer, 201
 
 
-def _shape_problems(body: dict[str, Any]) -> dict[str, list[str]]:
-    problems: dict[str, list[str]] = {}
-    if not isinstance(body.get("bundle"), str) or not body["bundle"].strip():
-        problems["bundle"] = ["缺少一件事编码（bundle）"]
-    for key in ("answers", "data", "materials"):
-        if body.get(key) is not None and not isinstance(body[key], dict):
-            problems[key] = [f"{key} 应为 JSON 对象"]
-    return problems
-
-
-@bp.get("/applications/<id:application_id>")
+@bp.get("/applications/<id:id>", tags=[WINDOW], parameters=[_path("id", "申请 id")])
+@bp.doc(operationId="getApplication", summary="查询申请状态（含受理时的一件事版本与文书地址）")
 @require_token(Permission.ACCEPT_BY_API)
-def get_application(application_id: int) -> Any:
-    application = db.session.get(Application, application_id)
+@bp.response(200, ApplicationSchema, description="申请的当前状态")
+@_refusal(404, "申请不存在")
+@_OTHER_METHOD
+def get_application(id: int) -> Any:
+    application = db.session.get(Application, id)
     if application is None:
         return api_error(404, "申请不存在")
     return application_json(application)
 
 
-@bp.get("/applications/<id:application_id>/documents/<kind>")
+@bp.get(
+    "/applications/<id:id>/documents/<kind>",
+    tags=[WINDOW],
+    parameters=[
+        _path("id", "申请 id"),
+        _path("kind", "文书种类（申请的 documents 列出它有的）", type="string", enum=list(KIND_TITLES)),
+    ],
+)
+@bp.doc(
+    operationId="getApplicationDocument",
+    summary="申请的文书 PDF（受理回执、申请表、容缺承诺书等）",
+    description="第一次请求时开始生成（系统接口受理的申请不预先生成文书），生成前回答 202 与 Retry-After。",
+)
 @require_token(Permission.ACCEPT_BY_API)
-def application_document(application_id: int, kind: str) -> Any:
-    """The PDF once rendered; until then 202 with ``Retry-After`` (asking is what starts the rendering:
-    an API acceptance renders nothing nobody asked for)."""
-    application = db.session.get(Application, application_id)
+@bp.response(
+    200,
+    {"type": "string", "format": "binary"},
+    content_type="application/pdf",
+    description="文书 PDF",
+)
+@bp.alt_response(
+    202,
+    schema=DocumentPendingSchema,
+    description="正在生成：按 Retry-After 秒后再取",
+    headers={
+        "Retry-After": {
+            "description": "建议等待的秒数",
+            "required": True,
+            "schema": {"type": "integer", "minimum": 1},
+        }
+    },
+    success=True,
+)
+@_refusal(404, "申请不存在，或该申请没有这种文书")
+@_refusal(500, "文书生成失败，请联系管理员")
+@_OTHER_METHOD
+def application_document(id: int, kind: str) -> Any:
+    application = db.session.get(Application, id)
     if application is None:
         return api_error(404, "申请不存在")
     if kind not in documents_for(application):
@@ -178,13 +259,16 @@ def application_document(application_id: int, kind: str) -> Any:
         )
     if document.status == DocumentState.FAILED:
         return api_error(500, "文书生成失败，请联系管理员")
-    response = jsonify({"status": "pending", "message": "文书正在生成，请稍后再取"})
+    response = jsonify(DocumentPendingSchema().dump({"status": "pending", "message": "文书正在生成，请稍后再取"}))
     response.status_code = 202
     response.headers["Retry-After"] = "2"
     return response
 
 
-def _department_token_for(code: str) -> Any:
+# --- department systems -------------------------------------------------------------------------------
+
+
+def _department_token_for(code: str) -> Response | None:
     token = current_token()
     if not can(token, Permission.SEE_ALL_DEPARTMENTS) and (
         token.department is None or token.department.code != code
@@ -193,21 +277,26 @@ def _department_token_for(code: str) -> Any:
     return None
 
 
-@bp.get("/departments/<code>/tasks")
+@bp.get("/departments/<code>/tasks", tags=[DEPARTMENTS], parameters=[_path("code", "部门编码")])
+@bp.doc(
+    operationId="listDepartmentTasks",
+    summary="本部门的事项（部门令牌只能查看本部门）",
+    responses={403: {"description": "令牌的角色无权查看事项，或令牌不属于该部门"}},
+)
 @require_token(Permission.TASKS_API)
-def department_tasks(code: str) -> Any:
+@bp.arguments(TaskFilterSchema, location="query")
+@bp.response(200, TaskListSchema, description="按办理期限排序")
+@_refusal(400, "请求含有无法保存的字符")
+@_refusal(422, "状态不是事项的状态之一")
+@_OTHER_METHOD
+def department_tasks(query: dict[str, Any], code: str) -> Any:
     refused = _department_token_for(code)
     if refused:
         return refused
-    status = request.args.get("status")
-    query = select(Task).join(Department, Task.department_id == Department.id).where(Department.code == code)
-    if status:
-        if status not in values(TaskState):
-            return api_error(422, f"状态只能是：{'、'.join(values(TaskState))}")
-        query = query.where(Task.status == status)
-    else:
-        query = query.where(Task.status != TaskState.SKIPPED)
-    tasks = db.session.scalars(query.order_by(Task.due_date.is_(None), Task.due_date, Task.id)).all()
+    tasks = select(Task).join(Department, Task.department_id == Department.id).where(Department.code == code)
+    status = query.get("status")
+    tasks = tasks.where(Task.status == status) if status else tasks.where(Task.status != TaskState.SKIPPED)
+    found = db.session.scalars(tasks.order_by(Task.due_date.is_(None), Task.due_date, Task.id)).all()
     return {
         "tasks": [
             {
@@ -217,7 +306,7 @@ def department_tasks(code: str) -> Any:
                 "status": task.status,
                 "due": task.due_date.isoformat() if task.due_date else None,
             }
-            for task in tasks
+            for task in found
         ]
     }
 
@@ -233,36 +322,41 @@ def _own_task(task_id: int) -> Task | None:
     return task
 
 
-@bp.get("/tasks/<id:task_id>")
+@bp.get("/tasks/<id:id>", tags=[DEPARTMENTS], parameters=[_path("id", "事项 id")])
+@bp.doc(operationId="getTask", summary="一个事项的办理内容（部门令牌）")
 @require_token(Permission.TASKS_API)
-def get_task(task_id: int) -> Any:
-    task = _own_task(task_id)
+@bp.response(200, TaskSchema, description="本事项自己的表单字段与取值、材料、上游结果（与推送的内容相同）")
+@_refusal(404, "事项不存在或不属于本部门")
+@_OTHER_METHOD
+def get_task(id: int) -> Any:
+    task = _own_task(id)
     if task is None:
         return api_error(404, "事项不存在")
     return task_payload(db.session, task)
 
 
-@bp.post("/tasks/<id:task_id>/complete")
+@bp.post("/tasks/<id:id>/complete", tags=[DEPARTMENTS], parameters=[_path("id", "事项 id")])
+@bp.doc(operationId="completeTask", summary="办结：准予（附产生的结果）或不予（附理由）；后续串联步骤随即放行")
 @require_token(Permission.TASKS_API)
-def complete_task(task_id: int) -> Any:
-    task = _own_task(task_id)
+@bp.arguments(CompletionSchema)
+@bp.response(200, CompletionResultSchema, description="已办结")
+@_NOT_AN_OBJECT
+@_refusal(404, "事项不存在或不属于本部门")
+@_refusal(422, "请求内容未通过校验，当前状态不能办结，结果不完整，或不予许可未说明理由")
+@_OTHER_METHOD
+def complete_task(completion: dict[str, Any], id: int) -> Any:
+    task = _own_task(id)
     if task is None:
         return api_error(404, "事项不存在")
-    body = _json_body()
-    if body is None:
-        return api_error(400, "请求体应为 JSON 对象")
-    results = body.get("results") or {}
-    if not isinstance(results, dict):
-        return api_error(422, "results 应为 JSON 对象", errors={"results": ["应为 {数据项: 值}"]})
     token = current_token()
     try:
         released = tasks_service.complete(
             db.session,
             task,
-            str(body.get("outcome", "")),
+            completion["outcome"],
             actor=f"令牌 {token.id}（{token.label or token.department.code if token.department else '管理员'}）",
-            results=results,
-            reason=body.get("reason") if isinstance(body.get("reason"), str) else None,
+            results=completion.get("results") or {},
+            reason=completion.get("reason"),
         )
     except tasks_service.TaskError as exc:
         db.session.rollback()
@@ -270,8 +364,18 @@ def complete_task(task_id: int) -> Any:
     application_id = task.application_id
     db.session.commit()
     dispatch_application(application_id)
-    return {
-        "task": task_id,
-        "status": task.status,
-        "released": [t.item.code for t in released],
-    }
+    return {"task": id, "status": task.status, "released": [t.item.code for t in released]}
+
+
+# --- the document -------------------------------------------------------------------------------------
+
+
+def openapi() -> dict[str, Any]:
+    return openapi_document()
+
+
+# The document is no operation of itself: registered past flask-smorest's bookkeeping.
+FlaskBlueprint.add_url_rule(bp, "/openapi.json", "openapi", openapi, methods=["GET"])
+
+# Deferred until the blueprint is registered on an app, after the routes above (in the order recorded).
+bp.record_once(lambda state: document(state.app, bp, description=DESCRIPTION, tags=TAGS))

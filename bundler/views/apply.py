@@ -20,12 +20,12 @@ from ..permissions import Permission, can
 from ..services import acceptance
 from ..services import applications as service
 from ..services.documents import documents_for
-from ..services.elicences import LocalELicenceStore
+from ..services.elicences import LocalELicenceStore, material_kind, use_e_licence
 from ..services.guidance import answer_labels, guide
 from ..services.ratings import RatingError
 from ..services.ratings import rate as rate_service
 from ..services.uploads import UploadError, store_upload
-from ..states import ApplicationState, Channel, MaterialState, TaskState
+from ..states import ApplicationState, Channel, TaskState
 from .auth import permission_required
 from .unified_form import bind_unified_form, handle_unified_form, raw_answers, settle
 
@@ -124,9 +124,9 @@ def materials(application_id: int) -> Any:
     if request.method == "POST" and FlaskForm().validate_on_submit():
         material = _material(application, request.form.get("material", type=int))
         if request.form.get("action") == "e_licence":
-            if material.e_licence and _kind(material) in licences:
-                material.status = MaterialState.E_LICENCE
-                flash(f"已使用电子证照：{licences[_kind(material)].title}", "success")
+            used = use_e_licence(material, licences)
+            if used is not None:
+                flash(f"已使用电子证照：{used.title}", "success")
             else:
                 flash(f"没有找到可用于“{material.name}”的电子证照，请上传文件", "error")
         else:
@@ -148,14 +148,10 @@ def materials(application_id: int) -> Any:
         "apply/materials.html",
         application=application,
         licences=licences,
-        kind_of=_kind,
+        kind_of=material_kind,
         csrf_form=FlaskForm(),
         step="materials",
     )
-
-
-def _kind(material: ApplicationMaterial) -> str:
-    return material.key.split("|", 1)[0]
 
 
 def _material(application: Application, material_id: int | None) -> ApplicationMaterial:

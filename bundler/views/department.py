@@ -9,9 +9,6 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
-import graphs
-
-from .. import clock
 from ..catalogue import definitions
 from ..documents.builders import item_form_rows
 from ..extensions import db
@@ -19,30 +16,19 @@ from ..models import Delivery, Task
 from ..permissions import Permission
 from ..privacy import mask_name
 from ..services import tasks as tasks_service
+from ..services.deadlines import urgency, urgency_rank
 from ..services.documents import request_document, task_cache_key
 from ..services.outbox import dispatch, dispatch_application, retry_failed
 from ..services.payload import task_payload
-from ..states import OPEN_TASKS, DeliveryState, TaskState
+from ..states import OPEN_TASKS, DeliveryState
 from .auth import permission_required
 from .documents import serve
 
 bp = Blueprint("department", __name__, url_prefix="/department")
 
-YELLOW_WITHIN = 1  # working days left at which a task is flagged yellow
-
 
 def actor() -> str:
     return f"用户 {current_user.id}（{mask_name(current_user.name) or current_user.role_label}）"
-
-
-def urgency(task: Task) -> str:
-    """red: past its limit; yellow: at most one working day left; else green (限时办结 / 红黄牌)."""
-    if task.due_date is None or task.status == TaskState.PAUSED:
-        return "green"
-    left = graphs.working_days_between(clock.today(), task.due_date, estimate=True)
-    if left < 0:
-        return "red"
-    return "yellow" if left <= YELLOW_WITHIN else "green"
 
 
 def _department_id() -> int:
@@ -71,9 +57,7 @@ def queue() -> str:
         )
         .order_by(Task.due_date.is_(None), Task.due_date, Task.id)
     ).all()
-    ranked = sorted(
-        tasks, key=lambda t: ({"red": 0, "yellow": 1, "green": 2}[urgency(t)], t.due_date or clock.today())
-    )
+    ranked = sorted(tasks, key=urgency_rank)
     failed = db.session.scalars(
         select(Delivery)
         .join(Task)

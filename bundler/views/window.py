@@ -22,7 +22,8 @@ from ..privacy import lookup_hash
 from ..services import acceptance
 from ..services import applications as service
 from ..services.documents import documents_for
-from ..services.elicences import LocalELicenceStore, prefill_from_licences
+from ..services.elicences import LocalELicenceStore
+from ..services.prefill import prefill_for_person
 from ..states import ApplicationState, Channel, MaterialState
 from .auth import permission_required
 from .unified_form import handle_unified_form, raw_answers, settle
@@ -95,34 +96,9 @@ def start() -> Any:
         flash(str(exc), "error")
         return redirect(url_for("window.index", number=number))
     if number and not _number_problem(number):
-        _prefill(application, number)
+        prefill_for_person(db.session, application, number)
     db.session.commit()
     return redirect(url_for("window.scenario", application_id=application.id))
-
-
-def _prefill(application: Application, number: str) -> None:
-    """Data the service already holds for this person: earlier applications, then e-licences."""
-    schema = definitions.schema_for(db.session, application)
-    asked = {f.key for f in schema.asked_fields if f.group is None}
-    data: dict[str, Any] = {}
-    earlier = db.session.scalars(
-        select(Application)
-        .where(Application.subject_hash == lookup_hash("subject", number), Application.id != application.id)
-        .order_by(Application.id.desc())
-        .limit(5)
-    )
-    for previous in earlier:
-        for key, value in (previous.data or {}).items():
-            if key in asked:
-                data.setdefault(key, value)
-    subject = next((f for f in schema.asked_fields if f.group is None and f.element == "公民身份号码"), None)
-    if subject is not None:
-        data.setdefault(subject.key, number)
-        licences = LocalELicenceStore(db.session).licences_for(number)
-        for key, value in prefill_from_licences(licences, subject.role or "", asked).items():
-            data.setdefault(key, value)
-    if data:
-        service.save_data(db.session, application, data)
 
 
 def _window_application(application_id: int) -> Application:

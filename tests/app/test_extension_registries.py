@@ -11,7 +11,6 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-import factories as f
 import forms
 from bundler.catalogue.queries import bundle_definition
 from bundler.channels import CHANNELS, DeliveryChannel, Destination, Option
@@ -22,6 +21,8 @@ from bundler.services import document_contexts
 from bundler.services.document_kinds import DOCUMENT_KINDS, ApplicationKind
 from bundler.states import ApplicationState
 from bundler.worker import make_worker
+
+import factories as f
 
 MAILBOX: list[tuple[Destination, dict[str, Any]]] = []  # the toy department system's in-tray
 

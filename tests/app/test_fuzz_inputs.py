@@ -15,6 +15,15 @@ from bundler.extensions import db
 from bundler.models import Application
 
 from factories import PASSWORD
+from testapp import CsrfClient, make_app
+
+
+@pytest.fixture
+def app(app_config, _schema):
+    """The app as production runs it, CSRF protection on, with the login rate limiter off, so that
+    every fuzzed request reaches the view it aims at (rate limiting is tested on its own)."""
+    yield from make_app({**app_config, "WTF_CSRF_ENABLED": True, "RATELIMIT_ENABLED": False}, CsrfClient)
+
 
 FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 

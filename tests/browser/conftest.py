@@ -39,10 +39,12 @@ DESKTOP = {"viewport": {"width": 1366, "height": 900}}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    if not Path(CHROMIUM).exists():
-        skip = pytest.mark.skip(reason=f"{CHROMIUM} is not installed")
-        for item in items:
-            if "tests/browser/" in str(item.path).replace("\\", "/"):
+    """Every browser test is slow (a real Chromium); without Chromium they are skipped."""
+    skip = None if Path(CHROMIUM).exists() else pytest.mark.skip(reason=f"{CHROMIUM} is not installed")
+    for item in items:
+        if "tests/browser/" in str(item.path).replace("\\", "/"):
+            item.add_marker(pytest.mark.slow)
+            if skip is not None:
                 item.add_marker(skip)
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import re
 
-import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
@@ -17,8 +16,6 @@ from bundler.worker import make_worker
 
 from browser.flows import fill_unified_form, fresh_application, png_bytes, schema_and_example
 from factories import PASSWORD
-
-pytestmark = pytest.mark.slow
 
 MOBILE = "13991620001"
 NAME = "王建国"

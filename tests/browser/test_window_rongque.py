@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-import pytest
 from playwright.sync_api import expect
 
 import forms
@@ -17,8 +16,6 @@ from bundler.states import ApplicationState, Channel
 
 from browser.flows import fill_unified_form, fresh_application, schema_and_example
 from factories import PASSWORD
-
-pytestmark = pytest.mark.slow
 
 PERSON_ID = "610702198503150010"
 DEFERRED = "从业人员健康证明"

@@ -19,12 +19,14 @@ REQUIRED_BUNDLES = ("开饭店", "新生儿出生", "企业开办", "退休", "�
 @pytest.fixture
 def sample(app):
     result = import_sample(db.session)
+    db.session.commit()
     assert result.ok, "\n".join(map(str, result.problems))
     return result
 
 
 def test_sample_imports_without_problems_and_twice_changes_nothing(sample):
     again = import_sample(db.session)
+    db.session.commit()
     assert again.ok
     assert not again.counts.get("items_new_version") and not again.counts.get("bundles_new_version")
     assert again.counts["items_unchanged"] == sample.counts["items_created"]

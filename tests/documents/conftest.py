@@ -18,6 +18,7 @@ A4 = (595.28, 841.89)
 @pytest.fixture
 def sample(app):
     result = import_sample(db.session)
+    db.session.commit()
     assert result.ok, "\n".join(map(str, result.problems))
     return result
 

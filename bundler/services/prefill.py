@@ -1,0 +1,42 @@
+"""Data the service already holds for a person, offered when the counter starts an application for
+them: what they gave in earlier applications, then what their e-licences say (免填)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..catalogue.definitions import schema_for
+from ..models import Application
+from ..privacy import lookup_hash
+from . import applications
+from .elicences import LocalELicenceStore, prefill_from_licences
+
+EARLIER_APPLICATIONS = 5  # the newest ones are enough: older data is more likely out of date
+
+
+def prefill_for_person(session: Session, application: Application, number: str) -> None:
+    """Fill the draft's empty fields for the person with this ID number (the draft keeps what it has)."""
+    schema = schema_for(session, application)
+    asked = {f.key for f in schema.asked_fields if f.group is None}
+    data: dict[str, Any] = {}
+    earlier = session.scalars(
+        select(Application)
+        .where(Application.subject_hash == lookup_hash("subject", number), Application.id != application.id)
+        .order_by(Application.id.desc())
+        .limit(EARLIER_APPLICATIONS)
+    )
+    for previous in earlier:
+        for key, value in (previous.data or {}).items():
+            if key in asked:
+                data.setdefault(key, value)
+    subject = next((f for f in schema.asked_fields if f.group is None and f.element == "公民身份号码"), None)
+    if subject is not None:
+        data.setdefault(subject.key, number)
+        licences = LocalELicenceStore(session).licences_for(number)
+        for key, value in prefill_from_licences(licences, subject.role or "", asked).items():
+            data.setdefault(key, value)
+    if data:
+        applications.save_data(session, application, data)

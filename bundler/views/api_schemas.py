@@ -1,0 +1,273 @@
+"""The JSON API's request and response bodies as marshmallow schemas.
+
+The same classes validate what a client sends (webargs), shape what it gets back (flask-smorest dumps
+every JSON answer through them) and generate the OpenAPI document (apispec), so the document cannot
+say something the API does not do. Enums come from :mod:`bundler.states`; every message a client
+reads is Chinese.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import EXCLUDE, Schema, fields, pre_load
+from marshmallow.validate import Length, OneOf, Regexp
+
+from ..services.documents import KIND_TITLES
+from ..services.tasks import OUTCOMES
+from ..states import ApplicationState, Channel, MaterialState, TaskState, values
+
+# What a value of the wrong JSON type is told, by field class (the first class of the field's MRO listed).
+_WRONG_TYPE: dict[type[fields.Field], str] = {
+    fields.Mapping: "应为 JSON 对象",
+    fields.List: "应为数组",
+    fields.Date: "应为 YYYY-MM-DD 格式的日期",
+    fields.Integer: "应为整数",
+    fields.Number: "应为数字",
+    fields.Boolean: "应为 true 或 false",
+    fields.String: "应为字符串",
+}
+
+
+def _chinese(field: fields.Field, name: str, title: str | None) -> None:
+    """Replace marshmallow's English messages of ``field`` (and of the fields inside it) by Chinese ones."""
+    subject = f"{name} " if name else ""
+    messages = {
+        "required": f"缺少{title}（{name}）" if title else f"缺少 {name}",
+        "null": f"{subject}不能为 null",
+        "validator_failed": f"{subject}取值无效",
+    }
+    wrong_type = next((_WRONG_TYPE[cls] for cls in type(field).__mro__ if cls in _WRONG_TYPE), None)
+    if wrong_type:
+        messages["invalid"] = subject + wrong_type
+        messages["format"] = subject + wrong_type
+        messages["type"] = subject + wrong_type
+    if "too_large" in field.error_messages:
+        messages["too_large"] = f"{subject}数值过大"
+    if "invalid_utf8" in field.error_messages:
+        messages["invalid_utf8"] = f"{subject}含有无效的 UTF-8 字符"
+    field.error_messages = {**field.error_messages, **messages}
+    inner = [getattr(field, attr, None) for attr in ("inner", "key_field", "value_field")]
+    for part in inner:
+        if isinstance(part, fields.Field):
+            _chinese(part, "", None)
+
+
+class ApiSchema(Schema):
+    """A body of the API. Unknown fields are ignored (as they always were); messages are Chinese, and a
+    field's ``title`` (metadata, also shown in the document) names it in the message of a missing value."""
+
+    class Meta:
+        unknown = EXCLUDE
+        ordered = True
+
+    error_messages = {"type": "请求体应为 JSON 对象", "unknown": "不认识的字段"}
+
+    def on_bind_field(self, field_name: str, field_obj: fields.Field) -> None:
+        _chinese(field_obj, field_obj.data_key or field_name, field_obj.metadata.get("title"))
+
+
+def _date(description: str, *, nullable: bool = True) -> fields.Field:
+    """A date in an answer: ISO text (``YYYY-MM-DD``), written by the view or the service."""
+    return fields.String(
+        required=True, allow_none=nullable, metadata={"format": "date", "description": description}
+    )
+
+
+def _one_of(kind_values: list[str], what: str = "取值") -> OneOf:
+    return OneOf(kind_values, error=f"{what}只能是：{'、'.join(kind_values)}")
+
+
+# --- errors ------------------------------------------------------------------------------------------
+
+
+class ErrorSchema(ApiSchema):
+    """Every refusal of the API: a Chinese explanation, the status again and, for invalid input,
+    the problems by field."""
+
+    error = fields.String(required=True, metadata={"description": "中文说明"})
+    status = fields.Integer(required=True, metadata={"description": "HTTP 状态码"})
+    errors = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.String()),
+        metadata={"description": "按字段（请求字段，或合并表单键，如 申请人.姓名）列出的中文错误信息"},
+    )
+
+
+# --- the window system: applications --------------------------------------------------------------
+
+SETTLED_MATERIAL_STATES = [state for state in values(MaterialState) if state != MaterialState.PRODUCED]
+
+
+class NewApplicationSchema(ApiSchema):
+    """One submission, accepted in one go (an unknown bundle or form data that fails the bundle's own
+    rules is refused with 422 and the problems by field)."""
+
+    bundle = fields.String(
+        required=True,
+        validate=[
+            Length(min=1, error="缺少一件事编码（bundle）"),
+            Regexp(r"\s*\S", error="缺少一件事编码（bundle）"),
+        ],
+        metadata={"title": "一件事编码", "description": "一件事编码，如 KFD", "example": "KFD"},
+    )
+    answers = fields.Dict(
+        keys=fields.String(),
+        allow_none=True,
+        metadata={"description": "情形问题的答案：{问题编号: 答案}", "example": {}},
+    )
+    data = fields.Dict(
+        keys=fields.String(),
+        allow_none=True,
+        metadata={"description": '合并申请表数据：{"申请人.姓名": "张三", "从业人员[]": [{...}]}'},
+    )
+    materials = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(validate=_one_of(SETTLED_MATERIAL_STATES, "材料状态")),
+        allow_none=True,
+        metadata={"description": "材料收取情况：{材料键: 状态}；未列出的材料视为已收取（collected）"},
+    )
+    commitment_date = fields.Date(
+        allow_none=True,
+        metadata={"description": "容缺受理时申请人承诺补交材料的日期（YYYY-MM-DD）；空字符串视同未填"},
+    )
+
+    @pre_load
+    def _empty_date_is_none(self, data: Any, **_: Any) -> Any:
+        if isinstance(data, dict) and data.get("commitment_date") == "":
+            return {**data, "commitment_date": None}
+        return data
+
+
+class IdempotencySchema(ApiSchema):
+    key = fields.String(
+        data_key="Idempotency-Key",
+        validate=Length(max=150, error="Idempotency-Key 不能超过 150 个字符"),
+        metadata={"description": "同一令牌重复提交同一键时返回原申请（200），不再新建"},
+    )
+
+
+class StepSchema(ApiSchema):
+    item = fields.String(required=True, metadata={"description": "事项编码"})
+    department = fields.String(required=True, metadata={"description": "实施部门编码"})
+    status = fields.String(required=True, validate=_one_of(values(TaskState)))
+    due = _date("办理期限（工作日计算）；尚未开始的步骤没有")
+
+
+class ApplicationMaterialSchema(ApiSchema):
+    key = fields.String(required=True, metadata={"description": "材料键：材料种类|角色"})
+    name = fields.String(required=True)
+    status = fields.String(required=True, validate=_one_of(values(MaterialState)))
+    due = _date("容缺后补材料的补交期限")
+
+
+class DocumentLinkSchema(ApiSchema):
+    kind = fields.String(required=True, validate=_one_of(list(KIND_TITLES)))
+    title = fields.String(required=True)
+    url = fields.String(required=True, metadata={"description": "取文书 PDF 的地址（本 API）"})
+
+
+class ApplicationSchema(ApiSchema):
+    id = fields.Integer(required=True)
+    tracking_no = fields.String(
+        required=True, allow_none=True, metadata={"description": "受理编号；尚未受理（填写中）的申请没有"}
+    )
+    bundle = fields.String(required=True, metadata={"description": "一件事编码"})
+    bundle_version = fields.Integer(
+        required=True, metadata={"description": "受理时的一件事版本，办结前不变"}
+    )
+    status = fields.String(required=True, validate=_one_of(values(ApplicationState)))
+    channel = fields.String(required=True, validate=_one_of(values(Channel)))
+    promised_date = _date("承诺办结日期；受理时算出")
+    commitment_date = _date("容缺受理时申请人承诺补交材料的日期")
+    steps = fields.List(fields.Nested(StepSchema), required=True)
+    materials = fields.List(fields.Nested(ApplicationMaterialSchema), required=True)
+    documents = fields.List(
+        fields.Nested(DocumentLinkSchema), required=True, metadata={"description": "本申请的文书"}
+    )
+
+
+class DocumentPendingSchema(ApiSchema):
+    status = fields.String(required=True, validate=OneOf(["pending"]))
+    message = fields.String(required=True)
+
+
+# --- department systems: tasks ----------------------------------------------------------------------
+
+
+class TaskFilterSchema(ApiSchema):
+    status = fields.String(
+        validate=_one_of(values(TaskState), "状态"),
+        metadata={"description": "只列出这一状态的事项；省略时列出除“不适用”（skipped）外的全部"},
+    )
+
+
+class TaskSummarySchema(ApiSchema):
+    id = fields.Integer(required=True)
+    application = fields.Integer(required=True, metadata={"description": "申请 id"})
+    item = fields.String(required=True, metadata={"description": "事项编码"})
+    status = fields.String(required=True, validate=_one_of(values(TaskState)))
+    due = _date("办理期限（工作日计算）")
+
+
+class TaskListSchema(ApiSchema):
+    tasks = fields.List(
+        fields.Nested(TaskSummarySchema), required=True, metadata={"description": "按办理期限排序"}
+    )
+
+
+class TaskMaterialSchema(ApiSchema):
+    name = fields.String(required=True)
+    kind = fields.String(required=True, metadata={"description": "材料种类"})
+    status = fields.String(required=True, validate=_one_of(values(MaterialState)))
+
+
+class TaskSchema(ApiSchema):
+    """What a department receives for a task (the same content the delivery pushes)."""
+
+    task = fields.Integer(required=True)
+    application = fields.Integer(required=True)
+    tracking_no = fields.String(required=True, metadata={"description": "受理编号"})
+    bundle = fields.String(required=True)
+    bundle_version = fields.Integer(required=True)
+    item = fields.String(required=True)
+    item_version = fields.Integer(required=True)
+    department = fields.String(required=True)
+    due = _date("办理期限（工作日计算）")
+    form = fields.Dict(
+        keys=fields.String(),
+        required=True,
+        metadata={"description": "本事项表单：{字段名: 取值}，重复组为 {组: [{字段名: 取值}]}"},
+    )
+    materials = fields.List(fields.Nested(TaskMaterialSchema), required=True)
+    upstream = fields.Dict(
+        keys=fields.String(),
+        values=fields.Dict(keys=fields.String()),
+        required=True,
+        metadata={"description": "已办结的上游事项产生的结果：{事项编码: {数据项: 值}}"},
+    )
+    complete_url = fields.String(
+        required=True, metadata={"format": "uri", "description": "办结本事项的地址"}
+    )
+
+
+class CompletionSchema(ApiSchema):
+    outcome = fields.String(
+        required=True,
+        validate=_one_of(list(OUTCOMES), "办理结果"),
+        metadata={"title": "办理结果", "description": "approved（准予）或 rejected（不予）"},
+    )
+    results = fields.Dict(
+        keys=fields.String(),
+        allow_none=True,
+        metadata={"description": "本事项产生的结果：{数据项（如 经营者.统一社会信用代码）: 值}"},
+    )
+    reason = fields.String(allow_none=True, metadata={"description": "不予许可的理由（rejected 时必填）"})
+
+
+class CompletionResultSchema(ApiSchema):
+    task = fields.Integer(required=True)
+    status = fields.String(required=True, validate=_one_of(values(TaskState)))
+    released = fields.List(
+        fields.String(), required=True, metadata={"description": "随之放行的后续事项编码"}
+    )

@@ -1,0 +1,75 @@
+"""The app under test as a browser meets it: one request, one app context; optionally with CSRF tokens.
+
+Each test starts from empty tables and an empty Redis database (``make_app``).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+from itsdangerous import URLSafeTimedSerializer
+from redis import Redis
+from sqlalchemy import text
+from werkzeug.datastructures import MultiDict
+
+from bundler import create_app
+from bundler.extensions import db
+
+
+def _empty_tables() -> None:
+    tables = list(reversed(db.metadata.sorted_tables))
+    with db.engine.begin() as conn:
+        if db.engine.dialect.name == "postgresql":
+            names = ", ".join(t.name for t in tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(table.delete())
+
+
+class RequestIsolatedClient(FlaskClient):
+    """Each request in an application context of its own, as in production: its own ``g`` (the
+    logged-in user) and its own database session, not those of the test around it."""
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+class CsrfClient(RequestIsolatedClient):
+    """A browser that sends the CSRF token its pages would have given it with every form it posts
+    (for apps that keep CSRF protection on)."""
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        method = kwargs.get("method") or (args[1] if len(args) > 1 and isinstance(args[1], str) else "GET")
+        data = kwargs.get("data")
+        if (
+            method.upper() == "POST"
+            and kwargs.get("json") is None
+            and (data is None or hasattr(data, "keys"))
+        ):
+            data = MultiDict(data or {})
+            data.setdefault("csrf_token", self.csrf_token())
+            kwargs["data"] = data
+        return super().open(*args, **kwargs)
+
+    def csrf_token(self) -> str:
+        with self.session_transaction() as session:
+            raw = session.setdefault("csrf_token", secrets.token_hex(20))
+        return URLSafeTimedSerializer(self.application.secret_key, salt="wtf-csrf-token").dumps(raw)
+
+
+def make_app(
+    config: dict[str, Any], client_class: type[FlaskClient] = RequestIsolatedClient
+) -> Iterator[Flask]:
+    app = create_app(config)
+    app.test_client_class = client_class
+    Redis.from_url(config["REDIS_URL"]).flushdb()
+    with app.app_context():
+        yield app
+        db.session.remove()
+        _empty_tables()
