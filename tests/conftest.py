@@ -22,10 +22,9 @@ from bundler.database import rebuild_schema
 from bundler.extensions import db
 from bundler.redis_conn import EmbeddedRedis
 from bundler.services.accounts import create_token, create_user
-from bundler.services.sample import import_sample
 
 from factories import PASSWORD
-from testapp import make_app
+from testapp import SAMPLE, make_app
 
 
 @pytest.fixture(scope="session")
@@ -110,8 +109,7 @@ def free_port() -> int:
 
 @pytest.fixture
 def sample(app):
-    result = import_sample(db.session)
-    db.session.commit()
+    result = SAMPLE.load()
     assert result.ok
     return result
 

@@ -13,11 +13,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
 from redis import Redis
-from sqlalchemy import text
+from sqlalchemy import Table, text
 from werkzeug.datastructures import MultiDict
 
 from bundler import create_app
+from bundler.catalogue.importer import ImportResult
 from bundler.extensions import db
+from bundler.services.sample import import_sample
 
 
 def _empty_tables() -> None:
@@ -73,3 +75,36 @@ def make_app(
         yield app
         db.session.remove()
         _empty_tables()
+
+
+class SampleCatalogue:
+    """The shipped sample catalogue, imported for real once per test session and copied into each
+    later test's empty tables row for row (the import itself is tested in tests/catalogue/)."""
+
+    def __init__(self) -> None:
+        self.result: ImportResult | None = None
+        self.rows: list[tuple[Table, list[dict[str, Any]]]] = []
+
+    def load(self) -> ImportResult:
+        if self.result is None:
+            self.result = import_sample(db.session)
+            db.session.commit()
+            with db.engine.connect() as conn:
+                for table in db.metadata.sorted_tables:
+                    rows = [dict(row._mapping) for row in conn.execute(table.select())]
+                    if rows:
+                        self.rows.append((table, rows))
+            return self.result
+        with db.engine.begin() as conn:
+            for table, rows in self.rows:
+                conn.execute(table.insert(), rows)
+                if conn.dialect.name == "postgresql" and "id" in table.c:
+                    conn.execute(
+                        text(
+                            f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), (SELECT max(id) FROM {table.name}))"
+                        )
+                    )
+        return self.result
+
+
+SAMPLE = SampleCatalogue()

@@ -9,16 +9,14 @@ from dataclasses import dataclass
 import pytest
 from pypdf import PdfReader
 
-from bundler.extensions import db
-from bundler.services.sample import import_sample
+from testapp import SAMPLE
 
 A4 = (595.28, 841.89)
 
 
 @pytest.fixture
 def sample(app):
-    result = import_sample(db.session)
-    db.session.commit()
+    result = SAMPLE.load()
     assert result.ok, "\n".join(map(str, result.problems))
     return result
 
