@@ -16,8 +16,11 @@ from redis import Redis
 from sqlalchemy import Table, text
 from werkzeug.datastructures import MultiDict
 
+import forms
+import graphs
 from bundler import create_app
 from bundler.catalogue.importer import ImportResult
+from bundler.catalogue.queries import bundle_definition
 from bundler.extensions import db
 from bundler.services.sample import import_sample
 
@@ -108,3 +111,18 @@ class SampleCatalogue:
 
 
 SAMPLE = SampleCatalogue()
+
+
+def accept_by_api(client: FlaskClient, token: str, bundle: str = "KFD", **body: Any) -> dict[str, Any]:
+    """An application accepted through the window system's API with the bundle's example data."""
+    definition = bundle_definition(db.session, bundle)
+    answers = graphs.parse_answers(definition.bundle["questions"], body.get("answers") or {})
+    data = forms.example_data(forms.merge(definition.bundle, definition.items, answers), jsonable=True)
+    response = client.post(
+        "/api/v1/applications",
+        json={"bundle": bundle, "data": data, **body},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 201, response.get_json()
+    result: dict[str, Any] = response.get_json()
+    return result

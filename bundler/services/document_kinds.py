@@ -46,16 +46,15 @@ class DocumentKind:
 
 
 class ApplicationKind(DocumentKind):
-    """A document made from an application alone."""
+    """A document made from an application alone, by ``builder(session, application)``."""
+
+    builder: ClassVar[staticmethod[[Session, Application], dict[str, Any]]]
 
     def context(self, session: Session, document: Document) -> dict[str, Any]:
         application = session.get(Application, document.application_id)
         if application is None:
             raise LookupError(f"document {document.id} has no application")
-        return self.build(session, application)
-
-    def build(self, session: Session, application: Application) -> dict[str, Any]:
-        raise NotImplementedError
+        return type(self).builder(session, application)
 
 
 class DocumentKinds(Mapping[str, DocumentKind]):
@@ -147,12 +146,10 @@ class MissingNotice(ApplicationKind):
     name = "missing_notice"
     title = "一次性告知书"
     order = 10
+    builder = staticmethod(contexts.missing_notice)
 
     def offered(self, application: Application) -> bool:
         return application.status == ApplicationState.REFUSED
-
-    def build(self, session: Session, application: Application) -> dict[str, Any]:
-        return contexts.missing_notice(session, application)
 
 
 @DOCUMENT_KINDS.register
@@ -162,12 +159,10 @@ class Receipt(ApplicationKind):
     name = "receipt"
     title = "受理回执"
     order = 20
+    builder = staticmethod(contexts.receipt)
 
     def offered(self, application: Application) -> bool:
         return application.status != ApplicationState.REFUSED and application.accepted_at is not None
-
-    def build(self, session: Session, application: Application) -> dict[str, Any]:
-        return contexts.receipt(session, application)
 
 
 @DOCUMENT_KINDS.register
@@ -177,14 +172,12 @@ class Commitment(ApplicationKind):
     name = "commitment"
     title = "容缺受理承诺书"
     order = 30
+    builder = staticmethod(contexts.commitment)
 
     def offered(self, application: Application) -> bool:
         return application.accepted_at is not None and (
             application.status == ApplicationState.ACCEPTED_PENDING or application.commitment_date is not None
         )
-
-    def build(self, session: Session, application: Application) -> dict[str, Any]:
-        return contexts.commitment(session, application)
 
 
 @DOCUMENT_KINDS.register
@@ -194,12 +187,10 @@ class ApplicationForm(ApplicationKind):
     name = "application_form"
     title = "申请表"
     order = 40
+    builder = staticmethod(contexts.application_form)
 
     def offered(self, application: Application) -> bool:
         return True
-
-    def build(self, session: Session, application: Application) -> dict[str, Any]:
-        return contexts.application_form(session, application)
 
 
 @DOCUMENT_KINDS.register

@@ -9,34 +9,21 @@ from zoneinfo import ZoneInfo
 import time_machine
 from sqlalchemy import select
 
-import forms
 import graphs
 from bundler import clock
-from bundler.catalogue.queries import bundle_definition
 from bundler.extensions import db
 from bundler.models import Application, Task
 
 from factories import PASSWORD
+from testapp import accept_by_api
 
 CHINA = ZoneInfo("Asia/Shanghai")
 MONDAY = dt.datetime(2026, 9, 14, 9, 30, tzinfo=CHINA)  # a working Monday, well inside the calendar
 
 
-def _accept(client, token):
-    definition = bundle_definition(db.session, "KFD")
-    data = forms.example_data(forms.merge(definition.bundle, definition.items, {}), jsonable=True)
-    response = client.post(
-        "/api/v1/applications",
-        json={"bundle": "KFD", "data": data},
-        headers={"Authorization": f"Bearer {token}"},
-    )
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()
-
-
 def test_acceptance_counts_from_the_clocks_day(client, window_token):
     with time_machine.travel(MONDAY, tick=False):
-        body = _accept(client, window_token)
+        body = accept_by_api(client, window_token)
         assert clock.today() == dt.date(2026, 9, 14)
     application = db.session.get(Application, body["id"])
     assert body["tracking_no"].startswith("YJS20260914")
@@ -49,7 +36,7 @@ def test_acceptance_counts_from_the_clocks_day(client, window_token):
 
 def test_the_department_flags_turn_as_the_days_pass(client, window_token, make_user):
     with time_machine.travel(MONDAY, tick=False):
-        _accept(client, window_token)
+        accept_by_api(client, window_token)
     task = db.session.scalar(select(Task).where(Task.status == "ready"))
     task.delivered_at = clock.utcnow()  # as the delivery job would have
     db.session.commit()

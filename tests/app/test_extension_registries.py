@@ -11,8 +11,6 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-import forms
-from bundler.catalogue.queries import bundle_definition
 from bundler.channels import CHANNELS, DeliveryChannel, Destination, Option
 from bundler.extensions import db
 from bundler.models import AuditEntry, Delivery, Department
@@ -23,6 +21,7 @@ from bundler.states import ApplicationState
 from bundler.worker import make_worker
 
 import factories as f
+from testapp import accept_by_api
 
 MAILBOX: list[tuple[Destination, dict[str, Any]]] = []  # the toy department system's in-tray
 
@@ -52,8 +51,7 @@ class ArchiveSlip(ApplicationKind):
     def offered(self, application):
         return application.accepted_at is not None
 
-    def build(self, session, application):
-        return document_contexts.receipt(session, application)
+    builder = staticmethod(document_contexts.receipt)
 
 
 @pytest.fixture
@@ -67,18 +65,6 @@ def mailbox_channel():
 def archive_slip():
     with DOCUMENT_KINDS.registered(ArchiveSlip):
         yield
-
-
-def _accept(client, token) -> dict[str, Any]:
-    definition = bundle_definition(db.session, "KFD")
-    data = forms.example_data(forms.merge(definition.bundle, definition.items, {}), jsonable=True)
-    response = client.post(
-        "/api/v1/applications",
-        json={"bundle": "KFD", "data": data},
-        headers={"Authorization": f"Bearer {token}"},
-    )
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()
 
 
 def test_a_channel_checks_its_options_at_import(runner, write_yaml, mailbox_channel):
@@ -113,7 +99,7 @@ def test_a_registered_channel_delivers_through_the_queue_and_worker(
     scjg.extra = {**scjg.extra, "channel_options": {"box": "登记科", "field_map": {"operator_name": "JYZXM"}}}
     db.session.commit()
 
-    application = _accept(client, window_token)
+    application = accept_by_api(client, window_token)
     make_worker(app, [department_queue_name("SCJG")]).work(burst=True)
     db.session.expire_all()
 
@@ -130,7 +116,7 @@ def test_a_registered_channel_delivers_through_the_queue_and_worker(
 def test_a_registered_document_kind_is_offered_rendered_and_downloaded(
     app, client, window_token, archive_slip
 ):
-    application = _accept(client, window_token)
+    application = accept_by_api(client, window_token)
     kinds = [d["kind"] for d in application["documents"]]
     assert kinds == ["receipt", "archive_slip", "application_form"]  # in its order among the others
     slip = next(d for d in application["documents"] if d["kind"] == "archive_slip")
