@@ -26,7 +26,7 @@ class DateType(FieldType):
         kwargs.update(
             format="%Y-%m-%d", invalid_value_message=f"{field.label}：应为 YYYY-MM-DD 格式的真实日期"
         )
-        return FormFieldSpec(DateField, (presence(field), Check(self.name)), tuple(kwargs.items()))
+        return FormFieldSpec(DateField, (presence(field), Check(self.check)), tuple(kwargs.items()))
 
     def to_json(self, value: Any) -> Any:
         return value.isoformat() if isinstance(value, dt.date) else value

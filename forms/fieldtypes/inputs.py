@@ -8,6 +8,7 @@ from typing import Any
 from wtforms import StringField, TextAreaField
 
 from forms.fieldtypes.base import FormFieldSpec
+from forms.fieldtypes.registry import field_types
 from forms.schema import MergedField
 from forms.validators import Check, MaxLength, Optional, Pattern, Required
 
@@ -52,7 +53,7 @@ def text_input(
     if field.max_length:
         validators.append(MaxLength(field.max_length))
     if field.check:
-        validators.append(Check(field.check))
+        validators.append(Check(field_types.check(field.check)))
     if field.pattern:
         validators.append(Pattern(field.pattern, field.pattern_message))
     kwargs = common_kwargs(field)
