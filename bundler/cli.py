@@ -406,4 +406,29 @@ def department_secret_command(code: str, renew: bool) -> None:
     click.echo(department.webhook_secret)
 
 
+@department_group.command("check")
+@with_appcontext
+def department_check_command() -> None:
+    """检查每个部门的接收方式配置（接收地址、签名密钥、选项）；有问题时以非零状态退出。"""
+    from sqlalchemy import select
+
+    from .channels import CHANNELS
+    from .models import Department
+    from .services.delivery import destination_of
+
+    failing = 0
+    for department in db.session.scalars(select(Department).order_by(Department.code)):
+        channel = CHANNELS.cls(department.channel)
+        problems = (
+            channel.check_config(destination_of(department))
+            if channel is not None
+            else [f"接收方式“{department.channel}”未登记，可用：{'、'.join(CHANNELS.names())}"]
+        )
+        label = channel.label if channel is not None else department.channel
+        click.echo(f"{department.code} {department.name}（{label}）：{'；'.join(problems) or '正常'}")
+        failing += bool(problems)
+    if failing:
+        raise click.ClickException(f"{failing} 个部门的接收方式需要处理")
+
+
 commands.add_command(department_group)

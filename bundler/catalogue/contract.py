@@ -17,7 +17,7 @@ from typing import Any
 import graphs
 from forms.fieldtypes import field_types
 
-from ..channels import CHANNELS, Destination
+from ..channels import CHANNELS
 
 TOP_LEVEL_KEYS = ("departments", "items", "bundles")
 ITEM_TYPES = (
@@ -208,9 +208,7 @@ def _department(entry: _Entry, raw: Mapping[str, Any]) -> dict[str, Any]:
         if not isinstance(options, Mapping):
             entry.problem("接收方式选项（channel_options）应为键值对")
             options = {}
-        for problem in channel.check_config(
-            Destination(dept["code"] or "", dept["webhook_url"], options=options)
-        ):
+        for problem in channel.declaration_problems(dept["webhook_url"], options):
             entry.problem(problem)
     url = dept["webhook_url"]
     if channel is not None and channel.remote and url and not re.match(r"^https?://[^\s/]+", url):

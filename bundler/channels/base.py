@@ -91,11 +91,20 @@ class DeliveryChannel:
         return problems
 
     @classmethod
-    def check_config(cls, destination: Destination) -> list[str]:
-        """Problems that keep a department's configuration from working (shown to administrators)."""
-        problems = cls.option_problems(destination.options)
-        if cls.remote and not destination.url:
+    def declaration_problems(cls, url: str | None, options: Mapping[str, Any]) -> list[str]:
+        """Problems with what a catalogue file declares for a department (checked at import)."""
+        problems = cls.option_problems(options)
+        if cls.remote and not url:
             problems.append(f"接收方式为 {cls.name} 时必须填写业务系统接收地址（webhook_url）")
+        return problems
+
+    @classmethod
+    def check_config(cls, destination: Destination) -> list[str]:
+        """Problems that keep a department's stored configuration from working
+        (``bundler department check``)."""
+        problems = cls.declaration_problems(destination.url, destination.options)
+        if cls.remote and not destination.secret:
+            problems.append(f"缺少签名密钥：运行 bundler department secret {destination.code} 生成")
         return problems
 
     @staticmethod

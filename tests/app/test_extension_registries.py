@@ -129,3 +129,18 @@ def test_a_registered_document_kind_is_offered_rendered_and_downloaded(
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages)
     assert application["tracking_no"] in text.replace(" ", "")
     assert application["status"] == ApplicationState.ACCEPTED
+
+
+def test_department_check_reports_what_keeps_a_channel_from_working(runner, sample):
+    healthy = runner.invoke(args=["department", "check"])
+    assert healthy.exit_code == 0, healthy.output
+    assert "SW " in healthy.output and "正常" in healthy.output
+    sw = db.session.scalar(select(Department).where(Department.code == "SW"))
+    assert sw.channel == "webhook"
+    sw.webhook_secret = None
+    sw.extra = {**sw.extra, "channel_options": {"timeout": 600}}
+    db.session.commit()
+    broken = runner.invoke(args=["department", "check"])
+    assert broken.exit_code != 0
+    line = next(line for line in broken.output.splitlines() if line.startswith("SW "))
+    assert "缺少签名密钥" in line and "不能大于 60" in line
