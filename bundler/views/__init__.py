@@ -8,6 +8,7 @@ from flask import Flask
 from werkzeug.routing import IntegerConverter
 
 from ..permissions import Permission, can
+from .item_editor import field_type_choices
 
 
 class IdConverter(IntegerConverter):
@@ -62,6 +63,7 @@ def register_views(app: Flask) -> None:
     )
     app.jinja_env.filters["china_time"] = _china_time
     app.jinja_env.globals["Permission"] = Permission
+    app.jinja_env.globals["field_type_choices"] = field_type_choices
     app.jinja_env.globals["can"] = _current_user_can
 
 

@@ -37,12 +37,17 @@ TEXT_LABELS = {
 BLANK_ROWS = 2  # empty rows offered for new fields and materials
 
 
+def field_type_choices() -> list[tuple[str, str]]:
+    """(name, “中文名（name）”) of every registered field type, for select lists."""
+    return [(name, f"{field_types.get(name).label}（{name}）") for name in field_types.names()]
+
+
 class FieldRow(Form):
     name = StringField("字段名")
     label = StringField("标签")
     role = StringField("数据主体")
     element = StringField("数据元")
-    type = SelectField("类型", choices=lambda: list(field_types.names()), default="text")  # read when shown
+    type = SelectField("类型", choices=field_type_choices, default="text")  # read when shown
     required = BooleanField("必填")
     options = StringField("选项（逗号分隔）")
     max_length = IntegerField(
