@@ -44,7 +44,7 @@ from .api_schemas import (
     TaskSchema,
 )
 from .documents import pdf_response
-from .openapi import ApiBlueprint, document, openapi_document
+from .openapi import ApiBlueprint, openapi_document
 
 bp = ApiBlueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -57,7 +57,7 @@ TAGS = [
 ]
 DESCRIPTION = (
     "综合窗口与部门业务系统的接口。每个请求带 `Authorization: Bearer <令牌>`（`bundler token create` 创建）。"
-    "被拒绝的请求一律回答 `{\"error\": 中文说明, \"status\": 状态码, \"errors\": {字段: [中文说明…]}}`。"
+    '被拒绝的请求一律回答 `{"error": 中文说明, "status": 状态码, "errors": {字段: [中文说明…]}}`。'
 )
 
 
@@ -259,7 +259,9 @@ def application_document(id: int, kind: str) -> Any:
         )
     if document.status == DocumentState.FAILED:
         return api_error(500, "文书生成失败，请联系管理员")
-    response = jsonify(DocumentPendingSchema().dump({"status": "pending", "message": "文书正在生成，请稍后再取"}))
+    response = jsonify(
+        DocumentPendingSchema().dump({"status": "pending", "message": "文书正在生成，请稍后再取"})
+    )
     response.status_code = 202
     response.headers["Retry-After"] = "2"
     return response
@@ -336,7 +338,9 @@ def get_task(id: int) -> Any:
 
 
 @bp.post("/tasks/<id:id>/complete", tags=[DEPARTMENTS], parameters=[_path("id", "事项 id")])
-@bp.doc(operationId="completeTask", summary="办结：准予（附产生的结果）或不予（附理由）；后续串联步骤随即放行")
+@bp.doc(
+    operationId="completeTask", summary="办结：准予（附产生的结果）或不予（附理由）；后续串联步骤随即放行"
+)
 @require_token(Permission.TASKS_API)
 @bp.arguments(CompletionSchema)
 @bp.response(200, CompletionResultSchema, description="已办结")
@@ -371,11 +375,8 @@ def complete_task(completion: dict[str, Any], id: int) -> Any:
 
 
 def openapi() -> dict[str, Any]:
-    return openapi_document()
+    return openapi_document(bp, description=DESCRIPTION, tags=TAGS)
 
 
 # The document is no operation of itself: registered past flask-smorest's bookkeeping.
 FlaskBlueprint.add_url_rule(bp, "/openapi.json", "openapi", openapi, methods=["GET"])
-
-# Deferred until the blueprint is registered on an app, after the routes above (in the order recorded).
-bp.record_once(lambda state: document(state.app, bp, description=DESCRIPTION, tags=TAGS))

@@ -13,6 +13,7 @@ from typing import Any
 from marshmallow import EXCLUDE, Schema, fields, pre_load
 from marshmallow.validate import Length, OneOf, Regexp
 
+from ..catalogue.contract import CODE_PATTERN
 from ..services.documents import KIND_TITLES
 from ..services.tasks import OUTCOMES
 from ..states import ApplicationState, Channel, MaterialState, TaskState, values
@@ -59,7 +60,6 @@ class ApiSchema(Schema):
 
     class Meta:
         unknown = EXCLUDE
-        ordered = True
 
     error_messages = {"type": "请求体应为 JSON 对象", "unknown": "不认识的字段"}
 
@@ -107,7 +107,7 @@ class NewApplicationSchema(ApiSchema):
         required=True,
         validate=[
             Length(min=1, error="缺少一件事编码（bundle）"),
-            Regexp(r"\s*\S", error="缺少一件事编码（bundle）"),
+            Regexp(CODE_PATTERN, error="一件事编码只能由字母、数字、下划线和连字符组成"),
         ],
         metadata={"title": "一件事编码", "description": "一件事编码，如 KFD", "example": "KFD"},
     )
@@ -173,9 +173,7 @@ class ApplicationSchema(ApiSchema):
         required=True, allow_none=True, metadata={"description": "受理编号；尚未受理（填写中）的申请没有"}
     )
     bundle = fields.String(required=True, metadata={"description": "一件事编码"})
-    bundle_version = fields.Integer(
-        required=True, metadata={"description": "受理时的一件事版本，办结前不变"}
-    )
+    bundle_version = fields.Integer(required=True, metadata={"description": "受理时的一件事版本，办结前不变"})
     status = fields.String(required=True, validate=_one_of(values(ApplicationState)))
     channel = fields.String(required=True, validate=_one_of(values(Channel)))
     promised_date = _date("承诺办结日期；受理时算出")
@@ -246,9 +244,7 @@ class TaskSchema(ApiSchema):
         required=True,
         metadata={"description": "已办结的上游事项产生的结果：{事项编码: {数据项: 值}}"},
     )
-    complete_url = fields.String(
-        required=True, metadata={"format": "uri", "description": "办结本事项的地址"}
-    )
+    complete_url = fields.String(required=True, metadata={"format": "uri", "description": "办结本事项的地址"})
 
 
 class CompletionSchema(ApiSchema):
@@ -268,6 +264,4 @@ class CompletionSchema(ApiSchema):
 class CompletionResultSchema(ApiSchema):
     task = fields.Integer(required=True)
     status = fields.String(required=True, validate=_one_of(values(TaskState)))
-    released = fields.List(
-        fields.String(), required=True, metadata={"description": "随之放行的后续事项编码"}
-    )
+    released = fields.List(fields.String(), required=True, metadata={"description": "随之放行的后续事项编码"})

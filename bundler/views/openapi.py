@@ -9,6 +9,7 @@ answered here in the API's own error shape and in Chinese, and the API serves th
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from typing import Any
 
@@ -78,13 +79,13 @@ class ChineseParser(FlaskParser):
         abort(api_error(error_status_code or self.DEFAULT_VALIDATION_STATUS, summary, errors=problems))
 
 
-class ApiBlueprint(Blueprint):  # type: ignore[misc]
+class ApiBlueprint(Blueprint):
     """flask-smorest's blueprint, parsing with :class:`ChineseParser`."""
 
     ARGUMENTS_PARSER = ChineseParser()
 
 
-class _PathsUnderPrefix(FlaskPlugin):  # type: ignore[misc]
+class _PathsUnderPrefix(FlaskPlugin):
     """Paths relative to the blueprint's prefix, which the document names once, as its server; the
     path parameters listed in each operation (as the document always had them), a path holding only
     its operations."""
@@ -103,7 +104,7 @@ class _PathsUnderPrefix(FlaskPlugin):  # type: ignore[misc]
         return path.removeprefix(self.prefix)
 
 
-class _Documentation(Api):  # type: ignore[misc]
+class _Documentation(Api):
     """flask-smorest's Api for the document only."""
 
     DEFAULT_ERROR_RESPONSE_NAME = None  # each operation lists its own refusals, in the API's error shape
@@ -113,8 +114,9 @@ class _Documentation(Api):  # type: ignore[misc]
         """Nothing: errors.py answers every error of the app; flask-smorest's handler would replace it."""
 
 
-def document(app: Flask, blueprint: ApiBlueprint, *, description: str, tags: list[dict[str, str]]) -> None:
-    """Build the document of ``blueprint`` for ``app`` (once its routes are registered)."""
+def _build(
+    app: Flask, blueprint: ApiBlueprint, *, description: str, tags: list[dict[str, str]]
+) -> dict[str, Any]:
     api = _Documentation(
         spec_kwargs={
             "title": TITLE,
@@ -128,16 +130,31 @@ def document(app: Flask, blueprint: ApiBlueprint, *, description: str, tags: lis
     api.init_app(app)
     api.spec.components.security_scheme(
         BEARER,
-        {"type": "http", "scheme": "bearer", "description": "`bundler token create` 创建的令牌（只显示一次）"},
+        {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "`bundler token create` 创建的令牌（只显示一次）",
+        },
     )
     for tag in tags:
         api.spec.tag(tag)
     app.extensions["flask-smorest"]["blp_name_to_api"][blueprint.name] = api
     blueprint.register_views_in_doc(api, app, api.spec, name=blueprint.name, parameters=None)
-    app.extensions[EXTENSION_KEY] = api
+    document: dict[str, Any] = api.spec.to_dict()
+    return document
 
 
-def openapi_document() -> dict[str, Any]:
-    """The document of the running app's API."""
-    spec: dict[str, Any] = current_app.extensions[EXTENSION_KEY].spec.to_dict()
-    return spec
+_BUILDING = threading.Lock()
+
+
+def openapi_document(
+    blueprint: ApiBlueprint, *, description: str, tags: list[dict[str, str]]
+) -> dict[str, Any]:
+    """The document of ``blueprint`` in the running app. Built when first asked for and kept: building
+    it costs as much as the rest of ``create_app``, which every test and every process runs."""
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    with _BUILDING:
+        if EXTENSION_KEY not in app.extensions:
+            app.extensions[EXTENSION_KEY] = _build(app, blueprint, description=description, tags=tags)
+    document: dict[str, Any] = app.extensions[EXTENSION_KEY]
+    return document
