@@ -33,7 +33,7 @@ class Settlement:
 
     def hand_off(self, session: Session) -> None:
         dispatch_application(self.application.id)
-        start_rendering(session, self.documents)
+        start_rendering(self.documents)
 
 
 def accept(

@@ -96,6 +96,10 @@ class DocumentKinds(Mapping[str, DocumentKind]):
         offered = [k for k in self._kinds.values() if k.subject == "application" and k.offered(application)]
         return sorted(offered, key=lambda kind: kind.order)
 
+    def names_for(self, subject: Subject) -> list[str]:
+        """The kinds made from one kind of subject (the API lists the application ones)."""
+        return [name for name, kind in self._kinds.items() if kind.subject == subject]
+
     def title(self, name: str) -> str:
         kind = self._kinds.get(name)
         return kind.title if kind is not None else name

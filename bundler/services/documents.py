@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import current_app
 from redis.exceptions import RedisError
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -26,7 +26,6 @@ from ..states import DocumentState
 from .document_kinds import DOCUMENT_KINDS, context_for
 
 RETRY_PENDING_AFTER = timedelta(seconds=20)
-KIND_TITLES = DOCUMENT_KINDS.titles  # name → title, live
 
 
 def _digest(*parts: Any) -> str:
@@ -65,24 +64,20 @@ def get_or_create(
     application_id: int | None = None,
     params: dict[str, Any] | None = None,
 ) -> Document:
+    """The document of this kind made from exactly this content, added to the caller's transaction
+    when there is none yet (a savepoint absorbs the race with another request creating it)."""
     found = session.scalar(select(Document).where(Document.kind == kind, Document.cache_key == cache_key))
     if found is not None:
         return found
     document = Document(kind=kind, cache_key=cache_key, application_id=application_id, params=params or {})
-    session.add(document)
     try:
-        session.commit()
+        with session.begin_nested():
+            session.add(document)
     except IntegrityError:  # another request created it a moment ago
-        session.rollback()
         found = session.scalar(select(Document).where(Document.kind == kind, Document.cache_key == cache_key))
         assert found is not None
         return found
     return document
-
-
-def ensure_rendering(session: Session, document: Document) -> None:
-    """Enqueue a pending document that is not queued yet (or whose job may have been lost)."""
-    start_rendering(session, [document])
 
 
 def _needs_enqueue(document: Document) -> bool:
@@ -94,8 +89,9 @@ def _needs_enqueue(document: Document) -> bool:
     return enqueued is None or utcnow() - enqueued >= RETRY_PENDING_AFTER
 
 
-def start_rendering(session: Session, documents: list[Document]) -> None:
-    """Enqueue the committed documents that need it, in one round trip to Redis and one commit.
+def start_rendering(documents: list[Document]) -> None:
+    """After the caller's commit: enqueue the documents that need it, in one round trip to Redis, and
+    note when (in a session of its own, never the caller's transaction).
 
     Best effort: with Redis down they stay pending (committed) and the next request for one of
     them enqueues it again.
@@ -119,21 +115,15 @@ def start_rendering(session: Session, documents: list[Document]) -> None:
         current_app.logger.warning(
             "documents %s not enqueued (Redis unavailable): %s", [d.id for d in due], exc
         )
-        session.rollback()
         return
-    for document in due:
-        document.enqueued_at = utcnow()
-    session.commit()
-
-
-def request_document(session: Session, kind: str, cache_key: str, **kwargs: Any) -> Document:
-    document = get_or_create(session, kind, cache_key, **kwargs)
-    ensure_rendering(session, document)
-    return document
+    with Session(db.engine) as own:
+        own.execute(update(Document).where(Document.id.in_([d.id for d in due])).values(enqueued_at=utcnow()))
+        own.commit()
 
 
 def application_document(session: Session, application: Application, kind: str) -> Document:
-    return request_document(
+    """The document of the application as it stands now (the caller commits, then starts rendering)."""
+    return get_or_create(
         session, kind, application_cache_key(application, kind), application_id=application.id
     )
 
@@ -156,7 +146,7 @@ def request_application_documents(session: Session, application: Application) ->
 
 def notice_document(session: Session, bundle_version_id: int, answers: dict[str, Any]) -> Document:
     key = _digest("notice", bundle_version_id, answers)
-    return request_document(
+    return get_or_create(
         session, "notice", key, params={"bundle_version_id": bundle_version_id, "answers": answers}
     )
 

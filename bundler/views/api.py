@@ -26,7 +26,8 @@ from ..services import acceptance
 from ..services import applications as service
 from ..services import documents as documents_service
 from ..services import tasks as tasks_service
-from ..services.documents import KIND_TITLES, documents_for
+from ..services.document_kinds import DOCUMENT_KINDS
+from ..services.documents import documents_for
 from ..services.outbox import dispatch_application
 from ..services.payload import task_payload
 from ..states import DocumentState, TaskState
@@ -128,7 +129,7 @@ def application_json(application: Application) -> dict[str, Any]:
         "documents": [
             {
                 "kind": kind,
-                "title": KIND_TITLES[kind],
+                "title": DOCUMENT_KINDS.title(kind),
                 "url": url_for("api.application_document", id=application.id, kind=kind),
             }
             for kind in documents_for(application)
@@ -215,7 +216,12 @@ def get_application(id: int) -> Any:
     tags=[WINDOW],
     parameters=[
         _path("id", "申请 id"),
-        _path("kind", "文书种类（申请的 documents 列出它有的）", type="string", enum=list(KIND_TITLES)),
+        _path(
+            "kind",
+            "文书种类（申请的 documents 列出它有的）",
+            type="string",
+            enum=DOCUMENT_KINDS.names_for("application"),
+        ),
     ],
 )
 @bp.doc(
@@ -253,9 +259,11 @@ def application_document(id: int, kind: str) -> Any:
     if kind not in documents_for(application):
         return api_error(404, f"该申请没有“{kind}”文书，可选：{'、'.join(documents_for(application))}")
     document = documents_service.application_document(db.session, application, kind)
+    db.session.commit()
+    documents_service.start_rendering([document])
     if document.status == DocumentState.READY and document.content:
         return pdf_response(
-            document.content, f"{KIND_TITLES[kind]}-{application.tracking_no or application.id}.pdf"
+            document.content, f"{DOCUMENT_KINDS.title(kind)}-{application.tracking_no or application.id}.pdf"
         )
     if document.status == DocumentState.FAILED:
         return api_error(500, "文书生成失败，请联系管理员")

@@ -14,7 +14,7 @@ from marshmallow import EXCLUDE, Schema, fields, pre_load
 from marshmallow.validate import Length, OneOf, Regexp
 
 from ..catalogue.contract import CODE_PATTERN
-from ..services.documents import KIND_TITLES
+from ..services.document_kinds import DOCUMENT_KINDS
 from ..services.tasks import OUTCOMES
 from ..states import ApplicationState, Channel, MaterialState, TaskState, values
 
@@ -162,7 +162,7 @@ class ApplicationMaterialSchema(ApiSchema):
 
 
 class DocumentLinkSchema(ApiSchema):
-    kind = fields.String(required=True, validate=_one_of(list(KIND_TITLES)))
+    kind = fields.String(required=True, validate=_one_of(DOCUMENT_KINDS.names_for("application")))
     title = fields.String(required=True)
     url = fields.String(required=True, metadata={"description": "取文书 PDF 的地址（本 API）"})
 

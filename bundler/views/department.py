@@ -17,7 +17,7 @@ from ..permissions import Permission
 from ..privacy import mask_name
 from ..services import tasks as tasks_service
 from ..services.deadlines import urgency, urgency_rank
-from ..services.documents import request_document, task_cache_key
+from ..services.documents import get_or_create, task_cache_key
 from ..services.outbox import dispatch, dispatch_application, retry_failed
 from ..services.payload import task_payload
 from ..states import OPEN_TASKS, DeliveryState
@@ -138,7 +138,7 @@ def act(task_id: int) -> Any:
 def item_form_pdf(task_id: int) -> Any:
     """This department's own application form, filled from the one application (多表合一 in reverse)."""
     task = _own_task(task_id)
-    document = request_document(
+    document = get_or_create(
         db.session,
         "item_form",
         task_cache_key(task),

@@ -15,7 +15,7 @@ from ..extensions import db
 from ..models import Document
 from ..permissions import Permission, can
 from ..services.document_kinds import DOCUMENT_KINDS
-from ..services.documents import application_document, documents_for, notice_document
+from ..services.documents import application_document, documents_for, notice_document, start_rendering
 from ..states import DocumentState
 from .apply import own_application
 from .auth import permission_required
@@ -32,6 +32,10 @@ def pdf_response(content: bytes, filename: str) -> Response:
 
 
 def serve(document: Document, filename: str) -> Any:
+    """Commit what the request found or created, start its rendering if due, and answer with the PDF
+    or with a page that waits for it."""
+    db.session.commit()
+    start_rendering([document])
     if document.status == DocumentState.READY and document.content:
         return pdf_response(document.content, filename)
     status = 500 if document.status == DocumentState.FAILED else 202
