@@ -38,8 +38,8 @@ BLANK_ROWS = 2  # empty rows offered for new fields and materials
 
 
 def field_type_choices() -> list[tuple[str, str]]:
-    """(name, “中文名（name）”) of every registered field type, for select lists."""
-    return [(name, f"{field_types.get(name).label}（{name}）") for name in field_types.names()]
+    """(name, “中文名 · name”) of every registered field type, for select lists."""
+    return [(name, f"{field_types.get(name).label} · {name}") for name in field_types.names()]
 
 
 class FieldRow(Form):
