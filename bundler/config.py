@@ -57,12 +57,19 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "SAMPLE_CATALOGUE": True,
         "WTF_CSRF_TIME_LIMIT": None,
         "JSON_AS_ASCII": False,
-        "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,  # one material file (10 MB) with the form around it
+        # One material file may be UPLOAD_MAX_BYTES (checked by services/uploads.py, which answers in
+        # Chinese on the same page); a request may carry several files, or base64 in JSON (4/3 larger).
+        "UPLOAD_MAX_BYTES": int(env.get("UPLOAD_MAX_BYTES") or 10 * 1024 * 1024),
+        "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH") or 80 * 1024 * 1024),
+        "FILE_URL_MAX_AGE": int(env.get("FILE_URL_MAX_AGE") or 7 * 24 * 3600),  # signed file links, seconds
         "DELIVERY_RETRY_INTERVALS": [10, 30, 120, 600],  # seconds between webhook delivery attempts
         "DELIVERY_ACK_SECONDS": int(
             env.get("DELIVERY_ACK_SECONDS") or 300
         ),  # re-queue if not delivered by then
         "PUBLIC_URL": env.get("PUBLIC_URL") or "http://127.0.0.1:5000",  # printed on documents
+        "SMS_SENDER": env.get("SMS_SENDER") or "development",  # bundler/senders/: development | http
+        "SMS_GATEWAY_URL": env.get("SMS_GATEWAY_URL") or None,
+        "SMS_GATEWAY_TOKEN": env.get("SMS_GATEWAY_TOKEN") or None,
         "SERVICE_CENTRE": {
             "name": env.get("CENTRE_NAME") or "汉台区政务服务中心",
             "address": env.get("CENTRE_ADDRESS") or "汉中市汉台区政务服务中心一楼“一件事一次办”综合窗口",

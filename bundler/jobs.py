@@ -9,6 +9,12 @@ def render_document(document_id: int) -> None:
     render(document_id)
 
 
+def send_notification(notification_id: int) -> None:
+    from .services.notifications import send
+
+    send(notification_id)
+
+
 def deliver_task(delivery_id: int) -> None:
     from .services.delivery import deliver
 

@@ -75,6 +75,13 @@ class FollowUpState(Labelled):
     CLOSED = "closed"
 
 
+class NotificationState(Labelled):
+    PENDING = "pending"  # written with its event, not yet handed to the sender
+    SENT = "sent"
+    FAILED = "failed"  # the sender refused it every time
+    UNDELIVERABLE = "undeliverable"  # no mobile number to send to
+
+
 class DocumentState(Labelled):
     PENDING = "pending"
     READY = "ready"
@@ -118,6 +125,12 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         FollowUpState.FOLLOWING: "整改中",
         FollowUpState.CLOSED: "已回访办结",
     },
+    NotificationState: {
+        NotificationState.PENDING: "待发送",
+        NotificationState.SENT: "已发送",
+        NotificationState.FAILED: "发送失败",
+        NotificationState.UNDELIVERABLE: "无手机号码",
+    },
     DocumentState: {
         DocumentState.PENDING: "生成中",
         DocumentState.READY: "已生成",
@@ -149,6 +162,7 @@ __all__ = [
     "FollowUpState",
     "Labelled",
     "MaterialState",
+    "NotificationState",
     "TaskState",
     "label",
     "labels",

@@ -7,6 +7,7 @@ from .catalogue import Department, Item, ItemField, ItemMaterial, ItemVersion
 from .changes import CatalogueChange
 from .documents import Document
 from .elicences import ELicence
+from .notifications import Notification
 from .ratings import Rating
 from .routing import AuditEntry, Delivery
 
@@ -25,6 +26,7 @@ __all__ = [
     "Document",
     "ELicence",
     "Item",
+    "Notification",
     "Rating",
     "ItemField",
     "ItemMaterial",

@@ -30,6 +30,10 @@ class User(UserMixin, Timestamped, Model):
     name: Mapped[str | None] = mapped_column(EncryptedText)
     password_hash: Mapped[str] = mapped_column(String(200))
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
+    # An applicant's own ID number (keyed hash for look-up, encrypted for display): applications taken
+    # at the counter for that number appear in the account.
+    id_number_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    id_number: Mapped[str | None] = mapped_column(EncryptedText)
     active: Mapped[bool] = mapped_column(default=True)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 

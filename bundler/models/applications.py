@@ -9,7 +9,7 @@ from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, Unique
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Model
-from ..privacy import EncryptedBytes, EncryptedJSON
+from ..privacy import EncryptedBytes, EncryptedJSON, EncryptedText
 from ..states import ApplicationState, Channel, MaterialState, TaskState, label
 from .accounts import ApiToken, User
 from .bundles import BundleVersion
@@ -131,8 +131,8 @@ class Task(Timestamped, Model):
     paused_days: Mapped[int] = mapped_column(default=0)  # working days the clock stood still (补正)
     delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    results: Mapped[dict[str, Any]] = json_column(dict)
-    reason: Mapped[str | None] = mapped_column(Text)
+    results: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON, default=dict, nullable=False)
+    reason: Mapped[str | None] = mapped_column(EncryptedText)  # refusal or supplement note
 
     application: Mapped[Application] = relationship(back_populates="tasks")
     item: Mapped[Item] = relationship()

@@ -8,6 +8,7 @@ from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String, Text, Uniq
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Model
+from ..privacy import EncryptedText
 from .applications import Application, Task
 from .common import Timestamped
 
@@ -27,7 +28,7 @@ class Rating(Timestamped, Model):
         ForeignKey("tasks.id", ondelete="CASCADE")
     )  # None: the whole service
     score: Mapped[int]
-    comment: Mapped[str | None] = mapped_column(Text)
+    comment: Mapped[str | None] = mapped_column(EncryptedText)
     follow_up: Mapped[str | None] = mapped_column(String(16))  # bad ratings only
     follow_up_note: Mapped[str | None] = mapped_column(Text)
     followed_up_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -9,9 +9,10 @@ from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Model
+from ..privacy import EncryptedJSON
 from ..states import DeliveryState
 from .applications import Task
-from .common import Timestamped, json_column, utcnow
+from .common import Timestamped, utcnow
 
 
 class Delivery(Timestamped, Model):
@@ -42,8 +43,8 @@ class AuditEntry(Model):
     action: Mapped[str] = mapped_column(String(50))
     application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"), index=True)
     task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"), index=True)
-    before: Mapped[dict[str, Any]] = json_column(dict)
-    after: Mapped[dict[str, Any]] = json_column(dict)
+    before: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON, default=dict, nullable=False)
+    after: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON, default=dict, nullable=False)
 
 
 class AuditLogIsAppendOnly(RuntimeError):

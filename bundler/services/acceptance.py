@@ -9,7 +9,7 @@ deliveries and the documents (each in a short transaction of its own, never the 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -17,10 +17,12 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from ..models import ApiToken, Application, Document, User
-from ..states import Channel, MaterialState
+from ..states import ApplicationState, Channel, MaterialState
 from . import applications
 from .documents import request_application_documents, start_rendering
+from .notifications import notify
 from .outbox import dispatch_application
+from .uploads import attach_encoded
 
 
 @dataclass
@@ -46,6 +48,8 @@ def accept(
 ) -> Settlement:
     """受理 (容缺受理 when materials are deferred). Raises ``applications.ApplicationError``."""
     applications.accept(session, application, decision, by=by)
+    pending = application.status == ApplicationState.ACCEPTED_PENDING
+    notify(session, application, "accepted_pending" if pending else "accepted")
     rendered = request_application_documents(session, application) if documents else []
     return Settlement(application, f"已受理，受理编号 {application.tracking_no}", rendered)
 
@@ -55,6 +59,7 @@ def refuse(
 ) -> Settlement:
     """暂不受理 with everything missing told at once (一次性告知书)."""
     applications.refuse(session, application, decision, by=by)
+    notify(session, application, "refused")
     rendered = request_application_documents(session, application)
     return Settlement(application, "已暂不受理，请打印一次性告知书交给申请人。", rendered)
 
@@ -69,14 +74,20 @@ def accept_from_system(
     materials: Mapping[str, str],
     commitment_date: date | None,
     idempotency_key: str | None,
+    files: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
 ) -> Settlement:
-    """The window system's API: start, fill and accept in one go. Materials it does not name were
-    collected by the window that uses it; documents are rendered when its client first asks."""
+    """The window system's API: start, fill and accept in one go. Materials it sends files for are
+    uploaded, those it does not name were collected by the window that uses it; documents are rendered
+    when its client first asks. Raises ``uploads.FileProblems`` for files that cannot be accepted."""
     application = applications.start_application(session, bundle, answers=answers, channel=Channel.API)
     application.api_token_id = token.id
     application.idempotency_key = idempotency_key
     applications.save_data(session, application, data)
-    states = {m.key: str(MaterialState.COLLECTED) for m in application.materials}
+    attach_encoded(session, application, files or {})
+    states = {
+        m.key: str(MaterialState.UPLOADED if m.uploads else MaterialState.COLLECTED)
+        for m in application.materials
+    }
     states.update(materials)
     decision = applications.MaterialDecision(states, commitment_date)
     return accept(session, application, decision, documents=False)

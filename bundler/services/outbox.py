@@ -26,9 +26,11 @@ from ..extensions import db
 from ..models import Application, Delivery, Task
 from ..queues import department_queue_name, queue
 from ..states import DeliveryState, TaskState
+from . import notifications
 from .audit import audit
 
 MAX_ATTEMPTS = 5
+REMINDER_INTERVAL = 600.0  # seconds between looks for 容缺 materials falling due
 CLAIM_BATCH = 500
 
 
@@ -78,8 +80,9 @@ def dispatch(delivery_ids: list[int] | None = None, *, application_id: int | Non
 
 
 def dispatch_application(application_id: int) -> int:
-    """Right after an acceptance or a release is committed: queue its deliveries without waiting for
-    the dispatcher loop (which remains the safety net)."""
+    """Right after an acceptance or a release is committed: queue its deliveries and its notices
+    without waiting for the dispatcher loop (which remains the safety net)."""
+    notifications.hand_off(application_id)
     return dispatch(application_id=application_id)
 
 
@@ -127,12 +130,24 @@ def _claim(session: Session, delivery_ids: list[int] | None, application_id: int
 
 def run_dispatcher(interval: float = 1.0, stop: Callable[[], bool] | None = None) -> None:
     """The dispatcher loop of ``bundler dispatch`` (also run by ``bundler serve``)."""
+    next_reminders = 0.0
     while stop is None or not stop():
         try:
             dispatch()
+            notifications.hand_off()
+            if time.monotonic() >= next_reminders:
+                _remind()
+                next_reminders = time.monotonic() + REMINDER_INTERVAL
         except Exception:  # keep going: the rows stay in the database
             current_app.logger.exception("dispatch failed; trying again")
         time.sleep(interval)
+
+
+def _remind() -> None:
+    """Write the day's 容缺 reminders (an entry point of the loop: it owns its transaction)."""
+    with Session(db.engine) as own:
+        if notifications.remind_deferred(own):
+            own.commit()
 
 
 def retry_failed(session: Session, delivery: Delivery, actor: str) -> None:

@@ -17,6 +17,7 @@ from ..clock import utcnow
 from ..models import Application, Task
 from ..states import ApplicationState, TaskState
 from .audit import audit
+from .notifications import notify
 from .outbox import open_deliveries
 
 OUTCOMES = ("approved", "rejected")
@@ -66,6 +67,8 @@ def complete(
     task.reason = (reason or "").strip() or None
     task.finished_at = utcnow()
     audit(session, actor, outcome, task, before=before, after=_state(task))
+    decided = "准予" if outcome == "approved" else f"不予许可（{task.reason}）"
+    notify(session, task.application, "result", item=task.item_version.name, outcome=decided)
     return release(session, task.application, actor)
 
 
@@ -91,6 +94,7 @@ def request_supplement(session: Session, task: Task, note: str, *, actor: str) -
     task.paused_at = utcnow()
     task.reason = note.strip()
     audit(session, actor, "request_supplement", task, before=before, after=_state(task))
+    notify(session, task.application, "supplement", item=task.item_version.name, reason=task.reason)
 
 
 def resume(session: Session, task: Task, *, actor: str) -> None:
@@ -127,4 +131,5 @@ def release(session: Session, application: Application, actor: str) -> list[Task
     if view.complete and application.status in (ApplicationState.ACCEPTED, ApplicationState.ACCEPTED_PENDING):
         application.status = ApplicationState.COMPLETED
         application.completed_at = utcnow()
+        notify(session, application, "completed")
     return released

@@ -1,0 +1,186 @@
+"""Telling applicants what happened (短信告知): 受理, 容缺 reminders, 补正, each result, 办结, 出件.
+
+``notify`` writes a notification in the caller's transaction, with the event that causes it; after
+the commit, ``outbox.dispatch_application`` hands the application's pending ones to the queue, and the
+job sends each through the installation's sender (``SMS_SENDER``, ``bundler/senders/``). The dispatcher
+loop sends what a hand-off missed and the reminders of materials owed under 容缺.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, timedelta
+from typing import Any
+
+from flask import current_app
+from redis.exceptions import RedisError
+from rq import Retry
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .. import clock
+from ..catalogue.definitions import pinned, schema_for
+from ..extensions import db
+from ..models import Application, Notification
+from ..queues import SYSTEM_QUEUE, queue
+from ..senders import SENDERS, SendFailed
+from ..states import ApplicationState, MaterialState, NotificationState
+
+MOBILE_ELEMENTS = ("手机号码", "联系电话", "移动电话")
+MAX_ATTEMPTS = 4
+STALE_AFTER = timedelta(minutes=2)  # a pending notice older than this is handed out again
+
+# One text per event; {placeholders} come from the application and the event's details.
+TEXTS: dict[str, str] = {
+    "accepted": "您的“{bundle}”申请已受理，受理编号{tracking_no}，承诺{promised_date}前办结。进度查询：{track_url}",
+    "accepted_pending": (
+        "您的“{bundle}”申请已容缺受理，受理编号{tracking_no}。请于{commitment_date}前补交：{owed}。进度查询：{track_url}"
+    ),
+    "refused": "您的“{bundle}”申请暂不受理，需补齐的材料已一次性告知，请按一次性告知书准备后再来办理。",
+    "reminder": "提醒：您的“{bundle}”申请（{tracking_no}）承诺于{commitment_date}前补交：{owed}。",
+    "supplement": "您的“{bundle}”申请中“{item}”需要补正：{reason}。补正期间办理时限暂停。",
+    "result": "您的“{bundle}”申请中“{item}”已办结：{outcome}。进度查询：{track_url}",
+    "completed": "您的“{bundle}”申请（{tracking_no}）已全部办结，请按您选择的方式领取结果。",
+    "handover": "您的“{bundle}”申请（{tracking_no}）办理结果已{method}。",
+}
+
+
+def notify(session: Session, application: Application, event: str, **details: Any) -> Notification:
+    """Write the notice of ``event`` for the applicant (sent after the caller's commit)."""
+    values = _values(session, application)
+    values.update({k: v for k, v in details.items() if v is not None})
+    mobile = applicant_mobile(session, application)
+    notification = Notification(
+        application=application,
+        event=event,
+        recipient=mobile,
+        body=TEXTS[event].format_map(_Blank(values)),
+        status=NotificationState.PENDING if mobile else NotificationState.UNDELIVERABLE,
+    )
+    session.add(notification)
+    return notification
+
+
+class _Blank(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def _values(session: Session, application: Application) -> dict[str, Any]:
+    public = current_app.config["PUBLIC_URL"].rstrip("/")
+    owed = [m.name for m in application.materials if m.status == MaterialState.DEFERRED]
+    return {
+        "bundle": pinned(session, application).bundle["name"],
+        "tracking_no": application.tracking_no or "",
+        "promised_date": application.promised_date.isoformat() if application.promised_date else "",
+        "commitment_date": application.commitment_date.isoformat() if application.commitment_date else "",
+        "owed": "、".join(owed),
+        "track_url": f"{public}/track",
+    }
+
+
+def applicant_mobile(session: Session, application: Application) -> str | None:
+    """The mobile number the applicant gave on the form (the subject's own first), else their login."""
+    data: Mapping[str, Any] = application.data or {}
+    fields = [f for f in schema_for(session, application).asked_fields if f.group is None]
+    subject_roles = [f.role for f in fields if f.element in ("公民身份号码", "统一社会信用代码")]
+    phones = [f for f in fields if f.element in MOBILE_ELEMENTS or f.type == "phone"]
+    phones.sort(key=lambda f: f.role not in subject_roles[:1])
+    for fld in phones:
+        value = str(data.get(fld.key) or "").strip()
+        if len(value) == 11 and value.isdigit() and value.startswith("1"):
+            return value
+    login = application.applicant.login if application.applicant is not None else ""
+    return login if login and login.isdigit() else None
+
+
+# --- sending -------------------------------------------------------------------------------------------
+
+
+def hand_off(application_id: int | None = None) -> int:
+    """After the caller's commit: queue the pending notices (an application's, or every one that a
+    hand-off missed). Best effort: with Redis down they wait for the dispatcher loop."""
+    due = select(Notification.id).where(Notification.status == NotificationState.PENDING)
+    if application_id is not None:
+        due = due.where(Notification.application_id == application_id)
+    else:
+        due = due.where(Notification.created_at < clock.utcnow() - STALE_AFTER)
+    with Session(db.engine) as own:
+        ids = list(own.scalars(due.order_by(Notification.id).limit(500)))
+    if not ids:
+        return 0
+    intervals = current_app.config["DELIVERY_RETRY_INTERVALS"]
+    try:
+        system = queue(SYSTEM_QUEUE)
+        with system.connection.pipeline() as pipe:
+            for notification_id in ids:
+                system.enqueue(
+                    "bundler.jobs.send_notification",
+                    notification_id,
+                    job_id=f"notification-{notification_id}",
+                    retry=Retry(max=MAX_ATTEMPTS - 1, interval=intervals),
+                    result_ttl=0,
+                    pipeline=pipe,
+                )
+            pipe.execute()
+    except (RedisError, OSError) as exc:
+        current_app.logger.warning("notifications not queued (Redis unavailable): %s", exc)
+        return 0
+    return len(ids)
+
+
+def send(notification_id: int) -> None:
+    """The job: send one notice once; a failure is counted and rq tries again."""
+    notification = db.session.get(Notification, notification_id, with_for_update=True)
+    if notification is None or notification.status != NotificationState.PENDING:
+        db.session.rollback()
+        return
+    sender = SENDERS.get(current_app.config["SMS_SENDER"], current_app.config)
+    try:
+        sender.send(notification.recipient or "", notification.body)
+    except SendFailed as exc:
+        notification.attempts += 1
+        notification.error = str(exc)[:2000]
+        if notification.attempts >= MAX_ATTEMPTS:
+            notification.status = NotificationState.FAILED
+        db.session.commit()
+        if notification.status != NotificationState.FAILED:
+            raise
+        return
+    notification.attempts += 1
+    notification.sender = sender.name
+    notification.status = NotificationState.SENT
+    notification.sent_at = clock.utcnow()
+    db.session.commit()
+
+
+# --- reminders of materials owed under 容缺 --------------------------------------------------------------
+
+
+def remind_deferred(session: Session, today: date | None = None, *, days_ahead: int = 1) -> int:
+    """A reminder for each application whose 容缺 materials fall due within ``days_ahead`` calendar days
+    (once per application and day). Returns how many were written; the caller commits."""
+    today = today or clock.today()
+    due = session.scalars(
+        select(Application).where(
+            Application.status == ApplicationState.ACCEPTED_PENDING,
+            Application.commitment_date.is_not(None),
+            Application.commitment_date >= today,
+            Application.commitment_date <= today + timedelta(days=days_ahead),
+        )
+    ).all()
+    reminded = set(
+        session.scalars(
+            select(Notification.application_id).where(
+                Notification.event == "reminder",
+                Notification.application_id.in_([a.id for a in due]),
+                Notification.created_at >= clock.utcnow() - timedelta(hours=20),
+            )
+        )
+    )
+    written = 0
+    for application in due:
+        if application.id not in reminded:
+            notify(session, application, "reminder")
+            written += 1
+    return written
