@@ -84,9 +84,14 @@ class ApplicationMaterial(Model):
     status: Mapped[str] = mapped_column(String(16), default=MaterialState.PENDING)
     due_date: Mapped[date | None] = mapped_column(Date)
     note: Mapped[str | None] = mapped_column(Text)
+    # A paper original checked at the counter (已收取): when, and which clerk (masked; none through the API).
+    collected_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    collected_by: Mapped[str | None] = mapped_column(String(200))
 
     application: Mapped[Application] = relationship(back_populates="materials")
-    uploads: Mapped[list[Upload]] = relationship(back_populates="material", cascade="all, delete-orphan")
+    uploads: Mapped[list[Upload]] = relationship(
+        back_populates="material", cascade="all, delete-orphan", order_by="Upload.id"
+    )
 
     @property
     def status_label(self) -> str:
@@ -94,7 +99,8 @@ class ApplicationMaterial(Model):
 
 
 class Upload(Timestamped, Model):
-    """A file given for a material; its content is encrypted at rest."""
+    """A file given for a material; its name and content are encrypted at rest. The content is loaded
+    (and decrypted) only when it is served."""
 
     __tablename__ = "uploads"
 
@@ -102,11 +108,11 @@ class Upload(Timestamped, Model):
     material_id: Mapped[int] = mapped_column(
         ForeignKey("application_materials.id", ondelete="CASCADE"), index=True
     )
-    filename: Mapped[str] = mapped_column(String(255))
+    filename: Mapped[str] = mapped_column(EncryptedText)
     content_type: Mapped[str] = mapped_column(String(100))
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
-    content: Mapped[bytes] = mapped_column(EncryptedBytes)
+    content: Mapped[bytes] = mapped_column(EncryptedBytes, deferred=True)
 
     material: Mapped[ApplicationMaterial] = relationship(back_populates="uploads")
 

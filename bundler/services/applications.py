@@ -239,6 +239,10 @@ def accept(
     problems = _check_materials(application, decision)
     if problems:
         raise ApplicationError("；".join(problems))
+    for material in application.materials:
+        if material.status == MaterialState.COLLECTED and material.collected_at is None:
+            material.collected_at = utcnow()  # the paper original, checked by this clerk
+            material.collected_by = f"用户 {by.id}（{mask_name(by.name) or by.role_label}）" if by else None
     planned = plan_for(session, application)
     today = clock.today()
     limit = graphs.add_working_days(today, planned.promised_days, estimate=True)

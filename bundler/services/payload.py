@@ -10,9 +10,12 @@ from sqlalchemy.orm import Session
 
 import forms
 
+from .. import clock
 from ..catalogue.definitions import pinned, schema_for
-from ..models import Application, Task
+from ..models import Application, ApplicationMaterial, Task
+from ..privacy import mask_id_number
 from ..states import MaterialState, TaskState
+from . import uploads
 
 
 def task_payload(session: Session, task: Task) -> dict[str, Any]:
@@ -33,10 +36,7 @@ def task_payload(session: Session, task: Task) -> dict[str, Any]:
         "department": task.department.code,
         "due": task.due_date.isoformat() if task.due_date else None,
         "form": own,
-        "materials": [
-            {"name": m["name"], "kind": m["kind"], "status": _material_status(application, m)}
-            for m in item["materials"]
-        ],
+        "materials": task_materials(session, task, item),
         "upstream": {
             t.item.code: t.results for t in application.tasks if t.status == TaskState.DONE and t.results
         },
@@ -44,10 +44,80 @@ def task_payload(session: Session, task: Task) -> dict[str, Any]:
     }
 
 
-def _material_status(application: Application, material: dict[str, Any]) -> str:
-    key = f"{material['kind']}|{material.get('role') or ''}"
-    found = next((m for m in application.materials if m.key == key), None)
-    return found.status if found is not None else MaterialState.PRODUCED
+def task_materials(session: Session, task: Task, item: dict[str, Any]) -> list[dict[str, Any]]:
+    """The materials the task's item asks for, as the applicant provided them: each file (with the
+    address that downloads it with the department's token, and a signed link that needs none until
+    it expires), the e-licence used in its place, or who checked the paper original and when."""
+    application = task.application
+    public = current_app.config["PUBLIC_URL"].rstrip("/")
+    entries = []
+    for material, key in zip(item["materials"], uploads.item_material_keys(item), strict=True):
+        found = uploads.material_by_key(application, key)
+        files = []
+        for upload in found.uploads if found is not None else []:
+            link = uploads.sign_link(task, upload)
+            files.append(
+                {
+                    "id": upload.id,
+                    "name": upload.filename,
+                    "size": upload.size,
+                    "content_type": upload.content_type,
+                    "sha256": upload.sha256,
+                    "url": f"{public}/api/v1/tasks/{task.id}/files/{upload.id}",
+                    "signed_url": f"{public}/files/{link.token}",
+                    "signed_url_expires": link.expires_at.isoformat(),
+                }
+            )
+        entries.append(
+            {
+                "key": key,
+                "name": material["name"],
+                "kind": material["kind"],
+                "status": found.status if found is not None else MaterialState.PRODUCED,
+                "files": files,
+                "licence": _licence(session, application, found),
+                "collected": _collected(found),
+            }
+        )
+    return entries
+
+
+def _licence(
+    session: Session, application: Application, material: ApplicationMaterial | None
+) -> dict[str, Any] | None:
+    """The e-licence that stands in for a material (电子证照免交): its holder and number, masked."""
+    if material is None or material.status != MaterialState.E_LICENCE:
+        return None
+    from .applications import subject_of
+    from .elicences import LocalELicenceStore, material_kind
+
+    number, _name = subject_of(schema_for(session, application), application.data)
+    kind = material_kind(material)
+    found = (
+        next((lic for lic in LocalELicenceStore(session).licences_for(number) if lic.kind == kind), None)
+        if number
+        else None
+    )
+    return {
+        "title": found.title if found is not None else kind,
+        "number": mask_id_number(found.number) if found is not None and found.number else None,
+        "holder": application.subject_label,
+        "found": found is not None,
+    }
+
+
+def _collected(material: ApplicationMaterial | None) -> dict[str, Any] | None:
+    """Who checked a paper original at the counter, and when."""
+    if material is None or material.status != MaterialState.COLLECTED or material.collected_at is None:
+        return None
+    application = material.application
+    if material.collected_by:
+        by = f"综合窗口 {material.collected_by}"
+    elif application.api_token is not None:
+        by = f"窗口系统（{application.api_token.label or '接口令牌'}）"
+    else:
+        by = "综合窗口"
+    return {"by": by, "at": clock.local(material.collected_at).isoformat(timespec="seconds")}
 
 
 def produced_values(application: Application) -> dict[str, Any]:

@@ -27,6 +27,7 @@ def register_views(app: Flask) -> None:
     from .department import bp as department_bp
     from .documents import bp as documents_bp
     from .errors import register_error_pages
+    from .files import bp as files_bp
     from .oversight import bp as oversight_bp
     from .public import bp as public_bp
     from .report import bp as report_bp
@@ -46,6 +47,7 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(studio_bp)
     app.register_blueprint(review_bp)
     app.register_blueprint(report_bp)
+    app.register_blueprint(files_bp)
     register_error_pages(app)
 
     from .. import states
@@ -62,6 +64,10 @@ def register_views(app: Flask) -> None:
         state_label=states.label,
     )
     app.jinja_env.filters["china_time"] = _china_time
+    from ..services.uploads import ACCEPT_ATTRIBUTE, limit_label, size_label
+
+    app.jinja_env.filters["filesize"] = size_label
+    app.jinja_env.globals.update(file_accept=ACCEPT_ATTRIBUTE, upload_limit=limit_label)
     app.jinja_env.globals["Permission"] = Permission
     app.jinja_env.globals["field_type_choices"] = field_type_choices
     app.jinja_env.globals["can"] = _current_user_can

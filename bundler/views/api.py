@@ -22,7 +22,7 @@ from ..catalogue.queries import NotFound
 from ..extensions import csrf, db
 from ..models import Application, Department, Task
 from ..permissions import Permission, can
-from ..services import acceptance
+from ..services import acceptance, uploads
 from ..services import applications as service
 from ..services import documents as documents_service
 from ..services import tasks as tasks_service
@@ -30,7 +30,7 @@ from ..services.document_kinds import DOCUMENT_KINDS
 from ..services.documents import documents_for
 from ..services.outbox import dispatch_application
 from ..services.payload import task_payload
-from ..states import DocumentState, TaskState
+from ..states import DocumentState, MaterialState, TaskState
 from .api_auth import api_error, current_token, require_token
 from .api_schemas import (
     ApplicationSchema,
@@ -38,13 +38,16 @@ from .api_schemas import (
     CompletionSchema,
     DocumentPendingSchema,
     ErrorSchema,
+    FileUploadSchema,
     IdempotencySchema,
     NewApplicationSchema,
+    StoredFileSchema,
     TaskFilterSchema,
     TaskListSchema,
     TaskSchema,
 )
 from .documents import pdf_response
+from .files import file_response
 from .openapi import ApiBlueprint, openapi_document
 
 bp = ApiBlueprint("api", __name__, url_prefix="/api/v1")
@@ -153,7 +156,11 @@ def application_json(application: Application) -> dict[str, Any]:
     success=True,
 )
 @_NOT_AN_OBJECT
-@_refusal(422, "请求内容、一件事编码、情形答案、申请表数据或材料未通过校验（按字段中文说明），未保存任何内容")
+@_refusal(
+    422,
+    "请求内容、一件事编码、情形答案、申请表数据、材料或材料文件未通过校验（按字段中文说明，文件问题在 files.材料键 下），"
+    "未保存任何内容",
+)
 @_OTHER_METHOD
 def create_application(headers: dict[str, Any], body: dict[str, Any]) -> Any:
     token = current_token()
@@ -173,9 +180,13 @@ def create_application(headers: dict[str, Any], body: dict[str, Any]) -> Any:
             materials=body.get("materials") or {},
             commitment_date=body.get("commitment_date"),
             idempotency_key=scoped_key,
+            files=body.get("files") or {},
         )
         answer = application_json(settlement.application)  # everything is loaded now, not after the commit
         db.session.commit()
+    except uploads.FileProblems as exc:
+        db.session.rollback()
+        return api_error(422, str(exc), errors=exc.errors)
     except NotFound as exc:
         db.session.rollback()
         return api_error(422, str(exc), errors={"bundle": [str(exc)]})
@@ -273,6 +284,54 @@ def application_document(id: int, kind: str) -> Any:
     response.status_code = 202
     response.headers["Retry-After"] = "2"
     return response
+
+
+@bp.post(
+    "/applications/<id:id>/materials/<key>/files",
+    tags=[WINDOW],
+    parameters=[_path("id", "申请 id"), _path("key", "材料键：材料种类|角色（申请的 materials 列出）")],
+)
+@bp.doc(
+    operationId="addMaterialFile",
+    summary="为申请的一份材料补充一个文件（multipart/form-data，综合窗口令牌）",
+    description="按内容识别类型（PDF、OFD、JPEG、PNG）；尚未提供或容缺后补的材料随之视为已上传。",
+)
+@require_token(Permission.ACCEPT_BY_API)
+@bp.arguments(FileUploadSchema, location="files")
+@bp.response(201, StoredFileSchema, description="文件已保存（加密存储），并随材料推送给需要它的部门")
+@_refusal(400, "请求体不是 multipart/form-data")
+@_refusal(404, "申请不存在，或申请中没有这份材料")
+@_refusal(422, "缺少文件，文件为空、类型不符或超过大小上限，或该材料由本件事内的事项产生")
+@_OTHER_METHOD
+def add_material_file(files: dict[str, Any], id: int, key: str) -> Any:
+    application = db.session.get(Application, id)
+    if application is None:
+        return api_error(404, "申请不存在")
+    material = uploads.material_by_key(application, key)
+    if material is None:
+        return api_error(404, f"申请中没有材料“{key}”")
+    if material.status == MaterialState.PRODUCED:
+        message = f"材料“{material.name}”由本件事内的事项办理后产生，无需提交"
+        return api_error(422, message, errors={"file": [message]})
+    given = files["file"]
+    try:
+        upload = uploads.store_upload(db.session, material, given.read(), given.filename or "")
+        db.session.flush()
+    except uploads.UploadError as exc:
+        db.session.rollback()
+        message = f"材料“{material.name}”：{exc}"
+        return api_error(422, message, errors={"file": [message]})
+    answer = {
+        "id": upload.id,
+        "name": upload.filename,
+        "size": upload.size,
+        "content_type": upload.content_type,
+        "sha256": upload.sha256,
+        "material": material.key,
+        "material_status": material.status,
+    }
+    db.session.commit()
+    return answer, 201
 
 
 # --- department systems -------------------------------------------------------------------------------
@@ -377,6 +436,37 @@ def complete_task(completion: dict[str, Any], id: int) -> Any:
     db.session.commit()
     dispatch_application(application_id)
     return {"task": id, "status": task.status, "released": [t.item.code for t in released]}
+
+
+@bp.get(
+    "/tasks/<id:id>/files/<id:file>",
+    tags=[DEPARTMENTS],
+    parameters=[_path("id", "事项 id"), _path("file", "文件 id（事项的 materials[].files[].id）")],
+)
+@bp.doc(
+    operationId="getTaskFile",
+    summary="下载事项材料的一个文件（本事项部门的令牌）",
+    description="内容按上传时识别的类型返回（PDF、OFD、JPEG、PNG），与 sha256 一致。",
+)
+@require_token(Permission.TASKS_API)
+@bp.doc(
+    responses={
+        200: {
+            "description": "文件内容（Content-Type 为识别出的类型）",
+            "content": {
+                kind: {"schema": {"type": "string", "format": "binary"}} for kind in uploads.ALLOWED_TYPES
+            },
+        }
+    }
+)
+@_refusal(404, "事项或文件不存在，或不属于本部门的事项")
+@_OTHER_METHOD
+def task_file(id: int, file: int) -> Any:
+    task = _own_task(id)
+    upload = uploads.task_upload(db.session, task, file) if task is not None else None
+    if upload is None:
+        return api_error(404, "文件不存在")
+    return file_response(upload)
 
 
 # --- the document -------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_smorest.fields import Upload  # type: ignore[import-untyped]
 from marshmallow import EXCLUDE, Schema, fields, pre_load
 from marshmallow.validate import Length, OneOf, Regexp
 
@@ -99,6 +100,21 @@ class ErrorSchema(ApiSchema):
 SETTLED_MATERIAL_STATES = [state for state in values(MaterialState) if state != MaterialState.PRODUCED]
 
 
+class NewFileSchema(ApiSchema):
+    name = fields.String(
+        required=True,
+        validate=Length(min=1, max=255, error="文件名应为 1 至 255 个字符"),
+        metadata={"title": "文件名", "description": "文件名，如 身份证.pdf", "example": "身份证.pdf"},
+    )
+    content_base64 = fields.String(
+        required=True,
+        metadata={
+            "title": "文件内容",
+            "description": "文件内容的 base64 编码；按内容识别类型（PDF、OFD、JPEG、PNG），不看文件名",
+        },
+    )
+
+
 class NewApplicationSchema(ApiSchema):
     """One submission, accepted in one go (an unknown bundle or form data that fails the bundle's own
     rules is refused with 422 and the problems by field)."""
@@ -130,6 +146,15 @@ class NewApplicationSchema(ApiSchema):
     commitment_date = fields.Date(
         allow_none=True,
         metadata={"description": "容缺受理时申请人承诺补交材料的日期（YYYY-MM-DD）；空字符串视同未填"},
+    )
+    files = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.Nested(NewFileSchema)),
+        allow_none=True,
+        metadata={
+            "description": "材料文件：{材料键: [{name, content_base64}]}；有文件的材料视为已上传（uploaded）。"
+            "base64 无效、类型不符或超过大小上限时回答 422，并在 files.材料键 下说明"
+        },
     )
 
     @pre_load
@@ -214,10 +239,67 @@ class TaskListSchema(ApiSchema):
     )
 
 
+class MaterialFileSchema(ApiSchema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True, metadata={"description": "文件名"})
+    size = fields.Integer(required=True, metadata={"description": "字节数"})
+    content_type = fields.String(
+        required=True,
+        metadata={"description": "按内容识别的类型：application/pdf、application/ofd、image/jpeg、image/png"},
+    )
+    sha256 = fields.String(required=True, metadata={"description": "内容的 SHA-256（十六进制）"})
+
+
+class TaskFileSchema(MaterialFileSchema):
+    url = fields.String(
+        required=True,
+        metadata={"format": "uri", "description": "下载地址：只有本事项部门的令牌（或管理员令牌）可以下载"},
+    )
+    signed_url = fields.String(
+        required=True,
+        metadata={
+            "format": "uri",
+            "description": "带签名的下载地址：无需令牌，到期（signed_url_expires）后失效",
+        },
+    )
+    signed_url_expires = fields.String(
+        required=True, metadata={"format": "date-time", "description": "带签名地址的失效时刻"}
+    )
+
+
+class TaskLicenceSchema(ApiSchema):
+    title = fields.String(required=True, metadata={"description": "证照名称"})
+    number = fields.String(required=True, allow_none=True, metadata={"description": "证照编号（脱敏）"})
+    holder = fields.String(required=True, allow_none=True, metadata={"description": "持证人（脱敏）"})
+    found = fields.Boolean(required=True, metadata={"description": "电子证照库中是否找到该证照"})
+
+
+class TaskCollectedSchema(ApiSchema):
+    by = fields.String(required=True, metadata={"description": "核验纸质原件的窗口人员或窗口系统"})
+    at = fields.String(required=True, metadata={"format": "date-time", "description": "核验时刻"})
+
+
 class TaskMaterialSchema(ApiSchema):
+    key = fields.String(required=True, metadata={"description": "材料键：材料种类|角色"})
     name = fields.String(required=True)
     kind = fields.String(required=True, metadata={"description": "材料种类"})
     status = fields.String(required=True, validate=_one_of(values(MaterialState)))
+    files = fields.List(fields.Nested(TaskFileSchema), required=True, metadata={"description": "材料的文件"})
+    licence = fields.Nested(
+        TaskLicenceSchema, required=True, allow_none=True, metadata={"description": "代替该材料的电子证照"}
+    )
+    collected = fields.Nested(
+        TaskCollectedSchema, required=True, allow_none=True, metadata={"description": "纸质原件的窗口核验"}
+    )
+
+
+class FileUploadSchema(ApiSchema):
+    file = Upload(required=True, metadata={"title": "文件", "description": "一个文件（PDF、OFD、JPEG、PNG）"})
+
+
+class StoredFileSchema(MaterialFileSchema):
+    material = fields.String(required=True, metadata={"description": "材料键"})
+    material_status = fields.String(required=True, validate=_one_of(values(MaterialState)))
 
 
 class TaskSchema(ApiSchema):

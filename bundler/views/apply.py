@@ -24,9 +24,17 @@ from ..services.elicences import LocalELicenceStore, material_kind, use_e_licenc
 from ..services.guidance import answer_labels, guide
 from ..services.ratings import RatingError
 from ..services.ratings import rate as rate_service
-from ..services.uploads import UploadError, store_upload
+from ..services.uploads import (
+    UploadError,
+    check_upload,
+    delete_upload,
+    replace_upload,
+    store_upload,
+    upload_for_applicant,
+)
 from ..states import ApplicationState, Channel, TaskState
 from .auth import permission_required
+from .files import file_response
 from .unified_form import bind_unified_form, handle_unified_form, raw_answers, settle
 
 bp = Blueprint("apply", __name__)
@@ -130,18 +138,7 @@ def materials(application_id: int) -> Any:
             else:
                 flash(f"没有找到可用于“{material.name}”的电子证照，请上传文件", "error")
         else:
-            upload = request.files.get("file")
-            try:
-                store_upload(
-                    db.session,
-                    material,
-                    upload.read() if upload else b"",
-                    (upload.filename or "") if upload else "",
-                )
-            except UploadError as exc:
-                flash(str(exc), "error")
-            else:
-                flash(f"已上传：{material.name}", "success")
+            _upload_action(application, material)
         db.session.commit()
         return redirect(url_for("apply.materials", application_id=application.id))
     return render_template(
@@ -159,6 +156,49 @@ def _material(application: Application, material_id: int | None) -> ApplicationM
         if material.id == material_id:
             return material
     abort(404)
+
+
+def _upload_action(application: Application, material: ApplicationMaterial) -> None:
+    """Add files to a material, or replace or delete one of its files; what went wrong is told on
+    the same page, and nothing already given is lost."""
+    action = request.form.get("action")
+    try:
+        if action in ("replace", "delete"):
+            upload = next((u for u in material.uploads if u.id == request.form.get("upload", type=int)), None)
+            if upload is None:
+                abort(404)
+            if action == "delete":
+                delete_upload(db.session, upload)
+                flash(f"已删除：{upload.filename}", "success")
+                return
+            content, name = _chosen_files()[0]
+            replace_upload(db.session, upload, content, name)
+            flash(f"已替换：{upload.filename}", "success")
+            return
+        chosen = _chosen_files()
+        for content, name in chosen:  # all the files chosen together, or none
+            check_upload(content, name)
+        for content, name in chosen:
+            store_upload(db.session, material, content, name)
+        flash(f"已上传：{material.name}", "success")
+    except UploadError as exc:
+        flash(str(exc), "error")
+
+
+def _chosen_files(field: str = "file") -> list[tuple[bytes, str]]:
+    """The files a form sent under ``field`` as (content, name); one empty file when none was chosen."""
+    chosen = [(f.read(), f.filename or "") for f in request.files.getlist(field) if f.filename]
+    return chosen or [(b"", "")]
+
+
+@bp.get("/applications/<id:application_id>/files/<id:upload_id>")
+@permission_required(Permission.TRACK_APPLICATION)
+def material_file(application_id: int, upload_id: int) -> Any:
+    """One of the application's material files, for its applicant and the window (shown inline)."""
+    upload = upload_for_applicant(db.session, own_application(application_id), upload_id)
+    if upload is None:
+        abort(404)
+    return file_response(upload)
 
 
 @bp.route("/applications/<id:application_id>/review", methods=["GET", "POST"])

@@ -20,9 +20,11 @@ from ..services.deadlines import urgency, urgency_rank
 from ..services.documents import get_or_create, task_cache_key
 from ..services.outbox import dispatch, dispatch_application, retry_failed
 from ..services.payload import task_payload
+from ..services.uploads import task_upload
 from ..states import OPEN_TASKS, DeliveryState
 from .auth import permission_required
 from .documents import serve
+from .files import file_response
 
 bp = Blueprint("department", __name__, url_prefix="/department")
 
@@ -146,6 +148,16 @@ def item_form_pdf(task_id: int) -> Any:
         params={"task_id": task.id},
     )
     return serve(document, f"{task.item_version.name}-{task.application.tracking_no}.pdf")
+
+
+@bp.get("/tasks/<id:task_id>/files/<id:upload_id>")
+@permission_required(Permission.WORK_TASKS)
+def task_file(task_id: int, upload_id: int) -> Any:
+    """A material file of this department's task, shown inline (PDF and images)."""
+    upload = task_upload(db.session, _own_task(task_id), upload_id)
+    if upload is None:
+        abort(404)
+    return file_response(upload)
 
 
 @bp.post("/deliveries/<id:delivery_id>/retry")

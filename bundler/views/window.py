@@ -24,6 +24,7 @@ from ..services import applications as service
 from ..services.documents import documents_for
 from ..services.elicences import LocalELicenceStore
 from ..services.prefill import prefill_for_person
+from ..services.uploads import UploadError, check_upload, delete_upload, store_upload
 from ..states import ApplicationState, Channel, MaterialState
 from .auth import permission_required
 from .unified_form import handle_unified_form, raw_answers, settle
@@ -156,9 +157,11 @@ def checklist(application_id: int) -> Any:
                 return acceptance.refuse(db.session, application, decision, by=current_user)
             return acceptance.accept(db.session, application, decision, by=current_user)
 
-        settled = settle(application, decide, form_endpoint="window.form", done_endpoint="window.done")
-        if settled is not None:
-            return settled
+        attached = _attach_scans(application)
+        if attached and request.form.get("action") != "attach" and "delete_file" not in request.form:
+            settled = settle(application, decide, form_endpoint="window.form", done_endpoint="window.done")
+            if settled is not None:
+                return settled
         chosen, commitment = decision.states, request.form.get("commitment_date", "")  # shown again as chosen
     else:
         chosen = {m.key: ("collected" if m.status == "uploaded" else m.status) for m in application.materials}
@@ -173,6 +176,41 @@ def checklist(application_id: int) -> Any:
         missing=missing,
         csrf_form=FlaskForm(),
     )
+
+
+def _attach_scans(application: Application) -> bool:
+    """Scans the clerk attached to materials (``f_<material id>``) or removed (``delete_file``), kept at
+    once, before the decision; False (with the reason told) when a file cannot be accepted, and then
+    none of them is kept."""
+    removed = request.form.get("delete_file", type=int)
+    try:
+        if removed is not None:
+            upload = next((u for m in application.materials for u in m.uploads if u.id == removed), None)
+            if upload is None:
+                abort(404)
+            delete_upload(db.session, upload)
+            flash(f"已删除扫描件：{upload.filename}", "success")
+        scans = [
+            (material, file.read(), file.filename or "")
+            for material in application.materials
+            for file in request.files.getlist(f"f_{material.id}")
+            if file.filename
+        ]
+        for material, content, name in scans:
+            try:
+                check_upload(content, name)
+            except UploadError as exc:
+                raise UploadError(f"{material.name}：{exc}") from exc
+        for material, content, name in scans:
+            store_upload(db.session, material, content, name)
+    except UploadError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return False
+    db.session.commit()
+    if scans:
+        flash(f"已附上 {len(scans)} 个扫描件", "success")
+    return True
 
 
 def _date(value: str | None) -> date | None:

@@ -104,7 +104,7 @@ def test_applicant_completes_a_bundle_online(client, sample):
         content_type="multipart/form-data",
         follow_redirects=True,
     ).get_data(as_text=True)
-    assert "只接受 PDF、JPEG、PNG" in fake
+    assert "只接受 PDF、OFD、JPEG、PNG" in fake
     for material in asked:
         if material.required:
             client.post(
