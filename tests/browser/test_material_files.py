@@ -1,0 +1,139 @@
+"""Material files in a real browser: a department officer opens the PDF an applicant gave, shown inline
+on the task's page; an applicant on a phone gives two files for one material and sees both listed,
+with their names and sizes, and takes one back before submitting."""
+
+from __future__ import annotations
+
+import base64
+import re
+
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from bundler.extensions import db
+from bundler.models import Task
+from bundler.services.uploads import size_label
+
+from browser.flows import fresh_application, png_bytes
+from factories import PASSWORD
+from testapp import accept_by_api
+
+ID_CARD = "居民身份证|经营者"
+ANSWERS = {  # question text -> the answer tapped
+    "餐饮门店的经营（建筑）面积是多少？": "小型（150平方米以下）",
+    "是否在门店外设置户外招牌（店招）？": "否",
+    "是否销售酒类（含堂食配售）？": "否",
+    "是否招用员工（雇工）？": "否",
+}
+
+
+def _scan_pdf() -> bytes:
+    """A PDF a person can see in the screenshots: a page with a heading and a box, in Chinese."""
+    from weasyprint import HTML
+
+    return HTML(
+        string='<html lang="zh-CN"><body style="font-family: Noto Sans CJK SC"><h1>居民身份证（扫描件）</h1>'
+        '<div style="border: 4px solid #b3261e; height: 8cm; padding: 1cm">姓名 王建国 · 测试样张</div></body></html>'
+    ).write_pdf()
+
+
+def _log_in(page, login: str) -> None:
+    page.goto("/login")
+    page.get_by_label("手机号码或登录名").fill(login)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+
+
+def test_a_department_officer_views_an_uploaded_pdf_inline(
+    client, sample, live_server, page, shot, make_user, window_token
+):
+    scan = _scan_pdf()
+    accept_by_api(
+        client,
+        window_token,
+        files={ID_CARD: [{"name": "经营者身份证.pdf", "content_base64": base64.b64encode(scan).decode()}]},
+    )
+    task = db.session.scalar(select(Task).where(Task.status == "ready"))
+    assert task.department.code == "SCJG"
+    make_user("department", login="scjg-officer", department="SCJG", name="赵审批")
+    db.session.rollback()
+
+    _log_in(page, "scjg-officer")
+    page.goto(f"/department/tasks/{task.id}")
+    materials = page.get_by_role("region", name="申请材料")
+    link = materials.get_by_role("link", name="经营者身份证.pdf")
+    expect(link).to_be_visible()
+    expect(materials.get_by_text(size_label(len(scan)))).to_be_visible()
+    expect(page.locator("iframe.file-preview")).to_have_attribute("title", "经营者身份证.pdf")
+    shot(page, "task-with-pdf")
+
+    # the link opens the PDF itself in the browser (inline, not a download), byte for byte what was given
+    with page.expect_popup() as opened:
+        link.click()
+    viewer = opened.value
+    viewer.wait_for_load_state()
+    viewer.wait_for_timeout(1500)  # Chromium's PDF viewer draws the pages after the load event
+    shot(viewer, "pdf-inline")
+    answer = page.request.get(link.get_attribute("href"))
+    assert answer.status == 200 and answer.body() == scan
+    assert answer.headers["content-type"] == "application/pdf"
+    assert answer.headers["content-disposition"].startswith("inline")
+    assert viewer.url.endswith(link.get_attribute("href"))
+
+
+def test_an_applicant_on_a_phone_gives_two_files_for_one_material(
+    app, sample, live_server, phone_page, shot, make_user
+):
+    page = phone_page
+    make_user("applicant", login="13991620031", name="王建国")
+    _log_in(page, "13991620031")
+    page.goto("/bundles/KFD")
+    for question, answer in ANSWERS.items():
+        page.get_by_role("group", name=question).get_by_text(answer, exact=True).click()
+    page.get_by_role("button", name="开始申请").click()
+    expect(page).to_have_url(re.compile(r"/applications/\d+/form$"))
+    application_id = int(re.search(r"/applications/(\d+)/form", page.url).group(1))
+    material = next(m for m in fresh_application(application_id).materials if m.key == ID_CARD)
+
+    page.goto(f"/applications/{application_id}/materials")
+    item = page.locator(f"li.material:has(#file-{material.id})")
+    front, back = _scan_pdf(), png_bytes(320, 200)
+    item.locator(f"#file-{material.id}").set_input_files(
+        files=[
+            {"name": "身份证正面.pdf", "mimeType": "application/pdf", "buffer": front},
+            {"name": "身份证反面.png", "mimeType": "image/png", "buffer": back},
+        ]
+    )
+    item.get_by_role("button", name="上传", exact=True).click()
+    expect(page.get_by_role("status")).to_have_text(f"已上传：{material.name}")
+    files = page.get_by_role("list", name=f"{material.name}的文件").get_by_role("listitem")
+    expect(files).to_have_count(2)
+    expect(files.nth(0)).to_contain_text("身份证正面.pdf")
+    expect(files.nth(0)).to_contain_text(size_label(len(front)))
+    expect(files.nth(1)).to_contain_text("身份证反面.png")
+    expect(files.nth(1)).to_contain_text(size_label(len(back)))
+    expect(page.locator(f"li.material:has(#file-{material.id}) .status")).to_have_text("已上传")
+    shot(page, "two-files-listed")
+
+    # a file over the limit is told on the same page; the two already given stay
+    app.config["UPLOAD_MAX_BYTES"] = len(front) + 10
+    too_big = _scan_pdf() + b"\n" * (len(front) + 100)
+    item.locator(f"#file-{material.id}").set_input_files(
+        files=[{"name": "户口簿全本.pdf", "mimeType": "application/pdf", "buffer": too_big}]
+    )
+    item.get_by_role("button", name="上传", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text("户口簿全本.pdf")
+    expect(page.get_by_role("status")).to_contain_text("超过了")
+    expect(page).to_have_url(re.compile(rf"/applications/{application_id}/materials$"))
+    expect(files).to_have_count(2)
+    shot(page, "too-big-told")
+
+    # take the back side away again before submitting
+    files.nth(1).get_by_role("button", name="删除").click()
+    expect(page.get_by_role("status")).to_have_text("已删除：身份证反面.png")
+    expect(files).to_have_count(1)
+    expect(files.nth(0)).to_contain_text("身份证正面.pdf")
+    shot(page, "one-file-left")
+    assert [u.filename for u in fresh_application(application_id).materials[material.position].uploads] == [
+        "身份证正面.pdf"
+    ]
