@@ -13,7 +13,7 @@ import forms
 from .. import clock
 from ..catalogue.definitions import pinned, schema_for
 from ..models import Application, ApplicationMaterial, Task
-from ..privacy import mask_id_number
+from ..privacy import mask_id_number, mask_name
 from ..states import MaterialState, TaskState
 from . import uploads
 
@@ -91,7 +91,7 @@ def _licence(
     from .applications import subject_of
     from .elicences import LocalELicenceStore, material_kind
 
-    number, _name = subject_of(schema_for(session, application), application.data)
+    number, name = subject_of(schema_for(session, application), application.data)
     kind = material_kind(material)
     found = (
         next((lic for lic in LocalELicenceStore(session).licences_for(number) if lic.kind == kind), None)
@@ -101,9 +101,16 @@ def _licence(
     return {
         "title": found.title if found is not None else kind,
         "number": mask_id_number(found.number) if found is not None and found.number else None,
-        "holder": application.subject_label,
+        "holder": _holder(found.data if found is not None else {}, number, name),
         "found": found is not None,
     }
+
+
+def _holder(certified: dict[str, Any], number: str | None, name: str | None) -> str | None:
+    """Whom a licence was found for, masked: the name it certifies (else the applicant's) and the number."""
+    holder_name = certified.get("姓名") or certified.get("名称") or name
+    shown = f"{mask_name(str(holder_name)) if holder_name else ''} {mask_id_number(number)}".strip()
+    return shown or None
 
 
 def _collected(material: ApplicationMaterial | None) -> dict[str, Any] | None:

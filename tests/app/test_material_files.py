@@ -31,6 +31,7 @@ from bundler.models import Application, ApplicationMaterial, Department, Task, U
 from bundler.queues import department_queue_name
 from bundler.services import uploads
 from bundler.services.accounts import create_token
+from bundler.services.elicences import LocalELicenceStore
 from bundler.worker import make_worker
 
 from browser.flows import png_bytes
@@ -519,3 +520,41 @@ def test_the_counter_attaches_scans_and_records_who_checked_the_originals(client
     client.post("/logout")
     client.post("/login", data={"login": "xf-files", "password": PASSWORD})
     assert client.get(f"/department/tasks/{task.id}/files/{upload_id}").status_code == 404
+
+
+def test_a_task_lists_the_e_licence_and_the_checked_original_masked(client, window_token):
+    definition = bundle_definition(db.session, "KFD")
+    schema = forms.merge(
+        definition.bundle, definition.items, graphs.parse_answers(definition.bundle["questions"], {})
+    )
+    data = forms.example_data(schema, jsonable=True)
+    number = next(
+        data[f.key]
+        for f in schema.asked_fields
+        if f.group is None and f.element == "公民身份号码" and data.get(f.key)
+    )
+    LocalELicenceStore(db.session).load(
+        [
+            {
+                "holder": number,
+                "kind": "居民身份证",
+                "title": "居民身份证",
+                "number": number,
+                "data": {"姓名": "王建国"},
+            }
+        ]
+    )
+    db.session.commit()
+    accept_by_api(client, window_token, data=data, materials={ID_CARD: "e_licence"})
+    task = db.session.scalar(select(Task).where(Task.status == "ready"))
+    payload = client.get(f"/api/v1/tasks/{task.id}", headers=_auth(_department_token("SCJG"))).get_json()
+    materials = {m["key"]: m for m in payload["materials"]}
+    licence = materials[ID_CARD]["licence"]
+    assert licence["found"] is True and licence["title"] == "居民身份证"
+    assert licence["number"] == number[:6] + "*" * 8 + number[-4:]  # masked
+    assert licence["holder"] == f"王** {licence['number']}"
+    assert number not in json.dumps(payload["materials"], ensure_ascii=False)
+    assert materials[ID_CARD]["collected"] is None and materials[ID_CARD]["files"] == []
+    collected = materials[PREMISES]["collected"]
+    assert collected["by"] == "窗口系统（测试综合窗口）"
+    assert dt.datetime.fromisoformat(collected["at"]).utcoffset() == dt.timedelta(hours=8)
