@@ -27,7 +27,8 @@ class ApplicationState(Labelled):
     ACCEPTED = "accepted"
     ACCEPTED_PENDING = "accepted_pending"  # 容缺受理：非关键材料后补
     REFUSED = "refused"  # 暂不受理，已一次性告知
-    COMPLETED = "completed"
+    COMPLETED = "completed"  # every step succeeded (the value API clients have always seen)
+    PARTLY_DONE = "partly_done"  # nothing can move any more, and some step was refused (不予许可)
 
 
 class Channel(Labelled):
@@ -55,6 +56,14 @@ class DeliveryState(Labelled):
     QUEUED = "queued"  # a delivery job is in the department's queue
     DELIVERED = "delivered"  # only the delivery job sets this
     FAILED = "failed"  # retries ran out; a person can retry it
+
+
+class HandoverMethod(Labelled):
+    """How the results left the service (出件), recorded once per application."""
+
+    WINDOW = "window"  # collected at the window, the collector's ID checked by a clerk
+    MAIL = "mail"  # mailed to the address the applicant gave; the carrier's tracking number kept
+    DOWNLOAD = "download"  # downloaded (electronic licence / result documents)
 
 
 class ChangeState(Labelled):
@@ -96,6 +105,12 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         ApplicationState.ACCEPTED_PENDING: "已容缺受理",
         ApplicationState.REFUSED: "暂不受理（已一次性告知）",
         ApplicationState.COMPLETED: "已办结",
+        ApplicationState.PARTLY_DONE: "部分办结",
+    },
+    HandoverMethod: {
+        HandoverMethod.WINDOW: "窗口领取",
+        HandoverMethod.MAIL: "邮寄送达",
+        HandoverMethod.DOWNLOAD: "网上下载",
     },
     Channel: {Channel.ONLINE: "网上申请", Channel.WINDOW: "窗口受理", Channel.API: "系统接口"},
     MaterialState: {
@@ -140,6 +155,7 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
 
 # Groups the rules use.
 ACCEPTED_STATES = (ApplicationState.ACCEPTED, ApplicationState.ACCEPTED_PENDING)
+FINISHED_STATES = (ApplicationState.COMPLETED, ApplicationState.PARTLY_DONE)  # 办结: results handed over
 EDITABLE_STATES = (ApplicationState.DRAFT, ApplicationState.REFUSED)  # the applicant may still change it
 MATERIAL_SATISFIED = frozenset(
     {MaterialState.UPLOADED, MaterialState.COLLECTED, MaterialState.E_LICENCE, MaterialState.PRODUCED}
@@ -149,6 +165,7 @@ OPEN_CHANGE_STATES = (ChangeState.DRAFT, ChangeState.SUBMITTED, ChangeState.REJE
 __all__ = [
     "ACCEPTED_STATES",
     "EDITABLE_STATES",
+    "FINISHED_STATES",
     "FINISHED_TASKS",
     "LABELS",
     "MATERIAL_SATISFIED",
@@ -160,6 +177,7 @@ __all__ = [
     "DeliveryState",
     "DocumentState",
     "FollowUpState",
+    "HandoverMethod",
     "Labelled",
     "MaterialState",
     "NotificationState",

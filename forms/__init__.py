@@ -30,6 +30,7 @@ from forms.merge import BundleError, merge, merge_items
 from forms.metrics import reduction
 from forms.notice import build_notice
 from forms.project import project
+from forms.results import produced_schema
 from forms.schema import Conflict, MergedField, MergedMaterial, MergedSchema, Section, Stats, Suggestion
 from forms.suggest import suggest
 
@@ -65,6 +66,7 @@ __all__ = [
     "merge",
     "merge_items",
     "prefill_data",
+    "produced_schema",
     "project",
     "reduction",
     "suggest",

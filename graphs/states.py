@@ -17,6 +17,7 @@ class TaskState(StrEnum):
     REJECTED = "rejected"  # 不予许可
     SKIPPED = "skipped"  # the scenario leaves the step out
     PAUSED = "paused"  # the clock stands still (补正)
+    BLOCKED = "blocked"  # a predecessor was refused (不予许可): the step can never start
 
 
 TASK_LABELS: dict[TaskState, str] = {
@@ -27,6 +28,7 @@ TASK_LABELS: dict[TaskState, str] = {
     TaskState.REJECTED: "不予许可",
     TaskState.SKIPPED: "本情形不涉及",
     TaskState.PAUSED: "暂停（补正/容缺）",
+    TaskState.BLOCKED: "受阻（上游不予许可）",
 }
 
 FINISHED = frozenset({TaskState.DONE, TaskState.SKIPPED, TaskState.REJECTED})

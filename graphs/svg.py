@@ -17,7 +17,7 @@ from xml.sax.saxutils import escape, quoteattr
 from .bundle_graph import Items, as_graph
 from .planning import longest_chain, stages
 from .runtime import evaluate
-from .states import TASK_LABELS
+from .states import TASK_LABELS, TaskState
 
 FONT = '"Noto Sans CJK SC", "Microsoft YaHei", sans-serif'
 BOX_W, BOX_H = 220, 78
@@ -51,7 +51,7 @@ STATE_COLOURS = {
     "paused": "#9467bd",
     "blocked": "#6d4c41",
 }
-BLOCKED_LABEL = "受阻（上游不予许可）"
+BLOCKED_LABEL = TASK_LABELS[TaskState.BLOCKED]
 # labels by plain state name (the states an application passes in are strings)
 STATE_TEXT: dict[str, str] = {str(state): label for state, label in TASK_LABELS.items()}
 
@@ -141,7 +141,7 @@ def render(
         + 18
         + sum(35 + _text_width(departments.get(d, d) or "（未指定部门）", 11) for d in used_departments)
     )
-    states_w = sum(35 + _text_width(label, 11) for label in [*STATE_TEXT.values(), BLOCKED_LABEL])
+    states_w = sum(35 + _text_width(label, 11) for label in STATE_TEXT.values())
     width = max(
         MARGIN * 2 + len(layers) * BOX_W + max(len(layers) - 1, 0) * COL_GAP,
         MARGIN * 2 + legend_w,

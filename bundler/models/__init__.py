@@ -9,6 +9,7 @@ from .documents import Document
 from .elicences import ELicence
 from .notifications import Notification
 from .ratings import Rating
+from .results import Handover, ResultDocument
 from .routing import AuditEntry, Delivery
 
 __all__ = [
@@ -25,9 +26,11 @@ __all__ = [
     "Department",
     "Document",
     "ELicence",
+    "Handover",
     "Item",
     "Notification",
     "Rating",
+    "ResultDocument",
     "ItemField",
     "ItemMaterial",
     "ItemVersion",

@@ -45,6 +45,7 @@ class Application(Timestamped, Model):
     promised_date: Mapped[date | None] = mapped_column(Date)
     calendar_note: Mapped[str | None] = mapped_column(Text)  # calendar version, estimate warnings
     delivery_method: Mapped[str | None] = mapped_column(String(20))  # 窗口领取 / 邮寄 / 电子证照
+    delivery_address: Mapped[str | None] = mapped_column(EncryptedText)  # 邮寄送达: where to mail the results
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
     bundle_version: Mapped[BundleVersion] = relationship()

@@ -41,6 +41,11 @@ TEXTS: dict[str, str] = {
     "supplement": "您的“{bundle}”申请中“{item}”需要补正：{reason}。补正期间办理时限暂停。",
     "result": "您的“{bundle}”申请中“{item}”已办结：{outcome}。进度查询：{track_url}",
     "completed": "您的“{bundle}”申请（{tracking_no}）已全部办结，请按您选择的方式领取结果。",
+    "partly_done": (
+        "您的“{bundle}”申请（{tracking_no}）已办结，其中部分事项不予许可，理由见进度查询；"
+        "已办结事项的结果请按您选择的方式领取。进度查询：{track_url}"
+    ),
+    "corrected": "您的“{bundle}”申请中“{item}”的办理结果已更正（{reason}），请以更正后的结果为准。进度查询：{track_url}",
     "handover": "您的“{bundle}”申请（{tracking_no}）办理结果已{method}。",
 }
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import forms
 
 from .. import clock
 from ..catalogue.definitions import pinned, schema_for
-from ..models import Application, ApplicationMaterial, Task
+from ..models import Application, ApplicationMaterial, AuditEntry, Task
 from ..privacy import mask_id_number, mask_name
 from ..states import MaterialState, TaskState
 from . import uploads
@@ -40,6 +41,7 @@ def task_payload(session: Session, task: Task) -> dict[str, Any]:
         "upstream": {
             t.item.code: t.results for t in application.tasks if t.status == TaskState.DONE and t.results
         },
+        "corrections": corrections(session, task),
         "complete_url": f"{current_app.config['PUBLIC_URL'].rstrip('/')}/api/v1/tasks/{task.id}/complete",
     }
 
@@ -125,6 +127,38 @@ def _collected(material: ApplicationMaterial | None) -> dict[str, Any] | None:
     else:
         by = "综合窗口"
     return {"by": by, "at": clock.local(material.collected_at).isoformat(timespec="seconds")}
+
+
+def corrections(session: Session, task: Task) -> list[dict[str, Any]]:
+    """Results of earlier steps corrected after they were first handed out (更正), oldest first: the
+    item, what changed (before and after), why, and when. ``upstream`` already holds the new values."""
+    entries = session.scalars(
+        select(AuditEntry)
+        .where(
+            AuditEntry.application_id == task.application_id,
+            AuditEntry.action == "correct",
+            AuditEntry.task_id != task.id,
+        )
+        .order_by(AuditEntry.id)
+    )
+    codes = {t.id: t.item.code for t in task.application.tasks}
+    found = []
+    for entry in entries:
+        before = (entry.before or {}).get("results") or {}
+        after = (entry.after or {}).get("results") or {}
+        changed = (entry.after or {}).get("changed") or sorted(
+            k for k in after if after.get(k) != before.get(k)
+        )
+        found.append(
+            {
+                "item": codes.get(entry.task_id or 0, ""),
+                "before": {k: before.get(k) for k in changed},
+                "after": {k: after.get(k) for k in changed},
+                "reason": (entry.after or {}).get("reason") or "",
+                "at": clock.local(entry.at).isoformat(timespec="seconds"),
+            }
+        )
+    return found
 
 
 def produced_values(application: Application) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from ..clock import utcnow
 from ..models import Application, BundleVersion, Rating
-from ..states import ApplicationState, FollowUpState, TaskState, labels
+from ..states import FINISHED_STATES, FollowUpState, TaskState, labels
 
 
 class RatingError(ValueError):
@@ -20,7 +20,7 @@ def rate(
     session: Session, application: Application, scores: Mapping[int | None, tuple[int, str]]
 ) -> list[Rating]:
     """Rate the whole service (key None) and each department's step (key: task id), once each."""
-    if application.status != ApplicationState.COMPLETED:
+    if application.status not in FINISHED_STATES:  # completed, or partly done after a refusal
         raise RatingError("办结后才能评价")
     if session.scalar(select(Rating.id).where(Rating.application_id == application.id).limit(1)) is not None:
         raise RatingError("已经评价过了，感谢您的反馈")

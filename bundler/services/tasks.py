@@ -1,12 +1,15 @@
 """A department's work on its task, and what it releases: serial steps start only when their
-predecessors are done (graphs/ decides readiness), a rejection blocks only what depends on it, and the
-application completes when every step is finished."""
+predecessors are done (graphs/ decides readiness), a rejection blocks exactly what depends on it, and the
+application finishes when nothing can move any more: ``completed`` when every step succeeded,
+``partly_done`` when some were refused. Results are checked by the data dictionary, and a wrong one is
+corrected: audited, and handed again to every department that received the old value."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+import networkx as nx
 from sqlalchemy.orm import Session
 
 import graphs
@@ -14,8 +17,10 @@ import graphs
 from .. import clock
 from ..catalogue import definitions
 from ..clock import utcnow
-from ..models import Application, Task
+from ..models import Application, Delivery, Task
+from ..queues import department_queue_name
 from ..states import ApplicationState, TaskState
+from . import results as results_service
 from .audit import audit
 from .notifications import notify
 from .outbox import open_deliveries
@@ -24,7 +29,12 @@ OUTCOMES = ("approved", "rejected")
 
 
 class TaskError(ValueError):
-    """An action the task's state does not allow; the message is Chinese."""
+    """An action the task's state does not allow, or input that does not pass; the message is Chinese,
+    ``errors`` names the fields (merged keys, or ``documents.N``) when there are any."""
+
+    def __init__(self, message: str, errors: Mapping[str, list[str]] | None = None) -> None:
+        super().__init__(message)
+        self.errors = dict(errors or {})
 
 
 def _state(task: Task) -> dict[str, Any]:
@@ -49,38 +59,77 @@ def complete(
     actor: str,
     results: Mapping[str, Any] | None = None,
     reason: str | None = None,
+    documents: Sequence[tuple[str, bytes]] = (),
 ) -> list[Task]:
-    """Approve (with the results the item produces) or reject (with a reason); returns the tasks released."""
+    """Approve (with the results the item produces, checked by the data dictionary, and the documents
+    it issues) or reject (with a reason); returns the tasks released."""
     if outcome not in OUTCOMES:
         raise TaskError("办理结果只能是 approved（准予）或 rejected（不予）")
     if task.status not in (TaskState.READY, TaskState.IN_PROGRESS):
         raise TaskError(f"事项当前状态为“{task.status_label}”，不能办结")
     if outcome == "rejected" and not (reason or "").strip():
-        raise TaskError("不予许可须说明理由")
-    results = dict(results or {})
-    problems = _result_problems(session, task, results) if outcome == "approved" else []
-    if problems:
-        raise TaskError("；".join(problems))
+        raise TaskError("不予许可须说明理由", {"reason": ["不予许可须说明理由"]})
+    try:
+        checked = (
+            results_service.checked_results(session, task, dict(results or {}))
+            if outcome == "approved"
+            else {}
+        )
+        results_service.store_documents(session, task, documents)
+    except results_service.ResultProblems as exc:
+        raise TaskError(str(exc), exc.errors) from exc
     before = _state(task)
     task.status = TaskState.DONE if outcome == "approved" else TaskState.REJECTED
-    task.results = results
+    task.results = checked
     task.reason = (reason or "").strip() or None
     task.finished_at = utcnow()
     audit(session, actor, outcome, task, before=before, after=_state(task))
+    if outcome == "approved":
+        results_service.file_licences(session, task, checked)
     decided = "准予" if outcome == "approved" else f"不予许可（{task.reason}）"
     notify(session, task.application, "result", item=task.item_version.name, outcome=decided)
     return release(session, task.application, actor)
 
 
-def _result_problems(session: Session, task: Task, results: dict[str, Any]) -> list[str]:
-    """Results must be the fields this item produces inside the bundle (by merged key)."""
-    schema = definitions.schema_for(session, task.application)
-    produced = {f.key: f for f in schema.fields if f.produced_by == task.item.code}
-    problems = [f"“{key}”不是本事项产生的结果" for key in results if key not in produced]
-    missing = [f.label for key, f in produced.items() if key not in results or results[key] in (None, "")]
-    if missing:
-        problems.append("请填写本事项产生的结果：" + "、".join(missing))
-    return problems
+def correct(
+    session: Session, task: Task, results: Mapping[str, Any], reason: str, *, actor: str
+) -> list[Delivery]:
+    """更正 a wrong result of an approved step: checked like the approval, audited with the values
+    before and after, the licence it issued filed again, and a new delivery (carrying the corrected
+    payload) for every task that had already received the old value. Returns those deliveries."""
+    if task.status != TaskState.DONE:
+        raise TaskError(f"事项当前状态为“{task.status_label}”，只有已办结（准予）的事项可以更正结果")
+    if not (reason or "").strip():
+        raise TaskError("更正结果须说明原因", {"reason": ["更正结果须说明原因"]})
+    old = dict(task.results or {})
+    try:
+        checked = results_service.checked_results(session, task, {**old, **dict(results)})
+    except results_service.ResultProblems as exc:
+        raise TaskError(str(exc), exc.errors) from exc
+    if checked == old:
+        raise TaskError("更正后的结果与原结果相同", {"results": ["没有需要更正的内容"]})
+    before = _state(task)
+    task.results = checked
+    changed = sorted(key for key in checked if checked.get(key) != old.get(key))
+    audit(
+        session,
+        actor,
+        "correct",
+        task,
+        before=before,
+        after={**_state(task), "reason": reason.strip(), "changed": changed},
+    )
+    results_service.file_licences(session, task, checked, before=old)
+    deliveries = []
+    for other in task.application.tasks:
+        if other.id == task.id or other.delivered_at is None or task.finished_at is None:
+            continue
+        if other.delivered_at >= task.finished_at:  # it was handed the old value
+            delivery = Delivery(task=other, queue=department_queue_name(other.department.code))
+            session.add(delivery)
+            deliveries.append(delivery)
+    notify(session, task.application, "corrected", item=task.item_version.name, reason=reason.strip())
+    return deliveries
 
 
 def request_supplement(session: Session, task: Task, note: str, *, actor: str) -> None:
@@ -113,12 +162,15 @@ def resume(session: Session, task: Task, *, actor: str) -> None:
 
 
 def release(session: Session, application: Application, actor: str) -> list[Task]:
-    """Make ready whatever graphs/ says is ready now; complete the application when all is finished."""
+    """Make ready whatever graphs/ says is ready now, mark blocked what a refusal stops (with the
+    reason), and finish the application when nothing can move any more."""
     planned = definitions.plan_for(session, application)
     states = {t.item.code: t.status for t in application.tasks if t.item.code in set(planned.steps)}
     view = graphs.evaluate(planned, states)
     released = []
     today = clock.today()
+    graph = graphs.as_graph(planned)
+    refused = {t.item.code: t for t in application.tasks if t.status == TaskState.REJECTED}
     for task in application.tasks:
         if task.item.code in view.ready and task.status == TaskState.WAITING:
             task.status = TaskState.READY
@@ -126,10 +178,19 @@ def release(session: Session, application: Application, actor: str) -> list[Task
             task.due_date = graphs.step_due(today, task.item_version.promised_days, estimate=True).date
             audit(session, actor, "released", task, after=_state(task))
             released.append(task)
+        elif task.item.code in view.blocked and task.status == TaskState.WAITING:
+            before = _state(task)
+            above = [refused[c] for c in sorted(nx.ancestors(graph, task.item.code)) if c in refused]
+            task.status = TaskState.BLOCKED
+            task.finished_at = utcnow()
+            task.reason = (
+                "；".join(f"前置事项“{t.item_version.name}”不予许可：{t.reason}" for t in above) or None
+            )
+            audit(session, actor, "blocked", task, before=before, after=_state(task))
     session.flush()
     open_deliveries(session, application)
     if view.complete and application.status in (ApplicationState.ACCEPTED, ApplicationState.ACCEPTED_PENDING):
-        application.status = ApplicationState.COMPLETED
+        application.status = ApplicationState.COMPLETED if view.succeeded else ApplicationState.PARTLY_DONE
         application.completed_at = utcnow()
-        notify(session, application, "completed")
+        notify(session, application, "completed" if view.succeeded else "partly_done")
     return released

@@ -7,6 +7,8 @@ answer. The views stay thin: the rules are the services'.
 
 from __future__ import annotations
 
+import base64
+import binascii
 from typing import Any
 
 from flask import Blueprint as FlaskBlueprint
@@ -25,6 +27,7 @@ from ..permissions import Permission, can
 from ..services import acceptance, uploads
 from ..services import applications as service
 from ..services import documents as documents_service
+from ..services import results as results_service
 from ..services import tasks as tasks_service
 from ..services.document_kinds import DOCUMENT_KINDS
 from ..services.documents import documents_for
@@ -36,11 +39,15 @@ from .api_schemas import (
     ApplicationSchema,
     CompletionResultSchema,
     CompletionSchema,
+    CorrectionResultSchema,
+    CorrectionSchema,
     DocumentPendingSchema,
     ErrorSchema,
     FileUploadSchema,
+    HandoverSchema,
     IdempotencySchema,
     NewApplicationSchema,
+    NewHandoverSchema,
     StoredFileSchema,
     TaskFilterSchema,
     TaskListSchema,
@@ -49,6 +56,7 @@ from .api_schemas import (
 from .documents import pdf_response
 from .files import file_response
 from .openapi import ApiBlueprint, openapi_document
+from .results import result_response
 
 bp = ApiBlueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -102,6 +110,7 @@ def _allow_header(response: Response) -> Response:
 
 def application_json(application: Application) -> dict[str, Any]:
     definition = definitions.pinned(db.session, application)
+    finished = results_service.step_results(db.session, application)
     return {
         "id": application.id,
         "tracking_no": application.tracking_no,
@@ -117,6 +126,7 @@ def application_json(application: Application) -> dict[str, Any]:
                 "department": task.department.code,
                 "status": task.status,
                 "due": task.due_date.isoformat() if task.due_date else None,
+                **_step_results(application, finished.get(task.id)),
             }
             for task in application.tasks
         ],
@@ -137,7 +147,43 @@ def application_json(application: Application) -> dict[str, Any]:
             }
             for kind in documents_for(application)
         ],
+        "handover": results_service.handover_json(results_service.handover_of(db.session, application)),
     }
+
+
+def _step_results(application: Application, finished: dict[str, Any] | None) -> dict[str, Any]:
+    """一端出件: what a decided step gave back, shown as soon as it is decided."""
+    if finished is None:
+        return {"results": {}, "reason": None, "finished_at": None, "documents": []}
+    return {
+        "results": finished["results"],
+        "reason": finished["reason"],
+        "finished_at": finished["finished_at"],
+        "documents": [
+            {
+                "id": d.id,
+                "name": d.filename,
+                "size": d.size,
+                "content_type": d.content_type,
+                "sha256": d.sha256,
+                "url": url_for("api.result_document", id=application.id, document=d.id),
+            }
+            for d in finished["documents"]
+        ],
+    }
+
+
+def _decoded_documents(
+    given: list[dict[str, Any]] | None,
+) -> tuple[list[tuple[str, bytes]], dict[str, list[str]]]:
+    """The base64 documents of a request, and the problems by ``documents.N``."""
+    decoded, errors = [], {}
+    for index, document in enumerate(given or []):
+        try:
+            decoded.append((document["name"], base64.b64decode(document["content_base64"], validate=True)))
+        except (binascii.Error, ValueError):
+            errors[f"documents.{index}"] = [f"结果文书“{document['name']}”的内容不是有效的 base64 编码"]
+    return decoded, errors
 
 
 # --- the window system --------------------------------------------------------------------------------
@@ -413,25 +459,33 @@ def get_task(id: int) -> Any:
 @bp.response(200, CompletionResultSchema, description="已办结")
 @_NOT_AN_OBJECT
 @_refusal(404, "事项不存在或不属于本部门")
-@_refusal(422, "请求内容未通过校验，当前状态不能办结，结果不完整，或不予许可未说明理由")
+@_refusal(
+    422,
+    "请求内容未通过校验；当前状态不能办结；结果不完整或未通过数据元校验（按字段说明，如 经营者.统一社会信用代码）；"
+    "结果文书不是 PDF/OFD（在 documents.序号 下说明）；或不予许可未说明理由",
+)
 @_OTHER_METHOD
 def complete_task(completion: dict[str, Any], id: int) -> Any:
     task = _own_task(id)
     if task is None:
         return api_error(404, "事项不存在")
     token = current_token()
+    documents, problems = _decoded_documents(completion.get("documents"))
+    if problems:
+        return api_error(422, "；".join(m for ms in problems.values() for m in ms), errors=problems)
     try:
         released = tasks_service.complete(
             db.session,
             task,
             completion["outcome"],
-            actor=f"令牌 {token.id}（{token.label or token.department.code if token.department else '管理员'}）",
+            actor=_token_actor(token),
             results=completion.get("results") or {},
             reason=completion.get("reason"),
+            documents=documents,
         )
     except tasks_service.TaskError as exc:
         db.session.rollback()
-        return api_error(422, str(exc))
+        return _invalid(exc)
     application_id = task.application_id
     db.session.commit()
     dispatch_application(application_id)
@@ -467,6 +521,125 @@ def task_file(id: int, file: int) -> Any:
     if upload is None:
         return api_error(404, "文件不存在")
     return file_response(upload)
+
+
+def _invalid(exc: tasks_service.TaskError | results_service.HandoverError) -> Response:
+    """422 with the problems by field when the service named any."""
+    if exc.errors:
+        return api_error(422, str(exc), errors=exc.errors)
+    return api_error(422, str(exc))
+
+
+def _token_actor(token: Any) -> str:
+    return f"令牌 {token.id}（{token.label or token.department.code if token.department else '管理员'}）"
+
+
+@bp.post("/tasks/<id:id>/correct", tags=[DEPARTMENTS], parameters=[_path("id", "事项 id")])
+@bp.doc(
+    operationId="correctTask",
+    summary="更正已办结事项的结果（本事项部门的令牌）",
+    description="与办结时同样按数据元校验；记入审计日志（更正前后的值）；已收到原结果的后续事项部门"
+    "会再收到一次推送，内容为更正后的事项（含 corrections）；申请人收到更正通知。",
+)
+@require_token(Permission.TASKS_API)
+@bp.arguments(CorrectionSchema)
+@bp.response(200, CorrectionResultSchema, description="已更正")
+@_NOT_AN_OBJECT
+@_refusal(404, "事项不存在或不属于本部门")
+@_refusal(422, "请求内容未通过校验，事项不是已办结（准予）状态，结果未通过数据元校验，或与原结果相同")
+@_OTHER_METHOD
+def correct_task(correction: dict[str, Any], id: int) -> Any:
+    task = _own_task(id)
+    if task is None:
+        return api_error(404, "事项不存在")
+    try:
+        deliveries = tasks_service.correct(
+            db.session, task, correction["results"], correction["reason"], actor=_token_actor(current_token())
+        )
+    except tasks_service.TaskError as exc:
+        db.session.rollback()
+        return _invalid(exc)
+    answer = {
+        "task": id,
+        "results": dict(task.results or {}),
+        "redelivered": [d.task.item.code for d in deliveries],
+    }
+    application_id = task.application_id
+    db.session.commit()
+    dispatch_application(application_id)
+    return answer
+
+
+@bp.post("/applications/<id:id>/handover", tags=[WINDOW], parameters=[_path("id", "申请 id")])
+@bp.doc(
+    operationId="recordHandover",
+    summary="登记出件（一端出件，综合窗口令牌）：窗口领取、邮寄送达或网上下载，只登记一次",
+)
+@require_token(Permission.ACCEPT_BY_API)
+@bp.arguments(NewHandoverSchema)
+@bp.response(201, HandoverSchema, description="已登记出件，并告知申请人")
+@_NOT_AN_OBJECT
+@_refusal(404, "申请不存在")
+@_refusal(422, "请求内容未通过校验，申请尚未办结，已经出件，窗口领取未核验身份证件，或邮寄缺少地址或运单号")
+@_OTHER_METHOD
+def record_handover(body: dict[str, Any], id: int) -> Any:
+    application = db.session.get(Application, id)
+    if application is None:
+        return api_error(404, "申请不存在")
+    token = current_token()
+    try:
+        handover = results_service.record_handover(
+            db.session,
+            application,
+            body["method"],
+            actor=f"窗口系统（{token.label or '接口令牌'}）",
+            token=token,
+            id_checked=body.get("id_checked") or False,
+            collector=body.get("collector"),
+            address=body.get("address"),
+            carrier=body.get("carrier"),
+            tracking_number=body.get("tracking_number"),
+        )
+        db.session.flush()
+    except results_service.HandoverError as exc:
+        db.session.rollback()
+        return _invalid(exc)
+    except IntegrityError:
+        db.session.rollback()  # another request recorded it at the same moment
+        return api_error(422, "该申请已经出件，不能重复登记", errors={"application": ["该申请已经出件"]})
+    answer = results_service.handover_json(handover)
+    db.session.commit()
+    dispatch_application(id)
+    return answer, 201
+
+
+@bp.get(
+    "/applications/<id:id>/results/<id:document>",
+    tags=[WINDOW],
+    parameters=[_path("id", "申请 id"), _path("document", "结果文书 id（steps[].documents[].id）")],
+)
+@bp.doc(
+    operationId="getResultDocument",
+    summary="下载某一步骤出具的结果文书（综合窗口令牌）",
+    responses={
+        200: {
+            "description": "结果文书（PDF 或 OFD）",
+            "content": {
+                kind: {"schema": {"type": "string", "format": "binary"}}
+                for kind in results_service.DOCUMENT_TYPES
+            },
+        }
+    },
+)
+@require_token(Permission.ACCEPT_BY_API)
+@_refusal(404, "申请或结果文书不存在")
+@_OTHER_METHOD
+def result_document(id: int, document: int) -> Any:
+    application = db.session.get(Application, id)
+    found = results_service.result_document(db.session, application, document) if application else None
+    if found is None:
+        return api_error(404, "结果文书不存在")
+    return result_response(found)
 
 
 # --- the document -------------------------------------------------------------------------------------

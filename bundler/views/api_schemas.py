@@ -17,7 +17,14 @@ from marshmallow.validate import Length, OneOf, Regexp
 from ..catalogue.contract import CODE_PATTERN
 from ..services.document_kinds import DOCUMENT_KINDS
 from ..services.tasks import OUTCOMES
-from ..states import ApplicationState, Channel, MaterialState, TaskState, values
+from ..states import (
+    ApplicationState,
+    Channel,
+    HandoverMethod,
+    MaterialState,
+    TaskState,
+    values,
+)
 
 # What a value of the wrong JSON type is told, by field class (the first class of the field's MRO listed).
 _WRONG_TYPE: dict[type[fields.Field], str] = {
@@ -172,11 +179,42 @@ class IdempotencySchema(ApiSchema):
     )
 
 
+class ResultDocumentSchema(ApiSchema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True, metadata={"description": "文件名"})
+    size = fields.Integer(required=True, metadata={"description": "字节数"})
+    content_type = fields.String(
+        required=True, metadata={"description": "按内容识别的类型：application/pdf 或 application/ofd"}
+    )
+    sha256 = fields.String(required=True, metadata={"description": "内容的 SHA-256（十六进制）"})
+    url = fields.String(required=True, metadata={"description": "下载地址（本 API，综合窗口令牌）"})
+
+
 class StepSchema(ApiSchema):
     item = fields.String(required=True, metadata={"description": "事项编码"})
     department = fields.String(required=True, metadata={"description": "实施部门编码"})
     status = fields.String(required=True, validate=_one_of(values(TaskState)))
     due = _date("办理期限（工作日计算）；尚未开始的步骤没有")
+    results = fields.Dict(
+        keys=fields.String(),
+        required=True,
+        metadata={
+            "description": "该步骤准予后即公布的结果：{数据项（如 经营者.统一社会信用代码）: 值}；未准予的步骤为空对象"
+        },
+    )
+    reason = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={"description": "不予许可的理由，或受阻（blocked）时阻止它的前置事项及其理由"},
+    )
+    finished_at = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={"format": "date-time", "description": "准予、不予或受阻的时刻"},
+    )
+    documents = fields.List(
+        fields.Nested(ResultDocumentSchema), required=True, metadata={"description": "该步骤出具的结果文书"}
+    )
 
 
 class ApplicationMaterialSchema(ApiSchema):
@@ -207,6 +245,12 @@ class ApplicationSchema(ApiSchema):
     materials = fields.List(fields.Nested(ApplicationMaterialSchema), required=True)
     documents = fields.List(
         fields.Nested(DocumentLinkSchema), required=True, metadata={"description": "本申请的文书"}
+    )
+    handover = fields.Nested(
+        "HandoverSchema",
+        required=True,
+        allow_none=True,
+        metadata={"description": "出件登记（办结后只登记一次）；尚未出件时为 null"},
     )
 
 
@@ -326,7 +370,20 @@ class TaskSchema(ApiSchema):
         required=True,
         metadata={"description": "已办结的上游事项产生的结果：{事项编码: {数据项: 值}}"},
     )
+    corrections = fields.List(
+        fields.Nested("CorrectionNoticeSchema"),
+        required=True,
+        metadata={"description": "前序事项在推送后更正过的结果（先后顺序）；upstream 已是更正后的值"},
+    )
     complete_url = fields.String(required=True, metadata={"format": "uri", "description": "办结本事项的地址"})
+
+
+class CorrectionNoticeSchema(ApiSchema):
+    item = fields.String(required=True, metadata={"description": "结果被更正的事项编码"})
+    before = fields.Dict(keys=fields.String(), required=True, metadata={"description": "更正前的值"})
+    after = fields.Dict(keys=fields.String(), required=True, metadata={"description": "更正后的值"})
+    reason = fields.String(required=True, metadata={"description": "更正原因"})
+    at = fields.String(required=True, metadata={"format": "date-time", "description": "更正时刻"})
 
 
 class CompletionSchema(ApiSchema):
@@ -341,6 +398,95 @@ class CompletionSchema(ApiSchema):
         metadata={"description": "本事项产生的结果：{数据项（如 经营者.统一社会信用代码）: 值}"},
     )
     reason = fields.String(allow_none=True, metadata={"description": "不予许可的理由（rejected 时必填）"})
+    documents = fields.List(
+        fields.Nested("NewResultDocumentSchema"),
+        allow_none=True,
+        metadata={
+            "description": "随决定出具的结果文书（PDF 或 OFD，按内容识别）：[{name, content_base64}]；"
+            "有问题时回答 422，并在 documents.序号 下说明"
+        },
+    )
+
+
+class NewResultDocumentSchema(ApiSchema):
+    name = fields.String(
+        required=True,
+        validate=Length(min=1, max=255, error="文件名应为 1 至 255 个字符"),
+        metadata={"title": "文件名", "description": "文件名，如 营业执照.pdf", "example": "营业执照.pdf"},
+    )
+    content_base64 = fields.String(
+        required=True, metadata={"title": "文件内容", "description": "文件内容的 base64 编码"}
+    )
+
+
+class CorrectionSchema(ApiSchema):
+    results = fields.Dict(
+        keys=fields.String(),
+        required=True,
+        metadata={
+            "title": "更正后的结果",
+            "description": "更正的结果：{数据项: 新值}（未列出的结果保持不变；与办结时同样校验）",
+        },
+    )
+    reason = fields.String(
+        required=True,
+        validate=Length(min=1, max=500, error="更正原因应为 1 至 500 个字符"),
+        metadata={"title": "更正原因", "description": "更正的原因（记入审计日志，并告知申请人）"},
+    )
+
+
+class CorrectionResultSchema(ApiSchema):
+    task = fields.Integer(required=True)
+    results = fields.Dict(keys=fields.String(), required=True, metadata={"description": "更正后的全部结果"})
+    redelivered = fields.List(
+        fields.String(),
+        required=True,
+        metadata={"description": "已收到原结果、将重新推送更正后内容的后续事项编码"},
+    )
+
+
+class NewHandoverSchema(ApiSchema):
+    method = fields.String(
+        required=True,
+        validate=_one_of(values(HandoverMethod), "出件方式"),
+        metadata={
+            "title": "出件方式",
+            "description": "window（窗口领取，须核验身份证件）、mail（邮寄送达，须有收件地址和运单号）或 download（网上下载）",
+        },
+    )
+    id_checked = fields.Boolean(
+        load_default=False, metadata={"description": "窗口领取时已核验领取人身份证件（window 时必须为 true）"}
+    )
+    collector = fields.String(
+        allow_none=True,
+        validate=Length(max=100, error="领取人不能超过 100 个字符"),
+        metadata={"description": "领取人姓名"},
+    )
+    address = fields.String(
+        allow_none=True,
+        validate=Length(max=300, error="收件地址不能超过 300 个字符"),
+        metadata={"description": "收件地址（mail 时必填；省略时用申请人提交时填写的邮寄地址）"},
+    )
+    carrier = fields.String(
+        allow_none=True,
+        validate=Length(max=50, error="快递公司不能超过 50 个字符"),
+        metadata={"description": "快递公司"},
+    )
+    tracking_number = fields.String(
+        allow_none=True,
+        validate=Length(max=60, error="运单号不能超过 60 个字符"),
+        metadata={"description": "快递运单号（mail 时必填）"},
+    )
+
+
+class HandoverSchema(ApiSchema):
+    method = fields.String(required=True, validate=_one_of(values(HandoverMethod)))
+    method_label = fields.String(required=True, metadata={"description": "出件方式的中文名称"})
+    by = fields.String(required=True, metadata={"description": "登记出件的窗口人员或窗口系统"})
+    id_checked = fields.Boolean(required=True, metadata={"description": "是否核验了领取人身份证件"})
+    carrier = fields.String(required=True, allow_none=True, metadata={"description": "快递公司"})
+    tracking_number = fields.String(required=True, allow_none=True, metadata={"description": "快递运单号"})
+    at = fields.String(required=True, metadata={"format": "date-time", "description": "出件时刻"})
 
 
 class CompletionResultSchema(ApiSchema):

@@ -8,6 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 import graphs
 from graphs import AnswerError
@@ -17,11 +18,14 @@ from ..catalogue.queries import NotFound, bundle_definition
 from ..extensions import db
 from ..models import Application, ApplicationMaterial, Rating
 from ..permissions import Permission, can
+from ..privacy import mask_name
 from ..services import acceptance
 from ..services import applications as service
+from ..services import results as results_service
 from ..services.documents import documents_for
 from ..services.elicences import LocalELicenceStore, material_kind, use_e_licence
 from ..services.guidance import answer_labels, guide
+from ..services.outbox import dispatch_application
 from ..services.ratings import RatingError
 from ..services.ratings import rate as rate_service
 from ..services.uploads import (
@@ -32,9 +36,10 @@ from ..services.uploads import (
     store_upload,
     upload_for_applicant,
 )
-from ..states import ApplicationState, Channel, TaskState
+from ..states import ApplicationState, Channel, HandoverMethod, TaskState, labels
 from .auth import permission_required
 from .files import file_response
+from .results import result_response
 from .unified_form import bind_unified_form, handle_unified_form, raw_answers, settle
 
 bp = Blueprint("apply", __name__)
@@ -44,6 +49,7 @@ DELIVERY_METHODS = (
     "邮寄送达",
     "电子证照（网上下载）",
 )  # 一端出件: how the results reach the applicant
+MAILED = DELIVERY_METHODS[1]  # 邮寄送达 needs an address
 
 
 def _definition_or_404(code: str) -> Any:
@@ -209,18 +215,24 @@ def review(application_id: int) -> Any:
         return redirect(url_for("apply.status", application_id=application.id))
     schema = definitions.schema_for(db.session, application)
     missing = service.missing_items(db.session, application)
+    chosen = request.form.get("delivery_method", "")
+    chosen = chosen if chosen in DELIVERY_METHODS else DELIVERY_METHODS[0]
+    address = request.form.get("delivery_address", "").strip()
     if request.method == "POST" and FlaskForm().validate_on_submit():
+        if chosen == MAILED and not address:
+            flash("选择邮寄送达时请填写收件地址（含收件人和联系电话）", "error")
+        else:
 
-        def submit() -> acceptance.Settlement:
-            method = request.form.get("delivery_method", "")
-            application.delivery_method = method if method in DELIVERY_METHODS else DELIVERY_METHODS[0]
-            settlement = acceptance.accept(db.session, application)
-            settlement.message = f"申请已受理，受理编号 {application.tracking_no}"
-            return settlement
+            def submit() -> acceptance.Settlement:
+                application.delivery_method = chosen
+                application.delivery_address = address[:300] if chosen == MAILED else None
+                settlement = acceptance.accept(db.session, application)
+                settlement.message = f"申请已受理，受理编号 {application.tracking_no}"
+                return settlement
 
-        settled = settle(application, submit, form_endpoint="apply.form", done_endpoint="apply.status")
-        if settled is not None:
-            return settled
+            settled = settle(application, submit, form_endpoint="apply.form", done_endpoint="apply.status")
+            if settled is not None:
+                return settled
     form = bind_unified_form(application, formdata=None)
     return render_template(
         "apply/review.html",
@@ -231,6 +243,9 @@ def review(application_id: int) -> Any:
         answers=answer_labels(definitions.pinned(db.session, application).bundle, application.answers),
         csrf_form=FlaskForm(),
         delivery_methods=DELIVERY_METHODS,
+        chosen_method=chosen,
+        delivery_address=address,
+        mailed=MAILED,
         step="review",
     )
 
@@ -257,6 +272,7 @@ def status_context(application: Application) -> dict[str, Any]:
     owed = [m for m in application.materials if m.status == "deferred"]
     supplements = [t for t in application.tasks if t.status == TaskState.PAUSED]
     results = [t for t in application.tasks if t.status in (TaskState.DONE, TaskState.REJECTED)]
+    finished = results_service.step_results(db.session, application)
     rated = (
         db.session.scalar(select(Rating.id).where(Rating.application_id == application.id).limit(1))
         is not None
@@ -270,7 +286,62 @@ def status_context(application: Application) -> dict[str, Any]:
         "owed": owed,
         "documents": documents_for(application),
         "answers": answer_labels(definition.bundle, application.answers),
+        "finished": finished,
+        "handover": results_service.handover_of(db.session, application),
+        "handover_methods": labels(HandoverMethod),
+        "expected_handover": results_service.CHOSEN.get(application.delivery_method or "", "download"),
     }
+
+
+@bp.get("/applications/<id:application_id>/results/<id:document_id>")
+@permission_required(Permission.TRACK_APPLICATION)
+def result_document(application_id: int, document_id: int) -> Any:
+    """A result document of a decided step (一端出件: shown as soon as the step is decided)."""
+    application = own_application(application_id)
+    document = results_service.result_document(db.session, application, document_id)
+    if document is None:
+        abort(404)
+    return result_response(document)
+
+
+@bp.post("/applications/<id:application_id>/handover")
+@permission_required(Permission.ACCEPT_AT_COUNTER)
+def handover(application_id: int) -> Any:
+    """出件 at the window: collected (ID checked), mailed (address, tracking number) or downloaded."""
+    application = own_application(application_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        results_service.record_handover(
+            db.session,
+            application,
+            request.form.get("method", ""),
+            actor=f"综合窗口 用户 {current_user.id}（{mask_name(current_user.name) or current_user.role_label}）",
+            clerk=current_user,
+            id_checked=request.form.get("id_checked") == "y",
+            collector=request.form.get("collector"),
+            address=request.form.get("address"),
+            carrier=request.form.get("carrier"),
+            tracking_number=request.form.get("tracking_number"),
+        )
+        db.session.flush()
+    except results_service.HandoverError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return render_template(
+            "apply/status.html",
+            application=application,
+            typed=request.form,
+            **status_context(application),
+        ), 422
+    except IntegrityError:
+        db.session.rollback()
+        flash("该申请已经出件，不能重复登记", "error")
+        return redirect(url_for("apply.status", application_id=application.id))
+    db.session.commit()
+    dispatch_application(application.id)
+    flash("已登记出件，并已通知申请人", "success")
+    return redirect(url_for("apply.status", application_id=application.id))
 
 
 def _departments() -> dict[str, Any]:

@@ -15,6 +15,7 @@ from ..extensions import db
 from ..models import Delivery, Task
 from ..permissions import Permission
 from ..privacy import mask_name
+from ..services import results as results_service
 from ..services import tasks as tasks_service
 from ..services.deadlines import urgency, urgency_rank
 from ..services.documents import get_or_create, task_cache_key
@@ -25,6 +26,7 @@ from ..states import OPEN_TASKS, DeliveryState
 from .auth import permission_required
 from .documents import serve
 from .files import file_response
+from .results import result_response
 
 bp = Blueprint("department", __name__, url_prefix="/department")
 
@@ -73,7 +75,13 @@ def queue() -> str:
 @bp.get("/tasks/<id:task_id>")
 @permission_required(Permission.WORK_TASKS)
 def task_page(task_id: int) -> str:
-    task = _own_task(task_id)
+    return _task_page(_own_task(task_id))
+
+
+def _task_page(
+    task: Task, typed: dict[str, str] | None = None, errors: dict[str, list[str]] | None = None
+) -> str:
+    """The task page; after a refused action, with what the officer typed and the problems by field."""
     payload = task_payload(db.session, task)
     definition = definitions.pinned(db.session, task.application)
     item = definition.items[task.item.code]
@@ -90,6 +98,9 @@ def task_page(task_id: int) -> str:
         produces=produces,
         urgency=urgency(task),
         csrf_form=FlaskForm(),
+        typed=typed or {},
+        errors=errors or {},
+        finished=results_service.step_results(db.session, task.application).get(task.id),
     )
 
 
@@ -100,6 +111,8 @@ def act(task_id: int) -> Any:
     if not FlaskForm().validate_on_submit():
         abort(400)
     action = request.form.get("action")
+    typed = {key: value for key, value in request.form.items() if key.startswith(("r:", "c:"))}
+    typed.update({key: request.form.get(key, "") for key in ("reason", "note", "correction_reason")})
     try:
         if action == "start":
             tasks_service.start(db.session, task, actor())
@@ -110,8 +123,19 @@ def act(task_id: int) -> Any:
                 for key, value in request.form.items()
                 if key.startswith("r:") and value.strip()
             }
+            documents = [
+                (given.filename or "", given.read())
+                for given in request.files.getlist("documents")
+                if given.filename
+            ]
             released = tasks_service.complete(
-                db.session, task, action, actor=actor(), results=results, reason=request.form.get("reason")
+                db.session,
+                task,
+                action,
+                actor=actor(),
+                results=results,
+                reason=request.form.get("reason"),
+                documents=documents,
             )
             message = "已办结" + (
                 f"，后续事项已推送：{'、'.join(t.item_version.name for t in released)}" if released else ""
@@ -122,10 +146,27 @@ def act(task_id: int) -> Any:
         elif action == "resume":
             tasks_service.resume(db.session, task, actor=actor())
             message = "补正材料已收到，恢复计时"
+        elif action == "correct":
+            corrected = {
+                key[2:]: value.strip()
+                for key, value in request.form.items()
+                if key.startswith("c:") and value.strip()
+            }
+            redelivered = tasks_service.correct(
+                db.session, task, corrected, request.form.get("correction_reason", ""), actor=actor()
+            )
+            message = "结果已更正" + (
+                f"，已重新推送：{'、'.join(d.task.item_version.name for d in redelivered)}"
+                if redelivered
+                else ""
+            )
         else:
             abort(400)
     except tasks_service.TaskError as exc:
         db.session.rollback()
+        if action in ("approved", "rejected", "correct", "supplement"):
+            flash(str(exc), "error")  # shown on this very page, with what was typed kept
+            return _task_page(_own_task(task_id), typed, exc.errors), 422
         flash(str(exc), "error")
         return redirect(url_for("department.task_page", task_id=task_id))
     application_id = task.application_id
@@ -158,6 +199,17 @@ def task_file(task_id: int, upload_id: int) -> Any:
     if upload is None:
         abort(404)
     return file_response(upload)
+
+
+@bp.get("/tasks/<id:task_id>/results/<id:document_id>")
+@permission_required(Permission.WORK_TASKS)
+def result_document(task_id: int, document_id: int) -> Any:
+    """A result document this department issued for the task."""
+    task = _own_task(task_id)
+    document = results_service.result_document(db.session, task.application, document_id)
+    if document is None or document.task_id != task.id:
+        abort(404)
+    return result_response(document)
 
 
 @bp.post("/deliveries/<id:delivery_id>/retry")

@@ -47,7 +47,18 @@ def _applicant_accepts_tx(client):
                 },
                 content_type="multipart/form-data",
             )
-    client.post(f"/applications/{application_id}/review", data={"delivery_method": "邮寄送达"})
+    no_address = client.post(f"/applications/{application_id}/review", data={"delivery_method": "邮寄送达"})
+    page = no_address.get_data(as_text=True)
+    assert "选择邮寄送达时请填写收件地址" in page and 'value="邮寄送达" checked' in page
+    db.session.expire_all()
+    assert db.session.get(Application, application_id).status == "draft"  # nothing submitted
+    client.post(
+        f"/applications/{application_id}/review",
+        data={
+            "delivery_method": "邮寄送达",
+            "delivery_address": "汉中市汉台区北关街道天汉大道 88 号 刘志强 13991620031",
+        },
+    )
     db.session.expire_all()
     assert db.session.get(Application, application_id).status == "accepted"
     return application_id

@@ -157,7 +157,7 @@ def test_a_rejection_blocks_only_what_depends_on_it(app, client, window_token):
         headers=_auth(sw),
     )
     steps = _steps(client, window_token, application["id"])
-    assert steps["SW-001"] == "rejected" and steps["SW-002"] == "waiting"  # blocked below the rejection
+    assert steps["SW-001"] == "rejected" and steps["SW-002"] == "blocked"  # below the rejection
     assert steps["SCJG-003"] == "ready" and steps["RS-002"] == "ready"  # the rest goes on
 
 

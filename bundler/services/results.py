@@ -1,0 +1,332 @@
+"""What a step gives back (一端出件): its checked results, the documents it issues, the licence it puts
+into its holder's record (一人一档、一企一档), and the one handover of an application's results.
+
+Results are checked by the data dictionary exactly as applicant data is: the fields the item produces
+become a form of their own (``forms.produced_schema``) and the unified form's validation runs on it.
+Services never commit: the views and jobs that call these own the transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+import forms
+
+from .. import clock
+from ..catalogue import definitions
+from ..models import ApiToken, Application, ELicence, Handover, ResultDocument, Task, User
+from ..states import FINISHED_STATES, HandoverMethod, TaskState, label
+from . import uploads
+from .elicences import LocalELicenceStore, holder_hash
+from .notifications import notify
+
+DOCUMENT_TYPES = {"application/pdf": "PDF", uploads.OFD: "OFD"}
+NUMBER_ELEMENTS = ("统一社会信用代码", "公民身份号码")  # whose record a licence belongs to
+
+
+class ResultProblems(ValueError):
+    """Results or documents that do not pass: a Chinese message, and the problems by field."""
+
+    def __init__(self, errors: Mapping[str, list[str]]) -> None:
+        self.errors = {key: list(messages) for key, messages in errors.items()}
+        super().__init__("；".join(m for messages in self.errors.values() for m in messages))
+
+
+# --- results checked by the data dictionary ------------------------------------------------------------
+
+
+def produced_fields(session: Session, task: Task) -> list[forms.MergedField]:
+    schema = definitions.schema_for(session, task.application)
+    return [f for f in schema.fields if f.produced_by == task.item.code]
+
+
+def checked_results(session: Session, task: Task, results: Mapping[str, Any]) -> dict[str, Any]:
+    """The results as the data dictionary reads them (normalised), or :class:`ResultProblems`
+    naming each field that is unknown, missing or invalid (check characters, dates, options)."""
+    from .applications import checked_data
+
+    schema = definitions.schema_for(session, task.application)
+    own = forms.produced_schema(schema, task.item.code)
+    fields = {f.key: f for f in own.fields}
+    errors: dict[str, list[str]] = {
+        key: [f"“{key}”不是本事项产生的结果"] for key in results if key not in fields
+    }
+    missing = [f for key, f in fields.items() if results.get(key) in (None, "")]
+    for fld in missing:
+        errors[fld.key] = [f"请填写本事项产生的结果：{fld.label}"]
+    if errors:
+        raise ResultProblems(errors)
+    values, problems = checked_data(own, {key: results[key] for key in fields})
+    if problems:
+        raise ResultProblems(
+            {
+                key: [f"{fields[key].label if key in fields else key}：{m}" for m in messages]
+                for key, messages in problems.items()
+            }
+        )
+    return {key: values.get(key) for key in fields}
+
+
+# --- result documents -------------------------------------------------------------------------------------
+
+
+def store_documents(
+    session: Session, task: Task, documents: Sequence[tuple[str, bytes]]
+) -> list[ResultDocument]:
+    """Keep the documents issued with a decision (PDF or OFD, checked by content), encrypted."""
+    errors: dict[str, list[str]] = {}
+    checked = []
+    for index, (name, content) in enumerate(documents):
+        try:
+            kind = uploads.check_upload(content, name)
+        except uploads.UploadError as exc:
+            errors[f"documents.{index}"] = [str(exc)]
+            continue
+        if kind not in DOCUMENT_TYPES:
+            errors[f"documents.{index}"] = [f"结果文书“{name}”应为 PDF 或 OFD 文件"]
+            continue
+        checked.append((name.strip()[-255:] or f"结果文书{index + 1}", kind, content))
+    if errors:
+        raise ResultProblems(errors)
+    stored = []
+    for name, kind, content in checked:
+        document = ResultDocument(
+            task=task,
+            filename=name,
+            content_type=kind,
+            size=len(content),
+            sha256=hashlib.sha256(content).hexdigest(),
+            content=content,
+        )
+        session.add(document)
+        stored.append(document)
+    return stored
+
+
+def documents_of(session: Session, application: Application) -> dict[int, list[ResultDocument]]:
+    """Result documents by task id."""
+    rows = session.scalars(
+        select(ResultDocument)
+        .join(Task)
+        .where(Task.application_id == application.id)
+        .order_by(ResultDocument.id)
+    )
+    found: dict[int, list[ResultDocument]] = {}
+    for row in rows:
+        found.setdefault(row.task_id, []).append(row)
+    return found
+
+
+def result_document(session: Session, application: Application, document_id: int) -> ResultDocument | None:
+    document = session.get(ResultDocument, document_id)
+    if document is None or document.task.application_id != application.id:
+        return None
+    return document
+
+
+def step_results(session: Session, application: Application) -> dict[int, dict[str, Any]]:
+    """What each finished step gave back, by task id: results with their labels, the reason of a
+    refusal or a block, and the documents (shown as soon as the step is decided)."""
+    schema = definitions.schema_for(session, application)
+    documents = documents_of(session, application)
+    shown = {}
+    for task in application.tasks:
+        if task.status not in (TaskState.DONE, TaskState.REJECTED, TaskState.BLOCKED):
+            continue
+        results = dict(task.results or {}) if task.status == TaskState.DONE else {}
+        shown[task.id] = {
+            "results": results,
+            "labels": {key: (schema.by_key[key].label if key in schema.by_key else key) for key in results},
+            "reason": task.reason if task.status != TaskState.DONE else None,
+            "finished_at": clock.local(task.finished_at).isoformat(timespec="seconds")
+            if task.finished_at
+            else None,
+            "documents": documents.get(task.id, []),
+        }
+    return shown
+
+
+# --- licences into their holder's record (一人一档、一企一档) ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class IssuedLicence:
+    holder: str
+    kind: str
+
+
+def issued_licences(session: Session, task: Task, results: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The licences an approved step issues, as records of the local store.
+
+    A step issues a licence when the bundle uses what it produces as a material (the merged material's
+    ``produced_by`` is the item: 营业执照 of 经营者 from the registration), or when it produces a number
+    (a credit code or a ``…编号`` / ``…证号`` element) and its item names a result (``result``, e.g.
+    食品经营许可证). The holder is the role's credit code or ID number: produced by the step itself
+    (a new business), else as the applicant gave it.
+    """
+    application = task.application
+    schema = definitions.schema_for(session, application)
+    item = definitions.pinned(session, application).items[task.item.code]
+    produced = [f for f in schema.fields if f.produced_by == task.item.code and f.group is None]
+    kinds: list[tuple[str, str | None, str]] = [
+        (m.kind, m.role, m.name) for m in schema.materials if m.produced_by == task.item.code
+    ]
+    numbered = [f for f in produced if _is_number(f.element)]
+    if not kinds and numbered and item.get("result"):
+        kinds = [(str(item["result"]), numbered[0].role, str(item["result"]))]
+    records = []
+    data = application.data or {}
+    for kind, role, title in kinds:
+        mine = [f for f in produced if f.role == role] or produced
+        holder = next(
+            (results.get(f.key) for f in mine if f.element in NUMBER_ELEMENTS and results.get(f.key)), None
+        ) or next(
+            (data.get(f"{role}.{element}") for element in NUMBER_ELEMENTS if data.get(f"{role}.{element}")),
+            None,
+        )
+        if not holder:
+            continue
+        number = next(
+            (results.get(f.key) for f in mine if _is_number(f.element) and results.get(f.key)), None
+        )
+        certified = {
+            element: data[f"{role}.{element}"]
+            for element in ("名称", "姓名", "住所")
+            if data.get(f"{role}.{element}")
+        }
+        certified.update({f.element: results[f.key] for f in mine if f.element and results.get(f.key)})
+        records.append(
+            {
+                "holder": str(holder),
+                "kind": kind,
+                "title": item.get("result") or title,
+                "number": str(number) if number else None,
+                "issuer": task.department.name,
+                "data": certified,
+            }
+        )
+    return records
+
+
+def _is_number(element: str | None) -> bool:
+    return bool(element) and (element in NUMBER_ELEMENTS[:1] or str(element).endswith(("编号", "证号")))
+
+
+def file_licences(
+    session: Session, task: Task, results: Mapping[str, Any], before: Mapping[str, Any] | None = None
+) -> list[IssuedLicence]:
+    """Put the licences the step issues into the local store; on a correction, withdraw what the old
+    results filed under a holder the new ones no longer name."""
+    new = issued_licences(session, task, results)
+    if before is not None:
+        kept = {(r["holder"].strip().upper(), r["kind"]) for r in new}
+        for old in issued_licences(session, task, before):
+            if (old["holder"].strip().upper(), old["kind"]) not in kept:
+                session.execute(
+                    delete(ELicence).where(
+                        ELicence.holder_hash == holder_hash(old["holder"]), ELicence.kind == old["kind"]
+                    )
+                )
+    if new:
+        LocalELicenceStore(session).load(new)
+    return [IssuedLicence(r["holder"], r["kind"]) for r in new]
+
+
+# --- the handover (出件) ----------------------------------------------------------------------------------
+
+
+class HandoverError(ValueError):
+    """A handover that cannot be recorded: a Chinese message, and the problems by field."""
+
+    def __init__(self, message: str, errors: Mapping[str, list[str]] | None = None) -> None:
+        super().__init__(message)
+        self.errors = dict(errors or {})
+
+
+NOTICE_WORDS = {
+    HandoverMethod.WINDOW: "在窗口领取",
+    HandoverMethod.MAIL: "寄出",
+    HandoverMethod.DOWNLOAD: "供网上下载",
+}
+# The delivery method chosen on the review page → the handover it expects.
+CHOSEN = {"窗口领取": HandoverMethod.WINDOW, "邮寄送达": HandoverMethod.MAIL}
+
+
+def handover_of(session: Session, application: Application) -> Handover | None:
+    return session.scalar(select(Handover).where(Handover.application_id == application.id))
+
+
+def record_handover(
+    session: Session,
+    application: Application,
+    method: str,
+    *,
+    actor: str,
+    clerk: User | None = None,
+    token: ApiToken | None = None,
+    id_checked: bool = False,
+    collector: str | None = None,
+    address: str | None = None,
+    carrier: str | None = None,
+    tracking_number: str | None = None,
+) -> Handover:
+    """出件, once: collected at the window (the collector's ID checked), mailed (to an address, with the
+    carrier's tracking number) or downloaded. The applicant is told."""
+    if application.status not in FINISHED_STATES:
+        raise HandoverError(f"申请当前状态为“{application.status_label}”，办结后才能出件")
+    if handover_of(session, application) is not None:
+        raise HandoverError("该申请已经出件，不能重复登记", {"application": ["该申请已经出件"]})
+    try:
+        chosen = HandoverMethod(method)
+    except ValueError:
+        raise HandoverError("出件方式只能是 window、mail 或 download", {"method": ["出件方式无效"]}) from None
+    address = (address or "").strip() or (application.delivery_address or "").strip() or None
+    errors: dict[str, list[str]] = {}
+    if chosen == HandoverMethod.WINDOW and not id_checked:
+        errors["id_checked"] = ["窗口领取须核验领取人身份证件"]
+    if chosen == HandoverMethod.MAIL:
+        if not address:
+            errors["address"] = ["邮寄送达须填写收件地址"]
+        if not (tracking_number or "").strip():
+            errors["tracking_number"] = ["邮寄送达须登记快递运单号"]
+    if errors:
+        raise HandoverError("；".join(m for messages in errors.values() for m in messages), errors)
+    handover = Handover(
+        application=application,
+        method=chosen,
+        clerk=clerk,
+        api_token=token,
+        actor=actor,
+        id_checked=bool(id_checked) if chosen == HandoverMethod.WINDOW else False,
+        collector=(collector or "").strip() or None,
+        address=address if chosen == HandoverMethod.MAIL else None,
+        carrier=(carrier or "").strip()[:50] or None if chosen == HandoverMethod.MAIL else None,
+        tracking_number=(tracking_number or "").strip() or None if chosen == HandoverMethod.MAIL else None,
+        handed_at=clock.utcnow(),
+    )
+    session.add(handover)
+    words = NOTICE_WORDS[chosen]
+    if chosen == HandoverMethod.MAIL:
+        words += f"（{handover.carrier or '快递'}运单号 {handover.tracking_number}）"
+    notify(session, application, "handover", method=words)
+    return handover
+
+
+def handover_json(handover: Handover | None) -> dict[str, Any] | None:
+    if handover is None:
+        return None
+    return {
+        "method": handover.method,
+        "method_label": label(HandoverMethod, handover.method),
+        "by": handover.actor,
+        "id_checked": handover.id_checked,
+        "carrier": handover.carrier,
+        "tracking_number": handover.tracking_number,
+        "at": clock.local(handover.handed_at).isoformat(timespec="seconds"),
+    }

@@ -1,0 +1,309 @@
+"""Results are data and reach the applicant at one point (一端出件), through the API with real workers:
+a bad credit code refused with 422 naming it, result documents stored and served, the licence filed in
+its holder's record, a correction handed again to the departments that had the old value, a refusal
+blocking exactly what depends on it, the application partly done, the handover recorded once, and
+every notice of the application sent by the development SMS sender."""
+
+from __future__ import annotations
+
+import base64
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from sqlalchemy import select, text
+
+import forms
+from bundler.catalogue import definitions
+from bundler.extensions import db
+from bundler.models import Application, AuditEntry, Delivery, Department, Notification, ResultDocument, Task
+from bundler.queues import SYSTEM_QUEUE, department_queue_name
+from bundler.services.accounts import create_token
+from bundler.services.elicences import LocalELicenceStore
+from bundler.worker import make_worker
+
+from testapp import accept_by_api
+
+ANSWERS = {"has_employees": "true"}  # 开饭店: SCJG-001 → (SCJG-003, SW-001, RS-002) → SW-002
+USCC = "92610702MA6X0F2K1F"
+CORRECTED = "92610702MA6X0F3L3C"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+KEY = "经营者.统一社会信用代码"
+
+
+def _auth(token):
+    return {"Authorization": f"Bearer {token}"}
+
+
+def _token(code):
+    token = create_token(db.session, "department", code, label=f"{code} 业务系统")
+    db.session.commit()
+    return token
+
+
+def _work(app, *queues):
+    make_worker(app, list(queues)).work(burst=True)
+    db.session.expire_all()
+
+
+def _task(application_id, code):
+    return db.session.scalar(
+        select(Task).where(Task.application_id == application_id, Task.item.has(code=code))
+    )
+
+
+def _example_results(task):
+    schema = definitions.schema_for(db.session, task.application)
+    values = {f.key: forms.example_value(f, 3) for f in schema.fields if f.produced_by == task.item.code}
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in values.items()}
+
+
+class _Receiver(BaseHTTPRequestHandler):
+    received: list[dict] = []
+
+    def do_POST(self):  # noqa: N802
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        type(self).received.append(json.loads(body))
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def tax_office(free_port):
+    """The tax bureau's own system (webhook channel): records every payload it receives."""
+    handler = type("TaxReceiver", (_Receiver,), {"received": []})
+    server = ThreadingHTTPServer(("127.0.0.1", free_port), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    sw = db.session.scalar(select(Department).where(Department.code == "SW"))
+    sw.webhook_url = f"http://127.0.0.1:{free_port}/inbox"
+    db.session.commit()
+    yield handler.received
+    server.shutdown()
+
+
+def test_results_checked_corrected_refusal_blocks_partly_done_handover_and_notices(
+    app, client, window_token, tax_office
+):
+    app.config["DELIVERY_RETRY_INTERVALS"] = [0]
+    accepted = accept_by_api(client, window_token, answers=ANSWERS)
+    application_id = accepted["id"]
+    scjg, sw, rs = _token("SCJG"), _token("SW"), _token("RS")
+    _work(app, department_queue_name("SCJG"))
+    first = _task(application_id, "SCJG-001")
+
+    # a bad credit code is refused, naming the field; nothing is stored
+    bad = client.post(
+        f"/api/v1/tasks/{first.id}/complete",
+        json={"outcome": "approved", "results": {KEY: "12345"}},
+        headers=_auth(scjg),
+    )
+    assert bad.status_code == 422
+    assert KEY in bad.get_json()["errors"] and "统一社会信用代码" in bad.get_json()["error"]
+    wrong_check = client.post(
+        f"/api/v1/tasks/{first.id}/complete",
+        json={"outcome": "approved", "results": {KEY: USCC[:-1] + "0"}},
+        headers=_auth(scjg),
+    )
+    assert wrong_check.status_code == 422 and KEY in wrong_check.get_json()["errors"]
+    unknown = client.post(
+        f"/api/v1/tasks/{first.id}/complete",
+        json={"outcome": "approved", "results": {KEY: USCC, "申请人.公民身份号码": "R-1"}},
+        headers=_auth(scjg),
+    )
+    assert unknown.status_code == 422 and "申请人.公民身份号码" in unknown.get_json()["errors"]
+    not_a_pdf = client.post(
+        f"/api/v1/tasks/{first.id}/complete",
+        json={
+            "outcome": "approved",
+            "results": {KEY: USCC},
+            "documents": [{"name": "执照.png", "content_base64": base64.b64encode(PNG).decode()}],
+        },
+        headers=_auth(scjg),
+    )
+    assert not_a_pdf.status_code == 422 and "documents.0" in not_a_pdf.get_json()["errors"]
+    db.session.expire_all()
+    assert _task(application_id, "SCJG-001").status == "ready"
+    assert db.session.scalars(select(ResultDocument)).all() == []
+
+    done = client.post(
+        f"/api/v1/tasks/{first.id}/complete",
+        json={
+            "outcome": "approved",
+            "results": {KEY: USCC.lower()},  # normalised as the data dictionary reads it
+            "documents": [{"name": "营业执照.pdf", "content_base64": base64.b64encode(PDF).decode()}],
+        },
+        headers=_auth(scjg),
+    )
+    assert done.status_code == 200, done.get_json()
+
+    # 一端出件: the step's result and document are shown at once, before the rest is finished
+    status = client.get(f"/api/v1/applications/{application_id}", headers=_auth(window_token)).get_json()
+    step = next(s for s in status["steps"] if s["item"] == "SCJG-001")
+    assert status["status"] == "accepted" and step["results"] == {KEY: USCC}
+    assert [d["name"] for d in step["documents"]] == ["营业执照.pdf"]
+    served = client.get(step["documents"][0]["url"], headers=_auth(window_token))
+    assert served.status_code == 200 and served.data == PDF and served.mimetype == "application/pdf"
+    assert client.get(step["documents"][0]["url"], headers=_auth(scjg)).status_code == 403
+    stored = db.session.scalars(select(ResultDocument)).one()
+    assert stored.content == PDF
+    raw = bytes(db.session.execute(text("SELECT content FROM result_documents")).scalar_one())
+    assert PDF not in raw  # encrypted at rest
+
+    # the business licence is in the new business's record (一企一档): the next bundle exempts it
+    licences = LocalELicenceStore(db.session).licences_for(USCC)
+    assert [(lic.kind, lic.number) for lic in licences] == [("营业执照", USCC)]
+
+    # the three parallel steps are delivered with the credit code
+    _work(app, department_queue_name("SCJG"), department_queue_name("SW"), department_queue_name("RS"))
+    assert len(tax_office) == 1 and tax_office[0]["upstream"]["SCJG-001"] == {KEY: USCC}
+
+    # a correction: checked the same way, only by the task's department, audited, handed again
+    assert (
+        client.post(
+            f"/api/v1/tasks/{first.id}/correct",
+            json={"results": {KEY: CORRECTED}, "reason": "登记时录入错误"},
+            headers=_auth(sw),
+        ).status_code
+        == 404
+    )
+    refused = client.post(
+        f"/api/v1/tasks/{first.id}/correct",
+        json={"results": {KEY: "R-1"}, "reason": "登记时录入错误"},
+        headers=_auth(scjg),
+    )
+    assert refused.status_code == 422 and KEY in refused.get_json()["errors"]
+    no_reason = client.post(
+        f"/api/v1/tasks/{first.id}/correct", json={"results": {KEY: CORRECTED}}, headers=_auth(scjg)
+    )
+    assert no_reason.status_code == 422 and "reason" in no_reason.get_json()["errors"]
+    corrected = client.post(
+        f"/api/v1/tasks/{first.id}/correct",
+        json={"results": {KEY: CORRECTED}, "reason": "登记时录入错误"},
+        headers=_auth(scjg),
+    )
+    assert corrected.status_code == 200, corrected.get_json()
+    assert sorted(corrected.get_json()["redelivered"]) == ["RS-002", "SCJG-003", "SW-001"]
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "correct"))
+    assert entry.before["results"] == {KEY: USCC} and entry.after["results"] == {KEY: CORRECTED}
+    assert entry.after["reason"] == "登记时录入错误"
+    _work(app, department_queue_name("SCJG"), department_queue_name("SW"), department_queue_name("RS"))
+    assert len(tax_office) == 2
+    again = tax_office[1]
+    assert again["upstream"]["SCJG-001"] == {KEY: CORRECTED} and USCC not in json.dumps(again["form"])
+    assert again["corrections"] == [
+        {
+            "item": "SCJG-001",
+            "before": {KEY: USCC},
+            "after": {KEY: CORRECTED},
+            "reason": "登记时录入错误",
+            "at": again["corrections"][0]["at"],
+        }
+    ]
+    for code in ("SCJG-003", "RS-002", "SW-001"):
+        deliveries = db.session.scalars(
+            select(Delivery).where(Delivery.task_id == _task(application_id, code).id)
+        ).all()
+        assert [d.status for d in deliveries] == ["delivered", "delivered"], code
+    food = _task(application_id, "SCJG-003")
+    inbox = client.get(f"/api/v1/tasks/{food.id}", headers=_auth(scjg)).get_json()
+    assert inbox["corrections"][0]["after"] == {KEY: CORRECTED}
+    assert [(lic.kind, lic.number) for lic in LocalELicenceStore(db.session).licences_for(CORRECTED)] == [
+        ("营业执照", CORRECTED)
+    ]
+    assert LocalELicenceStore(db.session).licences_for(USCC) == []  # the wrong record is withdrawn
+
+    # a refusal blocks exactly what depends on it; the rest finishes; the application is partly done
+    tax = _task(application_id, "SW-001")
+    client.post(
+        f"/api/v1/tasks/{tax.id}/complete",
+        json={"outcome": "rejected", "reason": "经营场所地址与登记不符"},
+        headers=_auth(sw),
+    )
+    status = client.get(f"/api/v1/applications/{application_id}", headers=_auth(window_token)).get_json()
+    steps = {s["item"]: s for s in status["steps"]}
+    assert steps["SW-002"]["status"] == "blocked" and "经营场所地址与登记不符" in steps["SW-002"]["reason"]
+    assert steps["SCJG-003"]["status"] == steps["RS-002"]["status"] == "ready"
+    assert steps["SW-001"]["reason"] == "经营场所地址与登记不符" and steps["SW-001"]["results"] == {}
+    early = client.post(
+        f"/api/v1/applications/{application_id}/handover",
+        json={"method": "download"},
+        headers=_auth(window_token),
+    )
+    assert early.status_code == 422  # nothing to hand over before the end
+    for code, token in (("SCJG-003", scjg), ("RS-002", rs)):
+        task = _task(application_id, code)
+        answer = client.post(
+            f"/api/v1/tasks/{task.id}/complete",
+            json={"outcome": "approved", "results": _example_results(task)},
+            headers=_auth(token),
+        )
+        assert answer.status_code == 200, answer.get_json()
+    status = client.get(f"/api/v1/applications/{application_id}", headers=_auth(window_token)).get_json()
+    assert status["status"] == "partly_done" and status["handover"] is None
+    assert {s["item"]: s["status"] for s in status["steps"] if s["status"] != "skipped"} == {
+        "SCJG-001": "done",
+        "SCJG-003": "done",
+        "SW-001": "rejected",
+        "RS-002": "done",
+        "SW-002": "blocked",
+    }
+
+    # the handover, once; mailing needs an address and the carrier's number
+    no_number = client.post(
+        f"/api/v1/applications/{application_id}/handover",
+        json={"method": "mail", "address": "汉中市汉台区天汉大道 88 号"},
+        headers=_auth(window_token),
+    )
+    assert no_number.status_code == 422 and "tracking_number" in no_number.get_json()["errors"]
+    no_address = client.post(
+        f"/api/v1/applications/{application_id}/handover",
+        json={"method": "mail", "tracking_number": "EMS1234567890"},
+        headers=_auth(window_token),
+    )
+    assert no_address.status_code == 422 and "address" in no_address.get_json()["errors"]
+    handed = client.post(
+        f"/api/v1/applications/{application_id}/handover",
+        json={
+            "method": "mail",
+            "address": "汉中市汉台区天汉大道 88 号",
+            "carrier": "中国邮政 EMS",
+            "tracking_number": "EMS1234567890",
+        },
+        headers=_auth(window_token),
+    )
+    assert handed.status_code == 201, handed.get_json()
+    assert handed.get_json()["method"] == "mail" and handed.get_json()["tracking_number"] == "EMS1234567890"
+    twice = client.post(
+        f"/api/v1/applications/{application_id}/handover",
+        json={"method": "download"},
+        headers=_auth(window_token),
+    )
+    assert twice.status_code == 422 and "已经出件" in twice.get_json()["error"]
+    status = client.get(f"/api/v1/applications/{application_id}", headers=_auth(window_token)).get_json()
+    assert status["handover"]["method"] == "mail"
+
+    # the development SMS sender holds the notices of the whole application, all sent
+    _work(app, SYSTEM_QUEUE)
+    notices = db.session.scalars(
+        select(Notification).where(Notification.application_id == application_id).order_by(Notification.id)
+    ).all()
+    assert [n.event for n in notices] == [
+        "accepted",
+        "result",
+        "corrected",
+        "result",
+        "result",
+        "result",
+        "partly_done",
+        "handover",
+    ]
+    assert {n.status for n in notices} == {"sent"} and {n.sender for n in notices} == {"development"}
+    assert "不予许可" in notices[3].body and "EMS1234567890" in notices[-1].body
+    assert "部分事项不予许可" in notices[6].body
+    application = db.session.get(Application, application_id)
+    assert application.completed_at is not None
