@@ -80,4 +80,18 @@ def test_accepts_a_plan():
 
 
 def test_state_names():
-    assert set(STATES) == {"waiting", "ready", "in_progress", "done", "rejected", "skipped", "paused"}
+    assert set(STATES) == {
+        "waiting",
+        "ready",
+        "in_progress",
+        "done",
+        "rejected",
+        "skipped",
+        "paused",
+        "blocked",
+    }
+
+
+def test_a_stored_blocked_step_stays_blocked_and_the_application_is_over():
+    view = evaluate(graph(), {"A": "done", "B": "rejected", "C": "blocked", "D": "done", "E": "done"})
+    assert view.blocked == ("C",) and view.active == () and view.complete and not view.succeeded
