@@ -70,6 +70,8 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "SMS_SENDER": env.get("SMS_SENDER") or "development",  # bundler/senders/: development | http
         "SMS_GATEWAY_URL": env.get("SMS_GATEWAY_URL") or None,
         "SMS_GATEWAY_TOKEN": env.get("SMS_GATEWAY_TOKEN") or None,
+        "ELICENCE_SERVICE_URL": env.get("ELICENCE_SERVICE_URL") or None,  # unset: the local store
+        "ELICENCE_SERVICE_TOKEN": env.get("ELICENCE_SERVICE_TOKEN") or None,
         "SERVICE_CENTRE": {
             "name": env.get("CENTRE_NAME") or "汉台区政务服务中心",
             "address": env.get("CENTRE_ADDRESS") or "汉中市汉台区政务服务中心一楼“一件事一次办”综合窗口",

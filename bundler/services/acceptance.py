@@ -22,6 +22,7 @@ from . import applications
 from .documents import request_application_documents, start_rendering
 from .notifications import notify
 from .outbox import dispatch_application
+from .ownership import link_to_account
 from .uploads import attach_encoded
 
 
@@ -48,6 +49,7 @@ def accept(
 ) -> Settlement:
     """受理 (容缺受理 when materials are deferred). Raises ``applications.ApplicationError``."""
     applications.accept(session, application, decision, by=by)
+    link_to_account(session, application)
     pending = application.status == ApplicationState.ACCEPTED_PENDING
     notify(session, application, "accepted_pending" if pending else "accepted")
     rendered = request_application_documents(session, application) if documents else []

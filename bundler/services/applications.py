@@ -6,7 +6,7 @@ form (and every department's projection of it) stays the same whatever the catal
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -33,6 +33,7 @@ from ..models import (
 )
 from ..privacy import lookup_hash, mask_id_number, mask_name
 from ..states import ApplicationState, MaterialState, TaskState, values
+from .elicences import ELicenceUnavailable, licence_for_material, licence_provider
 from .outbox import open_deliveries
 
 TRACKING_PREFIX = "YJS"
@@ -191,7 +192,11 @@ class MaterialDecision:
     commitment_date: date | None = None
 
 
-def _check_materials(application: Application, decision: MaterialDecision) -> list[str]:
+def _check_materials(
+    application: Application, decision: MaterialDecision, licensed: Callable[[ApplicationMaterial], bool]
+) -> list[str]:
+    """Apply the decision to every material; the problems that stop it (Chinese). ``licensed`` says
+    whether the e-licence store holds the material's holder's licence of its kind."""
     problems = []
     allowed = {
         MaterialState.UPLOADED,
@@ -210,6 +215,10 @@ def _check_materials(application: Application, decision: MaterialDecision) -> li
             continue
         if state == MaterialState.E_LICENCE and not material.e_licence:
             problems.append(f"材料“{material.name}”不能以电子证照代替")
+        elif state == MaterialState.E_LICENCE and material.status != state and not licensed(material):
+            problems.append(
+                f"电子证照库中没有“{material.name}”持证人的此类证照，请收取纸质原件核对，或请持证人授权后调取"
+            )
         if state == MaterialState.DEFERRED and material.required:
             problems.append(f"材料“{material.name}”是必需材料，不能容缺后补")
         if state in (MaterialState.PENDING, MaterialState.MISSING) and material.required:
@@ -236,7 +245,15 @@ def accept(
     if errors:
         raise InvalidData(errors)
     application.data = data  # what departments receive is what the form validated
-    problems = _check_materials(application, decision)
+    provider = licence_provider(session)
+
+    def licensed(material: ApplicationMaterial) -> bool:
+        try:
+            return licence_for_material(provider, schema, application.data, material) is not None
+        except ELicenceUnavailable:
+            return False
+
+    problems = _check_materials(application, decision, licensed)
     if problems:
         raise ApplicationError("；".join(problems))
     for material in application.materials:

@@ -106,7 +106,7 @@ def receipt(session: Session, application: Application) -> dict[str, Any]:
             for m in application.materials
             if m.status == MaterialState.DEFERRED
         ],
-        "status_url": f"{current_app.config['PUBLIC_URL'].rstrip('/')}/applications/{application.id}",
+        "status_url": f"{current_app.config['PUBLIC_URL'].rstrip('/')}/track",
     }
 
 

@@ -7,15 +7,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
+import httpx
 import yaml
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+import forms
+
+from .. import clock
 from ..models import ApplicationMaterial, ELicence
 from ..privacy import lookup_hash
 from ..states import MaterialState
+
+HOLDER_ELEMENTS = ("公民身份号码", "统一社会信用代码")
 
 
 @dataclass(frozen=True)
@@ -107,10 +114,141 @@ def material_kind(material: ApplicationMaterial) -> str:
     return material.key.split("|", 1)[0]
 
 
-def use_e_licence(material: ApplicationMaterial, licences: Mapping[str, Licence]) -> Licence | None:
-    """The material is satisfied by the person's e-licence of its kind, if the item accepts one and
-    the store holds it (电子证照免交); the licence used, or None."""
-    licence = licences.get(material_kind(material)) if material.e_licence else None
+def material_role(material: ApplicationMaterial) -> str:
+    return material.key.split("|", 1)[1] if "|" in material.key else ""
+
+
+# --- where licences come from ---------------------------------------------------------------------------
+
+
+class ELicenceProvider(Protocol):
+    """Where licences come from: the local store, or the province's e-licence service."""
+
+    def licences_for(self, holder_number: str) -> list[Licence]:
+        """Every licence held by an ID number or credit code (raises ELicenceUnavailable)."""
+        ...
+
+
+class ELicenceUnavailable(RuntimeError):
+    """The e-licence service did not answer; the message is Chinese."""
+
+
+class HttpELicenceService:
+    """An e-licence service over HTTP: ``POST ELICENCE_SERVICE_URL`` with ``{"holder": number}`` (the
+    number in the body, never in a URL), bearer ``ELICENCE_SERVICE_TOKEN``; it answers
+    ``{"licences": [{"kind", "title", "number", "issuer", "valid_until", "data"}]}``."""
+
+    def __init__(self, url: str, token: str | None) -> None:
+        self.url = url
+        self.token = token
+
+    def licences_for(self, holder_number: str) -> list[Licence]:
+        try:
+            response = httpx.post(
+                self.url,
+                json={"holder": holder_number.strip().upper()},
+                headers={"Authorization": f"Bearer {self.token or ''}"},
+                timeout=httpx.Timeout(10.0, connect=5.0),
+            )
+            response.raise_for_status()
+            records = response.json().get("licences")
+        except (httpx.HTTPError, ValueError, AttributeError) as exc:
+            raise ELicenceUnavailable(f"电子证照服务暂不可用：{exc}") from exc
+        if not isinstance(records, list):
+            raise ELicenceUnavailable("电子证照服务的答复格式不对")
+        return [
+            Licence(
+                str(r.get("kind") or ""),
+                str(r.get("title") or r.get("kind") or ""),
+                r.get("number"),
+                r.get("issuer"),
+                date.fromisoformat(str(r["valid_until"])) if r.get("valid_until") else None,
+                dict(r.get("data") or {}),
+            )
+            for r in records
+            if isinstance(r, dict) and r.get("kind")
+        ]
+
+
+def licence_provider(session: Session) -> ELicenceProvider:
+    """The installation's provider: ``ELICENCE_SERVICE_URL`` set means the HTTP service, else the
+    local store."""
+    url = current_app.config.get("ELICENCE_SERVICE_URL")
+    if url:
+        return HttpELicenceService(str(url), current_app.config.get("ELICENCE_SERVICE_TOKEN"))
+    return LocalELicenceStore(session)
+
+
+# --- a licence in place of a material: only its holder's, of its kind -------------------------------------
+
+
+def holder_number(schema: forms.MergedSchema, data: Mapping[str, Any], role: str) -> str | None:
+    """The ID number or credit code the form gives for a role (whose licences its materials may use)."""
+    for fld in schema.asked_fields:
+        if fld.group is None and fld.role == role and fld.element in HOLDER_ELEMENTS and data.get(fld.key):
+            return str(data[fld.key]).strip().upper()
+    return None
+
+
+def licence_for_material(
+    provider: ELicenceProvider,
+    schema: forms.MergedSchema,
+    data: Mapping[str, Any],
+    material: ApplicationMaterial,
+) -> Licence | None:
+    """The licence that may stand for this material: held by the person of the material's role (as
+    the form identifies them), of the material's kind, valid today; None if there is none."""
+    if not material.e_licence:
+        return None
+    number = holder_number(schema, data, material_role(material))
+    if not number:
+        return None
+    today = clock.today()
+    for licence in provider.licences_for(number):
+        if licence.kind == material_kind(material) and (
+            licence.valid_until is None or licence.valid_until >= today
+        ):
+            return licence
+    return None
+
+
+def use_e_licence(
+    provider: ELicenceProvider,
+    schema: forms.MergedSchema,
+    data: Mapping[str, Any],
+    material: ApplicationMaterial,
+    *,
+    own_number: str | None,
+) -> Licence | None:
+    """An applicant uses an e-licence for a material (电子证照免交): only a licence of their own, for a
+    material of their own role; another person's licence needs that person (at the counter, with
+    their authorisation). Returns the licence used, or None."""
+    role_number = holder_number(schema, data, material_role(material))
+    if not own_number or role_number != own_number.strip().upper():
+        return None
+    licence = licence_for_material(provider, schema, data, material)
     if licence is not None:
         material.status = MaterialState.E_LICENCE
     return licence
+
+
+def usable_licences(
+    provider: ELicenceProvider,
+    schema: forms.MergedSchema,
+    data: Mapping[str, Any],
+    materials: list[ApplicationMaterial],
+    *,
+    own_number: str | None,
+) -> dict[int, Licence]:
+    """The applicant's own licences that may stand for materials, by material id (the others are
+    offered only at the counter)."""
+    usable: dict[int, Licence] = {}
+    if not own_number:
+        return usable
+    for material in materials:
+        if holder_number(schema, data, material_role(material)) != own_number.strip().upper():
+            continue
+        licence = licence_for_material(provider, schema, data, material)
+        if licence is not None:
+            usable[material.id] = licence
+    return usable

@@ -50,6 +50,20 @@ TEXTS: dict[str, str] = {
 }
 
 
+NOTICE_EVENTS: dict[str, str] = {  # event → what the staff pages call it
+    "accepted": "受理",
+    "accepted_pending": "容缺受理",
+    "refused": "暂不受理",
+    "reminder": "容缺补交提醒",
+    "supplement": "补正",
+    "result": "事项办结",
+    "completed": "全部办结",
+    "partly_done": "部分办结",
+    "corrected": "结果更正",
+    "handover": "出件",
+}
+
+
 def notify(session: Session, application: Application, event: str, **details: Any) -> Notification:
     """Write the notice of ``event`` for the applicant (sent after the caller's commit)."""
     values = _values(session, application)
@@ -97,6 +111,17 @@ def applicant_mobile(session: Session, application: Application) -> str | None:
             return value
     login = application.applicant.login if application.applicant is not None else ""
     return login if login and login.isdigit() else None
+
+
+def notices_of(session: Session, application_id: int) -> list[Notification]:
+    """An application's notices, oldest first (status page, window, API)."""
+    return list(
+        session.scalars(
+            select(Notification)
+            .where(Notification.application_id == application_id)
+            .order_by(Notification.id)
+        )
+    )
 
 
 # --- sending -------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from ..catalogue.definitions import schema_for
 from ..models import Application
 from ..privacy import lookup_hash
 from . import applications
-from .elicences import LocalELicenceStore, prefill_from_licences
+from .elicences import ELicenceUnavailable, licence_provider, prefill_from_licences
 
 EARLIER_APPLICATIONS = 5  # the newest ones are enough: older data is more likely out of date
 
@@ -35,7 +35,10 @@ def prefill_for_person(session: Session, application: Application, number: str) 
     subject = next((f for f in schema.asked_fields if f.group is None and f.element == "公民身份号码"), None)
     if subject is not None:
         data.setdefault(subject.key, number)
-        licences = LocalELicenceStore(session).licences_for(number)
+        try:
+            licences = licence_provider(session).licences_for(number)
+        except ELicenceUnavailable:
+            licences = []  # the form is filled by hand then
         for key, value in prefill_from_licences(licences, subject.role or "", asked).items():
             data.setdefault(key, value)
     if data:

@@ -139,6 +139,17 @@ def store_upload(session: Session, material: ApplicationMaterial, content: bytes
     return upload
 
 
+def add_file(session: Session, material: ApplicationMaterial, content: bytes, filename: str) -> Upload:
+    """A file given for a material at any time, also after acceptance (a 容缺 material supplied later,
+    through the API or the applicant's status page): the material counts as provided from then on."""
+    if material.status == MaterialState.PRODUCED:
+        raise UploadError(f"材料“{material.name}”由本件事内的事项办理后产生，无需提交")
+    try:
+        return store_upload(session, material, content, filename)
+    except UploadError as exc:
+        raise UploadError(f"材料“{material.name}”：{exc}") from exc
+
+
 def _require_editable(material: ApplicationMaterial) -> None:
     if material.application.status not in EDITABLE_STATES:
         raise UploadError("申请已提交，文件不能再替换或删除")

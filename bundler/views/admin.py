@@ -4,22 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from redis.exceptions import RedisError
 from rq.registry import FailedJobRegistry
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..models import Delivery, Department
+from ..models import Delivery, Department, Notification
 from ..permissions import Permission
+from ..privacy import mask_phone
 from ..queues import all_queue_names, queue
+from ..services.notifications import NOTICE_EVENTS
 from ..services.outbox import dispatch, retry_failed
 from ..states import DeliveryState
 from .auth import permission_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+NOTICES_PER_PAGE = 100
 
 
 def _failed_jobs() -> tuple[list[dict[str, Any]], str | None]:
@@ -88,3 +93,27 @@ def retry_delivery(delivery_id: int) -> Any:
     dispatch([delivery_id])
     flash("已重新推送", "success")
     return redirect(url_for("admin.jobs"))
+
+
+@bp.get("/notifications")
+@permission_required(Permission.MANAGE_JOBS)
+def notifications() -> str:
+    """Every notice the service wrote, newest first: with the development sender this is where the
+    messages are read; with a gateway, where failures show."""
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    rows = db.session.scalars(
+        select(Notification)
+        .options(joinedload(Notification.application))
+        .order_by(Notification.id.desc())
+        .limit(NOTICES_PER_PAGE + 1)
+        .offset((page - 1) * NOTICES_PER_PAGE)
+    ).all()
+    return render_template(
+        "admin/notifications.html",
+        notices=rows[:NOTICES_PER_PAGE],
+        more=len(rows) > NOTICES_PER_PAGE,
+        page=page,
+        events=NOTICE_EVENTS,
+        sender=current_app.config["SMS_SENDER"],
+        mask_phone=mask_phone,
+    )

@@ -19,11 +19,13 @@ from werkzeug.exceptions import MethodNotAllowed
 
 from graphs import AnswerError
 
+from .. import clock
 from ..catalogue import definitions
 from ..catalogue.queries import NotFound
 from ..extensions import csrf, db
 from ..models import Application, Department, Task
 from ..permissions import Permission, can
+from ..privacy import mask_phone
 from ..services import acceptance, uploads
 from ..services import applications as service
 from ..services import documents as documents_service
@@ -31,9 +33,10 @@ from ..services import results as results_service
 from ..services import tasks as tasks_service
 from ..services.document_kinds import DOCUMENT_KINDS
 from ..services.documents import documents_for
+from ..services.notifications import notices_of
 from ..services.outbox import dispatch_application
 from ..services.payload import task_payload
-from ..states import DocumentState, MaterialState, TaskState
+from ..states import DocumentState, TaskState
 from .api_auth import api_error, current_token, require_token
 from .api_schemas import (
     ApplicationSchema,
@@ -48,6 +51,7 @@ from .api_schemas import (
     IdempotencySchema,
     NewApplicationSchema,
     NewHandoverSchema,
+    NotificationListSchema,
     StoredFileSchema,
     TaskFilterSchema,
     TaskListSchema,
@@ -268,6 +272,31 @@ def get_application(id: int) -> Any:
     return application_json(application)
 
 
+@bp.get("/applications/<id:id>/notifications", tags=[WINDOW], parameters=[_path("id", "申请 id")])
+@bp.doc(operationId="listNotifications", summary="发给申请人的短信通知（综合窗口或管理员令牌）")
+@require_token(Permission.ACCEPT_BY_API)
+@bp.response(200, NotificationListSchema, description="按时间先后；手机号码脱敏")
+@_refusal(404, "申请不存在")
+@_OTHER_METHOD
+def application_notifications(id: int) -> Any:
+    if db.session.get(Application, id) is None:
+        return api_error(404, "申请不存在")
+    return {
+        "notifications": [
+            {
+                "id": n.id,
+                "event": n.event,
+                "recipient": mask_phone(n.recipient) if n.recipient else None,
+                "text": n.body,
+                "status": n.status,
+                "created_at": clock.local(n.created_at).isoformat(),
+                "sent_at": clock.local(n.sent_at).isoformat() if n.sent_at else None,
+            }
+            for n in notices_of(db.session, id)
+        ]
+    }
+
+
 @bp.get(
     "/applications/<id:id>/documents/<kind>",
     tags=[WINDOW],
@@ -356,17 +385,13 @@ def add_material_file(files: dict[str, Any], id: int, key: str) -> Any:
     material = uploads.material_by_key(application, key)
     if material is None:
         return api_error(404, f"申请中没有材料“{key}”")
-    if material.status == MaterialState.PRODUCED:
-        message = f"材料“{material.name}”由本件事内的事项办理后产生，无需提交"
-        return api_error(422, message, errors={"file": [message]})
     given = files["file"]
     try:
-        upload = uploads.store_upload(db.session, material, given.read(), given.filename or "")
+        upload = uploads.add_file(db.session, material, given.read(), given.filename or "")
         db.session.flush()
     except uploads.UploadError as exc:
         db.session.rollback()
-        message = f"材料“{material.name}”：{exc}"
-        return api_error(422, message, errors={"file": [message]})
+        return api_error(422, str(exc), errors={"file": [str(exc)]})
     answer = {
         "id": upload.id,
         "name": upload.filename,

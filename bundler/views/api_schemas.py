@@ -16,12 +16,14 @@ from marshmallow.validate import Length, OneOf, Regexp
 
 from ..catalogue.contract import CODE_PATTERN
 from ..services.document_kinds import DOCUMENT_KINDS
+from ..services.notifications import NOTICE_EVENTS
 from ..services.tasks import OUTCOMES
 from ..states import (
     ApplicationState,
     Channel,
     HandoverMethod,
     MaterialState,
+    NotificationState,
     TaskState,
     values,
 )
@@ -493,3 +495,24 @@ class CompletionResultSchema(ApiSchema):
     task = fields.Integer(required=True)
     status = fields.String(required=True, validate=_one_of(values(TaskState)))
     released = fields.List(fields.String(), required=True, metadata={"description": "随之放行的后续事项编码"})
+
+
+# --- notices sent to the applicant ----------------------------------------------------------------------
+
+
+class NotificationSchema(ApiSchema):
+    id = fields.Integer(required=True)
+    event = fields.String(
+        required=True, validate=_one_of(list(NOTICE_EVENTS)), metadata={"description": "告知的事由"}
+    )
+    recipient = fields.String(
+        required=True, allow_none=True, metadata={"description": "接收手机号码（脱敏）"}
+    )
+    text = fields.String(required=True, metadata={"description": "短信内容"})
+    status = fields.String(required=True, validate=_one_of(values(NotificationState)))
+    created_at = fields.String(required=True, metadata={"format": "date-time"})
+    sent_at = fields.String(required=True, allow_none=True, metadata={"format": "date-time"})
+
+
+class NotificationListSchema(ApiSchema):
+    notifications = fields.List(fields.Nested(NotificationSchema), required=True)

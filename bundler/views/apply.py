@@ -18,18 +18,27 @@ from ..catalogue.queries import NotFound, bundle_definition
 from ..extensions import db
 from ..models import Application, ApplicationMaterial, Rating
 from ..permissions import Permission, can
-from ..privacy import mask_name
+from ..privacy import mask_id_number, mask_name
 from ..services import acceptance
 from ..services import applications as service
 from ..services import results as results_service
 from ..services.documents import documents_for
-from ..services.elicences import LocalELicenceStore, material_kind, use_e_licence
+from ..services.elicences import (
+    ELicenceUnavailable,
+    licence_provider,
+    material_kind,
+    usable_licences,
+    use_e_licence,
+)
 from ..services.guidance import answer_labels, guide
+from ..services.notifications import notices_of
 from ..services.outbox import dispatch_application
+from ..services.ownership import OwnershipError, set_id_number
 from ..services.ratings import RatingError
 from ..services.ratings import rate as rate_service
 from ..services.uploads import (
     UploadError,
+    add_file,
     check_upload,
     delete_upload,
     replace_upload,
@@ -131,18 +140,26 @@ def materials(application_id: int) -> Any:
     application = own_application(application_id)
     if not _editable(application):
         return redirect(url_for("apply.status", application_id=application.id))
-    number, _name = service.subject_of(definitions.schema_for(db.session, application), application.data)
-    licences = (
-        {lic.kind: lic for lic in LocalELicenceStore(db.session).licences_for(number)} if number else {}
-    )
+    schema = definitions.schema_for(db.session, application)
+    number, _name = service.subject_of(schema, application.data)
+    provider = licence_provider(db.session)
+    try:
+        licences = usable_licences(
+            provider, schema, application.data, application.materials, own_number=number
+        )
+    except ELicenceUnavailable as exc:
+        flash(str(exc), "error")
+        licences = {}
     if request.method == "POST" and FlaskForm().validate_on_submit():
         material = _material(application, request.form.get("material", type=int))
         if request.form.get("action") == "e_licence":
-            used = use_e_licence(material, licences)
-            if used is not None:
+            used = licences.get(material.id)
+            if used is not None and use_e_licence(
+                provider, schema, application.data, material, own_number=number
+            ):
                 flash(f"已使用电子证照：{used.title}", "success")
             else:
-                flash(f"没有找到可用于“{material.name}”的电子证照，请上传文件", "error")
+                flash(f"没有找到可用于“{material.name}”的本人电子证照，请上传文件", "error")
         else:
             _upload_action(application, material)
         db.session.commit()
@@ -195,6 +212,27 @@ def _chosen_files(field: str = "file") -> list[tuple[bytes, str]]:
     """The files a form sent under ``field`` as (content, name); one empty file when none was chosen."""
     chosen = [(f.read(), f.filename or "") for f in request.files.getlist(field) if f.filename]
     return chosen or [(b"", "")]
+
+
+@bp.post("/applications/<id:application_id>/materials/<id:material_id>/files")
+@permission_required(Permission.APPLY)
+def supply_file(application_id: int, material_id: int) -> Any:
+    """A file for a material still owed after acceptance (容缺后补), from the status page."""
+    application = own_application(application_id)
+    if _editable(application):
+        return redirect(url_for("apply.materials", application_id=application.id))
+    material = _material(application, material_id)
+    if FlaskForm().validate_on_submit():
+        try:
+            for content, name in _chosen_files():
+                add_file(db.session, material, content, name)
+        except UploadError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(f"已补交：{material.name}", "success")
+    return redirect(url_for("apply.status", application_id=application.id))
 
 
 @bp.get("/applications/<id:application_id>/files/<id:upload_id>")
@@ -286,6 +324,7 @@ def status_context(application: Application) -> dict[str, Any]:
         "owed": owed,
         "documents": documents_for(application),
         "answers": answer_labels(definition.bundle, application.answers),
+        "notices": notices_of(db.session, application.id),
         "finished": finished,
         "handover": results_service.handover_of(db.session, application),
         "handover_methods": labels(HandoverMethod),
@@ -358,7 +397,27 @@ def my_applications() -> str:
         .where(Application.applicant_user_id == current_user.id)
         .order_by(Application.id.desc())
     ).all()
-    return render_template("apply/my.html", applications=applications)
+    return render_template(
+        "apply/my.html",
+        applications=applications,
+        id_number=mask_id_number(current_user.id_number) if current_user.id_number else None,
+        csrf_form=FlaskForm(),
+    )
+
+
+@bp.post("/my/id-number")
+@permission_required(Permission.APPLY)
+def set_my_id_number() -> Any:
+    """The applicant records their ID number: counter applications taken for them join the account."""
+    if FlaskForm().validate_on_submit():
+        try:
+            found = set_id_number(db.session, current_user, request.form.get("id_number", ""))
+        except OwnershipError as exc:
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(f"已记录身份证号码，找到窗口受理的申请 {found} 件。", "success")
+    return redirect(url_for("apply.my_applications"))
 
 
 @bp.post("/applications/<id:application_id>/rate")

@@ -17,6 +17,7 @@ from ..extensions import db, limiter, login_manager
 from ..models import User
 from ..permissions import ROLE_VALUES, Permission, Role, allows
 from ..services.accounts import AccountError, authenticate, create_user
+from ..services.ownership import OwnershipError, set_id_number
 
 bp = Blueprint("auth", __name__)
 
@@ -55,6 +56,7 @@ class RegisterForm(FlaskForm):
     )
     password = PasswordField("密码", validators=[DataRequired("请设置密码")])
     confirm = PasswordField("确认密码", validators=[EqualTo("password", message="两次输入的密码不一致")])
+    id_number = StringField("身份证号码（选填）")
 
 
 class LoginForm(FlaskForm):
@@ -96,6 +98,16 @@ def register() -> Any:
             else:
                 target.errors = [*target.errors, str(exc)]
         else:
+            problem = None
+            if (form.id_number.data or "").strip():
+                try:
+                    set_id_number(db.session, user, form.id_number.data)
+                except OwnershipError as exc:
+                    problem = str(exc)
+            if problem:
+                db.session.rollback()
+                form.id_number.errors = [problem]
+                return render_template("auth/register.html", form=form)
             db.session.commit()
             login_user(user)
             flash("注册成功，已为您登录。", "success")

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request
+from flask_wtf import FlaskForm
 
-from ..extensions import db
+from ..extensions import db, limiter
 from ..services.overview import find_bundles, published_bundles
+from ..services.tracking import TAIL, find_by_tracking_number
 
 bp = Blueprint("public", __name__)
 
@@ -38,3 +40,19 @@ def index() -> str:
 @bp.get("/healthz")
 def healthz() -> dict[str, str]:
     return {"status": "ok"}
+
+
+@bp.route("/track", methods=["GET", "POST"])
+@limiter.limit("20 per hour", methods=["POST"], error_message="查询过于频繁，请稍后再试。")
+def track() -> tuple[str, int] | str:
+    """进度查询 without an account: the tracking number and the last six characters of the ID number
+    (sent by POST, so neither lands in a log or a link)."""
+    found = None
+    tracking_no = ""
+    if request.method == "POST" and FlaskForm().validate_on_submit():
+        tracking_no = (request.form.get("tracking_no") or "").strip()[:32]
+        found = find_by_tracking_number(db.session, tracking_no, request.form.get("id_tail") or "")
+        if found is None:
+            page = render_template("public/track.html", tracking_no=tracking_no, tail=TAIL, not_found=True)
+            return page, 404
+    return render_template("public/track.html", application=found, tracking_no=tracking_no, tail=TAIL)

@@ -22,7 +22,7 @@ from ..privacy import lookup_hash
 from ..services import acceptance
 from ..services import applications as service
 from ..services.documents import documents_for
-from ..services.elicences import LocalELicenceStore
+from ..services.elicences import ELicenceUnavailable, licence_provider
 from ..services.prefill import prefill_for_person
 from ..services.uploads import UploadError, check_upload, delete_upload, store_upload
 from ..states import ApplicationState, Channel, MaterialState
@@ -47,10 +47,16 @@ def _number_problem(number: str) -> str | None:
     return check_id_number(number, "证件号码")
 
 
-@bp.get("/")
+@bp.route("/", methods=["GET", "POST"])
 @permission_required(Permission.ACCEPT_AT_COUNTER)
 def index() -> str:
-    number = (request.args.get("number") or "").strip().upper()
+    """The counter's desk. The ID number is looked up by POST, so that it never reaches an access log
+    or a link."""
+    number = (request.form.get("number") or "").strip().upper() if request.method == "POST" else ""
+    return _desk(number)
+
+
+def _desk(number: str) -> str:
     problem = _number_problem(number)
     earlier: list[Application] = []
     licences = []
@@ -63,7 +69,10 @@ def index() -> str:
                 .limit(20)
             )
         )
-        licences = LocalELicenceStore(db.session).licences_for(number)
+        try:
+            licences = licence_provider(db.session).licences_for(number)
+        except ELicenceUnavailable as exc:
+            flash(str(exc), "error")
     drafts = db.session.scalars(
         select(Application)
         .where(
@@ -95,7 +104,7 @@ def start() -> Any:
         application = service.start_application(db.session, code, channel=Channel.WINDOW, clerk=current_user)
     except (NotFound, AnswerError) as exc:
         flash(str(exc), "error")
-        return redirect(url_for("window.index", number=number))
+        return _desk(number)
     if number and not _number_problem(number):
         prefill_for_person(db.session, application, number)
     db.session.commit()

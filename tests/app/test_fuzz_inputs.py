@@ -156,7 +156,7 @@ def clerk_client(client, sample, make_user):
 @given(number=text, bundle=text, commitment=text, state=text)
 def test_window_inputs_never_fail_with_500(clerk_client, number, bundle, commitment, state):
     client = clerk_client
-    _no_500(client.get("/window/", query_string={"number": number}))
+    _no_500(client.post("/window/", data={"number": number}))
     response = client.post("/window/start", data={"bundle": bundle or "KFD", "number": number})
     _no_500(response)
     started = client.post("/window/start", data={"bundle": "TX", "number": ""})

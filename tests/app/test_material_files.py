@@ -558,3 +558,39 @@ def test_a_task_lists_the_e_licence_and_the_checked_original_masked(client, wind
     collected = materials[PREMISES]["collected"]
     assert collected["by"] == "窗口系统（测试综合窗口）"
     assert dt.datetime.fromisoformat(collected["at"]).utcoffset() == dt.timedelta(hours=8)
+
+
+HEALTH = "从业人员健康证明|经营者"  # not a key material: may be owed (容缺)
+
+
+def test_an_owed_material_is_supplied_later_from_the_status_page(client, window_token, make_user):
+    commitment = (clock.today() + dt.timedelta(days=1)).isoformat()
+    accepted = accept_by_api(client, window_token, materials={HEALTH: "deferred"}, commitment_date=commitment)
+    applicant = make_user("applicant", login="13991620041")
+    application = db.session.get(Application, accepted["id"])
+    application.applicant_user_id = applicant.id  # as when a counter application joins the account
+    db.session.commit()
+    client.post("/login", data={"login": "13991620041", "password": PASSWORD})
+    status = client.get(f"/applications/{accepted['id']}").get_data(as_text=True)
+    assert "您还需补交" in status and "上传补交" in status
+    owed = _material(accepted["id"], HEALTH)
+    certificate = pdf_bytes()
+    refused = client.post(
+        f"/applications/{accepted['id']}/materials/{owed.id}/files",
+        data={"file": (io.BytesIO(b"not a pdf at all"), "健康证.pdf")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "健康证.pdf" in refused and "只接受" in refused
+    assert _material(accepted["id"], HEALTH).status == "deferred"
+    supplied = client.post(
+        f"/applications/{accepted['id']}/materials/{owed.id}/files",
+        data={"file": (io.BytesIO(certificate), "健康证.pdf")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "已补交" in supplied and "您还需补交" not in supplied
+    material = _material(accepted["id"], HEALTH)
+    assert material.status == "uploaded" and [u.filename for u in material.uploads] == ["健康证.pdf"]
+    # the step that asks for it (食品经营许可) will receive the file with its task
+    assert client.get(f"/applications/{accepted['id']}/files/{material.uploads[0].id}").data == certificate

@@ -53,7 +53,7 @@ def _checklist(application, **states):
 
 def test_window_search_validates_the_number_in_chinese(client, sample, make_user):
     _clerk(client, make_user)
-    page = client.get("/window/?number=610702198503150011").get_data(as_text=True)
+    page = client.post("/window/", data={"number": "610702198503150011"}).get_data(as_text=True)
     assert "校验位" in page
 
 
@@ -70,7 +70,7 @@ def test_counter_prefills_from_e_licences_and_accepts(client, sample, make_user)
         ]
     )
     db.session.commit()
-    search = client.get(f"/window/?number={PERSON_ID}").get_data(as_text=True)
+    search = client.post("/window/", data={"number": PERSON_ID}).get_data(as_text=True)
     assert "居民身份证" in search and "没有此前的申请" in search
 
     application_id = _start(client)
@@ -99,7 +99,7 @@ def test_counter_prefills_from_e_licences_and_accepts(client, sample, make_user)
     assert application.tracking_no in done and "受理回执" in done
 
     # the next visit of the same person finds this application
-    again = client.get(f"/window/?number={PERSON_ID}").get_data(as_text=True)
+    again = client.post("/window/", data={"number": PERSON_ID}).get_data(as_text=True)
     assert application.tracking_no in again
 
 

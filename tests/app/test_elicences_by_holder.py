@@ -1,0 +1,94 @@
+"""An e-licence stands only for a material of its holder's role and kind: the mother's ID card does not
+excuse the father's, the counter cannot mark 电子证照已核验 for a licence the store does not hold, and
+the store may be a remote e-licence service reached over HTTP."""
+
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+import forms
+import graphs
+from bundler.catalogue.queries import bundle_definition
+from bundler.extensions import db
+from bundler.services.elicences import LocalELicenceStore
+
+ID_CARD = "居民身份证"
+
+
+def _birth_data() -> dict:
+    definition = bundle_definition(db.session, "XSECS")
+    answers = graphs.parse_answers(definition.bundle["questions"], {})
+    return forms.example_data(forms.merge(definition.bundle, definition.items, answers), jsonable=True)
+
+
+def _accept(client, token, data, materials):
+    return client.post(
+        "/api/v1/applications",
+        json={"bundle": "XSECS", "data": data, "materials": materials},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+
+
+def test_a_licence_excuses_only_its_holders_material(client, window_token):
+    data = _birth_data()
+    assert data["母亲.公民身份号码"] != data["父亲.公民身份号码"]
+    LocalELicenceStore(db.session).load([{"holder": data["母亲.公民身份号码"], "kind": ID_CARD}])
+    db.session.commit()
+
+    fathers = _accept(client, window_token, data, {f"{ID_CARD}|父亲": "e_licence"})
+    assert fathers.status_code == 422
+    assert "电子证照库中没有" in fathers.get_json()["error"] and "父亲" in fathers.get_json()["error"]
+
+    mothers = _accept(client, window_token, data, {f"{ID_CARD}|母亲": "e_licence"})
+    assert mothers.status_code == 201, mothers.get_json()
+    states = {m["key"]: m["status"] for m in mothers.get_json()["materials"]}
+    assert states[f"{ID_CARD}|母亲"] == "e_licence" and states[f"{ID_CARD}|父亲"] == "collected"
+
+
+class _LicenceService(BaseHTTPRequestHandler):
+    holders: dict[str, list[dict]] = {}
+    asked: list[dict] = []
+
+    def do_POST(self):  # noqa: N802
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        type(self).asked.append({"body": body, "auth": self.headers.get("Authorization"), "path": self.path})
+        answer = json.dumps({"licences": type(self).holders.get(body["holder"], [])}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(answer)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def licence_service(app, free_port):
+    handler = type("LicenceService", (_LicenceService,), {"holders": {}, "asked": []})
+    server = ThreadingHTTPServer(("127.0.0.1", free_port), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    app.config.update(
+        ELICENCE_SERVICE_URL=f"http://127.0.0.1:{free_port}/licences", ELICENCE_SERVICE_TOKEN="svc-token"
+    )
+    yield handler
+    server.shutdown()
+
+
+def test_the_remote_e_licence_service_is_asked_with_the_number_in_the_body(
+    client, window_token, licence_service
+):
+    data = _birth_data()
+    licence_service.holders[data["父亲.公民身份号码"]] = [
+        {"kind": ID_CARD, "title": "居民身份证", "number": "X1"}
+    ]
+    accepted = _accept(client, window_token, data, {f"{ID_CARD}|父亲": "e_licence"})
+    assert accepted.status_code == 201, accepted.get_json()
+    asked = licence_service.asked[-1]
+    assert asked["body"] == {"holder": data["父亲.公民身份号码"]} and asked["auth"] == "Bearer svc-token"
+    assert data["父亲.公民身份号码"] not in asked["path"]  # never in a URL
+    refused = _accept(client, window_token, data, {f"{ID_CARD}|监护人": "e_licence"})
+    assert refused.status_code == 422  # the service holds nothing for the guardian
