@@ -5,14 +5,19 @@ with their names and sizes, and takes one back before submitting."""
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import re
 
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+import forms
+from bundler.catalogue import definitions
 from bundler.extensions import db
 from bundler.models import Task
+from bundler.services import applications as service
 from bundler.services.uploads import size_label
+from bundler.states import Channel
 
 from browser.flows import fresh_application, png_bytes
 from factories import PASSWORD
@@ -137,3 +142,47 @@ def test_an_applicant_on_a_phone_gives_two_files_for_one_material(
     assert [u.filename for u in fresh_application(application_id).materials[material.position].uploads] == [
         "身份证正面.pdf"
     ]
+
+
+def test_a_clerk_attaches_scans_at_the_checklist(app, sample, live_server, desktop_page, make_user, shot):
+    clerk = make_user("window", login="clerk-scans", name="窗口二号")
+    application = service.start_application(db.session, "KFD", channel=Channel.WINDOW, clerk=clerk)
+    schema = definitions.schema_for(db.session, application)
+    data = forms.example_data(schema, rows=1)
+    service.save_data(
+        db.session, application, {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in data.items()}
+    )
+    db.session.commit()
+    application_id = application.id
+    material = next(m for m in application.materials if m.key == ID_CARD)
+
+    page = desktop_page
+    _log_in(page, "clerk-scans")
+    page.goto(f"/window/applications/{application_id}/checklist")
+    page.get_by_label(f"{material.name}：电子证照免交", exact=True).check()
+    front, back = _scan_pdf(), png_bytes(640, 400)
+    page.get_by_label(f"{material.name}的扫描件").set_input_files(
+        files=[
+            {"name": "正面.pdf", "mimeType": "application/pdf", "buffer": front},
+            {"name": "反面.png", "mimeType": "image/png", "buffer": back},
+        ]
+    )
+    page.get_by_role("button", name="只附上扫描件").click()
+    expect(page.get_by_role("status")).to_have_text("已附上 2 个扫描件")
+    scans = page.get_by_role("list", name=f"{material.name}的扫描件").get_by_role("listitem")
+    expect(scans).to_have_count(2)
+    expect(scans.nth(0)).to_contain_text("正面.pdf")
+    expect(scans.nth(0)).to_contain_text(size_label(len(front)))
+    expect(scans.nth(1)).to_contain_text("反面.png")
+    expect(page.get_by_label(f"{material.name}：电子证照免交", exact=True)).to_be_checked()  # choice kept
+    shot(page, "scans-attached")
+
+    for other in application.materials:  # every paper original checked, the scanned one too
+        if other.status != "produced":
+            page.get_by_label(f"{other.name}：已收取", exact=True).check()
+    page.get_by_role("button", name="受理（含容缺受理）").click()
+    expect(page).to_have_url(re.compile(rf"/window/applications/{application_id}/done$"))
+    accepted = fresh_application(application_id)
+    scanned = next(m for m in accepted.materials if m.key == ID_CARD)
+    assert scanned.status == "collected" and [u.filename for u in scanned.uploads] == ["正面.pdf", "反面.png"]
+    assert scanned.collected_by == f"用户 {clerk.id}（窗***）"  # who, masked
