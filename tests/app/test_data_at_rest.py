@@ -5,10 +5,12 @@ types."""
 
 from __future__ import annotations
 
+import base64
+
 from sqlalchemy import select, text
 
 from bundler.extensions import db
-from bundler.models import Application, Task
+from bundler.models import Application, Rating, Task
 from bundler.queues import SYSTEM_QUEUE, department_queue_name
 from bundler.services.accounts import create_token
 from bundler.worker import make_worker
@@ -18,6 +20,8 @@ from testapp import accept_by_api
 
 USCC = "92610702MA6X0F2K1F"  # the credit code the registration step issues
 NOTE_PHONE = "13709160077"  # written by an officer into a supplement note
+FILE_NAME = "王建国身份证正反面.pdf"  # the name of an uploaded scan
+COMMENT = "赵晓梅说窗口让她跑了两次"  # a rating comment naming a person
 
 
 def _dump() -> str:
@@ -31,7 +35,10 @@ def _dump() -> str:
 
 
 def test_no_personal_value_is_stored_in_clear(app, client, window_token, make_user):
-    body = accept_by_api(client, window_token)
+    scan = base64.b64encode(b"%PDF-1.4\n% a scan\n%%EOF\n").decode()
+    body = accept_by_api(
+        client, window_token, files={"居民身份证|经营者": [{"name": FILE_NAME, "content_base64": scan}]}
+    )
     application = db.session.get(Application, body["id"])
     personal = {
         value
@@ -65,7 +72,10 @@ def test_no_personal_value_is_stored_in_clear(app, client, window_token, make_us
     db.session.expire_all()
     assert db.session.get(Task, food.id).status == "paused"
 
+    db.session.add(Rating(application_id=body["id"], score=2, comment=COMMENT, follow_up="open"))
+    db.session.commit()
+
     dump = _dump()
-    for value in [*personal, USCC, NOTE_PHONE]:
+    for value in [*personal, USCC, NOTE_PHONE, FILE_NAME, COMMENT]:
         assert value not in dump, f"{value} is stored in clear"
     assert "610702" in "".join(personal)  # the probe is meaningful: the values are the real ones
