@@ -27,8 +27,10 @@ from sqlalchemy.orm import Session
 
 from .. import clock
 from ..catalogue.definitions import pinned
-from ..models import Application, ApplicationMaterial, Task, Upload
-from ..states import EDITABLE_STATES, MaterialState
+from ..models import Application, ApplicationMaterial, Delivery, Task, Upload
+from ..queues import department_queue_name
+from ..states import EDITABLE_STATES, OPEN_TASKS, MaterialState
+from .audit import audit
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 OFD = "application/ofd"
@@ -139,15 +141,31 @@ def store_upload(session: Session, material: ApplicationMaterial, content: bytes
     return upload
 
 
-def add_file(session: Session, material: ApplicationMaterial, content: bytes, filename: str) -> Upload:
+def add_file(
+    session: Session, material: ApplicationMaterial, content: bytes, filename: str, *, actor: str
+) -> Upload:
     """A file given for a material at any time, also after acceptance (a 容缺 material supplied later,
-    through the API or the applicant's status page): the material counts as provided from then on."""
+    through the API or the applicant's status page): the material counts as provided from then on, and
+    every open step whose item asks for it and that was already handed to its department is handed
+    over again (a new delivery, audited), so the file reaches the department that needs it. The
+    caller dispatches the deliveries after its commit."""
     if material.status == MaterialState.PRODUCED:
         raise UploadError(f"材料“{material.name}”由本件事内的事项办理后产生，无需提交")
     try:
-        return store_upload(session, material, content, filename)
+        upload = store_upload(session, material, content, filename)
     except UploadError as exc:
         raise UploadError(f"材料“{material.name}”：{exc}") from exc
+    application = material.application
+    if application.status in EDITABLE_STATES:
+        return upload
+    items = pinned(session, application).items
+    for task in application.tasks:
+        if task.status not in OPEN_TASKS or task.delivered_at is None:
+            continue
+        if material.key in item_material_keys(items[task.item.code]):
+            session.add(Delivery(task=task, queue=department_queue_name(task.department.code)))
+            audit(session, actor, "material_supplied", task, after={"material": material.key})
+    return upload
 
 
 def _require_editable(material: ApplicationMaterial) -> None:

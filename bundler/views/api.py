@@ -387,7 +387,9 @@ def add_material_file(files: dict[str, Any], id: int, key: str) -> Any:
         return api_error(404, f"申请中没有材料“{key}”")
     given = files["file"]
     try:
-        upload = uploads.add_file(db.session, material, given.read(), given.filename or "")
+        upload = uploads.add_file(
+            db.session, material, given.read(), given.filename or "", actor=_token_actor(current_token())
+        )
         db.session.flush()
     except uploads.UploadError as exc:
         db.session.rollback()
@@ -402,6 +404,7 @@ def add_material_file(files: dict[str, Any], id: int, key: str) -> Any:
         "material_status": material.status,
     }
     db.session.commit()
+    dispatch_application(id)  # the steps already handed over that ask for this material get it again
     return answer, 201
 
 

@@ -224,13 +224,15 @@ def supply_file(application_id: int, material_id: int) -> Any:
     material = _material(application, material_id)
     if FlaskForm().validate_on_submit():
         try:
+            actor = f"申请人 用户 {current_user.id}（{mask_name(current_user.name) or '申请人'}）"
             for content, name in _chosen_files():
-                add_file(db.session, material, content, name)
+                add_file(db.session, material, content, name, actor=actor)
         except UploadError as exc:
             db.session.rollback()
             flash(str(exc), "error")
         else:
             db.session.commit()
+            dispatch_application(application.id)
             flash(f"已补交：{material.name}", "success")
     return redirect(url_for("apply.status", application_id=application.id))
 

@@ -27,7 +27,7 @@ from bundler import clock
 from bundler.catalogue import definitions
 from bundler.catalogue.queries import bundle_definition
 from bundler.extensions import db
-from bundler.models import Application, ApplicationMaterial, Department, Task, Upload
+from bundler.models import Application, ApplicationMaterial, AuditEntry, Delivery, Department, Task, Upload
 from bundler.queues import department_queue_name
 from bundler.services import uploads
 from bundler.services.accounts import create_token
@@ -594,3 +594,38 @@ def test_an_owed_material_is_supplied_later_from_the_status_page(client, window_
     assert material.status == "uploaded" and [u.filename for u in material.uploads] == ["健康证.pdf"]
     # the step that asks for it (食品经营许可) will receive the file with its task
     assert client.get(f"/applications/{accepted['id']}/files/{material.uploads[0].id}").data == certificate
+
+
+def test_a_file_supplied_after_delivery_is_handed_to_the_step_that_asks_for_it_again(
+    app, client, window_token
+):
+    commitment = (clock.today() + dt.timedelta(days=1)).isoformat()
+    accepted = accept_by_api(client, window_token, materials={HEALTH: "deferred"}, commitment_date=commitment)
+    first = db.session.scalar(select(Task).where(Task.item.has(code="SCJG-001")))
+    scjg = _department_token("SCJG")
+    client.post(
+        f"/api/v1/tasks/{first.id}/complete",
+        json={"outcome": "approved", "results": {"经营者.统一社会信用代码": USCC}},
+        headers=_auth(scjg),
+    )
+    _work(app, "SCJG")
+    food = db.session.scalar(select(Task).where(Task.item.has(code="SCJG-003")))
+    assert food.delivered_at is not None
+    key = HEALTH.replace("|", "%7C")
+    added = client.post(
+        f"/api/v1/applications/{accepted['id']}/materials/{key}/files",
+        data={"file": (io.BytesIO(pdf_bytes()), "健康证明.pdf")},
+        content_type="multipart/form-data",
+        headers=_auth(window_token),
+    )
+    assert added.status_code == 201 and added.get_json()["material_status"] == "uploaded"
+    _work(app, "SCJG")
+    deliveries = db.session.scalars(select(Delivery).where(Delivery.task_id == food.id)).all()
+    assert [d.status for d in deliveries] == ["delivered", "delivered"]  # handed over again, with the file
+    supplied = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "material_supplied")).all()
+    assert [(e.task_id, e.after) for e in supplied] == [(food.id, {"material": HEALTH})]
+    assert "令牌" in supplied[0].actor
+    payload = client.get(f"/api/v1/tasks/{food.id}", headers=_auth(scjg)).get_json()
+    assert [f["name"] for m in payload["materials"] if m["key"] == HEALTH for f in m["files"]] == [
+        "健康证明.pdf"
+    ]
