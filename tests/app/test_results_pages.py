@@ -96,6 +96,8 @@ def test_officer_results_are_checked_documents_uploaded_and_corrected(app, clien
     _work(app, "SCJG")
     food = _task(accepted["id"], "SCJG-003")
     assert len(db.session.scalars(select(Delivery).where(Delivery.task_id == food.id)).all()) == 2
+    queue = client.get("/department/").get_data(as_text=True)
+    assert "前序事项结果已更正（已重新推送）" in queue and f"/department/tasks/{food.id}" in queue
     inbox = client.get(f"/department/tasks/{food.id}").get_data(as_text=True)
     assert "前序事项结果已更正" in inbox and CORRECTED in inbox and "登记时录入错误" in inbox
 
