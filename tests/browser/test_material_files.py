@@ -56,7 +56,12 @@ def test_a_department_officer_views_an_uploaded_pdf_inline(
     accept_by_api(
         client,
         window_token,
-        files={ID_CARD: [{"name": "经营者身份证.pdf", "content_base64": base64.b64encode(scan).decode()}]},
+        files={
+            ID_CARD: [
+                {"name": "经营者身份证.pdf", "content_base64": base64.b64encode(scan).decode()},
+                {"name": "身份证照片.png", "content_base64": base64.b64encode(png_bytes(480, 300)).decode()},
+            ]
+        },
     )
     task = db.session.scalar(select(Task).where(Task.status == "ready"))
     assert task.department.code == "SCJG"
@@ -70,6 +75,9 @@ def test_a_department_officer_views_an_uploaded_pdf_inline(
     expect(link).to_be_visible()
     expect(materials.get_by_text(size_label(len(scan)))).to_be_visible()
     expect(page.locator("iframe.file-preview")).to_have_attribute("title", "经营者身份证.pdf")
+    photo = materials.get_by_role("img", name="身份证照片.png")  # images shown on the page itself
+    expect(photo).to_be_visible()
+    assert photo.evaluate("img => img.complete && img.naturalWidth") == 480
     shot(page, "task-with-pdf")
 
     # the link opens the PDF itself in the browser (inline, not a download), byte for byte what was given
