@@ -66,11 +66,16 @@ def checked_results(session: Session, task: Task, results: Mapping[str, Any]) ->
     if problems:
         raise ResultProblems(
             {
-                key: [f"{fields[key].label if key in fields else key}：{m}" for m in messages]
+                key: [_named(fields[key].label if key in fields else key, m) for m in messages]
                 for key, messages in problems.items()
             }
         )
     return {key: values.get(key) for key in fields}
+
+
+def _named(label: str, message: str) -> str:
+    """The form's message, naming the field (the unified form's messages usually do already)."""
+    return message if label in message else f"{label}：{message}"
 
 
 # --- result documents -------------------------------------------------------------------------------------
@@ -161,14 +166,17 @@ class IssuedLicence:
     kind: str
 
 
-def issued_licences(session: Session, task: Task, results: Mapping[str, Any]) -> list[dict[str, Any]]:
+def issued_licences(
+    session: Session, task: Task, results: Mapping[str, Any], known: Mapping[str, Any]
+) -> list[dict[str, Any]]:
     """The licences an approved step issues, as records of the local store.
 
     A step issues a licence when the bundle uses what it produces as a material (the merged material's
     ``produced_by`` is the item: 营业执照 of 经营者 from the registration), or when it produces a number
     (a credit code or a ``…编号`` / ``…证号`` element) and its item names a result (``result``, e.g.
     食品经营许可证). The holder is the role's credit code or ID number: produced by the step itself
-    (a new business), else as the applicant gave it.
+    (a new business), else known from the application (typed by the applicant, or produced by another
+    step: a newborn's ID number comes after the birth certificate). Without a holder, nothing is filed.
     """
     application = task.application
     schema = definitions.schema_for(session, application)
@@ -181,13 +189,12 @@ def issued_licences(session: Session, task: Task, results: Mapping[str, Any]) ->
     if not kinds and numbered and item.get("result"):
         kinds = [(str(item["result"]), numbered[0].role, str(item["result"]))]
     records = []
-    data = application.data or {}
     for kind, role, title in kinds:
         mine = [f for f in produced if f.role == role] or produced
         holder = next(
             (results.get(f.key) for f in mine if f.element in NUMBER_ELEMENTS and results.get(f.key)), None
         ) or next(
-            (data.get(f"{role}.{element}") for element in NUMBER_ELEMENTS if data.get(f"{role}.{element}")),
+            (known.get(f"{role}.{element}") for element in NUMBER_ELEMENTS if known.get(f"{role}.{element}")),
             None,
         )
         if not holder:
@@ -196,9 +203,9 @@ def issued_licences(session: Session, task: Task, results: Mapping[str, Any]) ->
             (results.get(f.key) for f in mine if _is_number(f.element) and results.get(f.key)), None
         )
         certified = {
-            element: data[f"{role}.{element}"]
+            element: known[f"{role}.{element}"]
             for element in ("名称", "姓名", "住所")
-            if data.get(f"{role}.{element}")
+            if known.get(f"{role}.{element}")
         }
         certified.update({f.element: results[f.key] for f in mine if f.element and results.get(f.key)})
         records.append(
@@ -218,15 +225,31 @@ def _is_number(element: str | None) -> bool:
     return bool(element) and (element in NUMBER_ELEMENTS[:1] or str(element).endswith(("编号", "证号")))
 
 
+def _application_licences(
+    session: Session, application: Application, replaced: Mapping[int, Mapping[str, Any]] | None = None
+) -> list[dict[str, Any]]:
+    """Every licence the approved steps of an application issue (``replaced``: other results by task)."""
+    replaced = replaced or {}
+    done = [t for t in application.tasks if t.status == TaskState.DONE]
+    results = {t.id: dict(replaced.get(t.id, t.results or {})) for t in done}
+    known: dict[str, Any] = dict(application.data or {})
+    for values in results.values():
+        known.update(values)
+    return [record for t in done for record in issued_licences(session, t, results[t.id], known)]
+
+
 def file_licences(
-    session: Session, task: Task, results: Mapping[str, Any], before: Mapping[str, Any] | None = None
+    session: Session, application: Application, *, corrected: tuple[Task, Mapping[str, Any]] | None = None
 ) -> list[IssuedLicence]:
-    """Put the licences the step issues into the local store; on a correction, withdraw what the old
-    results filed under a holder the new ones no longer name."""
-    new = issued_licences(session, task, results)
-    if before is not None:
+    """Put the licences the application's approved steps issue into the local store (again: filing is
+    idempotent, and a later step may have produced the holder's number). On a correction
+    (``corrected``: the task and its old results), withdraw what the old values filed under a holder
+    or kind the new ones no longer name."""
+    new = _application_licences(session, application)
+    if corrected is not None:
+        task, old_results = corrected
         kept = {(r["holder"].strip().upper(), r["kind"]) for r in new}
-        for old in issued_licences(session, task, before):
+        for old in _application_licences(session, application, {task.id: old_results}):
             if (old["holder"].strip().upper(), old["kind"]) not in kept:
                 session.execute(
                     delete(ELicence).where(

@@ -85,7 +85,7 @@ def complete(
     task.finished_at = utcnow()
     audit(session, actor, outcome, task, before=before, after=_state(task))
     if outcome == "approved":
-        results_service.file_licences(session, task, checked)
+        results_service.file_licences(session, task.application)
     decided = "准予" if outcome == "approved" else f"不予许可（{task.reason}）"
     notify(session, task.application, "result", item=task.item_version.name, outcome=decided)
     return release(session, task.application, actor)
@@ -119,7 +119,7 @@ def correct(
         before=before,
         after={**_state(task), "reason": reason.strip(), "changed": changed},
     )
-    results_service.file_licences(session, task, checked, before=old)
+    results_service.file_licences(session, task.application, corrected=(task, old))
     deliveries = []
     for other in task.application.tasks:
         if other.id == task.id or other.delivered_at is None or task.finished_at is None:

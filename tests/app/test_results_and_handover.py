@@ -31,6 +31,7 @@ CORRECTED = "92610702MA6X0F3L3C"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 KEY = "经营者.统一社会信用代码"
+NEWBORN = "610702202611010014"
 
 
 def _auth(token):
@@ -307,3 +308,39 @@ def test_results_checked_corrected_refusal_blocks_partly_done_handover_and_notic
     assert "部分事项不予许可" in notices[6].body
     application = db.session.get(Application, application_id)
     assert application.completed_at is not None
+
+
+def test_a_newborns_birth_certificate_is_filed_once_the_id_number_is_issued(app, client, window_token):
+    """一人一档: the birth certificate (WJ-001) has no holder number until the household registration
+    (GA-001) issues the newborn's ID number; then both licences are in the newborn's record."""
+    answers = {
+        "need_ssc": "true",
+        "medical_insurance": "已在其他地区参保或暂不参保",
+        "maternity_allowance": "false",
+    }
+    application_id = accept_by_api(client, window_token, bundle="XSECS", answers=answers)["id"]
+    wj, ga = _token("WJ"), _token("GA")
+    birth = _task(application_id, "WJ-001")
+    answer = client.post(
+        f"/api/v1/tasks/{birth.id}/complete",
+        json={"outcome": "approved", "results": {"新生儿.出生医学证明编号": "S610012345"}},
+        headers=_auth(wj),
+    )
+    assert answer.status_code == 200, answer.get_json()
+    assert LocalELicenceStore(db.session).licences_for(NEWBORN) == []
+    household = _task(application_id, "GA-001")
+    bad = client.post(
+        f"/api/v1/tasks/{household.id}/complete",
+        json={"outcome": "approved", "results": {"新生儿.公民身份号码": "R-1"}},
+        headers=_auth(ga),
+    )
+    assert bad.status_code == 422 and "新生儿.公民身份号码" in bad.get_json()["errors"]
+    answer = client.post(
+        f"/api/v1/tasks/{household.id}/complete",
+        json={"outcome": "approved", "results": {"新生儿.公民身份号码": NEWBORN}},
+        headers=_auth(ga),
+    )
+    assert answer.status_code == 200, answer.get_json()
+    filed = {lic.kind: lic for lic in LocalELicenceStore(db.session).licences_for(NEWBORN)}
+    assert set(filed) == {"出生医学证明", "户口簿"}
+    assert filed["出生医学证明"].number == "S610012345"
