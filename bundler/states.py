@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from graphs.states import FINISHED as FINISHED_TASKS
+from graphs.states import FINISHED as FINISHED_STEPS
 from graphs.states import OPEN as OPEN_TASKS
 from graphs.states import TASK_LABELS, TaskState
 
@@ -154,6 +154,9 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
 }
 
 # Groups the rules use.
+# Tasks that will never move again: graphs/ calls a blocked step unfinished (it is below a refusal), the
+# application stores it as blocked and is done with it.
+FINISHED_TASKS = FINISHED_STEPS | {TaskState.BLOCKED}
 ACCEPTED_STATES = (ApplicationState.ACCEPTED, ApplicationState.ACCEPTED_PENDING)
 FINISHED_STATES = (ApplicationState.COMPLETED, ApplicationState.PARTLY_DONE)  # 办结: results handed over
 EDITABLE_STATES = (ApplicationState.DRAFT, ApplicationState.REFUSED)  # the applicant may still change it

@@ -21,7 +21,7 @@ import forms
 from .. import clock
 from ..catalogue import definitions
 from ..models import ApiToken, Application, ELicence, Handover, ResultDocument, Task, User
-from ..states import FINISHED_STATES, HandoverMethod, TaskState, label
+from ..states import FINISHED_STATES, Channel, HandoverMethod, TaskState, label
 from . import uploads
 from .elicences import LocalELicenceStore, holder_hash
 from .notifications import notify
@@ -279,6 +279,14 @@ NOTICE_WORDS = {
 }
 # The delivery method chosen on the review page → the handover it expects.
 CHOSEN = {"窗口领取": HandoverMethod.WINDOW, "邮寄送达": HandoverMethod.MAIL}
+
+
+def expected_handover(application: Application) -> HandoverMethod:
+    """The handover the applicant asked for (review page); taken at the counter: collected there."""
+    chosen = CHOSEN.get(application.delivery_method or "")
+    if chosen is not None:
+        return chosen
+    return HandoverMethod.DOWNLOAD if application.channel == Channel.ONLINE else HandoverMethod.WINDOW
 
 
 def handover_of(session: Session, application: Application) -> Handover | None:

@@ -330,7 +330,7 @@ def status_context(application: Application) -> dict[str, Any]:
         "finished": finished,
         "handover": results_service.handover_of(db.session, application),
         "handover_methods": labels(HandoverMethod),
-        "expected_handover": results_service.CHOSEN.get(application.delivery_method or "", "download"),
+        "expected_handover": results_service.expected_handover(application),
     }
 
 
