@@ -289,6 +289,19 @@ def expected_handover(application: Application) -> HandoverMethod:
     return HandoverMethod.DOWNLOAD if application.channel == Channel.ONLINE else HandoverMethod.WINDOW
 
 
+def awaiting_handover(session: Session, limit: int = 50) -> list[Application]:
+    """Finished applications whose results have not been handed over yet, the oldest first (办结待出件)."""
+    handed = select(Handover.id).where(Handover.application_id == Application.id).exists()
+    return list(
+        session.scalars(
+            select(Application)
+            .where(Application.status.in_(FINISHED_STATES), ~handed)
+            .order_by(Application.completed_at, Application.id)
+            .limit(limit)
+        )
+    )
+
+
 def handover_of(session: Session, application: Application) -> Handover | None:
     return session.scalar(select(Handover).where(Handover.application_id == application.id))
 

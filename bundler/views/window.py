@@ -21,6 +21,7 @@ from ..permissions import Permission
 from ..privacy import lookup_hash
 from ..services import acceptance
 from ..services import applications as service
+from ..services import results as results_service
 from ..services.documents import documents_for
 from ..services.elicences import ELicenceUnavailable, licence_provider
 from ..services.prefill import prefill_for_person
@@ -84,6 +85,7 @@ def _desk(number: str) -> str:
     ).all()
     return render_template(
         "window/index.html",
+        awaiting=results_service.awaiting_handover(db.session),
         number=number,
         problem=problem,
         earlier=earlier,

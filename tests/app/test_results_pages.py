@@ -129,6 +129,8 @@ def test_each_step_result_is_shown_at_once_and_the_window_hands_over_once(app, c
     status = window.get(f"/applications/{accepted['id']}").get_data(as_text=True)
     assert "部分办结" in status and "受阻（上游不予许可）" in status and "经营场所地址与登记不符" in status
     assert "登记出件" in status
+    desk = window.get("/window/").get_data(as_text=True)
+    assert "办结待出件" in desk and accepted["tracking_no"] in desk
 
     unchecked = window.post(
         f"/applications/{accepted['id']}/handover", data={"method": "window", "collector": "陈丽娟"}
@@ -148,3 +150,4 @@ def test_each_step_result_is_shown_at_once_and_the_window_hands_over_once(app, c
     ).get_data(as_text=True)
     assert "已经出件" in again and "已出件：窗口领取" in again
     assert len(db.session.scalars(select(Handover)).all()) == 1
+    assert accepted["tracking_no"] not in window.get("/window/").get_data(as_text=True)
