@@ -85,6 +85,9 @@ class ApplicationMaterial(Model):
     status: Mapped[str] = mapped_column(String(16), default=MaterialState.PENDING)
     due_date: Mapped[date | None] = mapped_column(Date)
     note: Mapped[str | None] = mapped_column(Text)
+    # The e-licence that stood for it (电子证照免交): title, number, holder, and the holder's authorisation
+    # when the licence is another person's. Recorded when it is used, so the departments see that one.
+    licence: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON)
     # A paper original checked at the counter (已收取): when, and which clerk (masked; none through the API).
     collected_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     collected_by: Mapped[str | None] = mapped_column(String(200))

@@ -77,6 +77,7 @@ def accept_from_system(
     commitment_date: date | None,
     idempotency_key: str | None,
     files: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
+    licence_authorisations: Mapping[str, str] | None = None,
 ) -> Settlement:
     """The window system's API: start, fill and accept in one go. Materials it sends files for are
     uploaded, those it does not name were collected by the window that uses it; documents are rendered
@@ -91,5 +92,5 @@ def accept_from_system(
         for m in application.materials
     }
     states.update(materials)
-    decision = applications.MaterialDecision(states, commitment_date)
+    decision = applications.MaterialDecision(states, commitment_date, dict(licence_authorisations or {}))
     return accept(session, application, decision, documents=False)

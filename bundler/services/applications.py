@@ -33,7 +33,14 @@ from ..models import (
 )
 from ..privacy import lookup_hash, mask_id_number, mask_name
 from ..states import ApplicationState, MaterialState, TaskState, values
-from .elicences import ELicenceUnavailable, licence_for_material, licence_provider
+from .elicences import (
+    ELicenceUnavailable,
+    holder_number,
+    licence_for_material,
+    licence_provider,
+    material_role,
+    record_use,
+)
 from .outbox import open_deliveries
 
 TRACKING_PREFIX = "YJS"
@@ -190,13 +197,17 @@ class MaterialDecision:
 
     states: dict[str, str] = field(default_factory=dict)
     commitment_date: date | None = None
+    # material key -> how the holder of another person's e-licence authorised its use (当面授权, 授权委托书 …)
+    authorisations: dict[str, str] = field(default_factory=dict)
 
 
 def _check_materials(
-    application: Application, decision: MaterialDecision, licensed: Callable[[ApplicationMaterial], bool]
+    application: Application,
+    decision: MaterialDecision,
+    licence_problem: Callable[[ApplicationMaterial], str | None],
 ) -> list[str]:
-    """Apply the decision to every material; the problems that stop it (Chinese). ``licensed`` says
-    whether the e-licence store holds the material's holder's licence of its kind."""
+    """Apply the decision to every material; the problems that stop it (Chinese). ``licence_problem``
+    checks (and records) the e-licence that is to stand for a material."""
     problems = []
     allowed = {
         MaterialState.UPLOADED,
@@ -215,10 +226,13 @@ def _check_materials(
             continue
         if state == MaterialState.E_LICENCE and not material.e_licence:
             problems.append(f"材料“{material.name}”不能以电子证照代替")
-        elif state == MaterialState.E_LICENCE and material.status != state and not licensed(material):
-            problems.append(
-                f"电子证照库中没有“{material.name}”持证人的此类证照，请收取纸质原件核对，或请持证人授权后调取"
-            )
+        elif (
+            state == MaterialState.E_LICENCE
+            and material.status != state
+            and (problem := licence_problem(material))
+        ):
+            problems.append(problem)
+            continue
         if state == MaterialState.DEFERRED and material.required:
             problems.append(f"材料“{material.name}”是必需材料，不能容缺后补")
         if state in (MaterialState.PENDING, MaterialState.MISSING) and material.required:
@@ -246,14 +260,25 @@ def accept(
         raise InvalidData(errors)
     application.data = data  # what departments receive is what the form validated
     provider = licence_provider(session)
+    own_number, _name = subject_of(schema, application.data)
 
-    def licensed(material: ApplicationMaterial) -> bool:
+    def licence_problem(material: ApplicationMaterial) -> str | None:
+        """A licence stands only for its holder's material of its kind; another person's needs that
+        person's recorded authorisation."""
         try:
-            return licence_for_material(provider, schema, application.data, material) is not None
-        except ELicenceUnavailable:
-            return False
+            licence = licence_for_material(provider, schema, application.data, material)
+        except ELicenceUnavailable as exc:
+            return f"“{material.name}”：{exc}"
+        if licence is None:
+            return f"电子证照库中没有“{material.name}”持证人的此类证照，请收取纸质原件核对"
+        holder = holder_number(schema, application.data, material_role(material))
+        authorisation = (decision.authorisations.get(material.key) or "").strip()[:200]
+        if holder != own_number and not authorisation:
+            return f"“{material.name}”是{material_role(material)}本人的证照，须记录持证人的授权（当面授权或授权委托书）后才能调取"
+        record_use(material, licence, holder=holder, authorisation=authorisation)
+        return None
 
-    problems = _check_materials(application, decision, licensed)
+    problems = _check_materials(application, decision, licence_problem)
     if problems:
         raise ApplicationError("；".join(problems))
     for material in application.materials:

@@ -228,8 +228,25 @@ def use_e_licence(
         return None
     licence = licence_for_material(provider, schema, data, material)
     if licence is not None:
-        material.status = MaterialState.E_LICENCE
+        record_use(material, licence, holder=role_number)
     return licence
+
+
+def record_use(
+    material: ApplicationMaterial, licence: Licence, *, holder: str | None, authorisation: str | None = None
+) -> None:
+    """The material is satisfied by this licence: remember which (for the departments), whose, and the
+    holder's authorisation when the licence is not the applicant's own."""
+    material.status = MaterialState.E_LICENCE
+    material.licence = {
+        "kind": licence.kind,
+        "title": licence.title,
+        "number": licence.number,
+        "holder_number": holder,
+        "holder_name": licence.data.get("姓名") or licence.data.get("名称"),
+        "holder_role": material_role(material),
+        "authorisation": authorisation or None,
+    }
 
 
 def usable_licences(

@@ -90,6 +90,15 @@ def _licence(
     """The e-licence that stands in for a material (电子证照免交): its holder and number, masked."""
     if material is None or material.status != MaterialState.E_LICENCE:
         return None
+    used = material.licence
+    if used:  # recorded when the licence was used: the holder's own, whoever the applicant is
+        return {
+            "title": used.get("title") or used.get("kind"),
+            "number": mask_id_number(used["number"]) if used.get("number") else None,
+            "holder": _holder({"姓名": used.get("holder_name")}, used.get("holder_number"), None),
+            "found": True,
+            "authorisation": used.get("authorisation"),
+        }
     from .applications import subject_of
     from .elicences import LocalELicenceStore, material_kind
 
@@ -105,6 +114,7 @@ def _licence(
         "number": mask_id_number(found.number) if found is not None and found.number else None,
         "holder": _holder(found.data if found is not None else {}, number, name),
         "found": found is not None,
+        "authorisation": None,
     }
 
 

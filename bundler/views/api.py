@@ -228,6 +228,7 @@ def create_application(headers: dict[str, Any], body: dict[str, Any]) -> Any:
             answers=body.get("answers") or {},
             data=body.get("data") or {},
             materials=body.get("materials") or {},
+            licence_authorisations=body.get("licence_authorisations") or {},
             commitment_date=body.get("commitment_date"),
             idempotency_key=scoped_key,
             files=body.get("files") or {},

@@ -152,6 +152,14 @@ class NewApplicationSchema(ApiSchema):
         allow_none=True,
         metadata={"description": "材料收取情况：{材料键: 状态}；未列出的材料视为已收取（collected）"},
     )
+    licence_authorisations = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(validate=Length(min=1, max=200)),
+        allow_none=True,
+        metadata={
+            "description": '以他人的电子证照代替材料时，持证人授权的方式：{材料键: "当面授权" 或 "授权委托书" 等}'
+        },
+    )
     commitment_date = fields.Date(
         allow_none=True,
         metadata={"description": "容缺受理时申请人承诺补交材料的日期（YYYY-MM-DD）；空字符串视同未填"},
@@ -318,6 +326,11 @@ class TaskLicenceSchema(ApiSchema):
     number = fields.String(required=True, allow_none=True, metadata={"description": "证照编号（脱敏）"})
     holder = fields.String(required=True, allow_none=True, metadata={"description": "持证人（脱敏）"})
     found = fields.Boolean(required=True, metadata={"description": "电子证照库中是否找到该证照"})
+    authorisation = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={"description": "他人证照：持证人授权的方式（当面授权、授权委托书等）"},
+    )
 
 
 class TaskCollectedSchema(ApiSchema):

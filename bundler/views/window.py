@@ -161,6 +161,7 @@ def checklist(application_id: int) -> Any:
         decision = service.MaterialDecision(
             {m.key: request.form.get(f"m_{m.id}", m.status) for m in application.materials},
             _date(request.form.get("commitment_date")),
+            {m.key: request.form.get(f"auth_{m.id}", "") for m in application.materials if m.e_licence},
         )
 
         def decide() -> acceptance.Settlement:
@@ -174,9 +175,11 @@ def checklist(application_id: int) -> Any:
             if settled is not None:
                 return settled
         chosen, commitment = decision.states, request.form.get("commitment_date", "")  # shown again as chosen
+        authorisations = decision.authorisations
     else:
         chosen = {m.key: ("collected" if m.status == "uploaded" else m.status) for m in application.materials}
         commitment = application.commitment_date.isoformat() if application.commitment_date else ""
+        authorisations = {}
     missing = service.missing_items(db.session, application)
     return render_template(
         "window/checklist.html",
@@ -184,6 +187,7 @@ def checklist(application_id: int) -> Any:
         states={state.value: state.label for state in CHECKLIST_STATES},
         chosen=chosen,
         commitment=commitment,
+        authorisations=authorisations,
         missing=missing,
         csrf_form=FlaskForm(),
     )

@@ -14,6 +14,8 @@ import forms
 import graphs
 from bundler.catalogue.queries import bundle_definition
 from bundler.extensions import db
+from bundler.models import Application
+from bundler.services.accounts import create_token
 from bundler.services.elicences import LocalELicenceStore
 
 ID_CARD = "居民身份证"
@@ -25,10 +27,15 @@ def _birth_data() -> dict:
     return forms.example_data(forms.merge(definition.bundle, definition.items, answers), jsonable=True)
 
 
-def _accept(client, token, data, materials):
+def _accept(client, token, data, materials, authorisations=None):
     return client.post(
         "/api/v1/applications",
-        json={"bundle": "XSECS", "data": data, "materials": materials},
+        json={
+            "bundle": "XSECS",
+            "data": data,
+            "materials": materials,
+            "licence_authorisations": authorisations or {},
+        },
         headers={"Authorization": f"Bearer {token}"},
     )
 
@@ -85,10 +92,36 @@ def test_the_remote_e_licence_service_is_asked_with_the_number_in_the_body(
     licence_service.holders[data["父亲.公民身份号码"]] = [
         {"kind": ID_CARD, "title": "居民身份证", "number": "X1"}
     ]
-    accepted = _accept(client, window_token, data, {f"{ID_CARD}|父亲": "e_licence"})
+    unauthorised = _accept(client, window_token, data, {f"{ID_CARD}|父亲": "e_licence"})
+    assert (
+        unauthorised.status_code == 422 and "授权" in unauthorised.get_json()["error"]
+    )  # not the applicant's
+    accepted = _accept(
+        client, window_token, data, {f"{ID_CARD}|父亲": "e_licence"}, {f"{ID_CARD}|父亲": "父亲到场当面授权"}
+    )
     assert accepted.status_code == 201, accepted.get_json()
     asked = licence_service.asked[-1]
     assert asked["body"] == {"holder": data["父亲.公民身份号码"]} and asked["auth"] == "Bearer svc-token"
     assert data["父亲.公民身份号码"] not in asked["path"]  # never in a URL
-    refused = _accept(client, window_token, data, {f"{ID_CARD}|监护人": "e_licence"})
+    refused = _accept(
+        client, window_token, data, {f"{ID_CARD}|监护人": "e_licence"}, {f"{ID_CARD}|监护人": "授权委托书"}
+    )
     assert refused.status_code == 422  # the service holds nothing for the guardian
+
+    # a department whose item asks for the father's ID card sees the licence used: his, with his authorisation
+    application = db.session.get(Application, accepted.get_json()["id"])
+    seen = []
+    for task in application.tasks:
+        token = create_token(db.session, "department", task.department.code)
+        db.session.commit()
+        payload = client.get(
+            f"/api/v1/tasks/{task.id}", headers={"Authorization": f"Bearer {token}"}
+        ).get_json()
+        seen += [
+            m["licence"] for m in payload["materials"] if m.get("licence") and m["name"].startswith("父亲")
+        ]
+    assert seen, "no step shows the father's ID card"
+    assert all(lic["authorisation"] == "父亲到场当面授权" for lic in seen)
+    assert all(data["父亲.公民身份号码"][-4:] in lic["holder"] for lic in seen)
+    stored = next(m for m in application.materials if m.key == f"{ID_CARD}|父亲")
+    assert stored.licence["holder_role"] == "父亲" and stored.licence["authorisation"] == "父亲到场当面授权"
