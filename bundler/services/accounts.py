@@ -7,8 +7,9 @@ import hashlib
 import secrets
 from datetime import datetime
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -19,7 +20,14 @@ from ..models import ApiToken, Department, User
 from ..permissions import ROLE_LABELS, ROLE_VALUES, ROLES_WITH_DEPARTMENT, TOKEN_ROLES, Role
 from ..privacy import lookup_hash
 
-_hasher = PasswordHasher()
+
+def _hasher() -> PasswordHasher:
+    """Argon2 with the installation's parameters: argon2-cffi's defaults (RFC 9106 low-memory), unless
+    ``PASSWORD_HASH_PROFILE`` names another of its profiles (the test suite uses the cheapest)."""
+    name = current_app.config.get("PASSWORD_HASH_PROFILE")
+    return PasswordHasher.from_parameters(getattr(profiles, name)) if name else PasswordHasher()
+
+
 MIN_PASSWORD_LENGTH = 8
 
 
@@ -86,7 +94,7 @@ def create_user(
         login=login,
         login_hash=_login_hash(login),
         name=(name or "").strip() or None,
-        password_hash=_hasher.hash(password),
+        password_hash=_hasher().hash(password),
         department=_department(session, department_code),
     )
     session.add(user)
@@ -98,14 +106,14 @@ def authenticate(session: Session, login: str, password: str) -> User | None:
     """The user with this login and password, or None; the same answer for an unknown login."""
     user = find_user(session, login)
     if user is None or not user.active:
-        _hasher.hash(password)  # spend the same time as a real check
+        _hasher().hash(password)  # spend the same time as a real check
         return None
     try:
-        _hasher.verify(user.password_hash, password)
+        _hasher().verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
         return None
-    if _hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = _hasher.hash(password)
+    if _hasher().check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher().hash(password)
     user.last_login_at = utcnow()
     return user
 
