@@ -4,10 +4,6 @@ the store may be a remote e-licence service reached over HTTP."""
 
 from __future__ import annotations
 
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
 import pytest
 
 import forms
@@ -17,6 +13,8 @@ from bundler.extensions import db
 from bundler.models import Application
 from bundler.services.accounts import create_token
 from bundler.services.elicences import LocalELicenceStore
+
+from peers import peer
 
 ID_CARD = "居民身份证"
 
@@ -56,33 +54,14 @@ def test_a_licence_excuses_only_its_holders_material(client, window_token):
     assert states[f"{ID_CARD}|母亲"] == "e_licence" and states[f"{ID_CARD}|父亲"] == "collected"
 
 
-class _LicenceService(BaseHTTPRequestHandler):
-    holders: dict[str, list[dict]] = {}
-    asked: list[dict] = []
-
-    def do_POST(self):  # noqa: N802
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        type(self).asked.append({"body": body, "auth": self.headers.get("Authorization"), "path": self.path})
-        answer = json.dumps({"licences": type(self).holders.get(body["holder"], [])}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.end_headers()
-        self.wfile.write(answer)
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
 def licence_service(app, free_port):
-    handler = type("LicenceService", (_LicenceService,), {"holders": {}, "asked": []})
-    server = ThreadingHTTPServer(("127.0.0.1", free_port), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    app.config.update(
-        ELICENCE_SERVICE_URL=f"http://127.0.0.1:{free_port}/licences", ELICENCE_SERVICE_TOKEN="svc-token"
-    )
-    yield handler
-    server.shutdown()
+    """The province's e-licence service: answers with the licences it holds for the number asked."""
+    with peer(free_port) as service:
+        service.holders = {}  # number -> the licences the service holds
+        service.answer = lambda request: {"licences": service.holders.get(request.json["holder"], [])}
+        app.config.update(ELICENCE_SERVICE_URL=f"{service.url}/licences", ELICENCE_SERVICE_TOKEN="svc-token")
+        yield service
 
 
 def test_the_remote_e_licence_service_is_asked_with_the_number_in_the_body(
@@ -100,7 +79,8 @@ def test_the_remote_e_licence_service_is_asked_with_the_number_in_the_body(
         client, window_token, data, {f"{ID_CARD}|父亲": "e_licence"}, {f"{ID_CARD}|父亲": "父亲到场当面授权"}
     )
     assert accepted.status_code == 201, accepted.get_json()
-    asked = licence_service.asked[-1]
+    last = licence_service.received[-1]
+    asked = {"body": last.json, "auth": last.headers.get("Authorization"), "path": last.path}
     assert asked["body"] == {"holder": data["父亲.公民身份号码"]} and asked["auth"] == "Bearer svc-token"
     assert data["父亲.公民身份号码"] not in asked["path"]  # never in a URL
     refused = _accept(

@@ -11,9 +11,7 @@ import hashlib
 import io
 import json
 import re
-import threading
 import zipfile
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import time_machine
@@ -36,6 +34,7 @@ from bundler.worker import make_worker
 
 from browser.flows import png_bytes
 from factories import PASSWORD
+from peers import peer
 from testapp import accept_by_api
 
 ANSWERS = {"has_employees": "true"}  # 开饭店: SCJG-001 → (SCJG-003, SW-001, RS-002) → SW-002
@@ -82,27 +81,10 @@ def _work(app, *departments):
     db.session.expire_all()
 
 
-class _Receiver(BaseHTTPRequestHandler):
-    received: list[dict] = []
-
-    def do_POST(self):  # noqa: N802
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        type(self).received.append(json.loads(body))
-        self.send_response(200)
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
 def department_system(free_port):
-    handler = type("Receiver", (_Receiver,), {"received": []})
-    server = ThreadingHTTPServer(("127.0.0.1", free_port), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield handler, f"http://127.0.0.1:{free_port}/inbox"
-    server.shutdown()
+    with peer(free_port) as system:
+        yield system, f"{system.url}/inbox"
 
 
 def test_files_of_an_api_acceptance_reach_exactly_the_departments_that_ask_for_them(
@@ -182,7 +164,7 @@ def test_files_of_an_api_acceptance_reach_exactly_the_departments_that_ask_for_t
     )
 
     # the tax office's system received SW-001 with signed links that need no token until they expire
-    [payload] = receiver.received
+    [payload] = receiver.payloads
     assert payload["item"] == "SW-001"
     signed = [f for m in payload["materials"] for f in m["files"]]
     assert [f["name"] for f in signed] == ["身份证正面.pdf", "身份证反面.png"]

@@ -5,9 +5,6 @@ materials owed under 容缺 come once a day."""
 from __future__ import annotations
 
 import datetime as dt
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from sqlalchemy import select
@@ -21,6 +18,7 @@ from bundler.services.accounts import create_token
 from bundler.worker import make_worker
 
 from factories import PASSWORD
+from peers import peer
 from testapp import accept_by_api
 
 
@@ -88,33 +86,16 @@ def test_a_supplement_and_each_result_are_told(app, client, window_token, make_u
     assert "请补充经营场所平面图" in _notices(body["id"])[-1].body
 
 
-class _Gateway(BaseHTTPRequestHandler):
-    received: list[tuple[dict, dict]] = []
-    status = 200
-
-    def do_POST(self):  # noqa: N802
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        type(self).received.append((dict(self.headers), json.loads(body)))
-        self.send_response(type(self).status)
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
 def gateway(app, free_port):
-    handler = type("Gateway", (_Gateway,), {"received": [], "status": 200})
-    server = ThreadingHTTPServer(("127.0.0.1", free_port), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    app.config.update(
-        SMS_SENDER="http",
-        SMS_GATEWAY_URL=f"http://127.0.0.1:{free_port}/sms",
-        SMS_GATEWAY_TOKEN="gateway-token",
-        DELIVERY_RETRY_INTERVALS=[0],
-    )
-    yield handler
-    server.shutdown()
+    with peer(free_port) as system:
+        app.config.update(
+            SMS_SENDER="http",
+            SMS_GATEWAY_URL=f"{system.url}/sms",
+            SMS_GATEWAY_TOKEN="gateway-token",
+            DELIVERY_RETRY_INTERVALS=[0],
+        )
+        yield system
 
 
 def test_an_http_gateway_gets_each_notice_and_failures_are_retried_then_shown(
@@ -122,7 +103,8 @@ def test_an_http_gateway_gets_each_notice_and_failures_are_retried_then_shown(
 ):
     body = accept_by_api(client, window_token)
     _send(app)
-    [(headers, sent)] = gateway.received
+    [request] = gateway.received
+    headers, sent = request.headers, request.json
     assert headers["Authorization"] == "Bearer gateway-token"
     assert sent["mobile"] == db.session.get(Application, body["id"]).data["经营者.联系电话"]
     assert body["tracking_no"] in sent["text"]

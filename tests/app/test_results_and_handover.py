@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import base64
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from sqlalchemy import select, text
@@ -23,6 +21,7 @@ from bundler.services.accounts import create_token
 from bundler.services.elicences import LocalELicenceStore
 from bundler.worker import make_worker
 
+from peers import peer
 from testapp import accept_by_api
 
 ANSWERS = {"has_employees": "true"}  # 开饭店: SCJG-001 → (SCJG-003, SW-001, RS-002) → SW-002
@@ -61,30 +60,14 @@ def _example_results(task):
     return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in values.items()}
 
 
-class _Receiver(BaseHTTPRequestHandler):
-    received: list[dict] = []
-
-    def do_POST(self):  # noqa: N802
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        type(self).received.append(json.loads(body))
-        self.send_response(200)
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
 def tax_office(free_port):
     """The tax bureau's own system (webhook channel): records every payload it receives."""
-    handler = type("TaxReceiver", (_Receiver,), {"received": []})
-    server = ThreadingHTTPServer(("127.0.0.1", free_port), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    sw = db.session.scalar(select(Department).where(Department.code == "SW"))
-    sw.webhook_url = f"http://127.0.0.1:{free_port}/inbox"
-    db.session.commit()
-    yield handler.received
-    server.shutdown()
+    with peer(free_port) as system:
+        sw = db.session.scalar(select(Department).where(Department.code == "SW"))
+        sw.webhook_url = f"{system.url}/inbox"
+        db.session.commit()
+        yield system
 
 
 def test_results_checked_corrected_refusal_blocks_partly_done_handover_and_notices(
@@ -161,7 +144,7 @@ def test_results_checked_corrected_refusal_blocks_partly_done_handover_and_notic
 
     # the three parallel steps are delivered with the credit code
     _work(app, department_queue_name("SCJG"), department_queue_name("SW"), department_queue_name("RS"))
-    assert len(tax_office) == 1 and tax_office[0]["upstream"]["SCJG-001"] == {KEY: USCC}
+    assert len(tax_office.payloads) == 1 and tax_office.payloads[0]["upstream"]["SCJG-001"] == {KEY: USCC}
 
     # a correction: checked the same way, only by the task's department, audited, handed again
     assert (
@@ -193,8 +176,8 @@ def test_results_checked_corrected_refusal_blocks_partly_done_handover_and_notic
     assert entry.before["results"] == {KEY: USCC} and entry.after["results"] == {KEY: CORRECTED}
     assert entry.after["reason"] == "登记时录入错误"
     _work(app, department_queue_name("SCJG"), department_queue_name("SW"), department_queue_name("RS"))
-    assert len(tax_office) == 2
-    again = tax_office[1]
+    assert len(tax_office.payloads) == 2
+    again = tax_office.payloads[1]
     assert again["upstream"]["SCJG-001"] == {KEY: CORRECTED} and USCC not in json.dumps(again["form"])
     assert again["corrections"] == [
         {

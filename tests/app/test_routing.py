@@ -6,8 +6,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from sqlalchemy import select, text
@@ -23,6 +21,8 @@ from bundler.redis_conn import EXTENSION_KEY, connect
 from bundler.services.accounts import create_token
 from bundler.services.outbox import dispatch, retry_failed
 from bundler.worker import make_worker
+
+from peers import peer
 
 ANSWERS = {"has_employees": "true"}  # 开饭店: SCJG-001 → (SCJG-003, SW-001, RS-002) → SW-002
 USCC = "92610702MA6X0F2K1F"
@@ -70,30 +70,10 @@ def _department_token(code):
     return token
 
 
-class _Receiver(BaseHTTPRequestHandler):
-    """A department's business system: records what it receives; answers with ``status``."""
-
-    received: list[tuple[dict, dict]] = []
-    status = 200
-
-    def do_POST(self):  # noqa: N802
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        type(self).received.append((dict(self.headers), json.loads(body), body))
-        self.send_response(type(self).status)
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
 def department_system(free_port):
-    handler = type("Receiver", (_Receiver,), {"received": [], "status": 200})
-    server = ThreadingHTTPServer(("127.0.0.1", free_port), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield handler, f"http://127.0.0.1:{free_port}/inbox"
-    server.shutdown()
+    with peer(free_port) as system:
+        yield system, f"{system.url}/inbox"
 
 
 def test_serial_steps_are_released_only_when_their_predecessor_is_done(app, client, window_token):
@@ -210,7 +190,8 @@ def test_webhook_deliveries_are_signed(app, client, window_token, department_sys
     )
     _work(app, "SW")
     assert len(receiver.received) == 1
-    headers, payload, body = receiver.received[0]
+    request = receiver.received[0]
+    headers, payload, body = request.headers, request.json, request.body
     expected = (
         "sha256="
         + hmac.new(
