@@ -7,7 +7,7 @@ database.
 
 from . import runtime, svg
 from .bundle_graph import as_graph, build_graph, restrict, scenario_graph
-from .metrics import ReformMetrics, metrics_of_plan, reform_metrics
+from .metrics import ReformMetrics, exceeds_half_of_legal, half_rule, metrics_of_plan, reform_metrics
 from .planning import Plan, longest_chain, plan, plan_graph, stages
 from .runtime import STATES, RuntimeView, evaluate
 from .scenarios import AnswerError, applicable_items, parse_answers, step_applies
@@ -48,6 +48,8 @@ __all__ = [
     "build_graph",
     "calendar_version",
     "evaluate",
+    "exceeds_half_of_legal",
+    "half_rule",
     "is_workday",
     "longest_chain",
     "metrics_of_plan",

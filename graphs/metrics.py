@@ -84,3 +84,18 @@ def metrics_of_plan(planned: Plan) -> ReformMetrics:
 def reform_metrics(bundle: Bundle, items: Items, answers: Mapping[str, Any] | None = None) -> ReformMetrics:
     """The metrics of the bundle for the answers (the steps that apply to them)."""
     return metrics_of_plan(plan(bundle, items, answers))
+
+
+def exceeds_half_of_legal(item: Mapping[str, Any]) -> bool:
+    """The seeds ask promised limits of at most half the statutory one (承诺时限压缩一半以上); an item
+    without a statutory limit (0) is not judged."""
+    legal = int(item.get("legal_days") or 0)
+    return legal > 0 and 2 * int(item.get("promised_days") or 0) > legal
+
+
+def half_rule(items: Items) -> tuple[list[str], list[str]]:
+    """The codes of the items that meet the half rule and of those that exceed it (items without a
+    statutory limit are in neither), each sorted."""
+    judged = {code: item for code, item in items.items() if int(item.get("legal_days") or 0) > 0}
+    over = sorted(code for code, item in judged.items() if exceeds_half_of_legal(item))
+    return sorted(set(judged) - set(over)), over

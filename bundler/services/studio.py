@@ -283,6 +283,7 @@ def review(
     result.scenario_schema = forms.merge(content, items, result.answers)
     result.findings += _merge_findings(result.schema)
     result.findings += _flow_findings(content, items)
+    result.findings += _half_rule_findings(items)
     result.findings += _question_findings(content)
     return result
 
@@ -302,6 +303,24 @@ def _merge_findings(schema: forms.MergedSchema) -> list[Finding]:
         for f in schema.to_confirm
     ]
     return found
+
+
+def half_rule_warning(item: dict[str, Any]) -> str | None:
+    """The seeds ask promised limits of at most half the statutory one; a warning, not a refusal."""
+    if not graphs.exceeds_half_of_legal(item):
+        return None
+    return (
+        f"承诺办结时限 {item.get('promised_days')} 个工作日超过法定时限 {item.get('legal_days')} 个工作日的一半："
+        "请尽量压缩到一半以内（承诺时限压减一半以上）"
+    )
+
+
+def _half_rule_findings(items: dict[str, dict[str, Any]]) -> list[Finding]:
+    return [
+        Finding("warning", f"事项“{item.get('name', code)}”（{code}）：{warning}")
+        for code, item in items.items()
+        if (warning := half_rule_warning(item))
+    ]
 
 
 def _flow_findings(content: dict[str, Any], items: dict[str, dict[str, Any]]) -> list[Finding]:

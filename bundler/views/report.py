@@ -6,6 +6,8 @@ from typing import Any
 
 from flask import Blueprint, abort, render_template
 
+import graphs
+
 from ..catalogue.queries import NotFound, bundle_definition
 from ..extensions import db
 from ..services.studio import reform_report
@@ -21,4 +23,9 @@ def report(code: str) -> Any:
     except NotFound:
         abort(404)
     figures = reform_report(definition.bundle, definition.items)
-    return render_template("studio/report.html", definition=definition, report=figures)
+    return render_template(
+        "studio/report.html",
+        definition=definition,
+        report=figures,
+        half_rule=graphs.half_rule(definition.items),
+    )
