@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from rq import Queue
+from collections.abc import Iterable
+from typing import Any, NamedTuple
+
+from rq import Queue, Retry
 
 from .redis_conn import get_redis
 
@@ -26,3 +29,28 @@ def department_queue(department_code: str) -> Queue:
 def all_queue_names(department_codes: list[str]) -> list[str]:
     """Every queue a worker for the whole installation listens to, most urgent first."""
     return [*(department_queue_name(c) for c in sorted(department_codes)), DOCUMENTS_QUEUE, SYSTEM_QUEUE]
+
+
+class Job(NamedTuple):
+    """One job to hand to rq: the queue, the entry point in ``bundler.jobs``, the row id it works on,
+    and the job id (so that a repeat is recognised)."""
+
+    queue: str
+    func: str
+    row_id: int
+    job_id: str
+
+
+def enqueue_all(jobs: Iterable[Job], *, retry: Retry | None = None, result_ttl: int | None = None) -> None:
+    """Hand the jobs to Redis in one round trip. Raises ``RedisError``/``OSError`` when Redis refuses:
+    the caller's rows stay where they are and are handed out again later."""
+    options: dict[str, Any] = {}
+    if retry is not None:
+        options["retry"] = retry
+    if result_ttl is not None:
+        options["result_ttl"] = result_ttl
+    connection = get_redis()
+    with connection.pipeline() as pipe:
+        for job in jobs:
+            queue(job.queue).enqueue(job.func, job.row_id, job_id=job.job_id, pipeline=pipe, **options)
+        pipe.execute()

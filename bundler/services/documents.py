@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from ..clock import utcnow
 from ..extensions import db
 from ..models import Application, Document
-from ..queues import DOCUMENTS_QUEUE, queue
+from ..queues import DOCUMENTS_QUEUE, Job, enqueue_all
 from ..states import DocumentState
 from .document_kinds import DOCUMENT_KINDS, context_for
 
@@ -101,16 +101,10 @@ def start_rendering(documents: list[Document]) -> None:
         return
     stamp = int(utcnow().timestamp())
     try:
-        documents_queue = queue(DOCUMENTS_QUEUE)
-        with documents_queue.connection.pipeline() as pipe:
-            for document in due:
-                documents_queue.enqueue(
-                    "bundler.jobs.render_document",
-                    document.id,
-                    job_id=f"document-{document.id}-{stamp}",
-                    pipeline=pipe,
-                )
-            pipe.execute()
+        enqueue_all(
+            Job(DOCUMENTS_QUEUE, "bundler.jobs.render_document", d.id, f"document-{d.id}-{stamp}")
+            for d in due
+        )
     except (RedisError, OSError) as exc:
         current_app.logger.warning(
             "documents %s not enqueued (Redis unavailable): %s", [d.id for d in due], exc

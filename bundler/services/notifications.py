@@ -22,9 +22,10 @@ from .. import clock
 from ..catalogue.definitions import pinned, schema_for
 from ..extensions import db
 from ..models import Application, Notification
-from ..queues import SYSTEM_QUEUE, queue
+from ..queues import SYSTEM_QUEUE, Job, enqueue_all
 from ..senders import SENDERS, SendFailed
 from ..states import ApplicationState, MaterialState, NotificationState
+from .elicences import HOLDER_ELEMENTS
 
 MOBILE_ELEMENTS = ("手机号码", "联系电话", "移动电话")
 MAX_ATTEMPTS = 4
@@ -139,20 +140,12 @@ def hand_off(application_id: int | None = None) -> int:
         ids = list(own.scalars(due.order_by(Notification.id).limit(500)))
     if not ids:
         return 0
-    intervals = current_app.config["DELIVERY_RETRY_INTERVALS"]
     try:
-        system = queue(SYSTEM_QUEUE)
-        with system.connection.pipeline() as pipe:
-            for notification_id in ids:
-                system.enqueue(
-                    "bundler.jobs.send_notification",
-                    notification_id,
-                    job_id=f"notification-{notification_id}",
-                    retry=Retry(max=MAX_ATTEMPTS - 1, interval=intervals),
-                    result_ttl=0,
-                    pipeline=pipe,
-                )
-            pipe.execute()
+        enqueue_all(
+            (Job(SYSTEM_QUEUE, "bundler.jobs.send_notification", i, f"notification-{i}") for i in ids),
+            retry=Retry(max=MAX_ATTEMPTS - 1, interval=current_app.config["DELIVERY_RETRY_INTERVALS"]),
+            result_ttl=0,  # the notifications table records the outcome
+        )
     except (RedisError, OSError) as exc:
         current_app.logger.warning("notifications not queued (Redis unavailable): %s", exc)
         return 0

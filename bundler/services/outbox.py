@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from ..clock import utcnow
 from ..extensions import db
 from ..models import Application, Delivery, Task
-from ..queues import department_queue_name, queue
+from ..queues import Job, department_queue_name, enqueue_all
 from ..states import DeliveryState, TaskState
 from . import notifications
 from .audit import audit
@@ -87,19 +87,11 @@ def dispatch_application(application_id: int) -> int:
 
 
 def _push(claimed: list[Any]) -> None:
-    intervals = current_app.config["DELIVERY_RETRY_INTERVALS"]
-    connection = queue(claimed[0].queue).connection
-    with connection.pipeline() as pipe:
-        for delivery_id, queue_name in claimed:
-            queue(queue_name).enqueue(
-                "bundler.jobs.deliver_task",
-                delivery_id,
-                job_id=f"delivery-{delivery_id}",
-                retry=Retry(max=MAX_ATTEMPTS - 1, interval=intervals),
-                result_ttl=0,  # the database records the delivery; rq keeps only failures
-                pipeline=pipe,
-            )
-        pipe.execute()
+    enqueue_all(
+        (Job(name, "bundler.jobs.deliver_task", row_id, f"delivery-{row_id}") for row_id, name in claimed),
+        retry=Retry(max=MAX_ATTEMPTS - 1, interval=current_app.config["DELIVERY_RETRY_INTERVALS"]),
+        result_ttl=0,  # the database records the delivery; rq keeps only failures
+    )
 
 
 def _claim(session: Session, delivery_ids: list[int] | None, application_id: int | None) -> list[Any]:
