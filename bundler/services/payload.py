@@ -17,6 +17,7 @@ from ..models import Application, ApplicationMaterial, AuditEntry, Task
 from ..privacy import mask_id_number, mask_name
 from ..states import MaterialState, TaskState
 from . import uploads
+from .elicences import material_kind
 
 
 def task_payload(session: Session, task: Task) -> dict[str, Any]:
@@ -77,52 +78,28 @@ def task_materials(session: Session, task: Task, item: dict[str, Any]) -> list[d
                 "kind": material["kind"],
                 "status": found.status if found is not None else MaterialState.PRODUCED,
                 "files": files,
-                "licence": _licence(session, application, found),
+                "licence": _licence(found),
                 "collected": _collected(found),
             }
         )
     return entries
 
 
-def _licence(
-    session: Session, application: Application, material: ApplicationMaterial | None
-) -> dict[str, Any] | None:
-    """The e-licence that stands in for a material (电子证照免交): its holder and number, masked."""
+def _licence(material: ApplicationMaterial | None) -> dict[str, Any] | None:
+    """The e-licence that stands in for a material (电子证照免交), as recorded when it was used: the
+    holder's own, whoever the applicant is; title, number and holder masked."""
     if material is None or material.status != MaterialState.E_LICENCE:
         return None
-    used = material.licence
-    if used:  # recorded when the licence was used: the holder's own, whoever the applicant is
-        return {
-            "title": used.get("title") or used.get("kind"),
-            "number": mask_id_number(used["number"]) if used.get("number") else None,
-            "holder": _holder({"姓名": used.get("holder_name")}, used.get("holder_number"), None),
-            "found": True,
-            "authorisation": used.get("authorisation"),
-        }
-    from .applications import subject_of
-    from .elicences import LocalELicenceStore, material_kind
-
-    number, name = subject_of(schema_for(session, application), application.data)
-    kind = material_kind(material)
-    found = (
-        next((lic for lic in LocalELicenceStore(session).licences_for(number) if lic.kind == kind), None)
-        if number
-        else None
-    )
+    used = material.licence or {}  # empty only for materials accepted before licences were recorded
+    holder_name, holder_number = used.get("holder_name"), used.get("holder_number")
+    shown = f"{mask_name(str(holder_name)) if holder_name else ''} {mask_id_number(holder_number)}".strip()
     return {
-        "title": found.title if found is not None else kind,
-        "number": mask_id_number(found.number) if found is not None and found.number else None,
-        "holder": _holder(found.data if found is not None else {}, number, name),
-        "found": found is not None,
-        "authorisation": None,
+        "title": used.get("title") or used.get("kind") or material_kind(material),
+        "number": mask_id_number(used["number"]) if used.get("number") else None,
+        "holder": shown or None,
+        "found": bool(used),
+        "authorisation": used.get("authorisation"),
     }
-
-
-def _holder(certified: dict[str, Any], number: str | None, name: str | None) -> str | None:
-    """Whom a licence was found for, masked: the name it certifies (else the applicant's) and the number."""
-    holder_name = certified.get("姓名") or certified.get("名称") or name
-    shown = f"{mask_name(str(holder_name)) if holder_name else ''} {mask_id_number(number)}".strip()
-    return shown or None
 
 
 def _collected(material: ApplicationMaterial | None) -> dict[str, Any] | None:
