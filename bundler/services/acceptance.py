@@ -34,7 +34,7 @@ class Settlement:
     message: str
     documents: list[Document] = field(default_factory=list)
 
-    def hand_off(self, session: Session) -> None:
+    def hand_off(self) -> None:
         dispatch_application(self.application.id)
         start_rendering(self.documents)
 

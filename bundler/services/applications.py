@@ -34,6 +34,7 @@ from ..models import (
 from ..privacy import lookup_hash, mask_id_number, mask_name
 from ..states import ApplicationState, MaterialState, TaskState, values
 from .elicences import (
+    HOLDER_ELEMENTS,
     ELicenceUnavailable,
     holder_number,
     licence_for_material,
@@ -176,7 +177,7 @@ def save_data(session: Session, application: Application, data: Mapping[str, Any
 def subject_of(schema: forms.MergedSchema, data: Mapping[str, Any]) -> tuple[str | None, str | None]:
     """The applicant's ID number (or credit code) and name: the first such field the form asks."""
     for fld in schema.asked_fields:
-        if fld.group is None and fld.element in ("公民身份号码", "统一社会信用代码") and data.get(fld.key):
+        if fld.group is None and fld.element in HOLDER_ELEMENTS and data.get(fld.key):
             name = data.get(f"{fld.role}.姓名") or data.get(f"{fld.role}.名称")
             return str(data[fld.key]).strip().upper(), (str(name) if name else None)
     return None, None

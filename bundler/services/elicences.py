@@ -22,7 +22,7 @@ from ..models import ApplicationMaterial, ELicence
 from ..privacy import lookup_hash
 from ..states import MaterialState
 
-HOLDER_ELEMENTS = ("公民身份号码", "统一社会信用代码")
+HOLDER_ELEMENTS = ("公民身份号码", "统一社会信用代码")  # what identifies a person or a company on a form
 
 
 @dataclass(frozen=True)

@@ -103,7 +103,7 @@ def applicant_mobile(session: Session, application: Application) -> str | None:
     """The mobile number the applicant gave on the form (the subject's own first), else their login."""
     data: Mapping[str, Any] = application.data or {}
     fields = [f for f in schema_for(session, application).asked_fields if f.group is None]
-    subject_roles = [f.role for f in fields if f.element in ("公民身份号码", "统一社会信用代码")]
+    subject_roles = [f.role for f in fields if f.element in HOLDER_ELEMENTS]
     phones = [f for f in fields if f.element in MOBILE_ELEMENTS or f.type == "phone"]
     phones.sort(key=lambda f: f.role not in subject_roles[:1])
     for fld in phones:

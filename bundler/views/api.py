@@ -256,7 +256,7 @@ def create_application(headers: dict[str, Any], body: dict[str, Any]) -> Any:
         if existing is None:
             raise
         return application_json(existing), 200
-    settlement.hand_off(db.session)
+    settlement.hand_off()
     return answer, 201
 
 

@@ -84,6 +84,6 @@ def settle(
         flash(str(exc), "error")
         return None
     db.session.commit()
-    settlement.hand_off(db.session)
+    settlement.hand_off()
     flash(settlement.message, "success")
     return redirect(url_for(done_endpoint, application_id=application.id))
