@@ -276,7 +276,7 @@ def formdata_for(schema: MergedSchema, unified: Mapping[str, Any]) -> list[tuple
         if value is None:
             return []
         if isinstance(value, bool):
-            return ["y"] if value else []
+            return ["true" if value else "false"]
         if isinstance(value, list | tuple):
             return [str(v) for v in value]
         if isinstance(value, date):

@@ -18,16 +18,17 @@ def _label(field: Any) -> str:
 
 
 def is_blank(field: Any) -> bool:
-    """No answer given: no non-blank raw input, and no data (``None``, ``""``, ``[]``, ``False``)."""
+    """No answer given: no non-blank raw input, and no data (``None``, ``""``, ``[]``); ``False`` is
+    an answer (否)."""
     raw = getattr(field, "raw_data", None)
     if raw and any(not isinstance(x, str) or x.strip() for x in raw):
         return False
     data = field.data
-    return data is None or data is False or data == [] or (isinstance(data, str) and not data.strip())
+    return data is None or data == [] or (isinstance(data, str) and not data.strip())
 
 
 class Required:
-    """Must be given; for a checkbox it must be ticked (the HTML meaning of ``required``)."""
+    """Must be given (a yes/no question answered either way)."""
 
     field_flags = MappingProxyType({"required": True})
 

@@ -1,7 +1,9 @@
 """Scenario guidance (情形引导): which steps of a bundle apply to the answers given.
 
 A step's ``when`` maps question ids to the value they must have; a list means "any of".
-Every condition must hold. An unanswered question includes no step that depends on it.
+Every condition must hold. An unanswered question includes no step that depends on it; a question
+may give a ``default``, the answer used when none is given (:func:`with_defaults`). Before acceptance
+every question that decides a step must be answered or have a default (:func:`unanswered_questions`).
 """
 
 from __future__ import annotations
@@ -60,6 +62,43 @@ def parse_answers(questions: Iterable[Mapping[str, Any]], raw: Mapping[str, Any]
     if problems:
         raise AnswerError("；".join(problems))
     return parsed
+
+
+def default_answer(question: Mapping[str, Any]) -> bool | str | None:
+    """The question's ``default`` as an answer; None when it has none (or one that no answer fits,
+    which the import refuses)."""
+    if question.get("default") is None:
+        return None
+    try:
+        return parse_answer(question, question["default"])
+    except AnswerError:
+        return None
+
+
+def with_defaults(questions: Iterable[Mapping[str, Any]], answers: Answers) -> dict[str, bool | str]:
+    """The answers, and the default of each question that has one and is not answered."""
+    filled = dict(answers)
+    for question in questions:
+        default = default_answer(question)
+        if question.get("id") not in filled and default is not None:
+            filled[question["id"]] = default
+    return filled
+
+
+def deciding_questions(bundle: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The questions whose answer decides whether a step is included (a step's ``when`` names them)."""
+    named = {qid for step in bundle.get("steps") or [] for qid in step.get("when") or {}}
+    return [q for q in bundle.get("questions") or [] if q.get("id") in named]
+
+
+def required_questions(bundle: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The deciding questions without a default: they must be answered before acceptance."""
+    return [q for q in deciding_questions(bundle) if default_answer(q) is None]
+
+
+def unanswered_questions(bundle: Mapping[str, Any], answers: Answers) -> list[Mapping[str, Any]]:
+    """The deciding questions that have neither an answer nor a default, in the bundle's order."""
+    return [q for q in required_questions(bundle) if q.get("id") not in answers]
 
 
 def _matches(expected: Any, actual: Any) -> bool:

@@ -6,7 +6,7 @@ Each test starts from empty tables and an empty Redis database (``make_app``).
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from flask import Flask
@@ -113,10 +113,40 @@ class SampleCatalogue:
 SAMPLE = SampleCatalogue()
 
 
-def accept_by_api(client: FlaskClient, token: str, bundle: str = "KFD", **body: Any) -> dict[str, Any]:
-    """An application accepted through the window system's API with the bundle's example data."""
+def answered(bundle: str = "KFD", answers: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """``answers`` (raw, as a page or the API takes them), and for every other question that must be
+    answered before acceptance the answer that brings in no step: the scenario an unanswered question
+    used to mean."""
     definition = bundle_definition(db.session, bundle)
-    answers = graphs.parse_answers(definition.bundle["questions"], body.get("answers") or {})
+    chosen = dict(answers or {})
+    for question in graphs.scenarios.unanswered_questions(definition.bundle, chosen):
+        brings_no_step = [
+            value
+            for value in graphs.scenarios.possible_answers(question)
+            if not any(
+                graphs.step_applies({"when": {qid: expected}}, {qid: value})
+                for step in definition.bundle["steps"]
+                for qid, expected in step["when"].items()
+                if qid == question["id"]
+            )
+        ]
+        value = (brings_no_step or graphs.scenarios.possible_answers(question))[0]
+        chosen[question["id"]] = str(value).lower() if isinstance(value, bool) else value
+    return chosen
+
+
+def scenario_form(bundle: str = "KFD", answers: Mapping[str, Any] | None = None) -> dict[str, str]:
+    """What a scenario page posts (``q_<question id>``) for :func:`answered`."""
+    return {f"q_{qid}": str(value) for qid, value in answered(bundle, answers).items()}
+
+
+def accept_by_api(client: FlaskClient, token: str, bundle: str = "KFD", **body: Any) -> dict[str, Any]:
+    """An application accepted through the window system's API with the bundle's example data; the
+    questions ``body`` leaves unanswered are answered as :func:`answered` does."""
+    definition = bundle_definition(db.session, bundle)
+    body["answers"] = answered(bundle, body.get("answers"))
+    answers = graphs.parse_answers(definition.bundle["questions"], body["answers"])
+    answers = graphs.scenarios.with_defaults(definition.bundle["questions"], answers)
     data = forms.example_data(forms.merge(definition.bundle, definition.items, answers), jsonable=True)
     response = client.post(
         "/api/v1/applications",

@@ -331,6 +331,11 @@ def _question(entry: _Entry, raw: Any, index: int) -> dict[str, Any] | None:
         if not question["options"]:
             sub.problem("选择类问题（choice）必须给出选项（options）")
     question.update(_extras(raw, QUESTION_KEYS))
+    if question.get("default") is not None and question["type"] in QUESTION_TYPES:
+        try:  # kept as the answer it stands for (``否`` → false), like an answer given
+            question["default"] = graphs.scenarios.parse_answer(question, question["default"])
+        except graphs.AnswerError as exc:
+            sub.problem(f"默认答案（default）无效：{exc}")
     return question
 
 

@@ -78,7 +78,7 @@ def start_application(
         raise NotFound(f"一件事“{bundle_code}”不存在或尚未发布")
     version_id, item_versions = current
     _, bundle = bundle_definition(session, version_id)
-    parsed = graphs.parse_answers(bundle["questions"], answers or {})
+    parsed = _scenario(bundle["questions"], answers or {})
     application = Application(
         bundle_version_id=version_id,
         status=ApplicationState.DRAFT,
@@ -99,8 +99,19 @@ def start_application(
 def change_answers(session: Session, application: Application, raw_answers: Mapping[str, Any]) -> None:
     _require_draft(application)
     definition = pinned(session, application)
-    application.answers = graphs.parse_answers(definition.bundle["questions"], raw_answers)
+    application.answers = _scenario(definition.bundle["questions"], raw_answers)
     sync_materials(session, application)
+
+
+def _scenario(questions: list[dict[str, Any]], raw_answers: Mapping[str, Any]) -> dict[str, Any]:
+    """The answers given, and the default of each question left unanswered that has one."""
+    return graphs.scenarios.with_defaults(questions, graphs.parse_answers(questions, raw_answers))
+
+
+def unanswered_questions(session: Session, application: Application) -> list[str]:
+    """The text of each question that decides a step and is neither answered nor defaulted."""
+    bundle = pinned(session, application).bundle
+    return [q["text"] for q in graphs.scenarios.unanswered_questions(bundle, application.answers)]
 
 
 def _require_draft(application: Application) -> None:
@@ -252,6 +263,8 @@ def accept(
     """受理 (or 容缺受理 when materials are deferred): validate, plan the steps, give a tracking number."""
     if application.status not in (ApplicationState.DRAFT, ApplicationState.REFUSED):
         raise ApplicationError("该申请已经受理")
+    if unanswered := unanswered_questions(session, application):
+        raise ApplicationError("请先回答情形问题：" + "；".join(unanswered))
     decision = decision or MaterialDecision()
     schema = schema_for(session, application)
     if schema.conflicts:
@@ -382,9 +395,11 @@ def reopen(application: Application) -> None:
 
 
 def missing_items(session: Session, application: Application) -> dict[str, Any]:
-    """What is missing, all at once: materials not provided and form fields to correct."""
+    """What is missing, all at once: scenario questions to answer, materials not provided and form
+    fields to correct."""
     schema = schema_for(session, application)
     return {
+        "questions": unanswered_questions(session, application),
         "materials": [
             m
             for m in application.materials

@@ -7,6 +7,8 @@ from typing import Any
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
+from forms.fieldtypes import display_value
+
 from ..permissions import Permission, can
 from .item_editor import field_type_choices
 
@@ -64,6 +66,7 @@ def register_views(app: Flask) -> None:
         state_label=states.label,
     )
     app.jinja_env.filters["china_time"] = _china_time
+    app.jinja_env.filters["shown"] = display_value  # a form value as printed: 是/否, dates, lists
     from ..services.uploads import ACCEPT_ATTRIBUTE, limit_label, size_label
 
     app.jinja_env.filters["filesize"] = size_label

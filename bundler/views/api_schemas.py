@@ -139,12 +139,18 @@ class NewApplicationSchema(ApiSchema):
     answers = fields.Dict(
         keys=fields.String(),
         allow_none=True,
-        metadata={"description": "情形问题的答案：{问题编号: 答案}", "example": {}},
+        metadata={
+            "description": "情形问题的答案：{问题编号: 答案}（是/否问题答 true 或 false）。决定是否办理某一事项的问题必须回答，"
+            "一件事为它给出默认答案（default）的除外；未回答时 422，并写明问题",
+            "example": {},
+        },
     )
     data = fields.Dict(
         keys=fields.String(),
         allow_none=True,
-        metadata={"description": '合并申请表数据：{"申请人.姓名": "张三", "从业人员[]": [{...}]}'},
+        metadata={
+            "description": '合并申请表数据：{"申请人.姓名": "张三", "从业人员[]": [{...}]}；是/否字段为 true 或 false'
+        },
     )
     materials = fields.Dict(
         keys=fields.String(),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -49,7 +50,13 @@ from ..states import ApplicationState, Channel, HandoverMethod, TaskState, label
 from .auth import permission_required
 from .files import file_response
 from .results import result_response
-from .unified_form import bind_unified_form, handle_unified_form, raw_answers, settle
+from .unified_form import (
+    bind_unified_form,
+    handle_unified_form,
+    raw_answers,
+    required_question_ids,
+    settle,
+)
 
 bp = Blueprint("apply", __name__)
 
@@ -69,18 +76,23 @@ def _definition_or_404(code: str) -> Any:
 
 
 @bp.get("/bundles/<code>")
-def bundle_page(code: str) -> str:
+def bundle_page(code: str, chosen: Mapping[str, Any] | None = None) -> str:
+    """The bundle's guide and its questions, with the answers ``chosen`` (those posted, shown again)
+    and each other question's default selected."""
     definition = _definition_or_404(code)
     planned = graphs.plan(
         {**definition.bundle, "steps": [{**s, "when": {}} for s in definition.bundle["steps"]]},
         definition.items,
         version=definition.version.version,
     )
+    questions = definition.bundle["questions"]
     return render_template(
         "apply/bundle.html",
         definition=definition,
         guides=guide(definition),
         plan=planned,
+        chosen=graphs.scenarios.with_defaults(questions, chosen or {}),
+        required=required_question_ids(definition.bundle),
         csrf_form=FlaskForm(),
     )
 
@@ -90,17 +102,18 @@ def bundle_page(code: str) -> str:
 def start(code: str) -> Any:
     definition = _definition_or_404(code)
     FlaskForm().validate_on_submit()
+    answers = raw_answers(definition.bundle["questions"], request.form)
     try:
         application = service.start_application(
-            db.session,
-            code,
-            answers=raw_answers(definition.bundle["questions"], request.form),
-            channel=Channel.ONLINE,
-            applicant=current_user,
+            db.session, code, answers=answers, channel=Channel.ONLINE, applicant=current_user
         )
     except AnswerError as exc:
         flash(str(exc), "error")
         return redirect(url_for("apply.bundle_page", code=code))
+    if unanswered := service.unanswered_questions(db.session, application):
+        db.session.rollback()
+        flash("请先回答情形问题：" + "；".join(unanswered), "error")
+        return bundle_page(code, chosen=answers), 422
     db.session.commit()
     return redirect(url_for("apply.form", application_id=application.id))
 
@@ -120,6 +133,37 @@ def own_application(application_id: int) -> Application:
 
 def _editable(application: Application) -> bool:
     return application.status in (ApplicationState.DRAFT, ApplicationState.REFUSED)
+
+
+@bp.route("/applications/<id:application_id>/scenario", methods=["GET", "POST"])
+@permission_required(Permission.APPLY)
+def scenario(application_id: int) -> Any:
+    """The applicant changes the answers to the questions (情形); the form and materials follow."""
+    application = own_application(application_id)
+    if not _editable(application):
+        return redirect(url_for("apply.status", application_id=application.id))
+    bundle = definitions.pinned(db.session, application).bundle
+    answers: Mapping[str, Any] = application.answers
+    if request.method == "POST" and FlaskForm().validate_on_submit():
+        answers = raw_answers(bundle["questions"], request.form)
+        try:
+            service.change_answers(db.session, application, answers)
+        except AnswerError as exc:
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            if not (unanswered := service.unanswered_questions(db.session, application)):
+                return redirect(url_for("apply.form", application_id=application.id))
+            flash("请先回答情形问题：" + "；".join(unanswered), "error")
+            answers = application.answers
+    return render_template(
+        "apply/scenario.html",
+        application=application,
+        questions=bundle["questions"],
+        answers=answers,
+        required=required_question_ids(bundle),
+        csrf_form=FlaskForm(),
+    )
 
 
 @bp.route("/applications/<id:application_id>/form", methods=["GET", "POST"])

@@ -15,6 +15,7 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 import forms
+import graphs
 
 from ..catalogue import definitions
 from ..extensions import db
@@ -26,6 +27,11 @@ from ..services.acceptance import Settlement
 def raw_answers(questions: list[dict[str, Any]], values: Mapping[str, str]) -> dict[str, str]:
     """The scenario answers a page posted (or put in its query string) as ``q_<question id>``."""
     return {q["id"]: values[f"q_{q['id']}"] for q in questions if values.get(f"q_{q['id']}")}
+
+
+def required_question_ids(bundle: Mapping[str, Any]) -> set[str]:
+    """The questions a page marks as to be answered: they decide a step and have no default."""
+    return {q["id"] for q in graphs.scenarios.required_questions(bundle)}
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -28,7 +29,7 @@ from ..services.prefill import prefill_for_person
 from ..services.uploads import UploadError, check_upload, delete_upload, store_upload
 from ..states import ApplicationState, Channel, MaterialState
 from .auth import permission_required
-from .unified_form import handle_unified_form, raw_answers, settle
+from .unified_form import handle_unified_form, raw_answers, required_question_ids, settle
 
 bp = Blueprint("window", __name__, url_prefix="/window")
 
@@ -125,17 +126,26 @@ def _window_application(application_id: int) -> Application:
 def scenario(application_id: int) -> Any:
     application = _window_application(application_id)
     definition = definitions.pinned(db.session, application)
+    answers: Mapping[str, Any] = application.answers
     if request.method == "POST" and FlaskForm().validate_on_submit():
-        raw = raw_answers(definition.bundle["questions"], request.form)
+        answers = raw_answers(definition.bundle["questions"], request.form)
         try:
-            service.change_answers(db.session, application, raw)
+            service.change_answers(db.session, application, answers)
         except (AnswerError, service.ApplicationError) as exc:
             flash(str(exc), "error")
         else:
-            db.session.commit()
-            return redirect(url_for("window.form", application_id=application.id))
+            db.session.commit()  # what was answered is kept, even while a question is still open
+            if not (unanswered := service.unanswered_questions(db.session, application)):
+                return redirect(url_for("window.form", application_id=application.id))
+            flash("请先回答情形问题：" + "；".join(unanswered), "error")
+            answers = application.answers
     return render_template(
-        "window/scenario.html", application=application, definition=definition, csrf_form=FlaskForm()
+        "window/scenario.html",
+        application=application,
+        definition=definition,
+        answers=answers,
+        required=required_question_ids(definition.bundle),
+        csrf_form=FlaskForm(),
     )
 
 

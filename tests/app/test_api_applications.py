@@ -14,6 +14,8 @@ from bundler.catalogue.queries import bundle_definition
 from bundler.extensions import db
 from bundler.services.accounts import create_token
 
+from testapp import answered
+
 
 def _auth(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
@@ -21,9 +23,17 @@ def _auth(token: str) -> dict[str, str]:
 
 def _valid_data(code: str, answers: dict | None = None) -> dict:
     definition = bundle_definition(db.session, code)
-    parsed = graphs.parse_answers(definition.bundle["questions"], answers or {})
+    questions = definition.bundle["questions"]
+    parsed = graphs.scenarios.with_defaults(
+        questions, graphs.parse_answers(questions, answered(code, answers))
+    )
     schema = forms.merge(definition.bundle, definition.items, parsed)
     return forms.example_data(schema, jsonable=True)
+
+
+def _body(code: str = "KFD", answers: dict | None = None, **extra) -> dict:
+    """A submission with every question that must be answered answered (see ``testapp.answered``)."""
+    return {"bundle": code, "answers": answered(code, answers), "data": _valid_data(code, answers), **extra}
 
 
 def _post(client, token, body, **headers):
@@ -31,7 +41,7 @@ def _post(client, token, body, **headers):
 
 
 def test_create_accepts_and_plans_the_steps(client, window_token):
-    response = _post(client, window_token, {"bundle": "KFD", "answers": {}, "data": _valid_data("KFD")})
+    response = _post(client, window_token, _body())
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
     assert body["tracking_no"].startswith("YJS") and body["bundle_version"] == 1
@@ -47,15 +57,13 @@ def test_create_accepts_and_plans_the_steps(client, window_token):
 
 def test_answers_bring_in_conditional_steps(client, window_token):
     answers = {"sells_alcohol": "true", "has_signboard": "true"}
-    body = _post(
-        client, window_token, {"bundle": "KFD", "answers": answers, "data": _valid_data("KFD", answers)}
-    )
+    body = _post(client, window_token, _body("KFD", answers))
     steps = {s["item"]: s["status"] for s in body.get_json()["steps"]}
     assert steps["SWJ-001"] == "waiting" and steps["CG-001"] != "skipped"
 
 
 def test_idempotency_key_returns_the_same_application(client, window_token):
-    body = {"bundle": "XSECS", "data": _valid_data("XSECS")}
+    body = _body("XSECS")
     first = _post(client, window_token, body, **{"Idempotency-Key": "counter-7-0001"})
     second = _post(client, window_token, body, **{"Idempotency-Key": "counter-7-0001"})
     assert first.status_code == 201 and second.status_code == 200
@@ -70,7 +78,7 @@ def test_bad_data_gets_per_field_chinese_messages(client, window_token):
     data["经营者.公民身份号码"] = "610702199001011230"  # wrong check digit
     data["经营者.联系电话"] = "12345"
     data["不存在.字段"] = "x"
-    response = _post(client, window_token, {"bundle": "KFD", "data": data})
+    response = _post(client, window_token, _body(data=data))
     assert response.status_code == 422
     errors = response.get_json()["errors"]
     assert "校验位" in " ".join(errors["经营者.公民身份号码"])
@@ -95,9 +103,7 @@ def test_bad_requests_are_422_in_chinese(client, window_token, body, where, frag
 
 def test_missing_required_material_is_refused_and_nothing_is_stored(client, window_token):
     data = _valid_data("KFD")
-    response = _post(
-        client, window_token, {"bundle": "KFD", "data": data, "materials": {"居民身份证|经营者": "missing"}}
-    )
+    response = _post(client, window_token, _body(data=data, materials={"居民身份证|经营者": "missing"}))
     assert response.status_code == 422
     assert "缺少必需材料" in response.get_json()["error"]
     assert db.session.execute(text("SELECT count(*) FROM applications")).scalar() == 0
@@ -106,7 +112,7 @@ def test_missing_required_material_is_refused_and_nothing_is_stored(client, wind
 def test_deferred_material_is_a_rongque_acceptance_with_a_commitment_date(client, window_token):
     data = _valid_data("KFD")
     commitment = (dt.date.today() + dt.timedelta(days=1)).isoformat()
-    body = {"bundle": "KFD", "data": data, "materials": {"从业人员健康证明|经营者": "deferred"}}
+    body = _body(data=data, materials={"从业人员健康证明|经营者": "deferred"})
     no_date = _post(client, window_token, body)
     assert no_date.status_code == 422 and "承诺补交材料的日期" in no_date.get_json()["error"]
     accepted = _post(client, window_token, {**body, "commitment_date": commitment})
@@ -156,7 +162,7 @@ def test_openapi_document_describes_every_endpoint(app, client):
 def test_personal_data_is_not_in_the_database_in_clear(client, window_token):
     data = _valid_data("KFD")
     data["经营者.姓名"] = "欧阳明哲"
-    response = _post(client, window_token, {"bundle": "KFD", "data": data})
+    response = _post(client, window_token, _body(data=data))
     assert response.status_code == 201
     secrets = [data["经营者.姓名"], data["经营者.公民身份号码"], data["经营者.联系电话"]]
     dump = []
@@ -173,8 +179,57 @@ def test_acceptance_time_reads_back_as_china_time_on_every_database(client, wind
     from bundler import clock
     from bundler.models import Application
 
-    body = _post(client, window_token, {"bundle": "TX", "data": _valid_data("TX")}).get_json()
+    body = _post(client, window_token, _body("TX")).get_json()
     db.session.expire_all()
     accepted = clock.local(db.session.get(Application, body["id"]).accepted_at)
     assert abs((accepted - clock.now()).total_seconds()) < 300
     assert accepted.utcoffset() == dt.timedelta(hours=8)
+
+
+# --- answers that decide something (issue 14, part 5) ----------------------------------------------------
+
+
+def test_an_unanswered_deciding_question_is_refused_with_its_name(client, window_token):
+    answers = answered("KFD")
+    del answers["venue_size"]  # decides whether the fire-safety step (XF-001) is needed
+    response = _post(client, window_token, {**_body(), "answers": answers})
+    assert response.status_code == 422
+    message = "请先回答情形问题：餐饮门店的经营（建筑）面积是多少？"
+    assert response.get_json()["error"] == message
+    assert response.get_json()["errors"]["application"] == [message]
+    assert db.session.execute(text("SELECT count(*) FROM applications")).scalar() == 0
+
+
+def test_a_question_with_a_default_needs_no_answer_and_the_default_is_used(client, window_token):
+    from bundler.models import Application
+
+    answers = answered("KFD")
+    assert "has_signboard" not in answers  # 是否设置户外招牌: default false in the sample
+    response = _post(client, window_token, _body(answers=answers))
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    assert {s["item"]: s["status"] for s in body["steps"]}["CG-001"] == "skipped"
+    assert db.session.get(Application, body["id"]).answers["has_signboard"] is False
+
+
+def test_a_yes_no_field_answered_no_is_accepted_and_delivered_as_false(client, window_token):
+    data = _valid_data("KFD")
+    data["经营者.网络经营"] = False  # 食品经营许可 (SCJG-003): 是否网络经营, required
+    data["门店.是否设置仓库"] = "否"
+    response = _post(client, window_token, _body(data=data))
+    assert response.status_code == 201, response.get_json()
+
+    department = create_token(db.session, "department", "SCJG")
+    db.session.commit()
+    tasks = client.get("/api/v1/departments/SCJG/tasks", headers=_auth(department)).get_json()["tasks"]
+    permit = next(t for t in tasks if t["item"] == "SCJG-003")
+    form = client.get(f"/api/v1/tasks/{permit['id']}", headers=_auth(department)).get_json()["form"]
+    assert form["online"] is False and form["has_warehouse"] is False
+
+
+def test_a_required_yes_no_field_left_unanswered_is_refused_by_name(client, window_token):
+    data = _valid_data("KFD")
+    data["经营者.网络经营"] = None
+    response = _post(client, window_token, _body(data=data))
+    assert response.status_code == 422
+    assert response.get_json()["errors"]["经营者.网络经营"] == ["是否网络经营：请选择“是”或“否”"]

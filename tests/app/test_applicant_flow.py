@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import re
 
+from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
 import forms
@@ -15,6 +16,7 @@ from bundler.extensions import db
 from bundler.models import Application
 
 from factories import PASSWORD
+from testapp import scenario_form
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 64
 
@@ -28,8 +30,7 @@ def _register(client, mobile="13991620001", name="王建国"):
 
 
 def _start(client, code="KFD", **answers):
-    data = {f"q_{k}": v for k, v in answers.items()}
-    response = client.post(f"/bundles/{code}/apply", data=data)
+    response = client.post(f"/bundles/{code}/apply", data=scenario_form(code, answers))
     assert response.status_code == 302, response.get_data(as_text=True)
     return int(re.search(r"/applications/(\d+)/form", response.headers["Location"]).group(1))
 
@@ -174,3 +175,66 @@ def test_wrong_password_says_so_without_telling_which_part(client, sample, make_
         as_text=True
     )
     assert "手机号码（登录名）或密码不正确" in page
+
+
+def test_questions_that_decide_a_step_are_answered_before_starting_and_can_be_changed(client, sample):
+    _register(client)
+    refused = client.post("/bundles/KFD/apply", data={"q_sells_alcohol": "true"})
+    assert refused.status_code == 422
+    page = refused.get_data(as_text=True)
+    assert "请先回答情形问题：餐饮门店的经营（建筑）面积是多少？；是否招用员工（雇工）？" in page
+    assert re.search(r'name="q_sells_alcohol" value="true"[^>]*checked', page)  # what was chosen is kept
+    assert re.search(r'name="q_has_signboard" value="false"[^>]*checked', page)  # the default, chosen
+    assert db.session.scalar(select(func.count()).select_from(Application)) == 0
+
+    application_id = _start(client, "KFD")  # a small venue, no alcohol, no employees
+    page = client.get(f"/applications/{application_id}/scenario").get_data(as_text=True)
+    assert re.search(r'value="小型（150平方米以下）"\s+checked', page)
+    # an answer taken back: said at once, and again at submission
+    partial = client.post(
+        f"/applications/{application_id}/scenario", data={"q_venue_size": "大型（500平方米以上）"}
+    )
+    still_open = "请先回答情形问题：是否销售酒类（含堂食配售）？；是否招用员工（雇工）？"
+    assert partial.status_code == 200 and still_open in partial.get_data(as_text=True)
+    review = client.get(f"/applications/{application_id}/review").get_data(as_text=True)
+    assert "回答情形问题" in review and "是否招用员工（雇工）？" in review
+    assert still_open in client.post(f"/applications/{application_id}/review").get_data(as_text=True)
+    assert db.session.get(Application, application_id).status == "draft"
+
+    changed = client.post(
+        f"/applications/{application_id}/scenario",
+        data=scenario_form("KFD", {"venue_size": "大型（500平方米以上）"}),
+    )
+    assert changed.status_code == 302 and changed.headers["Location"].endswith(
+        f"/applications/{application_id}/form"
+    )
+    application = db.session.get(Application, application_id)
+    db.session.refresh(application)
+    assert application.answers["venue_size"] == "大型（500平方米以上）"
+    assert application.answers["has_signboard"] is False  # the default, used without an answer
+    assert "XF-001" in definitions.schema_for(db.session, application).item_codes  # the fire-safety check
+
+
+def test_a_yes_no_field_is_answered_no_on_the_page_and_shown_as_no(client, sample):
+    _register(client)
+    application_id = _start(client, "KFD")
+    online = forms.field_name("经营者.网络经营")
+    page = client.get(f"/applications/{application_id}/form").get_data(as_text=True)
+    assert re.search(r'<legend class="label">是否网络经营 <span class="req">\*</span></legend>', page)
+    assert re.search(rf'name="{online}"[^>]*value="false"> 否</label>', page) and "checkbox" not in page
+    formdata, _schema = _formdata(application_id, **{"经营者.网络经营": False})
+    assert formdata.getlist(online) == ["false"]
+    formdata["action"] = "next"
+    response = client.post(f"/applications/{application_id}/form", data=formdata)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    application = db.session.get(Application, application_id)
+    db.session.refresh(application)
+    assert application.data["经营者.网络经营"] is False
+    again = client.get(f"/applications/{application_id}/form").get_data(as_text=True)
+    assert re.search(rf'<input checked id="[^"]+" name="{online}"[^>]*value="false">', again)
+    review = client.get(f"/applications/{application_id}/review").get_data(as_text=True)
+    assert re.search(r"<dt>是否网络经营</dt><dd>否</dd>", review)
+    # unanswered, it is asked for by name
+    del formdata[online]
+    unanswered = client.post(f"/applications/{application_id}/form", data=formdata).get_data(as_text=True)
+    assert "是否网络经营：请选择“是”或“否”" in unanswered

@@ -15,6 +15,8 @@ from bundler.models import Document
 from bundler.queues import DOCUMENTS_QUEUE
 from bundler.worker import make_worker
 
+from testapp import answered
+
 
 def _text(pdf: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
@@ -23,7 +25,7 @@ def _text(pdf: bytes) -> str:
 def _accept(client, token, materials=None, commitment=None):
     definition = bundle_definition(db.session, "KFD")
     data = forms.example_data(forms.merge(definition.bundle, definition.items, {}), jsonable=True)
-    body = {"bundle": "KFD", "data": data, "materials": materials or {}}
+    body = {"bundle": "KFD", "answers": answered("KFD"), "data": data, "materials": materials or {}}
     if commitment:
         body["commitment_date"] = commitment
     response = client.post("/api/v1/applications", json=body, headers={"Authorization": f"Bearer {token}"})

@@ -16,6 +16,7 @@ from bundler.models import Application, Rating, Task
 from bundler.services import tasks as tasks_service
 
 from factories import PASSWORD
+from testapp import scenario_form
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -26,7 +27,7 @@ def _applicant_accepts_tx(client):
         "/register",
         data={"mobile": "13991620031", "name": "刘志强", "password": PASSWORD, "confirm": PASSWORD},
     )
-    response = client.post("/bundles/TX/apply", data={})
+    response = client.post("/bundles/TX/apply", data=scenario_form("TX"))
     application_id = int(re.search(r"/applications/(\d+)/form", response.headers["Location"]).group(1))
     application = db.session.get(Application, application_id)
     schema = definitions.schema_for(db.session, application)

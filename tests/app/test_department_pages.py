@@ -19,6 +19,7 @@ from bundler.services.accounts import create_token
 from bundler.worker import make_worker
 
 from factories import PASSWORD
+from testapp import answered
 
 USCC = "92610702MA6X0F2K1F"
 
@@ -26,7 +27,7 @@ USCC = "92610702MA6X0F2K1F"
 @pytest.fixture
 def accepted(app, client, window_token):
     definition = bundle_definition(db.session, "KFD")
-    answers = {"has_employees": "true"}
+    answers = answered("KFD", {"has_employees": "true"})
     parsed = graphs.parse_answers(definition.bundle["questions"], answers)
     data = forms.example_data(forms.merge(definition.bundle, definition.items, parsed), jsonable=True)
     body = client.post(

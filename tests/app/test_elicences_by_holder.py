@@ -15,6 +15,7 @@ from bundler.services.accounts import create_token
 from bundler.services.elicences import LocalELicenceStore
 
 from peers import peer
+from testapp import answered
 
 ID_CARD = "居民身份证"
 
@@ -30,6 +31,7 @@ def _accept(client, token, data, materials, authorisations=None):
         "/api/v1/applications",
         json={
             "bundle": "XSECS",
+            "answers": answered("XSECS"),
             "data": data,
             "materials": materials,
             "licence_authorisations": authorisations or {},

@@ -15,7 +15,7 @@ from bundler.extensions import db
 from bundler.models import Application
 
 from factories import PASSWORD
-from testapp import CsrfClient, make_app
+from testapp import CsrfClient, make_app, scenario_form
 
 
 @pytest.fixture
@@ -102,7 +102,7 @@ def test_register_and_login_never_fail_with_500(client, sample, mobile, name, pa
 def applicant_draft(client, sample, make_user):
     make_user("applicant", login="13991620011")
     client.post("/login", data={"login": "13991620011", "password": PASSWORD})
-    response = client.post("/bundles/KFD/apply", data={"q_sells_alcohol": "true"})
+    response = client.post("/bundles/KFD/apply", data=scenario_form("KFD", {"sells_alcohol": "true"}))
     return int(re.search(r"/applications/(\d+)/form", response.headers["Location"]).group(1))
 
 
@@ -161,7 +161,12 @@ def test_window_inputs_never_fail_with_500(clerk_client, number, bundle, commitm
     _no_500(response)
     started = client.post("/window/start", data={"bundle": "TX", "number": ""})
     application_id = int(re.search(r"/applications/(\d+)/", started.headers["Location"]).group(1))
-    _no_500(client.post(f"/window/applications/{application_id}/scenario", data={"q_retire_type": state}))
+    _no_500(
+        client.post(
+            f"/window/applications/{application_id}/scenario",
+            data={**scenario_form("TX"), "q_retire_type": state},
+        )
+    )
     application = db.session.get(Application, application_id)
     states = {f"m_{m.id}": state for m in application.materials}
     for action in ("accept", "refuse"):

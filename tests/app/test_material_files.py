@@ -35,7 +35,7 @@ from bundler.worker import make_worker
 from browser.flows import png_bytes
 from factories import PASSWORD
 from peers import peer
-from testapp import accept_by_api
+from testapp import accept_by_api, scenario_form
 
 ANSWERS = {"has_employees": "true"}  # 开饭店: SCJG-001 → (SCJG-003, SW-001, RS-002) → SW-002
 ID_CARD = "居民身份证|经营者"  # asked by SCJG-001, SCJG-003, SW-001 and RS-002; not by SW-002
@@ -336,7 +336,7 @@ def test_ofd_is_recognised_by_its_content_not_its_name(app):
 def applicant_draft(client, sample, make_user):
     make_user("applicant", login="13991620021")
     client.post("/login", data={"login": "13991620021", "password": PASSWORD})
-    response = client.post("/bundles/KFD/apply", data={})
+    response = client.post("/bundles/KFD/apply", data=scenario_form("KFD"))
     return int(re.search(r"/applications/(\d+)/form", response.headers["Location"]).group(1))
 
 
@@ -427,7 +427,10 @@ def test_the_counter_attaches_scans_and_records_who_checked_the_originals(client
     client.post("/login", data={"login": "clerk-files", "password": PASSWORD})
     started = client.post("/window/start", data={"bundle": "KFD"})
     application_id = int(re.search(r"/applications/(\d+)/scenario", started.headers["Location"]).group(1))
-    client.post(f"/window/applications/{application_id}/scenario", data={"q_has_employees": "false"})
+    client.post(
+        f"/window/applications/{application_id}/scenario",
+        data=scenario_form("KFD", {"has_employees": "false"}),
+    )
     application = db.session.get(Application, application_id)
     db.session.refresh(application)
     schema = definitions.schema_for(db.session, application)

@@ -24,7 +24,7 @@ from bundler.states import ApplicationState, Channel, MaterialState, TaskState, 
 from bundler.views.api import application_json
 from bundler.views.api_schemas import ApplicationSchema, TaskSchema
 
-from testapp import accept_by_api
+from testapp import accept_by_api, answered
 
 DOCUMENT = "/api/v1/openapi.json"
 METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
@@ -58,9 +58,10 @@ def _schema(document: dict[str, Any], name: str) -> dict[str, Any]:
 
 def _kfd(answers: dict[str, str] | None = None) -> dict[str, Any]:
     definition = bundle_definition(db.session, "KFD")
-    parsed = graphs.parse_answers(definition.bundle["questions"], answers or {})
+    answers = answered("KFD", answers)
+    parsed = graphs.parse_answers(definition.bundle["questions"], answers)
     data = forms.example_data(forms.merge(definition.bundle, definition.items, parsed), jsonable=True)
-    return {"bundle": "KFD", "answers": answers or {}, "data": data}
+    return {"bundle": "KFD", "answers": answers, "data": data}
 
 
 def _department_token(code: str) -> str:

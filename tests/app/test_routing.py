@@ -23,6 +23,7 @@ from bundler.services.outbox import dispatch, retry_failed
 from bundler.worker import make_worker
 
 from peers import peer
+from testapp import answered
 
 ANSWERS = {"has_employees": "true"}  # 开饭店: SCJG-001 → (SCJG-003, SW-001, RS-002) → SW-002
 USCC = "92610702MA6X0F2K1F"
@@ -41,6 +42,7 @@ def _accept(client, token, answers=ANSWERS):
     definition = bundle_definition(db.session, "KFD")
     import graphs
 
+    answers = answered("KFD", answers)
     parsed = graphs.parse_answers(definition.bundle["questions"], answers)
     data = forms.example_data(forms.merge(definition.bundle, definition.items, parsed), jsonable=True)
     response = client.post(

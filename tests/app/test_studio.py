@@ -12,6 +12,7 @@ from bundler.extensions import db
 from bundler.models import CatalogueChange, ItemVersion
 
 from factories import PASSWORD
+from testapp import answered
 
 
 def _login(client, login):
@@ -303,7 +304,7 @@ def test_cancelling_a_bundle_shows_its_open_applications_and_ends_new_ones(clien
     data = forms.example_data(forms.merge(definition.bundle, definition.items, {}), jsonable=True)
     accepted = client.post(
         "/api/v1/applications",
-        json={"bundle": "TX", "data": data},
+        json={"bundle": "TX", "answers": answered("TX"), "data": data},
         headers={"Authorization": f"Bearer {window_token}"},
     )
     assert accepted.status_code == 201, accepted.get_json()

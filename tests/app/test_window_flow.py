@@ -16,6 +16,7 @@ from bundler.models import Application
 from bundler.services.elicences import LocalELicenceStore
 
 from factories import PASSWORD
+from testapp import scenario_form
 
 PERSON_ID = "610702198503150010"
 
@@ -76,7 +77,7 @@ def test_counter_prefills_from_e_licences_and_accepts(client, sample, make_user)
     application_id = _start(client)
     scenario = client.post(
         f"/window/applications/{application_id}/scenario",
-        data={"q_sells_alcohol": "true", "q_has_signboard": "false", "q_has_employees": "false"},
+        data={"q_venue_size": "小型（150平方米以下）", "q_sells_alcohol": "true", "q_has_employees": "false"},
     )
     assert scenario.status_code == 302
     form_page = client.get(f"/window/applications/{application_id}/form").get_data(as_text=True)
@@ -106,7 +107,7 @@ def test_counter_prefills_from_e_licences_and_accepts(client, sample, make_user)
 def test_rongque_acceptance_with_a_commitment_date(client, sample, make_user):
     _clerk(client, make_user)
     application_id = _start(client)
-    client.post(f"/window/applications/{application_id}/scenario", data={})
+    client.post(f"/window/applications/{application_id}/scenario", data=scenario_form("KFD"))
     application = _fill(client, application_id)
     states = _checklist(application, **{"从业人员健康证明": "deferred"})
     no_date = client.post(
@@ -141,7 +142,7 @@ def test_rongque_acceptance_with_a_commitment_date(client, sample, make_user):
 def test_a_key_material_cannot_be_deferred(client, sample, make_user):
     _clerk(client, make_user)
     application_id = _start(client)
-    client.post(f"/window/applications/{application_id}/scenario", data={})
+    client.post(f"/window/applications/{application_id}/scenario", data=scenario_form("KFD"))
     application = _fill(client, application_id)
     required = next(m for m in application.materials if m.required and m.status != "produced")
     states = _checklist(application, **{required.name: "deferred"})
@@ -157,7 +158,7 @@ def test_a_key_material_cannot_be_deferred(client, sample, make_user):
 def test_refusal_records_everything_missing_and_can_be_resumed(client, sample, make_user):
     _clerk(client, make_user)
     application_id = _start(client, "XSECS")
-    client.post(f"/window/applications/{application_id}/scenario", data={})
+    client.post(f"/window/applications/{application_id}/scenario", data=scenario_form("XSECS"))
     application = _fill(client, application_id)
     required = [m for m in application.materials if m.required and m.status != "produced"]
     states = _checklist(application, **{m.name: "missing" for m in required})
@@ -176,3 +177,64 @@ def test_refusal_records_everything_missing_and_can_be_resumed(client, sample, m
     db.session.expire_all()
     application = db.session.get(Application, application_id)
     assert application.status == "draft" and application.data == kept  # nothing entered is lost
+
+
+def test_an_unanswered_deciding_question_is_refused_at_the_counter_with_its_name(client, sample, make_user):
+    _clerk(client, make_user)
+    application_id = _start(client)
+    # the clerk skips the scenario page: nothing says whether the fire-safety step is needed
+    application = _fill(client, application_id)
+    page = client.get(f"/window/applications/{application_id}/checklist").get_data(as_text=True)
+    assert "情形问题还需回答" in page and "餐饮门店的经营（建筑）面积是多少？" in page
+    optional = next(m for m in application.materials if not m.required and m.status != "produced")
+    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    refused = client.post(
+        f"/window/applications/{application_id}/checklist",
+        data={
+            **_checklist(application, **{optional.name: "missing"}),
+            "action": "accept",
+            "commitment_date": tomorrow,
+        },
+    )
+    assert refused.status_code == 200
+    page = refused.get_data(as_text=True)
+    assert (
+        "请先回答情形问题：餐饮门店的经营（建筑）面积是多少？；是否销售酒类（含堂食配售）？；是否招用员工（雇工）？"
+        in page
+    )
+    assert "是否在门店外设置户外招牌" not in page  # it has a default (否)
+    # what the clerk chose is shown again
+    assert re.search(rf'name="m_{optional.id}" value="missing"[^>]*checked', page)
+    assert f'value="{tomorrow}"' in page
+    db.session.expire_all()
+    application = db.session.get(Application, application_id)
+    assert application.status == "draft" and application.tracking_no is None
+    assert application.data  # the form as entered is kept
+
+    # the scenario page asks again, keeping what was answered, until every deciding question is answered
+    partial = client.post(
+        f"/window/applications/{application_id}/scenario", data={"q_venue_size": "中型（150至500平方米）"}
+    ).get_data(as_text=True)
+    assert "请先回答情形问题：是否销售酒类（含堂食配售）？；是否招用员工（雇工）？" in partial
+    assert re.search(r'value="中型（150至500平方米）"\s+checked', partial)
+    assert re.search(r'name="q_has_signboard" value="false"\s+checked', partial)  # the default, shown
+    answered_all = client.post(
+        f"/window/applications/{application_id}/scenario",
+        data={
+            "q_venue_size": "中型（150至500平方米）",
+            "q_sells_alcohol": "false",
+            "q_has_employees": "false",
+        },
+    )
+    assert answered_all.status_code == 302
+    application = _fill(client, application_id)
+    accepted = client.post(
+        f"/window/applications/{application_id}/checklist",
+        data={**_checklist(application), "action": "accept"},
+    )
+    assert accepted.status_code == 302
+    db.session.expire_all()
+    application = db.session.get(Application, application_id)
+    steps = {t.item.code: t.status for t in application.tasks}
+    assert application.status == "accepted" and steps["XF-001"] != "skipped" and steps["CG-001"] == "skipped"
+    assert application.answers["has_signboard"] is False  # the default, used without an answer

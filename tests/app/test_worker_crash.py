@@ -23,6 +23,7 @@ from bundler.services import tasks as tasks_service
 from bundler.services.outbox import dispatch
 
 from processes import clean_env, descendants
+from testapp import answered
 
 pytestmark = pytest.mark.slow
 USCC = "92610702MA6X0F2K1F"
@@ -77,7 +78,7 @@ def test_a_killed_worker_loses_no_delivery_and_none_is_doubled(
         )
         response = client.post(
             "/api/v1/applications",
-            json={"bundle": "KFD", "data": data},
+            json={"bundle": "KFD", "answers": answered("KFD"), "data": data},
             headers={"Authorization": f"Bearer {window_token}"},
         )
         assert response.status_code == 201

@@ -58,8 +58,8 @@ def _text(value: Any) -> str:
 def fill_input(page, name: str, fld: Any, value: Any) -> None:
     """Put one value into the visible control called ``name``, as a person would."""
     control = page.locator(f'[name="{name}"]')
-    if fld.type == "boolean":
-        control.set_checked(bool(value))
+    if fld.type == "boolean":  # 是/否: two radio buttons
+        page.locator(f'[name="{name}"][value="{"true" if value else "false"}"]').check()
     elif fld.type == "choice":
         control.select_option(str(value))
     elif fld.type == "multichoice":

@@ -75,6 +75,8 @@ def test_applicant_completes_a_bundle_on_a_phone(app, sample, live_server, phone
         "has_employees": False,
     }
     schema, data = schema_and_example(application)
+    online_key = "经营者.网络经营"  # a required yes/no field: answered 否, which is an answer
+    data[online_key] = False
     groups = {f.group for f in schema.asked_fields if f.group}
     assert groups, "开饭店 has a repeating group (家庭经营成员)"
 
@@ -90,13 +92,15 @@ def test_applicant_completes_a_bundle_on_a_phone(app, sample, live_server, phone
     expect(id_field.get_by_role("alert")).to_contain_text("校验位")
     expect(id_field.locator(f'[name="{id_name}"]')).to_have_attribute("aria-invalid", "true")
     expect(page.locator(".error-summary")).to_contain_text("1 处需要修改")
-    # nothing typed is lost: text, a choice, a multichoice, a tick, the group row
+    # nothing typed is lost: text, a choice, a multichoice, a 否, the group row
     expect(page.locator(f'[name="{forms.field_name(name_key)}"]')).to_have_value(data[name_key])
     expect(page.locator(f'[name="{forms.field_name("经营者.性别")}"]')).to_have_value(data["经营者.性别"])
     expect(page.locator(f'[name="{forms.field_name("经营者.领用发票种类")}"]')).to_have_values(
         data["经营者.领用发票种类"]
     )
-    expect(page.locator(f'[name="{forms.field_name("经营者.网络经营")}"]')).to_be_checked()
+    online = page.get_by_role("group", name="是否网络经营")
+    expect(online.get_by_role("radio", name="否")).to_be_checked()
+    expect(online.get_by_role("radio", name="是")).not_to_be_checked()
     row_name = forms.field_name("家庭经营成员[]") + "-0-" + forms.field_name("经营者.姓名")
     expect(page.locator(f'[name="{row_name}"]')).to_have_value(data["家庭经营成员[]"][0]["经营者.姓名"])
     id_field.scroll_into_view_if_needed()
@@ -114,6 +118,7 @@ def test_applicant_completes_a_bundle_on_a_phone(app, sample, live_server, phone
     # a real PNG for each required material
     application = fresh_application(application_id)
     assert application.data["家庭经营成员[]"][0]["经营者.姓名"] == data["家庭经营成员[]"][0]["经营者.姓名"]
+    assert application.data[online_key] is False
     required = [(m.id, m.name) for m in application.materials if m.required and m.status != "produced"]
     assert required
     png = png_bytes()
@@ -183,14 +188,17 @@ def test_applicant_completes_a_bundle_on_a_phone(app, sample, live_server, phone
     page.close()
 
 
-def _log_in_and_start(page, make_user, code: str = "KFD") -> None:
+def _log_in_and_start(page, make_user) -> None:
+    """Log in and start 开饭店 with the questions answered (those that decide a step must be)."""
     make_user("applicant", login=MOBILE, name=NAME)
     page.goto("/login")
     page.get_by_label("手机号码或登录名").fill(MOBILE)
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
     expect(page).to_have_url(re.compile(r"/my/applications$"))
-    page.goto(f"/bundles/{code}")
+    page.goto("/bundles/KFD")
+    for question, answer in ANSWERS.items():
+        page.get_by_role("group", name=question).get_by_text(answer, exact=True).click()
     page.get_by_role("button", name="开始申请").click()
     expect(page).to_have_url(re.compile(r"/applications/\d+/form$"))
 

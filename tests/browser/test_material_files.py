@@ -21,7 +21,7 @@ from bundler.states import Channel
 
 from browser.flows import fresh_application, png_bytes
 from factories import PASSWORD
-from testapp import accept_by_api
+from testapp import accept_by_api, answered
 
 ID_CARD = "居民身份证|经营者"
 ANSWERS = {  # question text -> the answer tapped
@@ -154,7 +154,9 @@ def test_an_applicant_on_a_phone_gives_two_files_for_one_material(
 
 def test_a_clerk_attaches_scans_at_the_checklist(app, sample, live_server, desktop_page, make_user, shot):
     clerk = make_user("window", login="clerk-scans", name="窗口二号")
-    application = service.start_application(db.session, "KFD", channel=Channel.WINDOW, clerk=clerk)
+    application = service.start_application(
+        db.session, "KFD", answers=answered("KFD"), channel=Channel.WINDOW, clerk=clerk
+    )
     schema = definitions.schema_for(db.session, application)
     data = forms.example_data(schema, rows=1)
     service.save_data(

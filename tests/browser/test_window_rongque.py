@@ -16,6 +16,7 @@ from bundler.states import ApplicationState, Channel
 
 from browser.flows import fill_unified_form, fresh_application, schema_and_example
 from factories import PASSWORD
+from testapp import answered
 
 PERSON_ID = "610702198503150010"
 DEFERRED = "从业人员健康证明"
@@ -149,7 +150,9 @@ def test_checklist_keeps_the_clerks_choices_when_acceptance_is_refused(
     app, sample, live_server, desktop_page, make_user, shot
 ):
     clerk = make_user("window", login="clerk01", name="窗口一号")
-    application = service.start_application(db.session, "KFD", channel=Channel.WINDOW, clerk=clerk)
+    application = service.start_application(
+        db.session, "KFD", answers=answered("KFD"), channel=Channel.WINDOW, clerk=clerk
+    )
     schema = definitions.schema_for(db.session, application)
     data = forms.example_data(schema, rows=1)
     service.save_data(

@@ -1,5 +1,6 @@
 """build_form: a fresh WTForms class per call, Chinese errors naming the label, repeating groups."""
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -229,19 +230,42 @@ def test_field_names_are_deterministic_identifiers():
     assert field_name("从业人员[].姓名").isidentifier()
 
 
-def test_required_checkbox_must_be_ticked():
+def test_a_required_yes_no_field_must_be_answered_and_no_is_an_answer():
     items = {
         "X": {
             "code": "X",
             "name": "x",
-            "fields": [
-                {"name": "promise", "label": "本人承诺所填信息真实", "type": "boolean", "required": True}
-            ],
+            "fields": [{"name": "online", "label": "是否网络经营", "type": "boolean", "required": True}],
         }
     }
     schema = merge({"code": "B", "steps": [{"item": "X"}]}, items)
     cls = build_form(schema)
+    name = field_name("X.online")
     form = cls(MultiDict())
     assert not form.validate()
-    assert form.errors[field_name("X.promise")] == ["本人承诺所填信息真实：请勾选"]
-    assert cls(MultiDict([(field_name("X.promise"), "y")])).validate()
+    assert form.errors[name] == ["是否网络经营：请选择“是”或“否”"]
+    no = cls(MultiDict([(name, "false")]))
+    assert no.validate() and no.to_unified(jsonable=True) == {"X.online": False}
+    assert cls(MultiDict([(name, "true")])).to_unified() == {"X.online": True}
+    bad = cls(MultiDict([(name, "maybe")]))
+    assert not bad.validate() and bad.errors[name] == ["是否网络经营：请选择“是”或“否”"]
+    assert forms.field_types.find("boolean").display(False) == "否"  # as printed documents show it
+    # the unified data goes back to the form as a browser would post it, 否 included
+    for value in (True, False):
+        again = cls(MultiDict(formdata_for(schema, {"X.online": value})))
+        assert again.validate() and again.to_unified() == {"X.online": value}
+
+
+def test_a_yes_no_field_is_two_labelled_radio_buttons():
+    items = {
+        "X": {"code": "X", "name": "x", "fields": [{"name": "o", "label": "是否设置仓库", "type": "boolean"}]}
+    }
+    schema = merge({"code": "B", "steps": [{"item": "X"}]}, items)
+    cls = build_form(schema)
+    html = str(cls(formdata=None, data=prefill_data(schema, {"X.o": False}))[field_name("X.o")]())
+    assert html.count('type="radio"') == 2 and 'type="checkbox"' not in html
+    assert re.findall(r'value="(\w+)"> (.)</label>', html) == [("true", "是"), ("false", "否")]
+    assert re.findall(r"<input checked [^>]*value=\"(\w+)\"", html) == ["false"]  # 否 is the one chosen
+    blank = str(cls(formdata=None)[field_name("X.o")]())
+    assert "checked" not in blank
+    assert cls(MultiDict()).validate() and cls(MultiDict()).to_unified() == {"X.o": None}
