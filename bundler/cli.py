@@ -339,6 +339,63 @@ def elicence_load_command(file: str) -> None:
 commands.add_command(elicence_group)
 
 
+@click.group("holidays")
+def holidays_group() -> None:
+    """工作日历：各年法定节假日与调休安排。"""
+
+
+@holidays_group.command("import")
+@with_appcontext
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+def holidays_import_command(file: str) -> None:
+    """导入并发布一年的安排（YAML：year、holidays、workdays），重新计算跨入该年的未办结期限。"""
+    from pathlib import Path
+
+    from .services import work_calendar
+    from .services.notifications import hand_off
+
+    try:
+        entry = work_calendar.parse_year_file(Path(file).read_text(encoding="utf-8"))
+        result = work_calendar.publish_year(
+            db.session, entry, source=f"导入文件 {Path(file).name}", actor="命令行 bundler holidays import"
+        )
+    except UnicodeDecodeError as exc:
+        raise click.ClickException("文件须为 UTF-8 编码的 YAML") from exc
+    except work_calendar.CalendarProblem as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    for application_id, _old, _new in result.applications_moved:
+        hand_off(application_id)
+    click.echo(f"{result.message}（节假日 {len(entry.holidays)} 天，调休上班日 {len(entry.workdays)} 天）")
+
+
+@holidays_group.command("seed")
+@with_appcontext
+def holidays_seed_command() -> None:
+    """补入已安装的 chinesecalendar 收录、而工作日历中还没有的年份（已有的年份不变）。"""
+    from .services import work_calendar
+
+    added = work_calendar.seed_from_package(db.session, actor="命令行 bundler holidays seed")
+    db.session.commit()
+    click.echo(f"已补入 {len(added)} 个年份：{added[0]}–{added[-1]}" if added else "没有需要补入的年份")
+
+
+@holidays_group.command("show")
+@with_appcontext
+@click.argument("year", type=int)
+def holidays_show_command(year: int) -> None:
+    """以 JSON 显示一年的安排（与 GET /api/v1/calendar/{year} 相同）。"""
+    from .services import work_calendar
+
+    try:
+        _print_json(work_calendar.year_view(db.session, year).to_json())
+    except work_calendar.CalendarProblem as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+commands.add_command(holidays_group)
+
+
 @click.group("keys")
 def keys_group() -> None:
     """个人信息加密密钥。"""

@@ -53,6 +53,7 @@ class Permission(StrEnum):
     SEE_ALL_CATALOGUE = "see_all_catalogue"  # every department's items and bundles in the studio
     VIEW_CHANGE_HISTORY = "view_change_history"  # versions of an item or a bundle and their diffs
     MANAGE_JOBS = "manage_jobs"  # failed jobs and deliveries across the installation
+    MANAGE_CALENDAR = "manage_calendar"  # enter or import a year's holidays (工作日历)
     SEE_ALL_DEPARTMENTS = "see_all_departments"  # API: tasks of any department
 
 
@@ -94,6 +95,7 @@ GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.USE_STUDIO,
             Permission.REVIEW_CHANGES,
             Permission.SEE_ALL_CATALOGUE,
+            Permission.MANAGE_CALENDAR,
             Permission.VIEW_CHANGE_HISTORY,
         }
     ),

@@ -45,6 +45,8 @@ class MaterialState(Labelled):
     COLLECTED = "collected"  # 窗口已收取纸质材料
     E_LICENCE = "e_licence"  # 电子证照已核验，免交
     DEFERRED = "deferred"  # 容缺，承诺后补
+    SUPPLIED = "supplied"  # 容缺材料已补交，待部门确认
+    COMMITTED = "committed"  # 告知承诺：以申请人签署的承诺代替，部门办结后核查
     MISSING = "missing"  # 暂不受理时告知
     PRODUCED = "produced"  # 由本件事内的事项产生，无需申请人提供
 
@@ -91,6 +93,20 @@ class NotificationState(Labelled):
     UNDELIVERABLE = "undeliverable"  # no mobile number to send to
 
 
+class CalendarYearState(Labelled):
+    """A year of the working-day calendar (法定节假日与调休安排)."""
+
+    PUBLISHED = "published"  # entered from the State Council's notice: dates in it are final
+    PROVISIONAL = "provisional"  # not yet published: weekends only, every date counted in it is an estimate
+
+
+class Verification(Labelled):
+    """The 核查 of a result approved on a signed commitment (告知承诺制)."""
+
+    CONFIRMED = "confirmed"  # 承诺属实
+    FALSE = "false"  # 承诺不实：结果撤销
+
+
 class DocumentState(Labelled):
     PENDING = "pending"
     READY = "ready"
@@ -119,6 +135,8 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         MaterialState.COLLECTED: "已收取",
         MaterialState.E_LICENCE: "电子证照免交",
         MaterialState.DEFERRED: "容缺后补",
+        MaterialState.SUPPLIED: "已补交，待部门确认",
+        MaterialState.COMMITTED: "告知承诺代替",
         MaterialState.MISSING: "缺少",
         MaterialState.PRODUCED: "由前序事项出具",
     },
@@ -146,6 +164,11 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         NotificationState.FAILED: "发送失败",
         NotificationState.UNDELIVERABLE: "无手机号码",
     },
+    CalendarYearState: {
+        CalendarYearState.PUBLISHED: "已发布",
+        CalendarYearState.PROVISIONAL: "暂按周末估算",
+    },
+    Verification: {Verification.CONFIRMED: "核查属实", Verification.FALSE: "核查不实，已撤销"},
     DocumentState: {
         DocumentState.PENDING: "生成中",
         DocumentState.READY: "已生成",
@@ -160,8 +183,15 @@ FINISHED_TASKS = FINISHED_STEPS | {TaskState.BLOCKED}
 ACCEPTED_STATES = (ApplicationState.ACCEPTED, ApplicationState.ACCEPTED_PENDING)
 FINISHED_STATES = (ApplicationState.COMPLETED, ApplicationState.PARTLY_DONE)  # 办结: results handed over
 EDITABLE_STATES = (ApplicationState.DRAFT, ApplicationState.REFUSED)  # the applicant may still change it
+OWED_MATERIALS = (MaterialState.DEFERRED, MaterialState.SUPPLIED)  # 容缺: not yet confirmed by a department
 MATERIAL_SATISFIED = frozenset(
-    {MaterialState.UPLOADED, MaterialState.COLLECTED, MaterialState.E_LICENCE, MaterialState.PRODUCED}
+    {
+        MaterialState.UPLOADED,
+        MaterialState.COLLECTED,
+        MaterialState.E_LICENCE,
+        MaterialState.PRODUCED,
+        MaterialState.COMMITTED,
+    }
 )
 OPEN_CHANGE_STATES = (ChangeState.DRAFT, ChangeState.SUBMITTED, ChangeState.REJECTED)
 
@@ -174,7 +204,9 @@ __all__ = [
     "MATERIAL_SATISFIED",
     "OPEN_CHANGE_STATES",
     "OPEN_TASKS",
+    "OWED_MATERIALS",
     "ApplicationState",
+    "CalendarYearState",
     "Channel",
     "ChangeState",
     "DeliveryState",
@@ -185,6 +217,7 @@ __all__ = [
     "MaterialState",
     "NotificationState",
     "TaskState",
+    "Verification",
     "label",
     "labels",
     "values",

@@ -48,6 +48,8 @@ def merge_materials(
                 e_licence=bool(m.get("e_licence", False)),
                 original=_original(m.get("original")),
                 copies=m.get("copies"),
+                deferrable=m.get("deferrable") is True and items[code].get("rongque") is not False,
+                commitment=bool({str(m.get("name") or kind), kind} & _commitment_replaces(items[code])),
             )
             for code, _idx, m in raws
         )
@@ -66,3 +68,12 @@ def merge_materials(
         )
     merged.sort(key=lambda m: (d.role_rank(m.role), m.role or "", m.kind))
     return tuple(merged), component
+
+
+def _commitment_replaces(item: Mapping[str, Any]) -> frozenset[str]:
+    """The material names a signed commitment may replace for this item (告知承诺制)."""
+    commitment = item.get("commitment")
+    if not isinstance(commitment, Mapping):
+        return frozenset()
+    replaces = commitment.get("replaces")
+    return frozenset(str(r) for r in replaces) if isinstance(replaces, list) else frozenset()

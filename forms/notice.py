@@ -65,7 +65,8 @@ def build_notice(
             "kind": m.kind,
             "role": m.role,
             "required": m.required,
-            "tolerable": not m.required,  # 容缺: may be supplied later on commitment
+            "tolerable": m.deferrable,  # 容缺: may be supplied later on a dated commitment
+            "commitment": m.commitment,  # 告知承诺: a signed commitment may replace it
             "e_licence": m.e_licence,
             "e_licence_items": list(m.e_licence_items),
             "original": _original(m),

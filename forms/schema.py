@@ -134,6 +134,8 @@ class MaterialSource:
     e_licence: bool
     original: str | None = None
     copies: int | None = None
+    deferrable: bool = False  # 容缺: the item lets it be supplied after acceptance, on a dated commitment
+    commitment: bool = False  # 告知承诺: the item lets a signed commitment replace it
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -143,6 +145,8 @@ class MaterialSource:
             "e_licence": self.e_licence,
             "original": self.original,
             "copies": self.copies,
+            "deferrable": self.deferrable,
+            "commitment": self.commitment,
         }
 
 
@@ -165,6 +169,16 @@ class MergedMaterial:
     def e_licence_items(self) -> tuple[str, ...]:
         return tuple(sorted({s.item for s in self.sources if s.e_licence}))
 
+    @property
+    def deferrable(self) -> bool:
+        """容缺-able: every item that needs it allows it to follow after acceptance."""
+        return self.asked and all(s.deferrable for s in self.sources)
+
+    @property
+    def commitment(self) -> bool:
+        """A signed commitment (告知承诺) may replace it for every item that needs it."""
+        return self.asked and all(s.commitment for s in self.sources)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "kind": self.kind,
@@ -175,6 +189,8 @@ class MergedMaterial:
             "items": list(self.items),
             "name": self.name,
             "e_licence_items": list(self.e_licence_items),
+            "deferrable": self.deferrable,
+            "commitment": self.commitment,
             "sources": [s.to_json() for s in self.sources],
         }
 

@@ -11,17 +11,25 @@ from .metrics import ReformMetrics, exceeds_half_of_legal, half_rule, metrics_of
 from .planning import Plan, longest_chain, plan, plan_graph, stages
 from .runtime import STATES, RuntimeView, evaluate
 from .scenarios import AnswerError, applicable_items, parse_answers, step_applies
+from .states import FAILED as FAILED_STEPS
 from .states import TASK_LABELS, TaskState
 from .svg import render as render_svg
 from .validation import BundleError, Problem, reduced_dependencies, validate
 from .workdays import (
+    DAYS_UNITS,
+    NATURAL_DAYS,
+    WORKING_DAYS,
     CalendarError,
     Deadline,
     Forecast,
     StepDates,
+    WorkCalendar,
+    add_days,
     add_working_days,
     calendar_version,
+    estimate_warning,
     is_workday,
+    package_calendar,
     paused_working_days,
     predict_completion,
     step_due,
@@ -29,6 +37,14 @@ from .workdays import (
 )
 
 __all__ = [
+    "FAILED_STEPS",
+    "DAYS_UNITS",
+    "NATURAL_DAYS",
+    "WORKING_DAYS",
+    "WorkCalendar",
+    "add_days",
+    "estimate_warning",
+    "package_calendar",
     "AnswerError",
     "BundleError",
     "CalendarError",

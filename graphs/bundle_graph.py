@@ -66,6 +66,7 @@ def build_graph(bundle: Bundle, items: Items | None = None) -> nx.DiGraph:
             department=str(item.get("department") or ""),
             promised_days=days_value(item.get("promised_days", 0)) or 0,
             legal_days=days_value(item.get("legal_days", 0)) or 0,
+            days_unit=str(item.get("days_unit") or "工作日"),
             when=_when_of(step),
             order=order,
         )

@@ -5,7 +5,7 @@ Semantics (the same inclusive join as scenario removal):
 * a predecessor is *satisfied* when it is ``done``, or ``skipped`` and its own predecessors are
   satisfied (skipping a step does not skip what it waited for);
 * a ``waiting`` step whose predecessors are all satisfied is *ready* (the caller releases it);
-* a step below a ``rejected`` step that has not finished (done/skipped/rejected) is *blocked*: it can
+* a step below a ``rejected`` (or ``revoked``) step that has not finished is *blocked*: it can
   never start; every other unfinished step is *active* and can still go on;
 * the application is *complete* when every step is done, skipped, rejected or blocked.
 
@@ -22,7 +22,7 @@ from typing import Any
 import networkx as nx
 
 from .bundle_graph import as_graph
-from .states import FINISHED, TASK_LABELS, TaskState
+from .states import FAILED, FINISHED, TASK_LABELS, TaskState
 
 STATES = tuple(TaskState)
 STATE_LABELS = TASK_LABELS
@@ -63,7 +63,7 @@ def evaluate(graph_or_plan: Any, states: Mapping[str, str]) -> RuntimeView:
         raise ValueError(f"未知的步骤状态：{shown}（可用：{'、'.join(STATES)}）")
     state = {n: states.get(n, TaskState.WAITING) for n in graph}
 
-    rejected = sorted(n for n in graph if state[n] == TaskState.REJECTED)
+    rejected = sorted(n for n in graph if state[n] in FAILED)
     below: set[str] = set()
     for code in rejected:
         below |= nx.descendants(graph, code)

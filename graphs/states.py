@@ -18,6 +18,7 @@ class TaskState(StrEnum):
     SKIPPED = "skipped"  # the scenario leaves the step out
     PAUSED = "paused"  # the clock stands still (补正)
     BLOCKED = "blocked"  # a predecessor was refused (不予许可): the step can never start
+    REVOKED = "revoked"  # 撤销: the result withdrawn (a false 告知承诺) or the step ended (容缺 not supplied)
 
 
 TASK_LABELS: dict[TaskState, str] = {
@@ -29,7 +30,9 @@ TASK_LABELS: dict[TaskState, str] = {
     TaskState.SKIPPED: "本情形不涉及",
     TaskState.PAUSED: "暂停（补正/容缺）",
     TaskState.BLOCKED: "受阻（上游不予许可）",
+    TaskState.REVOKED: "已撤销",
 }
 
-FINISHED = frozenset({TaskState.DONE, TaskState.SKIPPED, TaskState.REJECTED})
+FAILED = frozenset({TaskState.REJECTED, TaskState.REVOKED})  # finished without a result that stands
+FINISHED = frozenset({TaskState.DONE, TaskState.SKIPPED}) | FAILED
 OPEN = (TaskState.READY, TaskState.IN_PROGRESS, TaskState.PAUSED)  # on a department's desk

@@ -16,6 +16,7 @@ from typing import Any
 
 import graphs
 from forms.fieldtypes import field_types
+from graphs import DAYS_UNITS, WORKING_DAYS
 
 from ..channels import CHANNELS
 
@@ -292,9 +293,13 @@ def _item(entry: _Entry, raw: Mapping[str, Any]) -> dict[str, Any]:
         item[key] = _text(entry, raw, key, key, required=False)
     if item["type"] is not None and item["type"] not in ITEM_TYPES:
         entry.problem(f"事项类型“{item['type']}”未知，可用类型：{'、'.join(ITEM_TYPES)}")
+    unit = raw.get("days_unit", WORKING_DAYS)
+    if unit not in DAYS_UNITS:
+        entry.problem(f"时限单位（days_unit）只能是{'或'.join(DAYS_UNITS)}，收到：{unit!r}")
+        unit = WORKING_DAYS
     legal, promised = item["legal_days"], item["promised_days"]
     if legal is not None and promised is not None and promised > legal:
-        entry.problem(f"承诺办结时限 {promised} 个工作日大于法定办结时限 {legal} 个工作日")
+        entry.problem(f"承诺办结时限 {promised} 个{unit}大于法定办结时限 {legal} 个{unit}")
 
     fields = [_field(entry, f, i) for i, f in enumerate(_list(entry, raw, "fields", "表单字段"))]
     item["fields"] = [f for f in fields if f is not None]
@@ -305,8 +310,39 @@ def _item(entry: _Entry, raw: Mapping[str, Any]) -> dict[str, Any]:
         seen.add(fld["name"])
     materials = [_material(entry, m, i) for i, m in enumerate(_list(entry, raw, "materials", "申请材料"))]
     item["materials"] = [m for m in materials if m is not None]
+    _check_rongque_and_commitment(entry, raw, item["materials"])
     item.update(_extras(raw, ITEM_KEYS))
     return item
+
+
+def _check_rongque_and_commitment(
+    entry: _Entry, raw: Mapping[str, Any], materials: list[dict[str, Any]]
+) -> None:
+    """``deferrable`` (容缺) on materials, ``rongque`` and ``commitment`` (告知承诺) on the item."""
+    for material in materials:
+        if "deferrable" in material and not isinstance(material["deferrable"], bool):
+            entry.problem(f"材料“{material['name']}”的 deferrable（可容缺）应为 true 或 false")
+    if "rongque" in raw and not isinstance(raw["rongque"], bool):
+        entry.problem(f"rongque（是否允许容缺受理）应为 true 或 false，收到：{raw['rongque']!r}")
+    commitment = raw.get("commitment")
+    if commitment is None:
+        return
+    if not isinstance(commitment, Mapping):
+        entry.problem("commitment（告知承诺制）应为 {replaces: [材料名称], verify_days: 天数}")
+        return
+    replaces = commitment.get("replaces")
+    if not isinstance(replaces, list) or not replaces:
+        entry.problem("commitment.replaces 应列出告知承诺可以代替的材料名称")
+    else:
+        names = {m["name"] for m in materials} | {m["kind"] for m in materials}
+        conditions = [str(r) for r in replaces if str(r) not in names]
+        if conditions:
+            entry.warning(
+                "以下告知承诺内容不是本事项的申请材料，按承诺的受理条件处理：" + "、".join(conditions)
+            )
+    days = commitment.get("verify_days", 0)
+    if isinstance(days, bool) or not isinstance(days, int) or days < 0:
+        entry.problem(f"commitment.verify_days（核查时限）应为非负整数，收到：{days!r}")
 
 
 # --- bundles --------------------------------------------------------------------------------------

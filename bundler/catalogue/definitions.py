@@ -140,3 +140,8 @@ def schema_for(session: Session, application: Application) -> forms.MergedSchema
 def plan_for(session: Session, application: Application) -> graphs.Plan:
     definition = pinned(session, application)
     return graphs.plan(definition.bundle, definition.items, application.answers, version=definition.version)
+
+
+def item_material_keys(item: Mapping[str, Any]) -> list[str]:
+    """The merged material keys (``kind|role``) an item asks for, in its order."""
+    return [f"{m['kind']}|{m.get('role') or ''}" for m in item.get("materials", [])]

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any, NotRequired, TypedDict
 
-KINDS = ("notice", "application_form", "receipt", "commitment", "missing_notice", "item_form")
+KINDS = ("notice", "application_form", "receipt", "commitment", "pledge", "missing_notice", "item_form")
 
 
 class Centre(TypedDict, total=False):
@@ -178,6 +178,7 @@ class ReceiptStep(TypedDict):
     department: str
     stage: int  # 1-based parallel stage
     promised_days: int
+    days_unit: NotRequired[str]  # 工作日 (when absent) or 自然日
     due_date: str
 
 
@@ -231,6 +232,26 @@ class CommitmentContext(TypedDict):
     applicant: Person
     due_date: str  # supply the materials by this date
     materials: list[CommitmentMaterial]
+    clerk: Clerk
+    date: str
+    centre: NotRequired[Centre]
+    generated_at: NotRequired[str]
+
+
+# --- pledge: 告知承诺书（证明事项告知承诺制） -----------------------------------------------------------
+
+
+class PledgeEntry(TypedDict):
+    name: str  # the material (证明) or condition the commitment replaces
+    items: list[str]  # names of the items that accept the commitment for it
+    verify_days: int  # the department verifies within this many days of its approval
+
+
+class PledgeContext(TypedDict):
+    tracking_number: str
+    bundle: Ref
+    applicant: Person
+    entries: list[PledgeEntry]
     clerk: Clerk
     date: str
     centre: NotRequired[Centre]
@@ -298,6 +319,7 @@ CONTEXTS: dict[str, type] = {
     "application_form": ApplicationFormContext,
     "receipt": ReceiptContext,
     "commitment": CommitmentContext,
+    "pledge": PledgeContext,
     "missing_notice": MissingNoticeContext,
     "item_form": ItemFormContext,
 }

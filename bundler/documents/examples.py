@@ -90,7 +90,7 @@ def example_contexts(
     ]
 
     asked = list(schema.asked_materials)
-    tolerable = [m for m in asked if not m.required]
+    tolerable = [m for m in asked if m.deferrable]
     owed_due = graphs.add_working_days(today, 5).date.isoformat()
 
     def item_names(m: Any) -> list[str]:
@@ -130,12 +130,27 @@ def example_contexts(
         "promised": {
             "date": forecast.date.isoformat(),
             "working_days": plan.promised_days,
-            "calendar_version": forecast.calendar_version,
+            "calendar_version": f"本区工作日历 {forecast.calendar_version}",
         },
         "steps": steps,
         "materials_received": received,
         "materials_owed": owed,
         "status_url": "https://zwfw.example.gov.cn/hantai/yjs/status",
+        **common,
+    }
+    contexts["pledge"] = {
+        "tracking_number": tracking_number,
+        "bundle": bundle_ref,
+        "applicant": applicant,
+        "entries": [
+            {
+                "name": "卖方婚姻状况证明（结婚证或离婚证，夫妻共有的需配偶同意）",
+                "items": ["不动产转移登记（存量房买卖）"],
+                "verify_days": 20,
+            }
+        ],
+        "clerk": clerk,
+        "date": today.isoformat(),
         **common,
     }
     contexts["commitment"] = {

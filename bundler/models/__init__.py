@@ -3,6 +3,7 @@
 from .accounts import ApiToken, User
 from .applications import Application, ApplicationMaterial, Task, Upload
 from .bundles import Bundle, BundleQuestion, BundleStep, BundleVersion, step_dependencies
+from .calendar import CalendarYear
 from .catalogue import Department, Item, ItemField, ItemMaterial, ItemVersion
 from .changes import CatalogueChange
 from .documents import Document
@@ -22,6 +23,7 @@ __all__ = [
     "BundleQuestion",
     "BundleStep",
     "BundleVersion",
+    "CalendarYear",
     "CatalogueChange",
     "Department",
     "Document",

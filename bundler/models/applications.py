@@ -91,6 +91,12 @@ class ApplicationMaterial(Model):
     # A paper original checked at the counter (已收取): when, and which clerk (masked; none through the API).
     collected_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     collected_by: Mapped[str | None] = mapped_column(String(200))
+    deferrable: Mapped[bool] = mapped_column(default=False)  # 容缺-able for every item needing it
+    commitment: Mapped[bool] = mapped_column(default=False)  # a signed 告知承诺 may replace it
+    # A 容缺 material supplied after acceptance: when, and the department's confirmation of it.
+    supplied_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    confirmed_by: Mapped[str | None] = mapped_column(String(200))
 
     application: Mapped[Application] = relationship(back_populates="materials")
     uploads: Mapped[list[Upload]] = relationship(
@@ -143,6 +149,11 @@ class Task(Timestamped, Model):
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     results: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON, default=dict, nullable=False)
     reason: Mapped[str | None] = mapped_column(EncryptedText)  # refusal or supplement note
+    # 告知承诺: a result approved on a signed commitment is verified (核查) by ``verify_due``.
+    verify_due: Mapped[date | None] = mapped_column(Date)
+    verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    verification: Mapped[str | None] = mapped_column(String(16))  # Verification
+    verification_note: Mapped[str | None] = mapped_column(EncryptedText)
 
     application: Mapped[Application] = relationship(back_populates="tasks")
     item: Mapped[Item] = relationship()

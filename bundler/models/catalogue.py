@@ -69,8 +69,8 @@ class ItemVersion(Timestamped, Model):
     basis: Mapped[str | None] = mapped_column(Text)  # 设定依据
     conditions: Mapped[str | None] = mapped_column(Text)  # 受理条件
     service_object: Mapped[str | None] = mapped_column(String(100))  # 服务对象
-    legal_days: Mapped[int]  # 法定办结时限 (working days)
-    promised_days: Mapped[int]  # 承诺办结时限 (working days)
+    legal_days: Mapped[int]  # 法定办结时限 (in days_unit)
+    promised_days: Mapped[int]  # 承诺办结时限 (in days_unit)
     fees: Mapped[str | None] = mapped_column(Text)
     result: Mapped[str | None] = mapped_column(Text)  # 办理结果
     place: Mapped[str | None] = mapped_column(Text)  # 办理地点
@@ -86,6 +86,11 @@ class ItemVersion(Timestamped, Model):
     materials: Mapped[list[ItemMaterial]] = relationship(
         back_populates="item_version", order_by="ItemMaterial.position", cascade="all, delete-orphan"
     )
+
+    @property
+    def days_unit(self) -> str:
+        """工作日 (the default) or 自然日: how this version's legal and promised limits count."""
+        return str(self.extra.get("days_unit") or "工作日")
 
 
 class ItemField(Model):

@@ -76,6 +76,7 @@ def accept_from_system(
     materials: Mapping[str, str],
     commitment_date: date | None,
     idempotency_key: str | None,
+    commitments: Sequence[str] = (),
     files: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
     licence_authorisations: Mapping[str, str] | None = None,
 ) -> Settlement:
@@ -91,6 +92,12 @@ def accept_from_system(
         m.key: str(MaterialState.UPLOADED if m.uploads else MaterialState.COLLECTED)
         for m in application.materials
     }
+    materials = {**materials, **{key: str(MaterialState.COMMITTED) for key in commitments}}
+    unknown = sorted(set(materials) - set(states))
+    if unknown:
+        raise applications.ApplicationError(
+            "本件事（按所答情形）没有以下材料：" + "、".join(unknown) + "；材料键为“材料种类|所属主体”"
+        )
     states.update(materials)
     decision = applications.MaterialDecision(states, commitment_date, dict(licence_authorisations or {}))
     return accept(session, application, decision, documents=False)

@@ -33,6 +33,7 @@ from ..models import (
 )
 from ..privacy import lookup_hash, mask_id_number, mask_name
 from ..states import ApplicationState, MaterialState, TaskState, values
+from . import work_calendar
 from .elicences import (
     HOLDER_ELEMENTS,
     ELicenceUnavailable,
@@ -131,6 +132,8 @@ def sync_materials(session: Session, application: Application) -> None:
         row.name = material.name
         row.required = material.required
         row.e_licence = material.e_licence
+        row.deferrable = material.deferrable
+        row.commitment = material.commitment
         if not material.asked:
             row.status = MaterialState.PRODUCED
         elif row.status == MaterialState.PRODUCED:
@@ -226,6 +229,7 @@ def _check_materials(
         MaterialState.COLLECTED,
         MaterialState.E_LICENCE,
         MaterialState.DEFERRED,
+        MaterialState.COMMITTED,
         MaterialState.MISSING,
         MaterialState.PENDING,
     }
@@ -245,8 +249,10 @@ def _check_materials(
         ):
             problems.append(problem)
             continue
-        if state == MaterialState.DEFERRED and material.required:
-            problems.append(f"材料“{material.name}”是必需材料，不能容缺后补")
+        if state == MaterialState.DEFERRED and not material.deferrable:
+            problems.append(f"材料“{material.name}”不属于可容缺受理的材料，不能容缺后补")
+        if state == MaterialState.COMMITTED and not material.commitment:
+            problems.append(f"材料“{material.name}”不适用告知承诺制，须提交材料本身")
         if state in (MaterialState.PENDING, MaterialState.MISSING) and material.required:
             problems.append(f"缺少必需材料“{material.name}”")
         material.status = state
@@ -301,25 +307,22 @@ def accept(
             material.collected_by = f"用户 {by.id}（{mask_name(by.name) or by.role_label}）" if by else None
     planned = plan_for(session, application)
     today = clock.today()
-    limit = graphs.add_working_days(today, planned.promised_days, estimate=True)
+    calendar = work_calendar.current(session)
+    forecast = work_calendar.promised_forecast(session, application, calendar, started_on=today)
+    limit = forecast
     deferred = [m for m in application.materials if m.status == MaterialState.DEFERRED]
     if deferred:
         if decision.commitment_date is None:
             raise ApplicationError("容缺受理须填写申请人承诺补交材料的日期")
         if decision.commitment_date < today or decision.commitment_date > limit.date:
-            raise ApplicationError(
-                f"承诺补交日期须在今天至承诺办结期限 {limit.date.isoformat()} 之间（{planned.promised_days} 个工作日）"
-            )
+            raise ApplicationError(f"承诺补交日期须在今天至承诺办结日期 {limit.date.isoformat()} 之间")
         for material in deferred:
             material.due_date = decision.commitment_date
         application.commitment_date = decision.commitment_date
-    _create_tasks(session, application, planned, today)
+    _create_tasks(session, application, planned, calendar)
     open_deliveries(session, application)
-    forecast = graphs.predict_completion(planned, today, estimate=True)
     application.promised_date = forecast.date
-    application.calendar_note = "；".join(
-        filter(None, [f"chinesecalendar {forecast.calendar_version}", forecast.warning])
-    )
+    application.calendar_note = work_calendar.forecast_note(forecast)
     application.status = ApplicationState.ACCEPTED_PENDING if deferred else ApplicationState.ACCEPTED
     application.accepted_at = utcnow()
     application.accepted_by = by
@@ -330,7 +333,12 @@ def accept(
     return application
 
 
-def _create_tasks(session: Session, application: Application, planned: graphs.Plan, today: date) -> None:
+def _create_tasks(
+    session: Session,
+    application: Application,
+    planned: graphs.Plan,
+    calendar: graphs.WorkCalendar,
+) -> None:
     definition = pinned(session, application)
     applicable = set(planned.steps)
     view = graphs.evaluate(planned, {code: TaskState.WAITING for code in applicable})
@@ -357,7 +365,7 @@ def _create_tasks(session: Session, application: Application, planned: graphs.Pl
         )
         if task.status == TaskState.READY:
             task.ready_at = utcnow()
-            task.due_date = graphs.step_due(today, version.promised_days, estimate=True).date
+            task.due_date = work_calendar.task_due(task, calendar).date
         tasks.append(task)
     application.tasks = tasks
 

@@ -87,6 +87,7 @@ def receipt(session: Session, application: Application) -> dict[str, Any]:
                 "department": task.department.name,
                 "stage": stage_of.get(task.item.code, 0),
                 "promised_days": task.item_version.promised_days,
+                "days_unit": task.item_version.days_unit,
                 "due_date": task.due_date.isoformat() if task.due_date else "前序事项办结后起算",
             }
             for task in application.tasks
@@ -122,6 +123,35 @@ def commitment(session: Session, application: Application) -> dict[str, Any]:
             for m in application.materials
             if m.status == MaterialState.DEFERRED
         ],
+        "clerk": _clerk(application),
+        "date": (clock.local(application.accepted_at) or clock.now()).date().isoformat(),
+    }
+
+
+def pledge(session: Session, application: Application) -> dict[str, Any]:
+    """告知承诺书: every material a signed commitment replaced, the items accepting it and their 核查."""
+    definition = definitions.pinned(session, application)
+    schema = definitions.schema_for(session, application)
+    by_key = {service.material_key(m): m for m in schema.materials}
+    entries = []
+    for material in application.materials:
+        merged = by_key.get(material.key)
+        if material.status != MaterialState.COMMITTED or merged is None:
+            continue
+        codes = [c for c in merged.items if c in definition.items]
+        days = [int((definition.items[c].get("commitment") or {}).get("verify_days") or 0) for c in codes]
+        entries.append(
+            {
+                "name": material.name,
+                "items": [definition.items[c]["name"] for c in codes],
+                "verify_days": max(days, default=0),
+            }
+        )
+    return {
+        "tracking_number": application.tracking_no or "",
+        "bundle": _ref(application),
+        "applicant": _person(session, application),
+        "entries": entries,
         "clerk": _clerk(application),
         "date": (clock.local(application.accepted_at) or clock.now()).date().isoformat(),
     }

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from ..documents.notice import notice_context
 from ..models import Application, BundleVersion, Document, Task
 from ..permissions import Permission
-from ..states import ApplicationState
+from ..states import ApplicationState, MaterialState
 from . import document_contexts as contexts
 
 Subject = Literal["application", "task", "bundle"]
@@ -181,6 +181,21 @@ class Commitment(ApplicationKind):
     def offered(self, application: Application) -> bool:
         return application.accepted_at is not None and (
             application.status == ApplicationState.ACCEPTED_PENDING or application.commitment_date is not None
+        )
+
+
+@DOCUMENT_KINDS.register
+class Pledge(ApplicationKind):
+    """告知承诺书: the signed commitment that replaced materials (证明事项告知承诺制)."""
+
+    name = "pledge"
+    title = "告知承诺书"
+    order = 35
+    builder = staticmethod(contexts.pledge)
+
+    def offered(self, application: Application) -> bool:
+        return application.accepted_at is not None and any(
+            m.status == MaterialState.COMMITTED for m in application.materials
         )
 
 

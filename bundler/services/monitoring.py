@@ -14,6 +14,7 @@ import graphs
 from .. import clock
 from ..models import Application, BundleVersion, Task
 from ..states import ApplicationState, TaskState
+from . import work_calendar
 
 IN_FLIGHT = (ApplicationState.ACCEPTED, ApplicationState.ACCEPTED_PENDING)
 
@@ -22,7 +23,7 @@ IN_FLIGHT = (ApplicationState.ACCEPTED, ApplicationState.ACCEPTED_PENDING)
 class DepartmentTime:
     department: str
     finished: int
-    average_days: float  # working days from ready to finished
+    average_days: float  # days from ready to finished (in each item's unit, pauses left out)
     average_promised: float
     on_time: float  # share finished within the promised limit
     open_tasks: int
@@ -61,10 +62,15 @@ def department_times(session: Session, applications: list[Application]) -> list[
         .options(selectinload(Task.department))
     ).all()
     used: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    calendar = work_calendar.current(session)
     for task in finished:
         assert task.ready_at is not None and task.finished_at is not None  # the query asks for both
         start, end = clock.local(task.ready_at).date(), clock.local(task.finished_at).date()
-        days = max(graphs.working_days_between(start, end, estimate=True) - task.paused_days, 0)
+        if task.item_version.days_unit == graphs.NATURAL_DAYS:
+            elapsed = (end - start).days
+        else:
+            elapsed = graphs.working_days_between(start, end, estimate=True, calendar=calendar)
+        days = max(elapsed - task.paused_days, 0)
         used[task.department.name].append((days, task.item_version.promised_days))
     open_by: dict[str, list[Task]] = defaultdict(list)
     for application in applications:

@@ -48,6 +48,11 @@ TEXTS: dict[str, str] = {
     ),
     "corrected": "您的“{bundle}”申请中“{item}”的办理结果已更正（{reason}），请以更正后的结果为准。进度查询：{track_url}",
     "handover": "您的“{bundle}”申请（{tracking_no}）办理结果已{method}。",
+    "revoked": "您的“{bundle}”申请中“{item}”的告知承诺经核查不实，办理结果已撤销：{reason}。进度查询：{track_url}",
+    "promise_moved": (
+        "{year} 年法定节假日安排已公布，您的“{bundle}”申请（{tracking_no}）承诺办结日期由{old_date}调整为{new_date}。"
+        "进度查询：{track_url}"
+    ),
 }
 
 
@@ -62,6 +67,8 @@ NOTICE_EVENTS: dict[str, str] = {  # event → what the staff pages call it
     "partly_done": "部分办结",
     "corrected": "结果更正",
     "handover": "出件",
+    "revoked": "结果撤销",
+    "promise_moved": "办结日期调整",
 }
 
 

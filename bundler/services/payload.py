@@ -12,11 +12,12 @@ from sqlalchemy.orm import Session
 import forms
 
 from .. import clock
-from ..catalogue.definitions import pinned, schema_for
+from ..catalogue.definitions import item_material_keys, pinned, schema_for
 from ..models import Application, ApplicationMaterial, AuditEntry, Task
 from ..privacy import mask_id_number, mask_name
 from ..states import MaterialState, TaskState
 from . import uploads
+from .deadlines import due_dates
 from .elicences import material_kind
 
 
@@ -37,12 +38,19 @@ def task_payload(session: Session, task: Task) -> dict[str, Any]:
         "item_version": task.item_version.version,
         "department": task.department.code,
         "due": task.due_date.isoformat() if task.due_date else None,
+        "due_is_estimate": due_dates(session).is_estimate(task),
         "form": own,
         "materials": task_materials(session, task, item),
         "upstream": {
             t.item.code: t.results for t in application.tasks if t.status == TaskState.DONE and t.results
         },
         "corrections": corrections(session, task),
+        "revoked": [
+            {"item": t.item.code, "name": t.item_version.name, "reason": t.reason}
+            for t in application.tasks
+            if t.status == TaskState.REVOKED and t.id != task.id
+        ],
+        "verify_due": task.verify_due.isoformat() if task.verify_due else None,
         "complete_url": f"{current_app.config['PUBLIC_URL'].rstrip('/')}/api/v1/tasks/{task.id}/complete",
     }
 
@@ -54,7 +62,7 @@ def task_materials(session: Session, task: Task, item: dict[str, Any]) -> list[d
     application = task.application
     public = current_app.config["PUBLIC_URL"].rstrip("/")
     entries = []
-    for material, key in zip(item["materials"], uploads.item_material_keys(item), strict=True):
+    for material, key in zip(item["materials"], item_material_keys(item), strict=True):
         found = uploads.material_by_key(application, key)
         files = []
         for upload in found.uploads if found is not None else []:

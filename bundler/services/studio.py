@@ -283,7 +283,7 @@ def review(
     result.scenario_schema = forms.merge(content, items, result.answers)
     result.findings += _merge_findings(result.schema)
     result.findings += _flow_findings(content, items)
-    result.findings += _half_rule_findings(items)
+    result.findings += _item_findings(items)
     result.findings += _question_findings(content)
     return result
 
@@ -309,17 +309,51 @@ def half_rule_warning(item: dict[str, Any]) -> str | None:
     """The seeds ask promised limits of at most half the statutory one; a warning, not a refusal."""
     if not graphs.exceeds_half_of_legal(item):
         return None
+    unit = item.get("days_unit") or graphs.WORKING_DAYS
     return (
-        f"承诺办结时限 {item.get('promised_days')} 个工作日超过法定时限 {item.get('legal_days')} 个工作日的一半："
+        f"承诺办结时限 {item.get('promised_days')} 个{unit}超过法定时限 {item.get('legal_days')} 个{unit}的一半："
         "请尽量压缩到一半以内（承诺时限压减一半以上）"
     )
 
 
-def _half_rule_findings(items: dict[str, dict[str, Any]]) -> list[Finding]:
+# Seed 004 §22: no 容缺 or 告知承诺 for items that touch 人身健康、生命财产安全、公共安全. The catalogue
+# does not mark those items, so their names and bases are read for the words that give them away.
+SAFETY_WORDS = (
+    "食品", "药品", "医疗", "疫苗", "消防", "特种设备", "危险", "爆炸", "燃气", "建设工程",
+    "施工", "卫生", "安全", "放射", "环境影响",
+)  # fmt: skip
+
+
+def rongque_warning(item: dict[str, Any]) -> str | None:
+    """An item that touches health, life, property or public safety and still allows 容缺 or 告知承诺."""
+    text = f"{item.get('name') or ''}{item.get('basis') or ''}"
+    words = [w for w in SAFETY_WORDS if w in text]
+    if not words:
+        return None
+    deferrable = item.get("rongque") is not False and [
+        m.get("name") for m in item.get("materials") or [] if m.get("deferrable") is True
+    ]
+    offered = [f"容缺（{'、'.join(map(str, deferrable))}）"] if deferrable else []
+    if item.get("commitment"):
+        offered.append("告知承诺")
+    if not offered:
+        return None
+    return (
+        f"事项涉及{'、'.join(words)}，属于涉及人身健康、生命财产安全、公共安全的事项，"
+        f"不宜适用{'和'.join(offered)}：请确认依据，或设置 rongque: false"
+    )
+
+
+def item_warnings(item: dict[str, Any]) -> list[str]:
+    """What the checker and the item's page warn of (warnings, not refusals)."""
+    return [w for w in (half_rule_warning(item), rongque_warning(item)) if w]
+
+
+def _item_findings(items: dict[str, dict[str, Any]]) -> list[Finding]:
     return [
         Finding("warning", f"事项“{item.get('name', code)}”（{code}）：{warning}")
         for code, item in items.items()
-        if (warning := half_rule_warning(item))
+        for warning in item_warnings(item)
     ]
 
 

@@ -19,7 +19,8 @@ from ..catalogue import definitions
 from ..clock import utcnow
 from ..models import Application, Delivery, Task
 from ..queues import department_queue_name
-from ..states import ApplicationState, TaskState
+from ..states import ApplicationState, TaskState, Verification
+from . import commitments, deferrals, work_calendar
 from . import results as results_service
 from .audit import audit
 from .notifications import notify
@@ -38,7 +39,10 @@ class TaskError(ValueError):
 
 
 def _state(task: Task) -> dict[str, Any]:
-    return {"status": task.status, "results": dict(task.results or {}), "reason": task.reason}
+    state = {"status": task.status, "results": dict(task.results or {}), "reason": task.reason}
+    if task.verify_due is not None:
+        state.update(verify_due=task.verify_due.isoformat(), verification=task.verification)
+    return state
 
 
 def start(session: Session, task: Task, actor: str) -> None:
@@ -69,6 +73,9 @@ def complete(
         raise TaskError(f"事项当前状态为“{task.status_label}”，不能办结")
     if outcome == "rejected" and not (reason or "").strip():
         raise TaskError("不予许可须说明理由", {"reason": ["不予许可须说明理由"]})
+    if outcome == "approved" and (owing := deferrals.owed_for(session, task)):
+        names = "、".join(f"“{m.name}”（{m.status_label}）" for m in owing)
+        raise TaskError(f"容缺材料{names}尚未补交并经确认，暂不能准予；可先行审查，材料确认后再办结")
     try:
         checked = (
             results_service.checked_results(session, task, dict(results or {}))
@@ -83,6 +90,8 @@ def complete(
     task.results = checked
     task.reason = (reason or "").strip() or None
     task.finished_at = utcnow()
+    if outcome == "approved":
+        commitments.schedule_verification(session, task)
     audit(session, actor, outcome, task, before=before, after=_state(task))
     if outcome == "approved":
         results_service.file_licences(session, task.application)
@@ -152,13 +161,74 @@ def resume(session: Session, task: Task, *, actor: str) -> None:
         raise TaskError("该事项没有暂停")
     before = _state(task)
     paused_from = clock.local(task.paused_at).date()
-    days = graphs.working_days_between(paused_from, clock.today(), estimate=True)
+    calendar = work_calendar.current(session)
+    days = graphs.paused_working_days(
+        [(paused_from, clock.today())], unit=task.item_version.days_unit, estimate=True, calendar=calendar
+    )
     task.paused_days += days
-    if task.due_date is not None:
-        task.due_date = graphs.add_working_days(task.due_date, days, estimate=True).date
+    task.due_date = work_calendar.task_due(task, calendar).date
     task.status = TaskState.IN_PROGRESS if task.started_at else TaskState.READY
     task.paused_at = None
     audit(session, actor, "resume", task, before=before, after={**_state(task), "paused_days": days})
+
+
+VERIFY_OUTCOMES = tuple(Verification)
+
+
+def verify(session: Session, task: Task, outcome: str, note: str, *, actor: str) -> list[Delivery]:
+    """核查 of a result approved on a signed commitment. ``confirmed`` closes it; ``false`` revokes the
+    result (撤销): the step becomes ``revoked``, the applicant is told, the steps waiting on it are blocked
+    and every department that already received its result is handed the news (a new delivery each).
+    Returns those deliveries."""
+    if outcome not in VERIFY_OUTCOMES:
+        raise TaskError("核查结果只能是 confirmed（属实）或 false（不实）", {"outcome": ["请选择核查结果"]})
+    if task.status != TaskState.DONE or not commitments.awaiting_verification(task):
+        raise TaskError("本事项没有待核查的告知承诺")
+    note = (note or "").strip()
+    if outcome == Verification.FALSE and not note:
+        raise TaskError("承诺不实须写明核查情况", {"note": ["请写明核查发现的不实情况"]})
+    before = _state(task)
+    task.verified_at = utcnow()
+    task.verification = outcome
+    task.verification_note = note or None
+    if outcome == Verification.CONFIRMED:
+        audit(session, actor, "verify", task, before=before, after=_state(task))
+        return []
+    task.status = TaskState.REVOKED
+    task.reason = f"告知承诺经核查不实，已撤销办理结果：{note}"
+    audit(session, actor, "verify", task, before=before, after=_state(task))
+    application = task.application
+    notify(session, application, "revoked", item=task.item_version.name, reason=note)
+    below = nx.descendants(graphs.as_graph(definitions.plan_for(session, application)), task.item.code)
+    deliveries = []
+    for other in application.tasks:
+        if other.item.code in below and other.delivered_at is not None:
+            delivery = Delivery(task=other, queue=department_queue_name(other.department.code))
+            session.add(delivery)
+            deliveries.append(delivery)
+            audit(session, actor, "upstream_revoked", other, after={"item": task.item.code, "reason": note})
+    release(session, application, actor)
+    if application.status == ApplicationState.COMPLETED:
+        application.status = ApplicationState.PARTLY_DONE
+    return deliveries
+
+
+def revoke_for_overdue(session: Session, task: Task, reason: str, *, actor: str) -> list[Task]:
+    """撤销: the department ends its step because a 容缺 material it needs was not supplied by the
+    committed date; recorded with the reason, the applicant told, the steps below it blocked."""
+    overdue = deferrals.may_revoke(session, task)
+    if not overdue:
+        raise TaskError("只有容缺材料逾期未补交时，才能撤销本事项的办理")
+    if not (reason or "").strip():
+        raise TaskError("撤销须说明理由", {"reason": ["撤销须说明理由"]})
+    names = "、".join(m.name for m in overdue)
+    before = _state(task)
+    task.status = TaskState.REVOKED
+    task.reason = f"容缺材料（{names}）逾期未补交：{reason.strip()}"
+    task.finished_at = utcnow()
+    audit(session, actor, "revoke", task, before=before, after=_state(task))
+    notify(session, task.application, "result", item=task.item_version.name, outcome=f"撤销（{task.reason}）")
+    return release(session, task.application, actor)
 
 
 def release(session: Session, application: Application, actor: str) -> list[Task]:
@@ -168,14 +238,14 @@ def release(session: Session, application: Application, actor: str) -> list[Task
     states = {t.item.code: t.status for t in application.tasks if t.item.code in set(planned.steps)}
     view = graphs.evaluate(planned, states)
     released = []
-    today = clock.today()
+    calendar = work_calendar.current(session)
     graph = graphs.as_graph(planned)
-    refused = {t.item.code: t for t in application.tasks if t.status == TaskState.REJECTED}
+    refused = {t.item.code: t for t in application.tasks if t.status in graphs.FAILED_STEPS}
     for task in application.tasks:
         if task.item.code in view.ready and task.status == TaskState.WAITING:
             task.status = TaskState.READY
             task.ready_at = utcnow()
-            task.due_date = graphs.step_due(today, task.item_version.promised_days, estimate=True).date
+            task.due_date = work_calendar.task_due(task, calendar).date
             audit(session, actor, "released", task, after=_state(task))
             released.append(task)
         elif task.item.code in view.blocked and task.status == TaskState.WAITING:
@@ -184,7 +254,8 @@ def release(session: Session, application: Application, actor: str) -> list[Task
             task.status = TaskState.BLOCKED
             task.finished_at = utcnow()
             task.reason = (
-                "；".join(f"前置事项“{t.item_version.name}”不予许可：{t.reason}" for t in above) or None
+                "；".join(f"前置事项“{t.item_version.name}”{t.status_label}：{t.reason}" for t in above)
+                or None
             )
             audit(session, actor, "blocked", task, before=before, after=_state(task))
     session.flush()

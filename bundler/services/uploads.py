@@ -26,10 +26,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import clock
-from ..catalogue.definitions import pinned
+from ..catalogue.definitions import item_material_keys, pinned
 from ..models import Application, ApplicationMaterial, Delivery, Task, Upload
 from ..queues import department_queue_name
-from ..states import EDITABLE_STATES, OPEN_TASKS, MaterialState
+from ..states import EDITABLE_STATES, OPEN_TASKS, OWED_MATERIALS, MaterialState
+from . import deferrals
 from .audit import audit
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
@@ -131,12 +132,10 @@ def store_upload(session: Session, material: ApplicationMaterial, content: bytes
     )
     material.uploads.append(upload)
     session.add(upload)
-    if material.status in (
-        MaterialState.PENDING,
-        MaterialState.MISSING,
-        MaterialState.DEFERRED,
-        MaterialState.UPLOADED,
-    ):
+    providing = {MaterialState.PENDING, MaterialState.MISSING, MaterialState.UPLOADED}
+    if material.application.status in EDITABLE_STATES:
+        providing.add(MaterialState.DEFERRED)  # before acceptance a file simply provides it
+    if material.status in providing:
         material.status = MaterialState.UPLOADED
     return upload
 
@@ -151,6 +150,7 @@ def add_file(
     caller dispatches the deliveries after its commit."""
     if material.status == MaterialState.PRODUCED:
         raise UploadError(f"材料“{material.name}”由本件事内的事项办理后产生，无需提交")
+    owed = material.status in OWED_MATERIALS
     try:
         upload = store_upload(session, material, content, filename)
     except UploadError as exc:
@@ -158,6 +158,16 @@ def add_file(
     application = material.application
     if application.status in EDITABLE_STATES:
         return upload
+    if owed:
+        deferrals.mark_supplied(material)  # a department that needs it confirms it
+    hand_again(session, material, actor=actor)
+    return upload
+
+
+def hand_again(session: Session, material: ApplicationMaterial, *, actor: str) -> None:
+    """A material supplied after acceptance reaches every open step that needs it and was already handed
+    to its department: a new delivery each (audited); the caller dispatches them after its commit."""
+    application = material.application
     items = pinned(session, application).items
     for task in application.tasks:
         if task.status not in OPEN_TASKS or task.delivered_at is None:
@@ -165,7 +175,6 @@ def add_file(
         if material.key in item_material_keys(items[task.item.code]):
             session.add(Delivery(task=task, queue=department_queue_name(task.department.code)))
             audit(session, actor, "material_supplied", task, after={"material": material.key})
-    return upload
 
 
 def _require_editable(material: ApplicationMaterial) -> None:
@@ -241,11 +250,6 @@ def file_content(session: Session, upload_id: int) -> bytes:
 
 
 # --- which files a department may open ---------------------------------------------------------------
-
-
-def item_material_keys(item: Mapping[str, Any]) -> list[str]:
-    """The merged material keys (``kind|role``) an item asks for, in its order."""
-    return [f"{m['kind']}|{m.get('role') or ''}" for m in item.get("materials", [])]
 
 
 def task_upload(session: Session, task: Task, upload_id: int) -> Upload | None:

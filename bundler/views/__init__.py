@@ -26,6 +26,7 @@ def register_views(app: Flask) -> None:
     from .api import bp as api_bp
     from .apply import bp as apply_bp
     from .auth import bp as auth_bp
+    from .calendar import bp as calendar_bp
     from .department import bp as department_bp
     from .documents import bp as documents_bp
     from .errors import register_error_pages
@@ -46,6 +47,7 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(department_bp)
     app.register_blueprint(oversight_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(calendar_bp)
     app.register_blueprint(studio_bp)
     app.register_blueprint(review_bp)
     app.register_blueprint(report_bp)
@@ -61,6 +63,7 @@ def register_views(app: Flask) -> None:
         TaskState=states.TaskState,
         ChangeState=states.ChangeState,
         MaterialState=states.MaterialState,
+        Verification=states.Verification,
         OPEN_TASKS=states.OPEN_TASKS,
         EDITABLE_STATES=states.EDITABLE_STATES,
         state_label=states.label,

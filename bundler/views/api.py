@@ -26,11 +26,12 @@ from ..extensions import csrf, db
 from ..models import Application, Department, Task
 from ..permissions import Permission, can
 from ..privacy import mask_phone
-from ..services import acceptance, uploads
+from ..services import acceptance, uploads, work_calendar
 from ..services import applications as service
 from ..services import documents as documents_service
 from ..services import results as results_service
 from ..services import tasks as tasks_service
+from ..services.deadlines import due_dates
 from ..services.document_kinds import DOCUMENT_KINDS
 from ..services.documents import documents_for
 from ..services.notifications import notices_of
@@ -40,6 +41,7 @@ from ..states import DocumentState, TaskState
 from .api_auth import api_error, current_token, require_token
 from .api_schemas import (
     ApplicationSchema,
+    CalendarYearSchema,
     CompletionResultSchema,
     CompletionSchema,
     CorrectionResultSchema,
@@ -56,6 +58,8 @@ from .api_schemas import (
     TaskFilterSchema,
     TaskListSchema,
     TaskSchema,
+    VerificationResultSchema,
+    VerificationSchema,
 )
 from .documents import pdf_response
 from .files import file_response
@@ -67,9 +71,11 @@ csrf.exempt(bp)
 
 WINDOW = "综合窗口"
 DEPARTMENTS = "部门业务系统"
+PUBLIC = "公开信息"
 TAGS = [
     {"name": WINDOW, "description": "综合窗口系统（窗口令牌）：创建并受理申请、查询状态、取文书"},
     {"name": DEPARTMENTS, "description": "部门业务系统（部门令牌，只能办理本部门的事项）：取事项、办结"},
+    {"name": PUBLIC, "description": "公开信息（无需令牌）：工作日历"},
 ]
 DESCRIPTION = (
     "综合窗口与部门业务系统的接口。每个请求带 `Authorization: Bearer <令牌>`（`bundler token create` 创建）。"
@@ -115,6 +121,7 @@ def _allow_header(response: Response) -> Response:
 def application_json(application: Application) -> dict[str, Any]:
     definition = definitions.pinned(db.session, application)
     finished = results_service.step_results(db.session, application)
+    due = due_dates(db.session)
     return {
         "id": application.id,
         "tracking_no": application.tracking_no,
@@ -123,6 +130,7 @@ def application_json(application: Application) -> dict[str, Any]:
         "status": application.status,
         "channel": application.channel,
         "promised_date": application.promised_date.isoformat() if application.promised_date else None,
+        "due_is_estimate": due.promise_is_estimate(application),
         "commitment_date": application.commitment_date.isoformat() if application.commitment_date else None,
         "steps": [
             {
@@ -130,6 +138,7 @@ def application_json(application: Application) -> dict[str, Any]:
                 "department": task.department.code,
                 "status": task.status,
                 "due": task.due_date.isoformat() if task.due_date else None,
+                "due_is_estimate": due.is_estimate(task),
                 **_step_results(application, finished.get(task.id)),
             }
             for task in application.tasks
@@ -230,6 +239,7 @@ def create_application(headers: dict[str, Any], body: dict[str, Any]) -> Any:
             materials=body.get("materials") or {},
             licence_authorisations=body.get("licence_authorisations") or {},
             commitment_date=body.get("commitment_date"),
+            commitments=body.get("commitments") or [],
             idempotency_key=scoped_key,
             files=body.get("files") or {},
         )
@@ -441,6 +451,7 @@ def department_tasks(query: dict[str, Any], code: str) -> Any:
     status = query.get("status")
     tasks = tasks.where(Task.status == status) if status else tasks.where(Task.status != TaskState.SKIPPED)
     found = db.session.scalars(tasks.order_by(Task.due_date.is_(None), Task.due_date, Task.id)).all()
+    due = due_dates(db.session)
     return {
         "tasks": [
             {
@@ -449,6 +460,7 @@ def department_tasks(query: dict[str, Any], code: str) -> Any:
                 "item": task.item.code,
                 "status": task.status,
                 "due": task.due_date.isoformat() if task.due_date else None,
+                "due_is_estimate": due.is_estimate(task),
             }
             for task in found
         ]
@@ -519,6 +531,40 @@ def complete_task(completion: dict[str, Any], id: int) -> Any:
     db.session.commit()
     dispatch_application(application_id)
     return {"task": id, "status": task.status, "released": [t.item.code for t in released]}
+
+
+@bp.post("/tasks/<id:id>/verify", tags=[DEPARTMENTS], parameters=[_path("id", "事项 id")])
+@bp.doc(
+    operationId="verifyCommitment",
+    summary="告知承诺核查：属实（confirmed）或不实（false，撤销办理结果并告知申请人和后续部门）",
+)
+@require_token(Permission.TASKS_API)
+@bp.arguments(VerificationSchema)
+@bp.response(200, VerificationResultSchema, description="已记录核查结果")
+@_NOT_AN_OBJECT
+@_refusal(404, "事项不存在或不属于本部门")
+@_refusal(422, "请求内容未通过校验；本事项没有待核查的告知承诺；或承诺不实未写明核查情况")
+@_OTHER_METHOD
+def verify_task(verification: dict[str, Any], id: int) -> Any:
+    task = _own_task(id)
+    if task is None:
+        return api_error(404, "事项不存在")
+    try:
+        told = tasks_service.verify(
+            db.session,
+            task,
+            verification["outcome"],
+            verification.get("note") or "",
+            actor=_token_actor(current_token()),
+        )
+    except tasks_service.TaskError as exc:
+        db.session.rollback()
+        return _invalid(exc)
+    application_id = task.application_id
+    answer = {"task": id, "status": task.status, "told": sorted({d.task.item.code for d in told})}
+    db.session.commit()
+    dispatch_application(application_id)
+    return answer
 
 
 @bp.get(
@@ -669,6 +715,26 @@ def result_document(id: int, document: int) -> Any:
     if found is None:
         return api_error(404, "结果文书不存在")
     return result_response(found)
+
+
+@bp.get(
+    "/calendar/<int:year>",
+    tags=[PUBLIC],
+    parameters=[_path("year", f"年份（{work_calendar.FIRST_YEAR}–{work_calendar.LAST_YEAR}）")],
+)
+@bp.doc(
+    operationId="getCalendarYear", summary="本区工作日历中一年的节假日与调休安排（无需令牌）", security=[]
+)
+@bp.response(
+    200, CalendarYearSchema, description="尚未录入的年份为 provisional，节假日与调休为空（暂按周末计算）"
+)
+@_refusal(404, "年份超出可查询的范围")
+@_OTHER_METHOD
+def calendar_year(year: int) -> Any:
+    try:
+        return work_calendar.year_view(db.session, year).to_json()
+    except work_calendar.CalendarProblem as exc:
+        return api_error(404, str(exc))
 
 
 # --- the document -------------------------------------------------------------------------------------

@@ -20,11 +20,13 @@ from ..services.notifications import NOTICE_EVENTS
 from ..services.tasks import OUTCOMES
 from ..states import (
     ApplicationState,
+    CalendarYearState,
     Channel,
     HandoverMethod,
     MaterialState,
     NotificationState,
     TaskState,
+    Verification,
     values,
 )
 
@@ -106,7 +108,10 @@ class ErrorSchema(ApiSchema):
 
 # --- the window system: applications --------------------------------------------------------------
 
-SETTLED_MATERIAL_STATES = [state for state in values(MaterialState) if state != MaterialState.PRODUCED]
+# What a material may be at acceptance (produced ones are not asked; supplied comes after acceptance).
+SETTLED_MATERIAL_STATES = [
+    state for state in values(MaterialState) if state not in (MaterialState.PRODUCED, MaterialState.SUPPLIED)
+]
 
 
 class NewFileSchema(ApiSchema):
@@ -166,6 +171,14 @@ class NewApplicationSchema(ApiSchema):
             "description": '以他人的电子证照代替材料时，持证人授权的方式：{材料键: "当面授权" 或 "授权委托书" 等}'
         },
     )
+    commitments = fields.List(
+        fields.String(),
+        allow_none=True,
+        metadata={
+            "description": "告知承诺制：以申请人签署的告知承诺书代替的材料键（材料种类|所属主体）；"
+            "仅限事项列为可承诺的材料，部门办结后在核查期限内核查"
+        },
+    )
     commitment_date = fields.Date(
         allow_none=True,
         metadata={"description": "容缺受理时申请人承诺补交材料的日期（YYYY-MM-DD）；空字符串视同未填"},
@@ -211,6 +224,10 @@ class StepSchema(ApiSchema):
     department = fields.String(required=True, metadata={"description": "实施部门编码"})
     status = fields.String(required=True, validate=_one_of(values(TaskState)))
     due = _date("办理期限（工作日计算）；尚未开始的步骤没有")
+    due_is_estimate = fields.Boolean(
+        required=True,
+        metadata={"description": "期限跨入尚未发布节假日安排的年份，暂按周末估算；发布后重新计算"},
+    )
     results = fields.Dict(
         keys=fields.String(),
         required=True,
@@ -256,6 +273,10 @@ class ApplicationSchema(ApiSchema):
     status = fields.String(required=True, validate=_one_of(values(ApplicationState)))
     channel = fields.String(required=True, validate=_one_of(values(Channel)))
     promised_date = _date("承诺办结日期；受理时算出")
+    due_is_estimate = fields.Boolean(
+        required=True,
+        metadata={"description": "承诺办结日期跨入尚未发布节假日安排的年份，暂按周末估算；发布后重新计算"},
+    )
     commitment_date = _date("容缺受理时申请人承诺补交材料的日期")
     steps = fields.List(fields.Nested(StepSchema), required=True)
     materials = fields.List(fields.Nested(ApplicationMaterialSchema), required=True)
@@ -291,6 +312,10 @@ class TaskSummarySchema(ApiSchema):
     item = fields.String(required=True, metadata={"description": "事项编码"})
     status = fields.String(required=True, validate=_one_of(values(TaskState)))
     due = _date("办理期限（工作日计算）")
+    due_is_estimate = fields.Boolean(
+        required=True,
+        metadata={"description": "期限跨入尚未发布节假日安排的年份，暂按周末估算；发布后重新计算"},
+    )
 
 
 class TaskListSchema(ApiSchema):
@@ -379,6 +404,10 @@ class TaskSchema(ApiSchema):
     item_version = fields.Integer(required=True)
     department = fields.String(required=True)
     due = _date("办理期限（工作日计算）")
+    due_is_estimate = fields.Boolean(
+        required=True,
+        metadata={"description": "期限跨入尚未发布节假日安排的年份，暂按周末估算；发布后重新计算"},
+    )
     form = fields.Dict(
         keys=fields.String(),
         required=True,
@@ -396,7 +425,19 @@ class TaskSchema(ApiSchema):
         required=True,
         metadata={"description": "前序事项在推送后更正过的结果（先后顺序）；upstream 已是更正后的值"},
     )
+    revoked = fields.List(
+        fields.Nested("RevokedStepSchema"),
+        required=True,
+        metadata={"description": "本申请中已撤销的事项（告知承诺不实或容缺材料逾期）；其结果不再有效"},
+    )
+    verify_due = _date("告知承诺核查期限（本事项依承诺准予后才有）")
     complete_url = fields.String(required=True, metadata={"format": "uri", "description": "办结本事项的地址"})
+
+
+class RevokedStepSchema(ApiSchema):
+    item = fields.String(required=True, metadata={"description": "事项编码"})
+    name = fields.String(required=True)
+    reason = fields.String(required=True, allow_none=True, metadata={"description": "撤销原因"})
 
 
 class CorrectionNoticeSchema(ApiSchema):
@@ -516,6 +557,26 @@ class CompletionResultSchema(ApiSchema):
     released = fields.List(fields.String(), required=True, metadata={"description": "随之放行的后续事项编码"})
 
 
+class VerificationSchema(ApiSchema):
+    outcome = fields.String(
+        required=True,
+        validate=_one_of(values(Verification), "核查结果"),
+        metadata={
+            "title": "核查结果",
+            "description": "confirmed（承诺属实）或 false（承诺不实，撤销办理结果）",
+        },
+    )
+    note = fields.String(allow_none=True, metadata={"description": "核查情况（false 时必填）"})
+
+
+class VerificationResultSchema(ApiSchema):
+    task = fields.Integer(required=True)
+    status = fields.String(required=True, validate=_one_of(values(TaskState)))
+    told = fields.List(
+        fields.String(), required=True, metadata={"description": "已收到撤销通知的后续事项编码（重新推送）"}
+    )
+
+
 # --- notices sent to the applicant ----------------------------------------------------------------------
 
 
@@ -535,3 +596,27 @@ class NotificationSchema(ApiSchema):
 
 class NotificationListSchema(ApiSchema):
     notifications = fields.List(fields.Nested(NotificationSchema), required=True)
+
+
+class CalendarYearSchema(ApiSchema):
+    """One year of the district's working-day calendar."""
+
+    year = fields.Integer(required=True)
+    status = fields.String(
+        required=True,
+        validate=_one_of(values(CalendarYearState)),
+        metadata={"description": "published：已按国务院办公厅通知发布；provisional：尚未发布，暂按周末计算"},
+    )
+    status_label = fields.String(required=True)
+    holidays = fields.List(
+        fields.String(metadata={"format": "date"}), required=True, metadata={"description": "放假日期"}
+    )
+    workdays = fields.List(
+        fields.String(metadata={"format": "date"}),
+        required=True,
+        metadata={"description": "调休上班的周末日期"},
+    )
+    source = fields.String(
+        required=True, allow_none=True, metadata={"description": "依据（通知、文件或软件包）"}
+    )
+    updated_at = fields.String(required=True, allow_none=True, metadata={"format": "date-time"})

@@ -9,20 +9,22 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 
+from .. import clock
 from ..catalogue import definitions
 from ..documents.builders import item_form_rows
 from ..extensions import db
 from ..models import Delivery, Task
 from ..permissions import Permission
 from ..privacy import mask_name
+from ..services import commitments, deferrals
 from ..services import results as results_service
 from ..services import tasks as tasks_service
-from ..services.deadlines import urgency, urgency_rank
+from ..services.deadlines import due_dates
 from ..services.documents import get_or_create, task_cache_key
 from ..services.outbox import dispatch, dispatch_application, retry_failed
 from ..services.payload import task_payload
 from ..services.uploads import task_upload
-from ..states import OPEN_TASKS, DeliveryState
+from ..states import OPEN_TASKS, DeliveryState, TaskState
 from .auth import permission_required
 from .documents import serve
 from .files import file_response
@@ -61,7 +63,8 @@ def queue() -> str:
         )
         .order_by(Task.due_date.is_(None), Task.due_date, Task.id)
     ).all()
-    ranked = sorted(tasks, key=urgency_rank)
+    due = due_dates(db.session)
+    ranked = sorted(tasks, key=due.rank)
     failed = db.session.scalars(
         select(Delivery)
         .join(Task)
@@ -76,10 +79,23 @@ def queue() -> str:
         .order_by(func.max(Delivery.delivered_at).desc())
         .limit(20)
     ).all()
+    verifying = db.session.scalars(  # 告知承诺 approvals whose 核查 is still open, the nearest first
+        select(Task)
+        .where(
+            Task.department_id == _department_id(),
+            Task.verify_due.is_not(None),
+            Task.verified_at.is_(None),
+            Task.status == TaskState.DONE,
+        )
+        .order_by(Task.verify_due, Task.id)
+        .limit(50)
+    ).all()
     return render_template(
         "department/queue.html",
         tasks=ranked,
-        urgency=urgency,
+        verifying=verifying,
+        today=clock.today(),
+        due=due,
         failed=failed,
         corrected=corrected,
         csrf_form=FlaskForm(),
@@ -110,11 +126,15 @@ def _task_page(
         rows=rows,
         tables=tables,
         produces=produces,
-        urgency=urgency(task),
+        due=due_dates(db.session),
         csrf_form=FlaskForm(),
         typed=typed or {},
         errors=errors or {},
         finished=results_service.step_results(db.session, task.application).get(task.id),
+        owed=deferrals.owed_for(db.session, task),
+        revocable=deferrals.may_revoke(db.session, task),
+        committed=commitments.committed_for(db.session, task),
+        today=clock.today(),
     )
 
 
@@ -126,7 +146,12 @@ def act(task_id: int) -> Any:
         abort(400)
     action = request.form.get("action")
     typed = {key: value for key, value in request.form.items() if key.startswith(("r:", "c:"))}
-    typed.update({key: request.form.get(key, "") for key in ("reason", "note", "correction_reason")})
+    typed.update(
+        {
+            key: request.form.get(key, "")
+            for key in ("reason", "note", "correction_reason", "revoke_reason", "verify_note", "outcome")
+        }
+    )
     try:
         if action == "start":
             tasks_service.start(db.session, task, actor())
@@ -160,6 +185,35 @@ def act(task_id: int) -> Any:
         elif action == "resume":
             tasks_service.resume(db.session, task, actor=actor())
             message = "补正材料已收到，恢复计时"
+        elif action == "confirm_material":
+            key = request.form.get("material", "")
+            material = next((m for m in task.application.materials if m.key == key), None)
+            if material is None:
+                abort(400)
+            try:
+                deferrals.confirm(db.session, task, material, actor=actor())
+            except deferrals.DeferralError as exc:
+                raise tasks_service.TaskError(str(exc)) from exc
+            message = f"已确认补交的材料：{material.name}"
+        elif action == "verify":
+            told = tasks_service.verify(
+                db.session,
+                task,
+                request.form.get("outcome", ""),
+                request.form.get("verify_note", ""),
+                actor=actor(),
+            )
+            message = (
+                "核查属实，已记录"
+                if task.status == "done"
+                else "承诺不实，办理结果已撤销，申请人已收到通知"
+                + (f"，已告知：{'、'.join(sorted({d.task.item_version.name for d in told}))}" if told else "")
+            )
+        elif action == "revoke":
+            released = tasks_service.revoke_for_overdue(
+                db.session, task, request.form.get("revoke_reason", ""), actor=actor()
+            )
+            message = "已撤销本事项的办理，申请人已收到通知"
         elif action == "correct":
             corrected = {
                 key[2:]: value.strip()
@@ -178,7 +232,7 @@ def act(task_id: int) -> Any:
             abort(400)
     except tasks_service.TaskError as exc:
         db.session.rollback()
-        if action in ("approved", "rejected", "correct", "supplement"):
+        if action in ("approved", "rejected", "correct", "supplement", "revoke", "verify"):
             flash(str(exc), "error")  # shown on this very page, with what was typed kept
             return _task_page(_own_task(task_id), typed, exc.errors), 422
         flash(str(exc), "error")

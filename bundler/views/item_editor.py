@@ -19,6 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, NumberRange, Optional
 
+import graphs
 from forms.fieldtypes import field_types
 
 from ..catalogue.contract import FIELD_KEYS, ITEM_TEXT_KEYS, ITEM_TYPES, MATERIAL_KEYS
@@ -72,10 +73,16 @@ class ItemForm(FlaskForm):
     name = StringField("事项名称", validators=[DataRequired("请填写事项名称")])
     type = SelectField("事项类型", choices=list(ITEM_TYPES))
     legal_days = IntegerField(
-        "法定办结时限（工作日）", validators=[Optional(), NumberRange(min=0, message="时限不能为负数")]
+        "法定办结时限（天）", validators=[Optional(), NumberRange(min=0, message="时限不能为负数")]
     )
     promised_days = IntegerField(
-        "承诺办结时限（工作日）", validators=[Optional(), NumberRange(min=0, message="时限不能为负数")]
+        "承诺办结时限（天）", validators=[Optional(), NumberRange(min=0, message="时限不能为负数")]
+    )
+    days_unit = SelectField(
+        "时限按",
+        choices=[(u, u) for u in graphs.DAYS_UNITS],
+        default=graphs.WORKING_DAYS,
+        description="法律规定以“日”计的时限（如社会保险法的 15 日）按自然日；期限末日为节假日的，顺延至节假日后第一个工作日",
     )
     basis = TextAreaField(TEXT_LABELS["basis"])
     conditions = TextAreaField(TEXT_LABELS["conditions"])
@@ -102,6 +109,7 @@ def item_form(content: dict[str, Any] | None = None) -> ItemForm:
     if content is None:
         return ItemForm()
     data = {k: content.get(k) for k in ("name", "type", "legal_days", "promised_days", *ITEM_TEXT_KEYS)}
+    data["days_unit"] = content.get("days_unit") or graphs.WORKING_DAYS
     data["fields"] = [_row_data(f, FIELD_KEYS) for f in content.get("fields", [])] + [{}] * BLANK_ROWS
     data["materials"] = [_row_data(m, MATERIAL_KEYS) for m in content.get("materials", [])] + [
         {}
@@ -139,6 +147,8 @@ def content_from(form: ItemForm, previous: dict[str, Any]) -> dict[str, Any]:
     content = dict(previous)
     for key in ("name", "type", "legal_days", "promised_days", *ITEM_TEXT_KEYS):
         content[key] = _clean(form[key].data)
+    if form.days_unit.data != graphs.WORKING_DAYS or "days_unit" in previous:  # the default is not written
+        content["days_unit"] = form.days_unit.data
     content["fields"] = _rows(form.fields, FIELD_KEYS, previous.get("fields", []))
     content["materials"] = _rows(form.materials, MATERIAL_KEYS, previous.get("materials", []))
     return content

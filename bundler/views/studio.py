@@ -147,7 +147,7 @@ def change_context(change: CatalogueChange) -> dict[str, Any]:
         "impact": service.impact(db.session, change.kind, change.code),
         "diff": service.diff(before, after, labels=(f"现行第 {now[0]} 版" if now else "（无）", "本次变更")),
         "current_version": now[0] if now else None,
-        "half_rule_warning": studio.half_rule_warning(after) if change.kind == KIND_ITEM and after else None,
+        "item_warnings": studio.item_warnings(after) if change.kind == KIND_ITEM and after else [],
     }
 
 

@@ -19,14 +19,15 @@ from ..catalogue.queries import NotFound, latest_bundle_versions
 from ..extensions import db
 from ..models import Application
 from ..permissions import Permission
-from ..privacy import lookup_hash
-from ..services import acceptance
+from ..privacy import lookup_hash, mask_name
+from ..services import acceptance, deferrals
 from ..services import applications as service
 from ..services import results as results_service
 from ..services.documents import documents_for
 from ..services.elicences import ELicenceUnavailable, licence_provider
+from ..services.outbox import dispatch_application
 from ..services.prefill import prefill_for_person
-from ..services.uploads import UploadError, check_upload, delete_upload, store_upload
+from ..services.uploads import UploadError, check_upload, delete_upload, hand_again, store_upload
 from ..states import ApplicationState, Channel, MaterialState
 from .auth import permission_required
 from .unified_form import handle_unified_form, raw_answers, required_question_ids, settle
@@ -38,6 +39,7 @@ CHECKLIST_STATES = (
     MaterialState.COLLECTED,
     MaterialState.E_LICENCE,
     MaterialState.DEFERRED,
+    MaterialState.COMMITTED,
     MaterialState.MISSING,
 )
 
@@ -249,7 +251,37 @@ def _date(value: str | None) -> date | None:
 @permission_required(Permission.ACCEPT_AT_COUNTER)
 def done(application_id: int) -> str:
     application = _window_application(application_id)
-    return render_template("window/done.html", application=application, documents=documents_for(application))
+    return render_template(
+        "window/done.html",
+        application=application,
+        documents=documents_for(application),
+        owed=deferrals.owed(application),
+        overdue={m.id for m in deferrals.overdue(application)},
+    )
+
+
+@bp.post("/applications/<id:application_id>/materials/<id:material_id>/supplied")
+@permission_required(Permission.ACCEPT_AT_COUNTER)
+def material_supplied(application_id: int, material_id: int) -> Any:
+    """容缺后补 at the counter: the clerk checked the paper original the applicant brought; the
+    departments that need it are handed it again and confirm it."""
+    application = _window_application(application_id)
+    material = next((m for m in application.materials if m.id == material_id), None)
+    if material is None:
+        abort(404)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    clerk = f"用户 {current_user.id}（{mask_name(current_user.name) or current_user.role_label}）"
+    try:
+        deferrals.mark_supplied(material, collected_by=clerk)
+    except deferrals.DeferralError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("window.done", application_id=application.id))
+    hand_again(db.session, material, actor=f"综合窗口 {clerk}")
+    db.session.commit()
+    dispatch_application(application.id)
+    flash(f"已收取补交的材料：{material.name}，待办理部门确认", "success")
+    return redirect(url_for("window.done", application_id=application.id))
 
 
 @bp.post("/applications/<id:application_id>/reopen")

@@ -112,7 +112,7 @@ def test_missing_required_material_is_refused_and_nothing_is_stored(client, wind
 def test_deferred_material_is_a_rongque_acceptance_with_a_commitment_date(client, window_token):
     data = _valid_data("KFD")
     commitment = (dt.date.today() + dt.timedelta(days=1)).isoformat()
-    body = _body(data=data, materials={"从业人员健康证明|经营者": "deferred"})
+    body = _body(data=data, materials={"经营场所使用证明|门店": "deferred"})
     no_date = _post(client, window_token, body)
     assert no_date.status_code == 422 and "承诺补交材料的日期" in no_date.get_json()["error"]
     accepted = _post(client, window_token, {**body, "commitment_date": commitment})
@@ -120,7 +120,9 @@ def test_deferred_material_is_a_rongque_acceptance_with_a_commitment_date(client
     result = accepted.get_json()
     assert result["status"] == "accepted_pending" and result["commitment_date"] == commitment
     owed = [m for m in result["materials"] if m["status"] == "deferred"]
-    assert [m["name"] for m in owed] == ["从业人员健康证明"] and owed[0]["due"] == commitment
+    assert [m["name"] for m in owed] == ["经营场所使用证明（房屋产权证明或租赁合同）"] and owed[0][
+        "due"
+    ] == commitment
 
 
 def test_tokens_are_required_and_roles_checked(client, window_token):

@@ -47,7 +47,7 @@ def _documents_of(application_id):
 
 def test_receipt_and_commitment_are_rendered_by_the_worker(app, client, window_token, make_user):
     tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
-    application, data = _accept(client, window_token, {"从业人员健康证明|经营者": "deferred"}, tomorrow)
+    application, data = _accept(client, window_token, {"经营场所使用证明|门店": "deferred"}, tomorrow)
     links = {d["kind"]: d["url"] for d in application["documents"]}
     assert set(links) == {"receipt", "commitment", "application_form"}
     assert _documents_of(application["id"]) == {}  # an API acceptance renders nothing nobody asked for
@@ -72,7 +72,7 @@ def test_receipt_and_commitment_are_rendered_by_the_worker(app, client, window_t
     assert data["经营者.公民身份号码"] not in receipt  # masked on paper
     assert data["经营者.公民身份号码"][-4:] in receipt
     commitment = _text(fetched["commitment"].data)
-    assert "从业人员健康证明" in commitment and "承诺" in commitment
+    assert "经营场所使用证明" in commitment and "承诺" in commitment
     form = _text(fetched["application_form"].data)
     assert data["经营者.姓名"] in form  # the signed application form carries the data
 

@@ -15,7 +15,6 @@ import zipfile
 
 import pytest
 import time_machine
-from pypdf import PdfWriter
 from sqlalchemy import select, text
 from werkzeug.datastructures import MultiDict
 
@@ -35,21 +34,12 @@ from bundler.worker import make_worker
 from browser.flows import png_bytes
 from factories import PASSWORD
 from peers import peer
-from testapp import accept_by_api, scenario_form
+from testapp import accept_by_api, pdf_bytes, scenario_form
 
 ANSWERS = {"has_employees": "true"}  # 开饭店: SCJG-001 → (SCJG-003, SW-001, RS-002) → SW-002
 ID_CARD = "居民身份证|经营者"  # asked by SCJG-001, SCJG-003, SW-001 and RS-002; not by SW-002
 PREMISES = "经营场所使用证明|门店"  # asked by SCJG-001 only (of these steps)
 USCC = "92610702MA6X0F2K1F"
-
-
-def pdf_bytes(pages: int = 1) -> bytes:
-    writer = PdfWriter()
-    for _ in range(pages):
-        writer.add_blank_page(width=595, height=842)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 def ofd_bytes(root: str = "OFD.xml") -> bytes:
@@ -545,12 +535,14 @@ def test_a_task_lists_the_e_licence_and_the_checked_original_masked(client, wind
     assert dt.datetime.fromisoformat(collected["at"]).utcoffset() == dt.timedelta(hours=8)
 
 
-HEALTH = "从业人员健康证明|经营者"  # not a key material: may be owed (容缺)
+HEALTH = "从业人员健康证明|经营者"  # optional: may be given after acceptance
+# 容缺-able for 个体工商户设立登记 (deferrable in the sample), when no signboard asks for it too
+OWED = PREMISES
 
 
 def test_an_owed_material_is_supplied_later_from_the_status_page(client, window_token, make_user):
     commitment = (clock.today() + dt.timedelta(days=1)).isoformat()
-    accepted = accept_by_api(client, window_token, materials={HEALTH: "deferred"}, commitment_date=commitment)
+    accepted = accept_by_api(client, window_token, materials={OWED: "deferred"}, commitment_date=commitment)
     applicant = make_user("applicant", login="13991620041")
     application = db.session.get(Application, accepted["id"])
     application.applicant_user_id = applicant.id  # as when a counter application joins the account
@@ -558,7 +550,7 @@ def test_an_owed_material_is_supplied_later_from_the_status_page(client, window_
     client.post("/login", data={"login": "13991620041", "password": PASSWORD})
     status = client.get(f"/applications/{accepted['id']}").get_data(as_text=True)
     assert "您还需补交" in status and "上传补交" in status
-    owed = _material(accepted["id"], HEALTH)
+    owed = _material(accepted["id"], OWED)
     certificate = pdf_bytes()
     refused = client.post(
         f"/applications/{accepted['id']}/materials/{owed.id}/files",
@@ -567,7 +559,7 @@ def test_an_owed_material_is_supplied_later_from_the_status_page(client, window_
         follow_redirects=True,
     ).get_data(as_text=True)
     assert "健康证.pdf" in refused and "只接受" in refused
-    assert _material(accepted["id"], HEALTH).status == "deferred"
+    assert _material(accepted["id"], OWED).status == "deferred"
     supplied = client.post(
         f"/applications/{accepted['id']}/materials/{owed.id}/files",
         data={"file": (io.BytesIO(certificate), "健康证.pdf")},
@@ -575,17 +567,16 @@ def test_an_owed_material_is_supplied_later_from_the_status_page(client, window_
         follow_redirects=True,
     ).get_data(as_text=True)
     assert "已补交" in supplied and "您还需补交" not in supplied
-    material = _material(accepted["id"], HEALTH)
-    assert material.status == "uploaded" and [u.filename for u in material.uploads] == ["健康证.pdf"]
-    # the step that asks for it (食品经营许可) will receive the file with its task
+    material = _material(accepted["id"], OWED)
+    # supplied, and the department that needs it (个体工商户设立登记) confirms it
+    assert material.status == "supplied" and [u.filename for u in material.uploads] == ["健康证.pdf"]
     assert client.get(f"/applications/{accepted['id']}/files/{material.uploads[0].id}").data == certificate
 
 
 def test_a_file_supplied_after_delivery_is_handed_to_the_step_that_asks_for_it_again(
     app, client, window_token
 ):
-    commitment = (clock.today() + dt.timedelta(days=1)).isoformat()
-    accepted = accept_by_api(client, window_token, materials={HEALTH: "deferred"}, commitment_date=commitment)
+    accepted = accept_by_api(client, window_token, materials={HEALTH: "pending"})  # optional: not given yet
     first = db.session.scalar(select(Task).where(Task.item.has(code="SCJG-001")))
     scjg = _department_token("SCJG")
     client.post(

@@ -124,7 +124,7 @@ def test_reminders_of_owed_materials_come_once_a_day(app, client, window_token):
     body = accept_by_api(
         client,
         window_token,
-        materials={"从业人员健康证明|经营者": "deferred"},
+        materials={"经营场所使用证明|门店": "deferred"},
         commitment_date=tomorrow.isoformat(),
     )
     assert body["status"] == "accepted_pending"
@@ -134,7 +134,7 @@ def test_reminders_of_owed_materials_come_once_a_day(app, client, window_token):
     reminder = _notices(body["id"])[-1]
     assert (
         reminder.event == "reminder"
-        and "从业人员健康证明" in reminder.body
+        and "经营场所使用证明（房屋产权证明或租赁合同）" in reminder.body
         and tomorrow.isoformat() in reminder.body
     )
     assert (

@@ -109,7 +109,7 @@ def test_rongque_acceptance_with_a_commitment_date(client, sample, make_user):
     application_id = _start(client)
     client.post(f"/window/applications/{application_id}/scenario", data=scenario_form("KFD"))
     application = _fill(client, application_id)
-    states = _checklist(application, **{"从业人员健康证明": "deferred"})
+    states = _checklist(application, **{"经营场所使用证明（房屋产权证明或租赁合同）": "deferred"})
     no_date = client.post(
         f"/window/applications/{application_id}/checklist",
         data={**states, "action": "accept"},
@@ -121,7 +121,7 @@ def test_rongque_acceptance_with_a_commitment_date(client, sample, make_user):
         data={**states, "action": "accept", "commitment_date": "2099-01-01"},
         follow_redirects=True,
     ).get_data(as_text=True)
-    assert "承诺补交日期须在今天至承诺办结期限" in too_late
+    assert "承诺补交日期须在今天至承诺办结日期" in too_late
     tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
     response = client.post(
         f"/window/applications/{application_id}/checklist",
@@ -132,26 +132,30 @@ def test_rongque_acceptance_with_a_commitment_date(client, sample, make_user):
     application = db.session.get(Application, application_id)
     assert application.status == "accepted_pending"
     owed = [m for m in application.materials if m.status == "deferred"]
-    assert [m.name for m in owed] == ["从业人员健康证明"] and owed[0].due_date.isoformat() == tomorrow
+    assert [m.name for m in owed] == ["经营场所使用证明（房屋产权证明或租赁合同）"] and owed[
+        0
+    ].due_date.isoformat() == tomorrow
     done = client.get(f"/window/applications/{application_id}/done").get_data(as_text=True)
     assert "容缺受理承诺书" in done
     status = client.get(f"/applications/{application_id}").get_data(as_text=True)
-    assert "您还需补交" in status and "从业人员健康证明" in status
+    assert "您还需补交" in status and "经营场所使用证明（房屋产权证明或租赁合同）" in status
 
 
-def test_a_key_material_cannot_be_deferred(client, sample, make_user):
+def test_a_material_not_marked_deferrable_cannot_be_deferred(client, sample, make_user):
     _clerk(client, make_user)
     application_id = _start(client)
     client.post(f"/window/applications/{application_id}/scenario", data=scenario_form("KFD"))
     application = _fill(client, application_id)
-    required = next(m for m in application.materials if m.required and m.status != "produced")
+    required = next(
+        m for m in application.materials if m.required and not m.deferrable and m.status != "produced"
+    )
     states = _checklist(application, **{required.name: "deferred"})
     page = client.post(
         f"/window/applications/{application_id}/checklist",
         data={**states, "action": "accept", "commitment_date": dt.date.today().isoformat()},
         follow_redirects=True,
     ).get_data(as_text=True)
-    assert f"材料“{required.name}”是必需材料，不能容缺后补" in page
+    assert f"材料“{required.name}”不属于可容缺受理的材料，不能容缺后补" in page
     assert db.session.get(Application, application_id).status == "draft"
 
 

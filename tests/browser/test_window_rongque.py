@@ -1,5 +1,5 @@
 """A clerk at the integrated window takes 开饭店 for a person at the counter in a real browser, mostly
-from the keyboard, and accepts it with one non-key material owed (容缺受理)."""
+from the keyboard, and accepts it with one material the item marks deferrable owed (容缺受理)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from factories import PASSWORD
 from testapp import answered
 
 PERSON_ID = "610702198503150010"
-DEFERRED = "从业人员健康证明"
+DEFERRED = "经营场所使用证明（房屋产权证明或租赁合同）"  # deferrable for 个体工商户设立登记
 ANSWERS = {
     "餐饮门店的经营（建筑）面积是多少？": "小型（150平方米以下）",
     "是否在门店外设置户外招牌（店招）？": "否",
@@ -112,7 +112,9 @@ def test_clerk_accepts_with_a_material_owed(app, sample, live_server, desktop_pa
 
     # a required material marked 缺少: refused with its name, and the checklist stays
     application = fresh_application(application_id)
-    required = next(m.name for m in application.materials if m.required and m.status != "produced")
+    required = next(
+        m.name for m in application.materials if m.required and not m.deferrable and m.status != "produced"
+    )
     _mark(page, application_id, **{required: "缺少"})
     page.get_by_role("button", name="受理（含容缺受理）").click()
     expect(page.get_by_role("status")).to_contain_text(f"缺少必需材料“{required}”")
@@ -122,7 +124,7 @@ def test_clerk_accepts_with_a_material_owed(app, sample, live_server, desktop_pa
     shot(page, "checklist-missing-required")
     assert fresh_application(application_id).status == ApplicationState.DRAFT
 
-    # 容缺: the non-key health certificate owed, the rest collected, a commitment date tomorrow
+    # 容缺: the premises proof owed, the rest collected, a commitment date tomorrow
     _mark(page, application_id, **{DEFERRED: "容缺后补"})
     expect(page.get_by_label(f"{DEFERRED}：容缺后补", exact=True)).to_be_checked()
     tomorrow = dt.date.today() + dt.timedelta(days=1)

@@ -57,7 +57,7 @@ def test_receipt(kfd, inspect):
         "promised": {
             "date": promised.date.isoformat(),
             "working_days": plan.promised_days,
-            "calendar_version": promised.calendar_version,
+            "calendar_version": f"本区工作日历 {promised.calendar_version}",
         },
         "steps": [
             {
@@ -99,7 +99,7 @@ def test_receipt(kfd, inspect):
         "承诺办结",
         f"{plan.promised_days} 个工作日",
         "2026年12月2日",
-        f"chinesecalendar {promised.calendar_version}",
+        f"本区工作日历 {promised.calendar_version}",
         "食品经营许可（新办）",
         "汉台区市场监督管理局",
         "经营场所使用证明（房屋产权证明或租赁合同）",

@@ -122,7 +122,13 @@ KFD_ITEMS = {
                 "e_licence": True,
             },
             {"name": "经营场所合法使用的证明", "kind": "经营场所证明", "role": "企业", "copies": 2},
-            {"name": "食品安全管理制度", "kind": "食品安全管理制度", "role": "企业", "required": False},
+            {
+                "name": "食品安全管理制度",
+                "kind": "食品安全管理制度",
+                "role": "企业",
+                "required": True,
+                "deferrable": True,
+            },
         ],
     },
     "XF-003": {

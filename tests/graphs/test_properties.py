@@ -126,7 +126,7 @@ def test_removed_middle_step_keeps_order():
 
 @settings(max_examples=150, deadline=None)
 @given(dags(), st.data())
-def test_a_rejection_blocks_exactly_its_unfinished_descendants(dag, data):
+def test_a_rejection_or_revocation_blocks_exactly_its_unfinished_descendants(dag, data):
     from graphs import evaluate
     from graphs.runtime import STATES
 
@@ -135,8 +135,9 @@ def test_a_rejection_blocks_exactly_its_unfinished_descendants(dag, data):
     graph.add_nodes_from(codes)
     states = {c: data.draw(st.sampled_from(STATES)) for c in codes}
     view = evaluate(graph, states)
-    below = set().union(*(nx.descendants(graph, c) for c in codes if states[c] == "rejected"))
-    assert set(view.blocked) == {c for c in below if states[c] not in ("done", "skipped", "rejected")}
+    failed, finished = ("rejected", "revoked"), ("done", "skipped", "rejected", "revoked")
+    below = set().union(*(nx.descendants(graph, c) for c in codes if states[c] in failed))
+    assert set(view.blocked) == {c for c in below if states[c] not in finished}
 
     def satisfied(code):  # done, or skipped with everything it waited for satisfied (inclusive join)
         return states[code] == "done" or (
@@ -149,6 +150,4 @@ def test_a_rejection_blocks_exactly_its_unfinished_descendants(dag, data):
         if states[c] == "waiting" and c not in below and all(satisfied(p) for p in graph.pred[c])
     }
     assert set(view.ready) == expected_ready
-    assert view.complete == all(
-        states[c] in ("done", "skipped", "rejected") or c in view.blocked for c in codes
-    )
+    assert view.complete == all(states[c] in finished or c in view.blocked for c in codes)

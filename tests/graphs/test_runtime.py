@@ -88,6 +88,7 @@ def test_state_names():
         "rejected",
         "skipped",
         "paused",
+        "revoked",
         "blocked",
     }
 

@@ -147,3 +147,60 @@ def test_an_unknown_year_can_be_estimated_explicitly_and_says_so():
     graph.add_node("A", promised_days=2)
     forecast = predict_completion(graph, start, estimate=True)
     assert forecast.date == dt.date(2099, 12, 31) and forecast.estimated_years == (2099,)
+
+
+# --- a calendar the caller keeps, and limits in 自然日 ---------------------------------------------------
+
+
+def _district(published: set[int], holidays: tuple[D, ...] = (), workdays: tuple[D, ...] = ()):
+    from graphs import WorkCalendar
+
+    return WorkCalendar(frozenset(holidays), frozenset(workdays), frozenset(published), "test", "测试日历")
+
+
+def test_a_provisional_year_counts_weekends_only_and_says_so():
+    calendar = _district({2026})
+    # Mon 28 Dec 2026 + 5 working days: Tue..Fri (4), then Mon 4 Jan 2027: weekends only in 2027.
+    deadline = add_working_days(D(2026, 12, 28), 5, estimate=True, calendar=calendar)
+    assert deadline.date == D(2027, 1, 4)
+    assert deadline.estimated_years == (2027,) and "2027 年" in (deadline.warning or "")
+    assert deadline.calendar_version == "test"
+    with pytest.raises(CalendarError) as info:
+        add_working_days(D(2026, 12, 28), 5, calendar=calendar)
+    assert "测试日历" in str(info.value) and "2027" in str(info.value)
+
+
+def test_publishing_a_year_moves_a_date_by_exactly_its_holidays():
+    new_year = (D(2027, 1, 1),)  # a Friday
+    before = add_working_days(D(2026, 12, 28), 5, estimate=True, calendar=_district({2026}))
+    after = add_working_days(D(2026, 12, 28), 5, estimate=True, calendar=_district({2026, 2027}, new_year))
+    assert (before.date, after.date) == (D(2027, 1, 4), D(2027, 1, 5))
+    assert after.estimated_years == ()
+    # A 调休 Saturday worked makes up for the holiday: the date comes back to Monday 4 January.
+    worked = add_working_days(
+        D(2026, 12, 28), 5, calendar=_district({2026, 2027}, new_year, (D(2027, 1, 2),))
+    )
+    assert worked.date == D(2027, 1, 4)
+
+
+def test_natural_days_count_every_day_and_end_on_a_working_day():
+    from graphs import NATURAL_DAYS, add_days
+
+    # 15 自然日 from Mon 3 March 2025: Tue 18 March (11 working days).
+    assert add_days(D(2025, 3, 3), 15, NATURAL_DAYS).date == D(2025, 3, 18)
+    assert add_days(D(2025, 3, 3), 15).date == D(2025, 3, 24)  # 工作日 by default
+    # A limit whose last day falls in the National Day holiday ends on the first working day after it.
+    assert add_days(D(2025, 9, 26), 7, NATURAL_DAYS).date == D(2025, 10, 9)
+    # Pauses in 自然日 stop every day of the pause, weekends too.
+    assert step_due(D(2025, 3, 3), 15, [(D(2025, 3, 7), D(2025, 3, 10))], unit=NATURAL_DAYS).date == D(
+        2025, 3, 21
+    )
+
+
+def test_a_step_in_natural_days_is_forecast_in_natural_days():
+    graph = nx.DiGraph()
+    graph.add_node("A", promised_days=15, legal_days=15, days_unit="自然日")
+    graph.add_node("B", promised_days=1, legal_days=1)
+    graph.add_edge("A", "B")
+    forecast = predict_completion(graph, D(2025, 3, 3))
+    assert forecast.finish == {"A": D(2025, 3, 18), "B": D(2025, 3, 19)}

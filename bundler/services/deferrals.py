@@ -1,0 +1,81 @@
+"""容缺受理 after acceptance: a material accepted missing on a dated commitment is supplied (online, or
+on paper at the counter), a department that needs it confirms it, and until then the steps that need it
+can be worked but not approved. A commitment date that passes turns the material red for the window and
+the departments; a department may then end its step as 撤销 (revoked), recorded with its reason."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from .. import clock
+from ..catalogue.definitions import item_material_keys, pinned
+from ..models import Application, ApplicationMaterial, Task
+from ..states import OWED_MATERIALS, ApplicationState, MaterialState, TaskState
+from .audit import audit
+
+
+class DeferralError(ValueError):
+    """An action on an owed material that its state does not allow; the message is Chinese."""
+
+
+def owed(application: Application) -> list[ApplicationMaterial]:
+    """Materials accepted under 容缺 and not yet confirmed by a department."""
+    return [m for m in application.materials if m.status in OWED_MATERIALS]
+
+
+def overdue(application: Application, today: date | None = None) -> list[ApplicationMaterial]:
+    """Owed materials not supplied by their commitment date (红牌)."""
+    today = today or clock.today()
+    return [
+        m
+        for m in application.materials
+        if m.status == MaterialState.DEFERRED and m.due_date is not None and m.due_date < today
+    ]
+
+
+def needed_by(session: Session, task: Task) -> list[ApplicationMaterial]:
+    """The application's materials that this task's item asks for."""
+    keys = set(item_material_keys(pinned(session, task.application).items[task.item.code]))
+    return [m for m in task.application.materials if m.key in keys]
+
+
+def owed_for(session: Session, task: Task) -> list[ApplicationMaterial]:
+    """What stops this task's approval: the materials it needs that are still owed."""
+    return [m for m in needed_by(session, task) if m.status in OWED_MATERIALS]
+
+
+def mark_supplied(material: ApplicationMaterial, *, collected_by: str | None = None) -> None:
+    """The owed material has come in (a file, or paper checked at the counter): a department confirms it."""
+    if material.status not in OWED_MATERIALS:
+        raise DeferralError(f"材料“{material.name}”不是待补交的容缺材料")
+    material.status = MaterialState.SUPPLIED
+    material.supplied_at = clock.utcnow()
+    if collected_by is not None:
+        material.collected_at = material.supplied_at
+        material.collected_by = collected_by
+
+
+def confirm(session: Session, task: Task, material: ApplicationMaterial, *, actor: str) -> None:
+    """A department that needs the material confirms what was supplied; when nothing is owed any more,
+    the application is simply accepted (容缺受理 → 已受理)."""
+    if material.status != MaterialState.SUPPLIED:
+        raise DeferralError(f"材料“{material.name}”尚未补交，不能确认")
+    if material not in needed_by(session, task):
+        raise DeferralError(f"本事项不需要材料“{material.name}”")
+    material.status = MaterialState.UPLOADED if material.uploads else MaterialState.COLLECTED
+    material.confirmed_at = clock.utcnow()
+    material.confirmed_by = actor[:200]
+    audit(session, actor, "material_confirmed", task, after={"material": material.key})
+    application = task.application
+    if application.status == ApplicationState.ACCEPTED_PENDING and not owed(application):
+        application.status = ApplicationState.ACCEPTED
+
+
+def may_revoke(session: Session, task: Task) -> list[ApplicationMaterial]:
+    """The overdue materials that allow the department to end its step as 撤销 (none: it may not)."""
+    if task.status not in (TaskState.READY, TaskState.IN_PROGRESS, TaskState.PAUSED):
+        return []
+    overdue_keys = {m.key for m in overdue(task.application)}
+    return [m for m in needed_by(session, task) if m.key in overdue_keys]

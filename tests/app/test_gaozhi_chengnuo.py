@@ -1,0 +1,132 @@
+"""告知承诺制: a signed commitment replaces a material the item lists; the department approves on it and
+verifies it by its own due date; a commitment found false revokes the result, and the applicant and the
+departments downstream are told."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import time_machine
+from sqlalchemy import select
+
+import forms
+import graphs
+from bundler.catalogue.queries import bundle_definition
+from bundler.extensions import db
+from bundler.models import ApplicationMaterial, AuditEntry, Notification, Task
+from bundler.queues import department_queue_name
+from bundler.services.accounts import create_token
+from bundler.worker import make_worker
+
+from testapp import accept_by_api, answered
+
+CHINA = ZoneInfo("Asia/Shanghai")
+MONDAY = dt.datetime(2026, 9, 14, 9, 30, tzinfo=CHINA)
+HOUSEHOLD = "户口簿|买方"  # 契税: the buyer's household and marriage papers, replaceable by a commitment
+NOT_REPLACEABLE = "不动产买卖合同|房屋"
+
+
+def _auth(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def _token(code: str) -> str:
+    token = create_token(db.session, "department", code, label=f"{code} 业务系统")
+    db.session.commit()
+    return token
+
+
+def _task(application_id: int, code: str) -> Task:
+    return db.session.scalar(
+        select(Task).where(Task.application_id == application_id, Task.item.has(code=code))
+    )
+
+
+def _approved_on_commitment(app, client, window_token):
+    with time_machine.travel(MONDAY, tick=False):
+        body = accept_by_api(client, window_token, bundle="ESFGH", commitments=[HOUSEHOLD])
+        material = db.session.scalar(select(ApplicationMaterial).where(ApplicationMaterial.key == HOUSEHOLD))
+        assert material.status == "committed" and body["status"] == "accepted"
+        assert "pledge" in [
+            d["kind"] for d in body["documents"]
+        ]  # the 告知承诺书 is printed with the receipt
+        tax = _task(body["id"], "SW-003")
+        sw = _token(tax.department.code)
+        done = client.post(
+            f"/api/v1/tasks/{tax.id}/complete", json={"outcome": "approved"}, headers=_auth(sw)
+        )
+        assert done.status_code == 200, done.get_json()
+    db.session.expire_all()
+    tax = _task(body["id"], "SW-003")
+    assert tax.status == "done"
+    assert tax.verify_due == graphs.add_working_days(MONDAY.date(), 20).date
+    payload = client.get(f"/api/v1/tasks/{tax.id}", headers=_auth(sw)).get_json()
+    assert payload["verify_due"] == tax.verify_due.isoformat()
+    return body, tax, sw
+
+
+def test_a_false_commitment_revokes_the_result_and_downstream_is_told(app, client, window_token):
+    body, tax, sw = _approved_on_commitment(app, client, window_token)
+    transfer = _task(body["id"], "BDC-001")
+    make_worker(app, [department_queue_name(transfer.department.code)]).work(burst=True)
+    db.session.expire_all()
+    assert _task(body["id"], "BDC-001").delivered_at is not None
+
+    no_note = client.post(f"/api/v1/tasks/{tax.id}/verify", json={"outcome": "false"}, headers=_auth(sw))
+    assert no_note.status_code == 422 and "note" in no_note.get_json()["errors"]
+    found = client.post(
+        f"/api/v1/tasks/{tax.id}/verify",
+        json={"outcome": "false", "note": "经不动产登记信息查询，承受方家庭名下另有住房一套"},
+        headers=_auth(sw),
+    )
+    assert found.status_code == 200, found.get_json()
+    assert found.get_json() == {"task": tax.id, "status": "revoked", "told": ["BDC-001"]}
+    db.session.expire_all()
+    tax = _task(body["id"], "SW-003")
+    assert tax.status == "revoked" and tax.verification == "false" and "另有住房" in tax.reason
+    told = db.session.scalar(
+        select(Notification).where(Notification.application_id == body["id"], Notification.event == "revoked")
+    )
+    assert told is not None and "已撤销" in told.body
+    assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "upstream_revoked")) is not None
+    transfer = _task(body["id"], "BDC-001")
+    bdc = _token(transfer.department.code)
+    downstream = client.get(f"/api/v1/tasks/{transfer.id}", headers=_auth(bdc)).get_json()
+    assert [r["item"] for r in downstream["revoked"]] == ["SW-003"] and "SW-003" not in downstream["upstream"]
+    again = client.post(f"/api/v1/tasks/{tax.id}/verify", json={"outcome": "confirmed"}, headers=_auth(sw))
+    assert again.status_code == 422 and "没有待核查" in again.get_json()["error"]
+
+
+def test_a_true_commitment_is_recorded_and_the_result_stands(app, client, window_token):
+    body, tax, sw = _approved_on_commitment(app, client, window_token)
+    confirmed = client.post(
+        f"/api/v1/tasks/{tax.id}/verify", json={"outcome": "confirmed"}, headers=_auth(sw)
+    )
+    assert confirmed.status_code == 200 and confirmed.get_json()["status"] == "done"
+    db.session.expire_all()
+    tax = _task(body["id"], "SW-003")
+    assert tax.verification == "confirmed" and tax.verified_at is not None
+
+
+def test_a_material_the_item_does_not_list_cannot_be_replaced_by_a_commitment(client, window_token):
+    definition = bundle_definition(db.session, "ESFGH")
+    answers = answered("ESFGH")
+    merged = forms.merge(
+        definition.bundle, definition.items, graphs.parse_answers(definition.bundle["questions"], answers)
+    )
+    response = client.post(
+        "/api/v1/applications",
+        json={
+            "bundle": "ESFGH",
+            "answers": answers,
+            "data": forms.example_data(merged, jsonable=True),
+            "commitments": [NOT_REPLACEABLE],
+        },
+        headers=_auth(window_token),
+    )
+    assert response.status_code == 422
+    assert (
+        "不适用告知承诺制" in response.get_json()["error"]
+        and "存量房买卖合同" in response.get_json()["error"]
+    )
