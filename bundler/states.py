@@ -100,6 +100,16 @@ class CalendarYearState(Labelled):
     PROVISIONAL = "provisional"  # not yet published: weekends only, every date counted in it is an estimate
 
 
+class PauseKind(Labelled):
+    """Why a step's clock stands still."""
+
+    SUPPLEMENT = "supplement"  # 补正: the department asked the applicant for materials or corrections
+    SPECIAL = "special"  # 特别程序: 检验检测、专家评审、听证、公示, kept out of the limit by the statute
+
+
+SPECIAL_PROCEDURES = ("检验检测", "专家评审", "听证", "公示")
+
+
 class Verification(Labelled):
     """The 核查 of a result approved on a signed commitment (告知承诺制)."""
 
@@ -168,6 +178,7 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         CalendarYearState.PUBLISHED: "已发布",
         CalendarYearState.PROVISIONAL: "暂按周末估算",
     },
+    PauseKind: {PauseKind.SUPPLEMENT: "补正", PauseKind.SPECIAL: "特别程序"},
     Verification: {Verification.CONFIRMED: "核查属实", Verification.FALSE: "核查不实，已撤销"},
     DocumentState: {
         DocumentState.PENDING: "生成中",
@@ -216,6 +227,8 @@ __all__ = [
     "Labelled",
     "MaterialState",
     "NotificationState",
+    "SPECIAL_PROCEDURES",
+    "PauseKind",
     "TaskState",
     "Verification",
     "label",

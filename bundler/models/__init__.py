@@ -9,6 +9,7 @@ from .changes import CatalogueChange
 from .documents import Document
 from .elicences import ELicence
 from .notifications import Notification
+from .pauses import TaskPause
 from .ratings import Rating
 from .results import Handover, ResultDocument
 from .routing import AuditEntry, Delivery
@@ -37,6 +38,7 @@ __all__ = [
     "ItemMaterial",
     "ItemVersion",
     "Task",
+    "TaskPause",
     "Upload",
     "User",
     "step_dependencies",

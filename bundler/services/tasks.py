@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 
 import graphs
 
-from .. import clock
 from ..catalogue import definitions
 from ..clock import utcnow
 from ..models import Application, Delivery, Task
@@ -139,37 +138,6 @@ def correct(
             deliveries.append(delivery)
     notify(session, task.application, "corrected", item=task.item_version.name, reason=reason.strip())
     return deliveries
-
-
-def request_supplement(session: Session, task: Task, note: str, *, actor: str) -> None:
-    """补正: pause this branch (its clock stops) and tell the applicant once everything needed."""
-    if task.status not in (TaskState.READY, TaskState.IN_PROGRESS):
-        raise TaskError(f"事项当前状态为“{task.status_label}”，不能要求补正")
-    if not note.strip():
-        raise TaskError("请一次性写明需要补正的全部内容")
-    before = _state(task)
-    task.status = TaskState.PAUSED
-    task.paused_at = utcnow()
-    task.reason = note.strip()
-    audit(session, actor, "request_supplement", task, before=before, after=_state(task))
-    notify(session, task.application, "supplement", item=task.item_version.name, reason=task.reason)
-
-
-def resume(session: Session, task: Task, *, actor: str) -> None:
-    """The supplement is in: the clock runs again and the due date moves by the days paused."""
-    if task.status != TaskState.PAUSED or task.paused_at is None:
-        raise TaskError("该事项没有暂停")
-    before = _state(task)
-    paused_from = clock.local(task.paused_at).date()
-    calendar = work_calendar.current(session)
-    days = graphs.paused_working_days(
-        [(paused_from, clock.today())], unit=task.item_version.days_unit, estimate=True, calendar=calendar
-    )
-    task.paused_days += days
-    task.due_date = work_calendar.task_due(task, calendar).date
-    task.status = TaskState.IN_PROGRESS if task.started_at else TaskState.READY
-    task.paused_at = None
-    audit(session, actor, "resume", task, before=before, after={**_state(task), "paused_days": days})
 
 
 VERIFY_OUTCOMES = tuple(Verification)

@@ -225,15 +225,11 @@ def attach_encoded(
         if material.status == MaterialState.PRODUCED:
             errors[field] = [f"材料“{material.name}”由本件事内的事项办理后产生，无需提交"]
             continue
-        for entry in entries:
-            name = str(entry.get("name") or "未命名")
-            try:
-                content = base64.b64decode(str(entry.get("content_base64") or ""), validate=True)
-            except (binascii.Error, ValueError):
-                errors.setdefault(field, []).append(
-                    f"材料“{material.name}”的文件“{name}”不是有效的 base64 内容"
-                )
-                continue
+        decoded, problems = decode_files({key: entries})
+        if problems:
+            errors[field] = [f"材料“{material.name}”的{message}" for message in problems[field]]
+            continue
+        for content, name in decoded[key]:
             try:
                 stored.append(store_upload(session, material, content, name))
             except UploadError as exc:
@@ -241,6 +237,25 @@ def attach_encoded(
     if errors:
         raise FileProblems(errors)
     return stored
+
+
+def decode_files(
+    files: Mapping[str, Sequence[Mapping[str, Any]]],
+) -> tuple[dict[str, list[tuple[bytes, str]]], dict[str, list[str]]]:
+    """``{key: [{"name", "content_base64"}]}`` as ``{key: [(content, name)]}``, and the entries that are
+    not base64 (by ``files.<key>``)."""
+    decoded: dict[str, list[tuple[bytes, str]]] = {}
+    errors: dict[str, list[str]] = {}
+    for key, entries in files.items():
+        for entry in entries:
+            name = str(entry.get("name") or "未命名")
+            try:
+                content = base64.b64decode(str(entry.get("content_base64") or ""), validate=True)
+            except (binascii.Error, ValueError):
+                errors.setdefault(f"files.{key}", []).append(f"文件“{name}”不是有效的 base64 内容")
+                continue
+            decoded.setdefault(key, []).append((content, name))
+    return decoded, errors
 
 
 def file_content(session: Session, upload_id: int) -> bytes:

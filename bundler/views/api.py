@@ -26,7 +26,7 @@ from ..extensions import csrf, db
 from ..models import Application, Department, Task
 from ..permissions import Permission, can
 from ..privacy import mask_phone
-from ..services import acceptance, uploads, work_calendar
+from ..services import acceptance, supplements, uploads, work_calendar
 from ..services import applications as service
 from ..services import documents as documents_service
 from ..services import results as results_service
@@ -54,7 +54,12 @@ from .api_schemas import (
     NewApplicationSchema,
     NewHandoverSchema,
     NotificationListSchema,
+    PauseResultSchema,
+    SpecialProcedureSchema,
     StoredFileSchema,
+    SupplementAnswerResultSchema,
+    SupplementAnswerSchema,
+    SupplementRequestSchema,
     TaskFilterSchema,
     TaskListSchema,
     TaskSchema,
@@ -567,6 +572,156 @@ def verify_task(verification: dict[str, Any], id: int) -> Any:
     return answer
 
 
+def _pause_answer(task: Task, pause: Any) -> dict[str, Any]:
+    return {
+        "task": task.id,
+        "status": task.status,
+        "pause": pause.id if pause is not None else None,
+        "due": task.due_date.isoformat() if task.due_date else None,
+        "paused_days": task.paused_days or 0,
+    }
+
+
+@bp.post("/tasks/<id:id>/supplement", tags=[DEPARTMENTS], parameters=[_path("id", "事项 id")])
+@bp.doc(
+    operationId="requestSupplement",
+    summary="要求补正：一次性列明需重新提交的材料、需更正的字段和要求；只暂停本事项的计时，并告知申请人",
+)
+@require_token(Permission.TASKS_API)
+@bp.arguments(SupplementRequestSchema)
+@bp.response(200, PauseResultSchema, description="本事项已暂停计时，等待申请人补正")
+@_NOT_AN_OBJECT
+@_refusal(404, "事项不存在或不属于本部门")
+@_refusal(422, "请求内容未通过校验；当前状态不能要求补正；材料或字段不属于本事项；或未写明补正内容")
+@_OTHER_METHOD
+def request_supplement(body: dict[str, Any], id: int) -> Any:
+    return _pause_task(
+        id,
+        lambda task, actor: supplements.request_supplement(
+            db.session,
+            task,
+            materials=body.get("materials") or [],
+            fields=body.get("fields_") or [],
+            reason=body.get("reason") or "",
+            actor=actor,
+        ),
+    )
+
+
+@bp.post("/tasks/<id:id>/special", tags=[DEPARTMENTS], parameters=[_path("id", "事项 id")])
+@bp.doc(
+    operationId="startSpecialProcedure",
+    summary="特别程序（检验检测、专家评审、听证、公示）：期间只暂停本事项的计时，不计入办理时限",
+)
+@require_token(Permission.TASKS_API)
+@bp.arguments(SpecialProcedureSchema)
+@bp.response(200, PauseResultSchema, description="本事项已暂停计时")
+@_NOT_AN_OBJECT
+@_refusal(404, "事项不存在或不属于本部门")
+@_refusal(422, "请求内容未通过校验；或当前状态不能暂停")
+@_OTHER_METHOD
+def start_special(body: dict[str, Any], id: int) -> Any:
+    return _pause_task(
+        id,
+        lambda task, actor: supplements.start_special(
+            db.session, task, body["procedure"], body.get("reason") or "", actor=actor
+        ),
+    )
+
+
+@bp.post("/tasks/<id:id>/resume", tags=[DEPARTMENTS], parameters=[_path("id", "事项 id")])
+@bp.doc(operationId="resumeTask", summary="恢复计时（补正核对完毕或特别程序结束）：办理期限按暂停天数顺延")
+@require_token(Permission.TASKS_API)
+@bp.response(200, PauseResultSchema, description="已恢复计时")
+@_refusal(400, "请求不能处理（本操作不需要请求体）")
+@_refusal(404, "事项不存在或不属于本部门")
+@_refusal(422, "该事项没有暂停")
+@_OTHER_METHOD
+def resume_task(id: int) -> Any:
+    task = _own_task(id)
+    if task is None:
+        return api_error(404, "事项不存在")
+    pause = supplements.open_pause(db.session, task)
+    try:
+        supplements.resume(db.session, task, actor=_token_actor(current_token()))
+    except supplements.PauseError as exc:
+        db.session.rollback()
+        return _invalid(exc)
+    answer = _pause_answer(task, pause)
+    db.session.commit()
+    return answer
+
+
+def _pause_task(task_id: int, pause_it: Any) -> Any:
+    task = _own_task(task_id)
+    if task is None:
+        return api_error(404, "事项不存在")
+    try:
+        pause = pause_it(task, _token_actor(current_token()))
+    except supplements.PauseError as exc:
+        db.session.rollback()
+        return _invalid(exc)
+    db.session.flush()
+    answer = _pause_answer(task, pause)
+    application_id = task.application_id
+    db.session.commit()
+    dispatch_application(application_id)
+    return answer
+
+
+@bp.post("/applications/<id:id>/supplements", tags=[WINDOW], parameters=[_path("id", "申请 id")])
+@bp.doc(
+    operationId="answerSupplement",
+    summary="提交补正（综合窗口令牌）：更正部门要求的字段、补交材料文件；部门核对后恢复计时",
+)
+@require_token(Permission.ACCEPT_BY_API)
+@bp.arguments(SupplementAnswerSchema)
+@bp.response(201, SupplementAnswerResultSchema, description="补正已提交并推送给要求补正的部门")
+@_NOT_AN_OBJECT
+@_refusal(404, "申请不存在")
+@_refusal(422, "没有待答复的补正；有几项待补正而未指明 task；或补正内容未通过校验（按字段说明）")
+@_OTHER_METHOD
+def answer_supplement(body: dict[str, Any], id: int) -> Any:
+    application = db.session.get(Application, id)
+    if application is None:
+        return api_error(404, "申请不存在")
+    waiting = supplements.open_supplements(db.session, application)
+    chosen = [p for p in waiting if body.get("task") in (None, p.task_id)]
+    if not chosen:
+        return api_error(422, "该申请没有待答复的补正", errors={"task": ["没有待答复的补正"]})
+    if len(chosen) > 1:
+        named = "、".join(f"{p.task_id}（{p.task.item_version.name}）" for p in chosen)
+        return api_error(
+            422, f"有几项待补正，请用 task 指明答复哪一项：{named}", errors={"task": ["请指明事项"]}
+        )
+    pause = chosen[0]
+    files, problems = uploads.decode_files(body.get("files") or {})
+    if problems:
+        return api_error(422, "；".join(m for ms in problems.values() for m in ms), errors=problems)
+    try:
+        supplements.answer(
+            db.session,
+            pause,
+            fields=body.get("fields_") or {},
+            files=files,
+            note=body.get("note") or "",
+            actor=_token_actor(current_token()),
+        )
+    except supplements.PauseError as exc:
+        db.session.rollback()
+        return _invalid(exc)
+    answer = pause.answer or {}
+    result = {
+        "application": id,
+        "task": pause.task_id,
+        "changed": sorted(answer.get("fields") or {}),
+        "files": answer.get("files") or {},
+    }
+    db.session.commit()
+    dispatch_application(id)
+    return result, 201
+
+
 @bp.get(
     "/tasks/<id:id>/files/<id:file>",
     tags=[DEPARTMENTS],
@@ -598,7 +753,9 @@ def task_file(id: int, file: int) -> Any:
     return file_response(upload)
 
 
-def _invalid(exc: tasks_service.TaskError | results_service.HandoverError) -> Response:
+def _invalid(
+    exc: tasks_service.TaskError | results_service.HandoverError | supplements.PauseError,
+) -> Response:
     """422 with the problems by field when the service named any."""
     if exc.errors:
         return api_error(422, str(exc), errors=exc.errors)

@@ -19,6 +19,7 @@ from ..services.document_kinds import DOCUMENT_KINDS
 from ..services.notifications import NOTICE_EVENTS
 from ..services.tasks import OUTCOMES
 from ..states import (
+    SPECIAL_PROCEDURES,
     ApplicationState,
     CalendarYearState,
     Channel,
@@ -574,6 +575,67 @@ class VerificationResultSchema(ApiSchema):
     status = fields.String(required=True, validate=_one_of(values(TaskState)))
     told = fields.List(
         fields.String(), required=True, metadata={"description": "已收到撤销通知的后续事项编码（重新推送）"}
+    )
+
+
+class SupplementRequestSchema(ApiSchema):
+    materials = fields.List(
+        fields.String(), allow_none=True, metadata={"description": "需重新提交的材料键（本事项的材料）"}
+    )
+    fields_ = fields.List(
+        fields.String(),
+        allow_none=True,
+        data_key="fields",
+        metadata={"description": "需更正的申请表字段（合并表单的键，如 经营者.联系电话）"},
+    )
+    reason = fields.String(required=True, metadata={"description": "一次性告知的全部补正内容与要求"})
+
+
+class SpecialProcedureSchema(ApiSchema):
+    procedure = fields.String(
+        required=True,
+        validate=_one_of(list(SPECIAL_PROCEDURES), "特别程序"),
+        metadata={"description": "检验检测、专家评审、听证或公示：期间不计入办理时限"},
+    )
+    reason = fields.String(allow_none=True, metadata={"description": "说明"})
+
+
+class PauseResultSchema(ApiSchema):
+    task = fields.Integer(required=True)
+    status = fields.String(required=True, validate=_one_of(values(TaskState)))
+    pause = fields.Integer(required=True, allow_none=True, metadata={"description": "暂停记录 id"})
+    due = _date("办理期限（恢复计时后按暂停天数顺延）")
+    paused_days = fields.Integer(required=True, metadata={"description": "本事项累计暂停的天数"})
+
+
+class SupplementAnswerSchema(ApiSchema):
+    task = fields.Integer(
+        allow_none=True, metadata={"description": "要答复的事项 id；申请只有一项待补正时可不填"}
+    )
+    fields_ = fields.Dict(
+        keys=fields.String(),
+        allow_none=True,
+        data_key="fields",
+        metadata={"description": "更正后的字段值：{合并表单的键: 值}，只限部门要求更正的字段"},
+    )
+    files = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.Nested(NewFileSchema)),
+        allow_none=True,
+        metadata={"description": "补交的材料文件：{材料键: [{name, content_base64}]}"},
+    )
+    note = fields.String(allow_none=True, metadata={"description": "申请人的补充说明"})
+
+
+class SupplementAnswerResultSchema(ApiSchema):
+    application = fields.Integer(required=True)
+    task = fields.Integer(required=True)
+    changed = fields.List(fields.String(), required=True, metadata={"description": "值有变化的字段"})
+    files = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.String()),
+        required=True,
+        metadata={"description": "已收到的补交文件名，按材料键"},
     )
 
 

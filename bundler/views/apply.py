@@ -23,6 +23,7 @@ from ..privacy import mask_id_number, mask_name
 from ..services import acceptance
 from ..services import applications as service
 from ..services import results as results_service
+from ..services import supplements as supplements_service
 from ..services.documents import documents_for
 from ..services.elicences import (
     ELicenceUnavailable,
@@ -281,6 +282,50 @@ def supply_file(application_id: int, material_id: int) -> Any:
     return redirect(url_for("apply.status", application_id=application.id))
 
 
+@bp.post("/applications/<id:application_id>/supplements/<id:pause_id>")
+@permission_required(Permission.TRACK_APPLICATION)
+def answer_supplement(application_id: int, pause_id: int) -> Any:
+    """补正 answered online by the applicant, or at the counter by a clerk: the corrected fields and the
+    files asked for; on a problem the page comes back with what was typed and the problems by field."""
+    application = own_application(application_id)
+    pause = next(
+        (p for p in supplements_service.open_supplements(db.session, application) if p.id == pause_id), None
+    )
+    if pause is None:
+        flash("该补正已提交或已结束", "error")
+        return redirect(url_for("apply.status", application_id=application.id))
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    typed = {key[2:]: value for key, value in request.form.items() if key.startswith("f:")}
+    files = {
+        key[3:]: [(f.read(), f.filename or "") for f in request.files.getlist(key) if f.filename]
+        for key in request.files
+        if key.startswith("sf:")
+    }
+    who = "综合窗口" if can(current_user, Permission.ACCEPT_AT_COUNTER) else "申请人"
+    actor = f"{who} 用户 {current_user.id}（{mask_name(current_user.name) or who}）"
+    try:
+        supplements_service.answer(
+            db.session,
+            pause,
+            fields=typed,
+            files=files,
+            note=request.form.get("answer_note", ""),
+            actor=actor,
+        )
+    except supplements_service.PauseError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        application = own_application(application_id)
+        context = status_context(application)
+        context.update(answer_typed={pause_id: typed}, answer_errors={pause_id: exc.errors})
+        return render_template("apply/status.html", application=application, **context), 422
+    db.session.commit()
+    dispatch_application(application.id)
+    flash("补正内容已提交，办理部门核对后恢复办理", "success")
+    return redirect(url_for("apply.status", application_id=application.id))
+
+
 @bp.get("/applications/<id:application_id>/files/<id:upload_id>")
 @permission_required(Permission.TRACK_APPLICATION)
 def material_file(application_id: int, upload_id: int) -> Any:
@@ -354,7 +399,10 @@ def status_context(application: Application) -> dict[str, Any]:
         title=definition.bundle["name"],
     )
     owed = [m for m in application.materials if m.status == "deferred"]
-    supplements = [t for t in application.tasks if t.status == TaskState.PAUSED]
+    supplements = [
+        (pause, supplements_service.askable(db.session, pause.task))
+        for pause in supplements_service.open_supplements(db.session, application)
+    ]
     results = [t for t in application.tasks if t.status in (TaskState.DONE, TaskState.REJECTED)]
     finished = results_service.step_results(db.session, application)
     rated = (

@@ -16,7 +16,7 @@ from ..extensions import db
 from ..models import Delivery, Task
 from ..permissions import Permission
 from ..privacy import mask_name
-from ..services import commitments, deferrals
+from ..services import commitments, deferrals, supplements
 from ..services import results as results_service
 from ..services import tasks as tasks_service
 from ..services.deadlines import due_dates
@@ -24,7 +24,7 @@ from ..services.documents import get_or_create, task_cache_key
 from ..services.outbox import dispatch, dispatch_application, retry_failed
 from ..services.payload import task_payload
 from ..services.uploads import task_upload
-from ..states import OPEN_TASKS, DeliveryState, TaskState
+from ..states import OPEN_TASKS, SPECIAL_PROCEDURES, DeliveryState, TaskState
 from .auth import permission_required
 from .documents import serve
 from .files import file_response
@@ -134,6 +134,10 @@ def _task_page(
         owed=deferrals.owed_for(db.session, task),
         revocable=deferrals.may_revoke(db.session, task),
         committed=commitments.committed_for(db.session, task),
+        askable=supplements.askable(db.session, task) if task.status in OPEN_TASKS else ({}, {}),
+        pause=supplements.open_pause(db.session, task),
+        pauses=supplements.history(db.session, task),
+        procedures=SPECIAL_PROCEDURES,
         today=clock.today(),
     )
 
@@ -149,9 +153,19 @@ def act(task_id: int) -> Any:
     typed.update(
         {
             key: request.form.get(key, "")
-            for key in ("reason", "note", "correction_reason", "revoke_reason", "verify_note", "outcome")
+            for key in (
+                "reason",
+                "note",
+                "correction_reason",
+                "revoke_reason",
+                "verify_note",
+                "outcome",
+                "procedure",
+                "special_reason",
+            )
         }
     )
+    typed.update({key: "\n".join(request.form.getlist(key)) for key in ("s_material", "s_field")})
     try:
         if action == "start":
             tasks_service.start(db.session, task, actor())
@@ -180,11 +194,27 @@ def act(task_id: int) -> Any:
                 f"，后续事项已推送：{'、'.join(t.item_version.name for t in released)}" if released else ""
             )
         elif action == "supplement":
-            tasks_service.request_supplement(db.session, task, request.form.get("note", ""), actor=actor())
+            supplements.request_supplement(
+                db.session,
+                task,
+                materials=request.form.getlist("s_material"),
+                fields=request.form.getlist("s_field"),
+                reason=request.form.get("note", ""),
+                actor=actor(),
+            )
             message = "已一次性告知申请人需补正的内容，本事项计时暂停"
+        elif action == "special":
+            supplements.start_special(
+                db.session,
+                task,
+                request.form.get("procedure", ""),
+                request.form.get("special_reason", ""),
+                actor=actor(),
+            )
+            message = "已记录特别程序，本事项计时暂停（不计入办理时限）"
         elif action == "resume":
-            tasks_service.resume(db.session, task, actor=actor())
-            message = "补正材料已收到，恢复计时"
+            days = supplements.resume(db.session, task, actor=actor())
+            message = f"已恢复计时，暂停 {days} 天，办理期限顺延至 {task.due_date}"
         elif action == "confirm_material":
             key = request.form.get("material", "")
             material = next((m for m in task.application.materials if m.key == key), None)
@@ -230,9 +260,9 @@ def act(task_id: int) -> Any:
             )
         else:
             abort(400)
-    except tasks_service.TaskError as exc:
+    except (tasks_service.TaskError, supplements.PauseError) as exc:
         db.session.rollback()
-        if action in ("approved", "rejected", "correct", "supplement", "revoke", "verify"):
+        if action in ("approved", "rejected", "correct", "supplement", "revoke", "verify", "special"):
             flash(str(exc), "error")  # shown on this very page, with what was typed kept
             return _task_page(_own_task(task_id), typed, exc.errors), 422
         flash(str(exc), "error")

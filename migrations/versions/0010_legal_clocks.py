@@ -1,5 +1,6 @@
 """legal clocks: the working-day calendar (each year's holidays and 调休 days, seeded from
-chinesecalendar), 容缺 materials supplied and confirmed, 告知承诺 verification (issue #14)
+chinesecalendar), 容缺 materials supplied and confirmed, 告知承诺 verification, 补正 rounds and
+特别程序 periods (issue #14)
 
 Revision ID: b1c2d3e40010
 Revises: b1c2d3e40009
@@ -69,9 +70,31 @@ def upgrade():
         batch_op.add_column(sa.Column("verified_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column("verification", sa.String(length=16), nullable=True))
         batch_op.add_column(sa.Column("verification_note", sa.Text(), nullable=True))  # encrypted
+    op.create_table(
+        "task_pauses",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("task_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("procedure", sa.String(length=16), nullable=True),
+        sa.Column("reason", sa.Text(), nullable=True),  # encrypted
+        sa.Column("materials", JSON, nullable=False),
+        sa.Column("fields", JSON, nullable=False),
+        sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("started_by", sa.String(length=200), nullable=False),
+        sa.Column("answered_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("answered_by", sa.String(length=200), nullable=True),
+        sa.Column("answer", sa.Text(), nullable=True),  # encrypted JSON
+        sa.Column("ended_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("days", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(["task_id"], ["tasks.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index("ix_task_pauses_task_id", "task_pauses", ["task_id"])
 
 
 def downgrade():
+    op.drop_index("ix_task_pauses_task_id", table_name="task_pauses")
+    op.drop_table("task_pauses")
     with op.batch_alter_table("tasks", schema=None) as batch_op:
         for column in ("verification_note", "verification", "verified_at", "verify_due"):
             batch_op.drop_column(column)
