@@ -174,3 +174,17 @@ def pdf_bytes(pages: int = 1) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def bearer(token: str) -> dict[str, str]:
+    """The header an API client sends its token in."""
+    return {"Authorization": f"Bearer {token}"}
+
+
+def department_token(code: str) -> str:
+    """A department system's API token (committed: requests run in sessions of their own)."""
+    from bundler.services.accounts import create_token
+
+    token = create_token(db.session, "department", code, label=f"{code} 业务系统")
+    db.session.commit()
+    return token

@@ -4,23 +4,12 @@ result (see ``tasks.verify``)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy.orm import Session
 
-import graphs
-
 from .. import clock
-from ..catalogue.definitions import pinned
 from ..models import ApplicationMaterial, Task
 from ..states import MaterialState
 from . import deferrals, work_calendar
-
-
-def item_commitment(session: Session, task: Task) -> dict[str, Any]:
-    """The item's ``commitment`` entry (``replaces``, ``verify_days``), empty when it has none."""
-    entry = pinned(session, task.application).items[task.item.code].get("commitment")
-    return dict(entry) if isinstance(entry, dict) else {}
 
 
 def committed_for(session: Session, task: Task) -> list[ApplicationMaterial]:
@@ -33,15 +22,7 @@ def schedule_verification(session: Session, task: Task) -> None:
     item's unit); an approval that rests on none needs no verification."""
     if not committed_for(session, task):
         return
-    days = int(item_commitment(session, task).get("verify_days") or 0)
-    due = graphs.add_days(
-        clock.today(),
-        days,
-        task.item_version.days_unit,
-        estimate=True,
-        calendar=work_calendar.current(session),
-    )
-    task.verify_due = due.date
+    task.verify_due = work_calendar.verify_due(session, task, work_calendar.current(session), clock.today())
 
 
 def awaiting_verification(task: Task) -> bool:

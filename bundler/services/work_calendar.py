@@ -305,18 +305,7 @@ def recompute(session: Session, year: int, *, actor: str) -> Republished:
                 continue
             if task.due_date < start_of_year:
                 continue  # it ends before the year: none of the year's days counted for it
-            new = task_due(task, calendar)
-            if new.date != task.due_date:
-                old, task.due_date = task.due_date, new.date
-                audit(
-                    session,
-                    actor,
-                    "due_recomputed",
-                    task,
-                    before={"due_date": old.isoformat()},
-                    after={"due_date": new.date.isoformat(), "year": year},
-                )
-                result.tasks_moved.append((task.id, old, new.date))
+            _move(session, task, "due_date", task_due(task, calendar).date, actor=actor, result=result)
         promised = application.promised_date
         if promised is None or application.accepted_at is None or promised < start_of_year:
             continue
@@ -359,24 +348,45 @@ def _recompute_verifications(
         )
     ).all()
     for task in waiting:
-        assert task.verify_due is not None and task.finished_at is not None  # the query asks for both
-        item = pinned(session, task.application).items[task.item.code]
-        days = int((item.get("commitment") or {}).get("verify_days") or 0)
+        assert task.finished_at is not None  # the query asks for it
         approved_on = clock.local(task.finished_at).date()
-        new = graphs.add_days(
-            approved_on, days, task.item_version.days_unit, estimate=True, calendar=calendar
+        _move(
+            session,
+            task,
+            "verify_due",
+            verify_due(session, task, calendar, approved_on),
+            actor=actor,
+            result=result,
         )
-        if new.date != task.verify_due:
-            old, task.verify_due = task.verify_due, new.date
-            audit(
-                session,
-                actor,
-                "verify_due_recomputed",
-                task,
-                before={"verify_due": old.isoformat()},
-                after={"verify_due": new.date.isoformat()},
-            )
-            result.tasks_moved.append((task.id, old, new.date))
+
+
+def verify_due(session: Session, task: Task, calendar: graphs.WorkCalendar, approved_on: dt.date) -> dt.date:
+    """When the 核查 of a result approved on a commitment (告知承诺) is due: the item's ``verify_days``
+    after the approval, in the item's unit."""
+    item = pinned(session, task.application).items[task.item.code]
+    days = int((item.get("commitment") or {}).get("verify_days") or 0)
+    return graphs.add_days(
+        approved_on, days, task.item_version.days_unit, estimate=True, calendar=calendar
+    ).date
+
+
+def _move(
+    session: Session, task: Task, attribute: str, new: dt.date, *, actor: str, result: Republished
+) -> None:
+    """Set a task's date to its recomputed value, audited, when it changed."""
+    old = getattr(task, attribute)
+    if new == old:
+        return
+    setattr(task, attribute, new)
+    audit(
+        session,
+        actor,
+        f"{attribute}_recomputed",
+        task,
+        before={attribute: old.isoformat()},
+        after={attribute: new.isoformat(), "year": result.year},
+    )
+    result.tasks_moved.append((task.id, old, new))
 
 
 def promised_forecast(

@@ -14,11 +14,7 @@ from bundler.catalogue.queries import bundle_definition
 from bundler.extensions import db
 from bundler.services.accounts import create_token
 
-from testapp import answered
-
-
-def _auth(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
+from testapp import answered, bearer
 
 
 def _valid_data(code: str, answers: dict | None = None) -> dict:
@@ -37,7 +33,7 @@ def _body(code: str = "KFD", answers: dict | None = None, **extra) -> dict:
 
 
 def _post(client, token, body, **headers):
-    return client.post("/api/v1/applications", json=body, headers={**_auth(token), **headers})
+    return client.post("/api/v1/applications", json=body, headers={**bearer(token), **headers})
 
 
 def test_create_accepts_and_plans_the_steps(client, window_token):
@@ -51,7 +47,7 @@ def test_create_accepts_and_plans_the_steps(client, window_token):
     assert steps["XF-001"]["status"] == "skipped"  # not asked for a small venue
     assert all(s["department"] for s in body["steps"])
     assert body["status"] == "accepted" and body["promised_date"]
-    again = client.get(f"/api/v1/applications/{body['id']}", headers=_auth(window_token))
+    again = client.get(f"/api/v1/applications/{body['id']}", headers=bearer(window_token))
     assert again.status_code == 200 and again.get_json()["steps"] == body["steps"]
 
 
@@ -127,16 +123,16 @@ def test_deferred_material_is_a_rongque_acceptance_with_a_commitment_date(client
 
 def test_tokens_are_required_and_roles_checked(client, window_token):
     assert client.post("/api/v1/applications", json={"bundle": "KFD"}).status_code == 401
-    bad = client.post("/api/v1/applications", json={}, headers=_auth("yjs_not-a-token"))
+    bad = client.post("/api/v1/applications", json={}, headers=bearer("yjs_not-a-token"))
     assert bad.status_code == 401 and bad.get_json()["error"] == "令牌无效或已吊销"
     department_token = create_token(db.session, "department", "SCJG")
     db.session.commit()
     assert _post(client, department_token, {"bundle": "KFD"}).status_code == 403
-    assert client.get("/api/v1/applications/1", headers=_auth(department_token)).status_code == 403
+    assert client.get("/api/v1/applications/1", headers=bearer(department_token)).status_code == 403
 
 
 def test_not_json_is_a_400_in_chinese(client, window_token):
-    response = client.post("/api/v1/applications", data="x=1", headers=_auth(window_token))
+    response = client.post("/api/v1/applications", data="x=1", headers=bearer(window_token))
     assert response.status_code == 400 and "JSON" in response.get_json()["error"]
 
 
@@ -223,9 +219,9 @@ def test_a_yes_no_field_answered_no_is_accepted_and_delivered_as_false(client, w
 
     department = create_token(db.session, "department", "SCJG")
     db.session.commit()
-    tasks = client.get("/api/v1/departments/SCJG/tasks", headers=_auth(department)).get_json()["tasks"]
+    tasks = client.get("/api/v1/departments/SCJG/tasks", headers=bearer(department)).get_json()["tasks"]
     permit = next(t for t in tasks if t["item"] == "SCJG-003")
-    form = client.get(f"/api/v1/tasks/{permit['id']}", headers=_auth(department)).get_json()["form"]
+    form = client.get(f"/api/v1/tasks/{permit['id']}", headers=bearer(department)).get_json()["form"]
     assert form["online"] is False and form["has_warehouse"] is False
 
 

@@ -16,25 +16,14 @@ from bundler.catalogue.queries import bundle_definition
 from bundler.extensions import db
 from bundler.models import ApplicationMaterial, AuditEntry, Notification, Task
 from bundler.queues import department_queue_name
-from bundler.services.accounts import create_token
 from bundler.worker import make_worker
 
-from testapp import accept_by_api, answered
+from testapp import accept_by_api, answered, bearer, department_token
 
 CHINA = ZoneInfo("Asia/Shanghai")
 MONDAY = dt.datetime(2026, 9, 14, 9, 30, tzinfo=CHINA)
 HOUSEHOLD = "户口簿|买方"  # 契税: the buyer's household and marriage papers, replaceable by a commitment
 NOT_REPLACEABLE = "不动产买卖合同|房屋"
-
-
-def _auth(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
-
-def _token(code: str) -> str:
-    token = create_token(db.session, "department", code, label=f"{code} 业务系统")
-    db.session.commit()
-    return token
 
 
 def _task(application_id: int, code: str) -> Task:
@@ -52,16 +41,16 @@ def _approved_on_commitment(app, client, window_token):
             d["kind"] for d in body["documents"]
         ]  # the 告知承诺书 is printed with the receipt
         tax = _task(body["id"], "SW-003")
-        sw = _token(tax.department.code)
+        sw = department_token(tax.department.code)
         done = client.post(
-            f"/api/v1/tasks/{tax.id}/complete", json={"outcome": "approved"}, headers=_auth(sw)
+            f"/api/v1/tasks/{tax.id}/complete", json={"outcome": "approved"}, headers=bearer(sw)
         )
         assert done.status_code == 200, done.get_json()
     db.session.expire_all()
     tax = _task(body["id"], "SW-003")
     assert tax.status == "done"
     assert tax.verify_due == graphs.add_working_days(MONDAY.date(), 20).date
-    payload = client.get(f"/api/v1/tasks/{tax.id}", headers=_auth(sw)).get_json()
+    payload = client.get(f"/api/v1/tasks/{tax.id}", headers=bearer(sw)).get_json()
     assert payload["verify_due"] == tax.verify_due.isoformat()
     return body, tax, sw
 
@@ -73,12 +62,12 @@ def test_a_false_commitment_revokes_the_result_and_downstream_is_told(app, clien
     db.session.expire_all()
     assert _task(body["id"], "BDC-001").delivered_at is not None
 
-    no_note = client.post(f"/api/v1/tasks/{tax.id}/verify", json={"outcome": "false"}, headers=_auth(sw))
+    no_note = client.post(f"/api/v1/tasks/{tax.id}/verify", json={"outcome": "false"}, headers=bearer(sw))
     assert no_note.status_code == 422 and "note" in no_note.get_json()["errors"]
     found = client.post(
         f"/api/v1/tasks/{tax.id}/verify",
         json={"outcome": "false", "note": "经不动产登记信息查询，承受方家庭名下另有住房一套"},
-        headers=_auth(sw),
+        headers=bearer(sw),
     )
     assert found.status_code == 200, found.get_json()
     assert found.get_json() == {"task": tax.id, "status": "revoked", "told": ["BDC-001"]}
@@ -91,17 +80,17 @@ def test_a_false_commitment_revokes_the_result_and_downstream_is_told(app, clien
     assert told is not None and "已撤销" in told.body
     assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "upstream_revoked")) is not None
     transfer = _task(body["id"], "BDC-001")
-    bdc = _token(transfer.department.code)
-    downstream = client.get(f"/api/v1/tasks/{transfer.id}", headers=_auth(bdc)).get_json()
+    bdc = department_token(transfer.department.code)
+    downstream = client.get(f"/api/v1/tasks/{transfer.id}", headers=bearer(bdc)).get_json()
     assert [r["item"] for r in downstream["revoked"]] == ["SW-003"] and "SW-003" not in downstream["upstream"]
-    again = client.post(f"/api/v1/tasks/{tax.id}/verify", json={"outcome": "confirmed"}, headers=_auth(sw))
+    again = client.post(f"/api/v1/tasks/{tax.id}/verify", json={"outcome": "confirmed"}, headers=bearer(sw))
     assert again.status_code == 422 and "没有待核查" in again.get_json()["error"]
 
 
 def test_a_true_commitment_is_recorded_and_the_result_stands(app, client, window_token):
     body, tax, sw = _approved_on_commitment(app, client, window_token)
     confirmed = client.post(
-        f"/api/v1/tasks/{tax.id}/verify", json={"outcome": "confirmed"}, headers=_auth(sw)
+        f"/api/v1/tasks/{tax.id}/verify", json={"outcome": "confirmed"}, headers=bearer(sw)
     )
     assert confirmed.status_code == 200 and confirmed.get_json()["status"] == "done"
     db.session.expire_all()
@@ -123,7 +112,7 @@ def test_a_material_the_item_does_not_list_cannot_be_replaced_by_a_commitment(cl
             "data": forms.example_data(merged, jsonable=True),
             "commitments": [NOT_REPLACEABLE],
         },
-        headers=_auth(window_token),
+        headers=bearer(window_token),
     )
     assert response.status_code == 422
     assert (

@@ -34,7 +34,7 @@ from bundler.worker import make_worker
 from browser.flows import png_bytes
 from factories import PASSWORD
 from peers import peer
-from testapp import accept_by_api, pdf_bytes, scenario_form
+from testapp import accept_by_api, bearer, department_token, pdf_bytes, scenario_form
 
 ANSWERS = {"has_employees": "true"}  # 开饭店: SCJG-001 → (SCJG-003, SW-001, RS-002) → SW-002
 ID_CARD = "居民身份证|经营者"  # asked by SCJG-001, SCJG-003, SW-001 and RS-002; not by SW-002
@@ -54,16 +54,6 @@ def ofd_bytes(root: str = "OFD.xml") -> bytes:
 
 def _b64(content: bytes) -> str:
     return base64.b64encode(content).decode()
-
-
-def _auth(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
-
-def _department_token(code: str) -> str:
-    token = create_token(db.session, "department", code, label=f"{code} 业务系统")
-    db.session.commit()
-    return token
 
 
 def _work(app, *departments):
@@ -102,23 +92,23 @@ def test_files_of_an_api_acceptance_reach_exactly_the_departments_that_ask_for_t
 
     # the registration office completes its step; the parallel steps are released and delivered
     tasks = {t.item.code: t for t in db.session.scalars(select(Task)).all()}
-    scjg = _department_token("SCJG")
+    scjg = department_token("SCJG")
     done = client.post(
         f"/api/v1/tasks/{tasks['SCJG-001'].id}/complete",
         json={"outcome": "approved", "results": {"经营者.统一社会信用代码": USCC}},
-        headers=_auth(scjg),
+        headers=bearer(scjg),
     )
     assert done.status_code == 200, done.get_json()
     _work(app, "SCJG", "SW", "RS")
 
-    tokens = {code: _department_token(code) for code in db.session.scalars(select(Department.code)).all()}
+    tokens = {code: department_token(code) for code in db.session.scalars(select(Department.code)).all()}
     expected = {front: "application/pdf", back: "image/png", premises: "application/ofd"}
     links: list[tuple[str, str, bytes]] = []  # (department of the task, url, content)
     for code, task in tasks.items():
         if task.status == "skipped":
             continue
         department = task.department.code
-        payload = client.get(f"/api/v1/tasks/{task.id}", headers=_auth(tokens[department])).get_json()
+        payload = client.get(f"/api/v1/tasks/{task.id}", headers=bearer(tokens[department])).get_json()
         files = {m["key"]: m["files"] for m in payload["materials"]}
         asks_id_card = code != "SW-002"
         assert (ID_CARD in files) == asks_id_card, code
@@ -127,7 +117,7 @@ def test_files_of_an_api_acceptance_reach_exactly_the_departments_that_ask_for_t
             assert [f["size"] for f in files[ID_CARD]] == [len(front), len(back)]
         for entries in files.values():
             for entry in entries:
-                response = client.get(entry["url"], headers=_auth(tokens[department]))
+                response = client.get(entry["url"], headers=bearer(tokens[department]))
                 assert response.status_code == 200, (code, entry["name"])
                 assert response.content_type == entry["content_type"] == expected[response.data]
                 assert hashlib.sha256(response.data).hexdigest() == entry["sha256"]
@@ -140,16 +130,18 @@ def test_files_of_an_api_acceptance_reach_exactly_the_departments_that_ask_for_t
     db.session.commit()
     for department, link, content in links:
         for code, token in tokens.items():
-            answer = client.get(link, headers=_auth(token))
+            answer = client.get(link, headers=bearer(token))
             assert answer.status_code == (200 if code == department else 404), (link, code)
             if code != department:
                 assert answer.get_json()["error"] == "文件不存在"
-        assert client.get(link, headers=_auth(admin)).data == content
+        assert client.get(link, headers=bearer(admin)).data == content
         assert client.get(link).status_code == 401
     sw_002 = tasks["SW-002"]
     id_card_file = next(u.id for u in db.session.scalars(select(Upload)) if u.material.key == ID_CARD)
     assert (
-        client.get(f"/api/v1/tasks/{sw_002.id}/files/{id_card_file}", headers=_auth(tokens["SW"])).status_code
+        client.get(
+            f"/api/v1/tasks/{sw_002.id}/files/{id_card_file}", headers=bearer(tokens["SW"])
+        ).status_code
         == 404
     )
 
@@ -185,7 +177,7 @@ def test_the_signed_link_lifetime_is_a_setting(app, client, window_token):
         client, window_token, files={ID_CARD: [{"name": "id.pdf", "content_base64": _b64(pdf_bytes())}]}
     )
     task = db.session.scalar(select(Task).where(Task.status == "ready"))
-    payload = client.get(f"/api/v1/tasks/{task.id}", headers=_auth(_department_token("SCJG"))).get_json()
+    payload = client.get(f"/api/v1/tasks/{task.id}", headers=bearer(department_token("SCJG"))).get_json()
     [entry] = [f for m in payload["materials"] for f in m["files"]]
     with time_machine.travel(clock.utcnow() + dt.timedelta(minutes=61), tick=False):
         assert client.get(entry["signed_url"]).status_code == 410
@@ -214,7 +206,7 @@ def test_bad_files_at_acceptance_are_refused_naming_the_material(client, window_
     response = client.post(
         "/api/v1/applications",
         json={"bundle": "KFD", "data": data, "files": {ID_CARD: [entry]}},
-        headers=_auth(window_token),
+        headers=bearer(window_token),
     )
     assert response.status_code == 422, response.get_json()
     body = response.get_json()
@@ -244,7 +236,7 @@ def test_an_oversized_file_is_refused_with_422_and_an_unknown_material_is_named(
                 "房产证|无人": [{"name": "x.pdf", "content_base64": _b64(big)}],
             },
         },
-        headers=_auth(window_token),
+        headers=bearer(window_token),
     )
     assert response.status_code == 422
     errors = response.get_json()["errors"]
@@ -260,7 +252,7 @@ def test_a_file_added_later_through_the_api_reaches_the_department(client, windo
         f"/api/v1/applications/{application['id']}/materials/{key}/files",
         data={"file": (io.BytesIO(later), "补交身份证.pdf")},
         content_type="multipart/form-data",
-        headers=_auth(window_token),
+        headers=bearer(window_token),
     )
     assert added.status_code == 201, added.get_json()
     body = added.get_json()
@@ -274,28 +266,28 @@ def test_a_file_added_later_through_the_api_reaches_the_department(client, windo
         f"/api/v1/applications/{application['id']}/materials/{key}/files",
         data={"file": (io.BytesIO(b"GIF89a not accepted"), "x.gif")},
         content_type="multipart/form-data",
-        headers=_auth(window_token),
+        headers=bearer(window_token),
     )
     assert bad.status_code == 422 and "居民身份证" in bad.get_json()["errors"]["file"][0]
     missing = client.post(
         f"/api/v1/applications/{application['id']}/materials/{key}/files",
         data={},
         content_type="multipart/form-data",
-        headers=_auth(window_token),
+        headers=bearer(window_token),
     )
     assert missing.status_code == 422 and "file" in missing.get_json()["errors"]
     unknown = client.post(
         f"/api/v1/applications/{application['id']}/materials/nothing/files",
         data={"file": (io.BytesIO(later), "x.pdf")},
         content_type="multipart/form-data",
-        headers=_auth(window_token),
+        headers=bearer(window_token),
     )
     assert unknown.status_code == 404
     task = db.session.scalar(select(Task).where(Task.status == "ready"))
-    scjg = _department_token("SCJG")
-    payload = client.get(f"/api/v1/tasks/{task.id}", headers=_auth(scjg)).get_json()
+    scjg = department_token("SCJG")
+    payload = client.get(f"/api/v1/tasks/{task.id}", headers=bearer(scjg)).get_json()
     [entry] = [f for m in payload["materials"] if m["key"] == ID_CARD for f in m["files"]]
-    assert client.get(entry["url"], headers=_auth(scjg)).data == later
+    assert client.get(entry["url"], headers=bearer(scjg)).data == later
 
 
 def test_file_names_and_contents_are_encrypted_at_rest(client, window_token):
@@ -522,7 +514,7 @@ def test_a_task_lists_the_e_licence_and_the_checked_original_masked(client, wind
     db.session.commit()
     accept_by_api(client, window_token, data=data, materials={ID_CARD: "e_licence"})
     task = db.session.scalar(select(Task).where(Task.status == "ready"))
-    payload = client.get(f"/api/v1/tasks/{task.id}", headers=_auth(_department_token("SCJG"))).get_json()
+    payload = client.get(f"/api/v1/tasks/{task.id}", headers=bearer(department_token("SCJG"))).get_json()
     materials = {m["key"]: m for m in payload["materials"]}
     licence = materials[ID_CARD]["licence"]
     assert licence["found"] is True and licence["title"] == "居民身份证"
@@ -578,11 +570,11 @@ def test_a_file_supplied_after_delivery_is_handed_to_the_step_that_asks_for_it_a
 ):
     accepted = accept_by_api(client, window_token, materials={HEALTH: "pending"})  # optional: not given yet
     first = db.session.scalar(select(Task).where(Task.item.has(code="SCJG-001")))
-    scjg = _department_token("SCJG")
+    scjg = department_token("SCJG")
     client.post(
         f"/api/v1/tasks/{first.id}/complete",
         json={"outcome": "approved", "results": {"经营者.统一社会信用代码": USCC}},
-        headers=_auth(scjg),
+        headers=bearer(scjg),
     )
     _work(app, "SCJG")
     food = db.session.scalar(select(Task).where(Task.item.has(code="SCJG-003")))
@@ -592,7 +584,7 @@ def test_a_file_supplied_after_delivery_is_handed_to_the_step_that_asks_for_it_a
         f"/api/v1/applications/{accepted['id']}/materials/{key}/files",
         data={"file": (io.BytesIO(pdf_bytes()), "健康证明.pdf")},
         content_type="multipart/form-data",
-        headers=_auth(window_token),
+        headers=bearer(window_token),
     )
     assert added.status_code == 201 and added.get_json()["material_status"] == "uploaded"
     _work(app, "SCJG")
@@ -601,7 +593,7 @@ def test_a_file_supplied_after_delivery_is_handed_to_the_step_that_asks_for_it_a
     supplied = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "material_supplied")).all()
     assert [(e.task_id, e.after) for e in supplied] == [(food.id, {"material": HEALTH})]
     assert "令牌" in supplied[0].actor
-    payload = client.get(f"/api/v1/tasks/{food.id}", headers=_auth(scjg)).get_json()
+    payload = client.get(f"/api/v1/tasks/{food.id}", headers=bearer(scjg)).get_json()
     assert [f["name"] for m in payload["materials"] if m["key"] == HEALTH for f in m["files"]] == [
         "健康证明.pdf"
     ]

@@ -18,21 +18,16 @@ from bundler.catalogue.queries import bundle_definition
 from bundler.extensions import db
 from bundler.models import Application, Task
 from bundler.services import applications
-from bundler.services.accounts import create_token
 from bundler.services.payload import task_payload
 from bundler.states import ApplicationState, Channel, MaterialState, TaskState, values
 from bundler.views.api import application_json
 from bundler.views.api_schemas import ApplicationSchema, TaskSchema
 
-from testapp import accept_by_api, answered
+from testapp import accept_by_api, answered, bearer, department_token
 
 DOCUMENT = "/api/v1/openapi.json"
 METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
-
-
-def _auth(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
 
 
 def _document(client: Any) -> dict[str, Any]:
@@ -62,12 +57,6 @@ def _kfd(answers: dict[str, str] | None = None) -> dict[str, Any]:
     parsed = graphs.parse_answers(definition.bundle["questions"], answers)
     data = forms.example_data(forms.merge(definition.bundle, definition.items, parsed), jsonable=True)
     return {"bundle": "KFD", "answers": answers, "data": data}
-
-
-def _department_token(code: str) -> str:
-    token = create_token(db.session, "department", code, label=f"{code} 业务系统")
-    db.session.commit()
-    return token
 
 
 # --- the document itself -----------------------------------------------------------------------------
@@ -168,7 +157,7 @@ def test_the_document_endpoint_answers_a_pdf_or_202_with_retry_after(client):
 
 
 def test_an_empty_bundle_code_is_refused_in_chinese(client, window_token):
-    response = client.post("/api/v1/applications", json={"bundle": ""}, headers=_auth(window_token))
+    response = client.post("/api/v1/applications", json={"bundle": ""}, headers=bearer(window_token))
     assert response.status_code == 422
     body = response.get_json()
     assert body["status"] == 422 and "缺少一件事编码" in body["error"]
@@ -184,7 +173,7 @@ def test_invalid_input_is_answered_in_chinese_by_field(client, window_token):
         "commitment_date": "2026-13-45",
         "unknown": "ignored as always",
     }
-    response = client.post("/api/v1/applications", json=body, headers=_auth(window_token))
+    response = client.post("/api/v1/applications", json=body, headers=bearer(window_token))
     assert response.status_code == 422
     answer = response.get_json()
     assert set(answer) == {"error", "status", "errors"} and answer["status"] == 422
@@ -202,21 +191,21 @@ def test_invalid_input_is_answered_in_chinese_by_field(client, window_token):
 def test_a_body_that_is_not_a_json_object_is_a_400(client, window_token):
     bodies: list[Any] = [[], "KFD", 3]
     for body in bodies:
-        response = client.post("/api/v1/applications", json=body, headers=_auth(window_token))
+        response = client.post("/api/v1/applications", json=body, headers=bearer(window_token))
         assert response.status_code == 400
         assert response.get_json() == {"error": "请求体应为 JSON 对象", "status": 400}
 
 
 def test_a_long_idempotency_key_is_refused(client, window_token):
-    headers = {**_auth(window_token), "Idempotency-Key": "k" * 151}
+    headers = {**bearer(window_token), "Idempotency-Key": "k" * 151}
     response = client.post("/api/v1/applications", json={"bundle": "KFD"}, headers=headers)
     assert response.status_code == 422
     assert response.get_json()["errors"] == {"Idempotency-Key": ["Idempotency-Key 不能超过 150 个字符"]}
 
 
 def test_an_unknown_status_filter_is_a_422_in_chinese(client, sample):
-    token = _department_token("SCJG")
-    response = client.get("/api/v1/departments/SCJG/tasks?status=bogus", headers=_auth(token))
+    token = department_token("SCJG")
+    response = client.get("/api/v1/departments/SCJG/tasks?status=bogus", headers=bearer(token))
     assert response.status_code == 422
     answer = response.get_json()
     assert answer["error"] == f"状态只能是：{'、'.join(values(TaskState))}"
@@ -229,18 +218,18 @@ def test_a_completion_is_validated_before_it_reaches_the_service(client, window_
         select(Task).where(Task.application_id == application["id"], Task.status == TaskState.READY)
     )
     assert task is not None
-    token = _department_token("SCJG")
+    token = department_token("SCJG")
     url = f"/api/v1/tasks/{task.id}/complete"
-    maybe = client.post(url, json={"outcome": "maybe", "results": []}, headers=_auth(token))
+    maybe = client.post(url, json={"outcome": "maybe", "results": []}, headers=bearer(token))
     assert maybe.status_code == 422
     assert maybe.get_json()["errors"] == {
         "outcome": ["办理结果只能是：approved、rejected"],
         "results": ["results 应为 JSON 对象"],
     }
-    assert client.post(url, json={}, headers=_auth(token)).get_json()["errors"] == {
+    assert client.post(url, json={}, headers=bearer(token)).get_json()["errors"] == {
         "outcome": ["缺少办理结果（outcome）"]
     }
-    assert client.post(url, data="outcome=approved", headers=_auth(token)).status_code == 400
+    assert client.post(url, data="outcome=approved", headers=bearer(token)).status_code == 400
 
 
 def test_other_methods_are_405_with_allow_and_the_json_error(client):
@@ -283,7 +272,7 @@ def documented(app):
 
 
 def test_a_whole_exchange_answers_as_documented(client, window_token, documented):
-    auth = _auth(window_token)
+    auth = bearer(window_token)
     body = _kfd({"has_employees": "true"})
     keyed = {**auth, "Idempotency-Key": "counter-3-0001"}
     first = client.post("/api/v1/applications", json=body, headers=keyed)
@@ -297,7 +286,7 @@ def test_a_whole_exchange_answers_as_documented(client, window_token, documented
     assert receipt.status_code == 202 and receipt.headers["Retry-After"] == "2"
     documented("/applications/{id}/documents/{kind}", "GET", receipt)
 
-    scjg = _auth(_department_token("SCJG"))
+    scjg = bearer(department_token("SCJG"))
     listed = client.get("/api/v1/departments/SCJG/tasks?status=ready", headers=scjg)
     ready = documented("/departments/{code}/tasks", "GET", listed)["tasks"]
     assert [task["item"] for task in ready] == ["SCJG-001"]
@@ -315,6 +304,6 @@ def test_a_whole_exchange_answers_as_documented(client, window_token, documented
 def test_a_draft_has_no_tracking_number_and_says_so_as_documented(client, window_token, documented):
     draft = applications.start_application(db.session, "KFD", answers={}, channel=Channel.ONLINE)
     db.session.commit()
-    response = client.get(f"/api/v1/applications/{draft.id}", headers=_auth(window_token))
+    response = client.get(f"/api/v1/applications/{draft.id}", headers=bearer(window_token))
     assert response.status_code == 200
     assert documented("/applications/{id}", "GET", response)["tracking_no"] is None

@@ -17,12 +17,11 @@ from bundler.catalogue import definitions
 from bundler.extensions import db
 from bundler.models import Application, AuditEntry, Delivery, Department, Notification, ResultDocument, Task
 from bundler.queues import SYSTEM_QUEUE, department_queue_name
-from bundler.services.accounts import create_token
 from bundler.services.elicences import LocalELicenceStore
 from bundler.worker import make_worker
 
 from peers import peer
-from testapp import accept_by_api
+from testapp import accept_by_api, bearer, department_token
 
 ANSWERS = {"has_employees": "true"}  # 开饭店: SCJG-001 → (SCJG-003, SW-001, RS-002) → SW-002
 USCC = "92610702MA6X0F2K1F"
@@ -31,16 +30,6 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 KEY = "经营者.统一社会信用代码"
 NEWBORN = "610702202611010014"
-
-
-def _auth(token):
-    return {"Authorization": f"Bearer {token}"}
-
-
-def _token(code):
-    token = create_token(db.session, "department", code, label=f"{code} 业务系统")
-    db.session.commit()
-    return token
 
 
 def _work(app, *queues):
@@ -76,7 +65,7 @@ def test_results_checked_corrected_refusal_blocks_partly_done_handover_and_notic
     app.config["DELIVERY_RETRY_INTERVALS"] = [0]
     accepted = accept_by_api(client, window_token, answers=ANSWERS)
     application_id = accepted["id"]
-    scjg, sw, rs = _token("SCJG"), _token("SW"), _token("RS")
+    scjg, sw, rs = department_token("SCJG"), department_token("SW"), department_token("RS")
     _work(app, department_queue_name("SCJG"))
     first = _task(application_id, "SCJG-001")
 
@@ -84,20 +73,20 @@ def test_results_checked_corrected_refusal_blocks_partly_done_handover_and_notic
     bad = client.post(
         f"/api/v1/tasks/{first.id}/complete",
         json={"outcome": "approved", "results": {KEY: "12345"}},
-        headers=_auth(scjg),
+        headers=bearer(scjg),
     )
     assert bad.status_code == 422
     assert KEY in bad.get_json()["errors"] and "统一社会信用代码" in bad.get_json()["error"]
     wrong_check = client.post(
         f"/api/v1/tasks/{first.id}/complete",
         json={"outcome": "approved", "results": {KEY: USCC[:-1] + "0"}},
-        headers=_auth(scjg),
+        headers=bearer(scjg),
     )
     assert wrong_check.status_code == 422 and KEY in wrong_check.get_json()["errors"]
     unknown = client.post(
         f"/api/v1/tasks/{first.id}/complete",
         json={"outcome": "approved", "results": {KEY: USCC, "申请人.公民身份号码": "R-1"}},
-        headers=_auth(scjg),
+        headers=bearer(scjg),
     )
     assert unknown.status_code == 422 and "申请人.公民身份号码" in unknown.get_json()["errors"]
     not_a_pdf = client.post(
@@ -107,7 +96,7 @@ def test_results_checked_corrected_refusal_blocks_partly_done_handover_and_notic
             "results": {KEY: USCC},
             "documents": [{"name": "执照.png", "content_base64": base64.b64encode(PNG).decode()}],
         },
-        headers=_auth(scjg),
+        headers=bearer(scjg),
     )
     assert not_a_pdf.status_code == 422 and "documents.0" in not_a_pdf.get_json()["errors"]
     db.session.expire_all()
@@ -121,18 +110,18 @@ def test_results_checked_corrected_refusal_blocks_partly_done_handover_and_notic
             "results": {KEY: USCC.lower()},  # normalised as the data dictionary reads it
             "documents": [{"name": "营业执照.pdf", "content_base64": base64.b64encode(PDF).decode()}],
         },
-        headers=_auth(scjg),
+        headers=bearer(scjg),
     )
     assert done.status_code == 200, done.get_json()
 
     # 一端出件: the step's result and document are shown at once, before the rest is finished
-    status = client.get(f"/api/v1/applications/{application_id}", headers=_auth(window_token)).get_json()
+    status = client.get(f"/api/v1/applications/{application_id}", headers=bearer(window_token)).get_json()
     step = next(s for s in status["steps"] if s["item"] == "SCJG-001")
     assert status["status"] == "accepted" and step["results"] == {KEY: USCC}
     assert [d["name"] for d in step["documents"]] == ["营业执照.pdf"]
-    served = client.get(step["documents"][0]["url"], headers=_auth(window_token))
+    served = client.get(step["documents"][0]["url"], headers=bearer(window_token))
     assert served.status_code == 200 and served.data == PDF and served.mimetype == "application/pdf"
-    assert client.get(step["documents"][0]["url"], headers=_auth(scjg)).status_code == 403
+    assert client.get(step["documents"][0]["url"], headers=bearer(scjg)).status_code == 403
     stored = db.session.scalars(select(ResultDocument)).one()
     assert stored.content == PDF
     raw = bytes(db.session.execute(text("SELECT content FROM result_documents")).scalar_one())
@@ -151,24 +140,24 @@ def test_results_checked_corrected_refusal_blocks_partly_done_handover_and_notic
         client.post(
             f"/api/v1/tasks/{first.id}/correct",
             json={"results": {KEY: CORRECTED}, "reason": "登记时录入错误"},
-            headers=_auth(sw),
+            headers=bearer(sw),
         ).status_code
         == 404
     )
     refused = client.post(
         f"/api/v1/tasks/{first.id}/correct",
         json={"results": {KEY: "R-1"}, "reason": "登记时录入错误"},
-        headers=_auth(scjg),
+        headers=bearer(scjg),
     )
     assert refused.status_code == 422 and KEY in refused.get_json()["errors"]
     no_reason = client.post(
-        f"/api/v1/tasks/{first.id}/correct", json={"results": {KEY: CORRECTED}}, headers=_auth(scjg)
+        f"/api/v1/tasks/{first.id}/correct", json={"results": {KEY: CORRECTED}}, headers=bearer(scjg)
     )
     assert no_reason.status_code == 422 and "reason" in no_reason.get_json()["errors"]
     corrected = client.post(
         f"/api/v1/tasks/{first.id}/correct",
         json={"results": {KEY: CORRECTED}, "reason": "登记时录入错误"},
-        headers=_auth(scjg),
+        headers=bearer(scjg),
     )
     assert corrected.status_code == 200, corrected.get_json()
     assert sorted(corrected.get_json()["redelivered"]) == ["RS-002", "SCJG-003", "SW-001"]
@@ -194,7 +183,7 @@ def test_results_checked_corrected_refusal_blocks_partly_done_handover_and_notic
         ).all()
         assert [d.status for d in deliveries] == ["delivered", "delivered"], code
     food = _task(application_id, "SCJG-003")
-    inbox = client.get(f"/api/v1/tasks/{food.id}", headers=_auth(scjg)).get_json()
+    inbox = client.get(f"/api/v1/tasks/{food.id}", headers=bearer(scjg)).get_json()
     assert inbox["corrections"][0]["after"] == {KEY: CORRECTED}
     assert [(lic.kind, lic.number) for lic in LocalELicenceStore(db.session).licences_for(CORRECTED)] == [
         ("营业执照", CORRECTED)
@@ -206,9 +195,9 @@ def test_results_checked_corrected_refusal_blocks_partly_done_handover_and_notic
     client.post(
         f"/api/v1/tasks/{tax.id}/complete",
         json={"outcome": "rejected", "reason": "经营场所地址与登记不符"},
-        headers=_auth(sw),
+        headers=bearer(sw),
     )
-    status = client.get(f"/api/v1/applications/{application_id}", headers=_auth(window_token)).get_json()
+    status = client.get(f"/api/v1/applications/{application_id}", headers=bearer(window_token)).get_json()
     steps = {s["item"]: s for s in status["steps"]}
     assert steps["SW-002"]["status"] == "blocked" and "经营场所地址与登记不符" in steps["SW-002"]["reason"]
     assert steps["SCJG-003"]["status"] == steps["RS-002"]["status"] == "ready"
@@ -216,7 +205,7 @@ def test_results_checked_corrected_refusal_blocks_partly_done_handover_and_notic
     early = client.post(
         f"/api/v1/applications/{application_id}/handover",
         json={"method": "download"},
-        headers=_auth(window_token),
+        headers=bearer(window_token),
     )
     assert early.status_code == 422  # nothing to hand over before the end
     for code, token in (("SCJG-003", scjg), ("RS-002", rs)):
@@ -224,10 +213,10 @@ def test_results_checked_corrected_refusal_blocks_partly_done_handover_and_notic
         answer = client.post(
             f"/api/v1/tasks/{task.id}/complete",
             json={"outcome": "approved", "results": _example_results(task)},
-            headers=_auth(token),
+            headers=bearer(token),
         )
         assert answer.status_code == 200, answer.get_json()
-    status = client.get(f"/api/v1/applications/{application_id}", headers=_auth(window_token)).get_json()
+    status = client.get(f"/api/v1/applications/{application_id}", headers=bearer(window_token)).get_json()
     assert status["status"] == "partly_done" and status["handover"] is None
     assert {s["item"]: s["status"] for s in status["steps"] if s["status"] != "skipped"} == {
         "SCJG-001": "done",
@@ -241,13 +230,13 @@ def test_results_checked_corrected_refusal_blocks_partly_done_handover_and_notic
     no_number = client.post(
         f"/api/v1/applications/{application_id}/handover",
         json={"method": "mail", "address": "汉中市汉台区天汉大道 88 号"},
-        headers=_auth(window_token),
+        headers=bearer(window_token),
     )
     assert no_number.status_code == 422 and "tracking_number" in no_number.get_json()["errors"]
     no_address = client.post(
         f"/api/v1/applications/{application_id}/handover",
         json={"method": "mail", "tracking_number": "EMS1234567890"},
-        headers=_auth(window_token),
+        headers=bearer(window_token),
     )
     assert no_address.status_code == 422 and "address" in no_address.get_json()["errors"]
     handed = client.post(
@@ -258,17 +247,17 @@ def test_results_checked_corrected_refusal_blocks_partly_done_handover_and_notic
             "carrier": "中国邮政 EMS",
             "tracking_number": "EMS1234567890",
         },
-        headers=_auth(window_token),
+        headers=bearer(window_token),
     )
     assert handed.status_code == 201, handed.get_json()
     assert handed.get_json()["method"] == "mail" and handed.get_json()["tracking_number"] == "EMS1234567890"
     twice = client.post(
         f"/api/v1/applications/{application_id}/handover",
         json={"method": "download"},
-        headers=_auth(window_token),
+        headers=bearer(window_token),
     )
     assert twice.status_code == 422 and "已经出件" in twice.get_json()["error"]
-    status = client.get(f"/api/v1/applications/{application_id}", headers=_auth(window_token)).get_json()
+    status = client.get(f"/api/v1/applications/{application_id}", headers=bearer(window_token)).get_json()
     assert status["handover"]["method"] == "mail"
 
     # the development SMS sender holds the notices of the whole application, all sent
@@ -302,12 +291,12 @@ def test_a_newborns_birth_certificate_is_filed_once_the_id_number_is_issued(app,
         "maternity_allowance": "false",
     }
     application_id = accept_by_api(client, window_token, bundle="XSECS", answers=answers)["id"]
-    wj, ga = _token("WJ"), _token("GA")
+    wj, ga = department_token("WJ"), department_token("GA")
     birth = _task(application_id, "WJ-001")
     answer = client.post(
         f"/api/v1/tasks/{birth.id}/complete",
         json={"outcome": "approved", "results": {"新生儿.出生医学证明编号": "S610012345"}},
-        headers=_auth(wj),
+        headers=bearer(wj),
     )
     assert answer.status_code == 200, answer.get_json()
     assert LocalELicenceStore(db.session).licences_for(NEWBORN) == []
@@ -315,13 +304,13 @@ def test_a_newborns_birth_certificate_is_filed_once_the_id_number_is_issued(app,
     bad = client.post(
         f"/api/v1/tasks/{household.id}/complete",
         json={"outcome": "approved", "results": {"新生儿.公民身份号码": "R-1"}},
-        headers=_auth(ga),
+        headers=bearer(ga),
     )
     assert bad.status_code == 422 and "新生儿.公民身份号码" in bad.get_json()["errors"]
     answer = client.post(
         f"/api/v1/tasks/{household.id}/complete",
         json={"outcome": "approved", "results": {"新生儿.公民身份号码": NEWBORN}},
-        headers=_auth(ga),
+        headers=bearer(ga),
     )
     assert answer.status_code == 200, answer.get_json()
     filed = {lic.kind: lic for lic in LocalELicenceStore(db.session).licences_for(NEWBORN)}

@@ -20,17 +20,13 @@ from bundler.queues import department_queue_name
 from bundler.worker import make_worker
 
 from factories import PASSWORD
-from testapp import accept_by_api, answered, pdf_bytes
+from testapp import accept_by_api, answered, bearer, pdf_bytes
 
 CHINA = ZoneInfo("Asia/Shanghai")
 MONDAY = dt.datetime(2026, 9, 14, 9, 30, tzinfo=CHINA)
 VENUE = "经营场所使用证明|门店"  # deferrable for 个体工商户设立登记 (SCJG-001)
 LICENCE_FORM = "个体工商户登记申请书|经营者"
 USCC = "92610702MA6X0F2K1F"
-
-
-def _auth(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
 
 
 def _accept_deferring(client, token, deferred: str, commitment: str = "2026-09-18"):
@@ -83,7 +79,7 @@ def test_a_deferred_material_stops_approval_until_supplied_and_confirmed(
         f"/api/v1/applications/{body['id']}/materials/{VENUE.replace('|', '%7C')}/files",
         data={"file": (io.BytesIO(pdf_bytes()), "租赁合同.pdf")},
         content_type="multipart/form-data",
-        headers=_auth(window_token),
+        headers=bearer(window_token),
     )
     assert added.status_code == 201, added.get_json()
     material = db.session.scalar(select(ApplicationMaterial).where(ApplicationMaterial.key == VENUE))
@@ -129,7 +125,7 @@ def test_only_a_deferrable_material_may_be_deferred(client, window_token):
             "materials": {LICENCE_FORM: "deferred"},
             "commitment_date": "2026-09-18",
         },
-        headers=_auth(window_token),
+        headers=bearer(window_token),
     )
     body = response.get_json()
     assert response.status_code == 422

@@ -18,12 +18,11 @@ from bundler.models import AuditEntry, Delivery, Department, Task
 from bundler.models.routing import AuditLogIsAppendOnly
 from bundler.queues import department_queue_name
 from bundler.redis_conn import EXTENSION_KEY, connect
-from bundler.services.accounts import create_token
 from bundler.services.outbox import dispatch, retry_failed
 from bundler.worker import make_worker
 
 from peers import peer
-from testapp import answered
+from testapp import answered, bearer, department_token
 
 ANSWERS = {"has_employees": "true"}  # 开饭店: SCJG-001 → (SCJG-003, SW-001, RS-002) → SW-002
 USCC = "92610702MA6X0F2K1F"
@@ -34,10 +33,6 @@ def fast_retries(app):
     app.config["DELIVERY_RETRY_INTERVALS"] = [0]
 
 
-def _auth(token):
-    return {"Authorization": f"Bearer {token}"}
-
-
 def _accept(client, token, answers=ANSWERS):
     definition = bundle_definition(db.session, "KFD")
     import graphs
@@ -46,7 +41,9 @@ def _accept(client, token, answers=ANSWERS):
     parsed = graphs.parse_answers(definition.bundle["questions"], answers)
     data = forms.example_data(forms.merge(definition.bundle, definition.items, parsed), jsonable=True)
     response = client.post(
-        "/api/v1/applications", json={"bundle": "KFD", "answers": answers, "data": data}, headers=_auth(token)
+        "/api/v1/applications",
+        json={"bundle": "KFD", "answers": answers, "data": data},
+        headers=bearer(token),
     )
     assert response.status_code == 201, response.get_json()
     return response.get_json()
@@ -60,16 +57,10 @@ def _work(app, *departments):
 def _steps(client, token, application_id):
     return {
         s["item"]: s["status"]
-        for s in client.get(f"/api/v1/applications/{application_id}", headers=_auth(token)).get_json()[
+        for s in client.get(f"/api/v1/applications/{application_id}", headers=bearer(token)).get_json()[
             "steps"
         ]
     }
-
-
-def _department_token(code):
-    token = create_token(db.session, "department", code, label=f"{code} 业务系统")
-    db.session.commit()
-    return token
 
 
 @pytest.fixture
@@ -90,21 +81,23 @@ def test_serial_steps_are_released_only_when_their_predecessor_is_done(app, clie
     delivery = db.session.get(Delivery, delivery.id)
     assert delivery.status == "delivered" and delivery.attempts == 1
 
-    scjg = _department_token("SCJG")
-    ready = client.get("/api/v1/departments/SCJG/tasks?status=ready", headers=_auth(scjg)).get_json()["tasks"]
+    scjg = department_token("SCJG")
+    ready = client.get("/api/v1/departments/SCJG/tasks?status=ready", headers=bearer(scjg)).get_json()[
+        "tasks"
+    ]
     assert [t["item"] for t in ready] == ["SCJG-001"] and ready[0]["application"] == application["id"]
     task_id = ready[0]["id"]
-    form = client.get(f"/api/v1/tasks/{task_id}", headers=_auth(scjg)).get_json()["form"]
+    form = client.get(f"/api/v1/tasks/{task_id}", headers=bearer(scjg)).get_json()["form"]
     assert "operator_name" in form  # the department gets its own form's field names
 
     missing = client.post(
-        f"/api/v1/tasks/{task_id}/complete", json={"outcome": "approved"}, headers=_auth(scjg)
+        f"/api/v1/tasks/{task_id}/complete", json={"outcome": "approved"}, headers=bearer(scjg)
     )
     assert missing.status_code == 422 and "统一社会信用代码" in missing.get_json()["error"]
     done = client.post(
         f"/api/v1/tasks/{task_id}/complete",
         json={"outcome": "approved", "results": {"经营者.统一社会信用代码": USCC}},
-        headers=_auth(scjg),
+        headers=bearer(scjg),
     )
     assert done.status_code == 200, done.get_json()
     assert set(done.get_json()["released"]) == {"SCJG-003", "SW-001", "RS-002"}  # 并联, together
@@ -116,27 +109,29 @@ def test_serial_steps_are_released_only_when_their_predecessor_is_done(app, clie
     food = db.session.scalar(
         select(Task).join(Task.item).where(Task.status == "ready", Task.department.has(code="SCJG"))
     )
-    payload = client.get(f"/api/v1/tasks/{food.id}", headers=_auth(scjg)).get_json()
+    payload = client.get(f"/api/v1/tasks/{food.id}", headers=bearer(scjg)).get_json()
     assert USCC in json.dumps(payload, ensure_ascii=False)
     assert payload["upstream"]["SCJG-001"] == {"经营者.统一社会信用代码": USCC}
 
 
 def test_a_rejection_blocks_only_what_depends_on_it(app, client, window_token):
     application = _accept(client, window_token)
-    scjg, sw = _department_token("SCJG"), _department_token("SW")
+    scjg, sw = department_token("SCJG"), department_token("SW")
     first = db.session.scalar(select(Task).join(Task.item).where(Task.item.has(code="SCJG-001")))
     client.post(
         f"/api/v1/tasks/{first.id}/complete",
         json={"outcome": "approved", "results": {"经营者.统一社会信用代码": USCC}},
-        headers=_auth(scjg),
+        headers=bearer(scjg),
     )
     tax = db.session.scalar(select(Task).where(Task.item.has(code="SW-001")))
-    refused = client.post(f"/api/v1/tasks/{tax.id}/complete", json={"outcome": "rejected"}, headers=_auth(sw))
+    refused = client.post(
+        f"/api/v1/tasks/{tax.id}/complete", json={"outcome": "rejected"}, headers=bearer(sw)
+    )
     assert refused.status_code == 422 and "理由" in refused.get_json()["error"]
     client.post(
         f"/api/v1/tasks/{tax.id}/complete",
         json={"outcome": "rejected", "reason": "经营场所地址与登记不符"},
-        headers=_auth(sw),
+        headers=bearer(sw),
     )
     steps = _steps(client, window_token, application["id"])
     assert steps["SW-001"] == "rejected" and steps["SW-002"] == "blocked"  # below the rejection
@@ -146,15 +141,17 @@ def test_a_rejection_blocks_only_what_depends_on_it(app, client, window_token):
 def test_a_department_cannot_see_or_act_on_another_departments_tasks(app, client, window_token):
     _accept(client, window_token)
     task = db.session.scalar(select(Task).where(Task.status == "ready"))
-    other = _department_token("SW")
-    assert client.get("/api/v1/departments/SCJG/tasks", headers=_auth(other)).status_code == 403
-    assert client.get(f"/api/v1/tasks/{task.id}", headers=_auth(other)).status_code == 404
+    other = department_token("SW")
+    assert client.get("/api/v1/departments/SCJG/tasks", headers=bearer(other)).status_code == 403
+    assert client.get(f"/api/v1/tasks/{task.id}", headers=bearer(other)).status_code == 404
     attempt = client.post(
-        f"/api/v1/tasks/{task.id}/complete", json={"outcome": "approved", "results": {}}, headers=_auth(other)
+        f"/api/v1/tasks/{task.id}/complete",
+        json={"outcome": "approved", "results": {}},
+        headers=bearer(other),
     )
     assert attempt.status_code == 404
     assert db.session.get(Task, task.id).status == "ready"
-    assert client.get("/api/v1/departments/SCJG/tasks", headers=_auth(window_token)).status_code == 403
+    assert client.get("/api/v1/departments/SCJG/tasks", headers=bearer(window_token)).status_code == 403
 
 
 def test_acceptance_while_redis_is_down_is_routed_once_redis_is_back(app, client, window_token, free_port):
@@ -188,7 +185,7 @@ def test_webhook_deliveries_are_signed(app, client, window_token, department_sys
     client.post(
         f"/api/v1/tasks/{first.id}/complete",
         json={"outcome": "approved", "results": {"经营者.统一社会信用代码": USCC}},
-        headers=_auth(_department_token("SCJG")),
+        headers=bearer(department_token("SCJG")),
     )
     _work(app, "SW")
     assert len(receiver.received) == 1
@@ -218,7 +215,7 @@ def test_a_failing_webhook_is_retried_then_shown_failed_and_can_be_retried(
     client.post(
         f"/api/v1/tasks/{first.id}/complete",
         json={"outcome": "approved", "results": {"经营者.统一社会信用代码": USCC}},
-        headers=_auth(_department_token("SCJG")),
+        headers=bearer(department_token("SCJG")),
     )
     _work(app, "SW")
     delivery = db.session.scalar(select(Delivery).where(Delivery.queue == "dept:SW"))

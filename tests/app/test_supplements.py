@@ -21,16 +21,12 @@ from bundler.services.accounts import create_token
 from bundler.worker import make_worker
 
 from factories import PASSWORD
-from testapp import accept_by_api, pdf_bytes
+from testapp import accept_by_api, bearer, pdf_bytes
 
 CHINA = ZoneInfo("Asia/Shanghai")
 MONDAY = dt.datetime(2026, 9, 14, 9, 30, tzinfo=CHINA)
 USCC = "92610702MA6X0F2K1F"
 PHONE = "经营者.联系电话"
-
-
-def _auth(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
 
 
 def _task(application_id: int, code: str) -> Task:
@@ -49,7 +45,7 @@ def _two_branches(app, client, window_token):
         done = client.post(
             f"/api/v1/tasks/{first.id}/complete",
             json={"outcome": "approved", "results": {"经营者.统一社会信用代码": USCC}},
-            headers=_auth(scjg),
+            headers=bearer(scjg),
         )
         assert done.status_code == 200, done.get_json()
         make_worker(app, [department_queue_name("SCJG")]).work(burst=True)
@@ -74,14 +70,14 @@ def test_a_supplement_round_trip_online_pauses_only_its_branch(app, client, wind
                 "fields": [PHONE],
                 "reason": "平面图未标明操作区，联系电话无法接通",
             },
-            headers=_auth(scjg),
+            headers=bearer(scjg),
         )
     assert asked.status_code == 200, asked.get_json()
     assert asked.get_json()["status"] == "paused"
     outside = client.post(
         f"/api/v1/tasks/{food_id}/supplement",
         json={"fields": ["税务.不存在"], "reason": "x"},
-        headers=_auth(scjg),
+        headers=bearer(scjg),
     )
     assert outside.status_code == 422
     notice = db.session.scalar(
@@ -121,9 +117,9 @@ def test_a_supplement_round_trip_online_pauses_only_its_branch(app, client, wind
         assert application.data[PHONE] == "13991620099"
         pause = db.session.get(TaskPause, pause.id)
         assert list(pause.answer["fields"]) == [PHONE] and pause.answer["files"] == {material: ["平面图.pdf"]}
-        payload = client.get(f"/api/v1/tasks/{food_id}", headers=_auth(scjg)).get_json()
+        payload = client.get(f"/api/v1/tasks/{food_id}", headers=bearer(scjg)).get_json()
         assert "13991620099" in str(payload["form"])
-        resumed = client.post(f"/api/v1/tasks/{food_id}/resume", headers=_auth(scjg))
+        resumed = client.post(f"/api/v1/tasks/{food_id}/resume", headers=bearer(scjg))
     assert resumed.status_code == 200, resumed.get_json()
     db.session.expire_all()
     food = db.session.get(Task, food_id)
@@ -143,27 +139,27 @@ def test_the_window_answers_a_supplement_at_the_counter_and_through_its_api(
     client.post(
         f"/api/v1/tasks/{food_id}/supplement",
         json={"materials": [material], "reason": "请补交清晰的材料"},
-        headers=_auth(scjg),
+        headers=bearer(scjg),
     )
     missing = client.post(
-        f"/api/v1/applications/{body['id']}/supplements", json={}, headers=_auth(window_token)
+        f"/api/v1/applications/{body['id']}/supplements", json={}, headers=bearer(window_token)
     )
     assert missing.status_code == 422 and f"files.{material}" in missing.get_json()["errors"]
     encoded = base64.b64encode(pdf_bytes()).decode()
     answered = client.post(
         f"/api/v1/applications/{body['id']}/supplements",
         json={"files": {material: [{"name": "补交.pdf", "content_base64": encoded}]}, "note": "窗口代收"},
-        headers=_auth(window_token),
+        headers=bearer(window_token),
     )
     assert answered.status_code == 201, answered.get_json()
     assert answered.get_json()["files"] == {material: ["补交.pdf"]}
-    client.post(f"/api/v1/tasks/{food_id}/resume", headers=_auth(scjg))
+    client.post(f"/api/v1/tasks/{food_id}/resume", headers=bearer(scjg))
 
     # a second round, answered by a clerk at the counter on the application's page
     client.post(
         f"/api/v1/tasks/{food_id}/supplement",
         json={"materials": [material], "reason": "所补材料缺少签章，请重新提交"},
-        headers=_auth(scjg),
+        headers=bearer(scjg),
     )
     make_user("window", login="clerk-bz")
     clerk = app.test_client()
@@ -192,16 +188,18 @@ def test_a_special_procedure_moves_only_that_steps_due_date(app, client, window_
     body, scjg, food_id, tax_id = _two_branches(app, client, window_token)
     food_due, tax_due = db.session.get(Task, food_id).due_date, db.session.get(Task, tax_id).due_date
     with time_machine.travel(MONDAY, tick=False):
-        bad = client.post(f"/api/v1/tasks/{food_id}/special", json={"procedure": "喝茶"}, headers=_auth(scjg))
+        bad = client.post(
+            f"/api/v1/tasks/{food_id}/special", json={"procedure": "喝茶"}, headers=bearer(scjg)
+        )
         assert bad.status_code == 422
         started = client.post(
             f"/api/v1/tasks/{food_id}/special",
             json={"procedure": "检验检测", "reason": "送检餐饮具消毒效果"},
-            headers=_auth(scjg),
+            headers=bearer(scjg),
         )
         assert started.status_code == 200, started.get_json()
     with time_machine.travel(MONDAY + dt.timedelta(days=3), tick=False):  # Thursday: 3 working days
-        resumed = client.post(f"/api/v1/tasks/{food_id}/resume", headers=_auth(scjg)).get_json()
+        resumed = client.post(f"/api/v1/tasks/{food_id}/resume", headers=bearer(scjg)).get_json()
     assert resumed["paused_days"] == 3
     assert resumed["due"] == graphs.add_working_days(food_due, 3).date.isoformat()
     db.session.expire_all()

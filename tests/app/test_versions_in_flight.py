@@ -11,15 +11,13 @@ from bundler.models.changes import ACTION_CHANGE, KIND_BUNDLE, KIND_ITEM
 from bundler.services import changes, studio
 from bundler.services.accounts import create_token
 
+from testapp import bearer
+
 ANSWERS = {
     "need_ssc": "false",
     "medical_insurance": "已在其他地区参保或暂不参保",
     "maternity_allowance": "false",
 }
-
-
-def _auth(token):
-    return {"Authorization": f"Bearer {token}"}
 
 
 def _data(definition):
@@ -42,7 +40,7 @@ def test_an_application_finishes_under_the_version_it_was_accepted_under(client,
     accepted = client.post(
         "/api/v1/applications",
         json={"bundle": "XSECS", "answers": ANSWERS, "data": _data(v1)},
-        headers=_auth(window_token),
+        headers=bearer(window_token),
     ).get_json()
     assert accepted["bundle_version"] == 1
     in_flight = {s["item"] for s in accepted["steps"] if s["status"] != "skipped"}
@@ -59,7 +57,7 @@ def test_an_application_finishes_under_the_version_it_was_accepted_under(client,
 
     tokens = {}
     for _ in range(10):  # work every ready step through the departments' API until nothing is left
-        steps = client.get(f"/api/v1/applications/{accepted['id']}", headers=_auth(window_token)).get_json()[
+        steps = client.get(f"/api/v1/applications/{accepted['id']}", headers=bearer(window_token)).get_json()[
             "steps"
         ]
         ready = [s for s in steps if s["status"] == "ready"]
@@ -70,7 +68,7 @@ def test_an_application_finishes_under_the_version_it_was_accepted_under(client,
             tokens.setdefault(department, create_token(db.session, "department", department))
             db.session.commit()
             listed = client.get(
-                f"/api/v1/departments/{department}/tasks?status=ready", headers=_auth(tokens[department])
+                f"/api/v1/departments/{department}/tasks?status=ready", headers=bearer(tokens[department])
             )
             task = next(
                 t
@@ -83,11 +81,11 @@ def test_an_application_finishes_under_the_version_it_was_accepted_under(client,
             done = client.post(
                 f"/api/v1/tasks/{task['id']}/complete",
                 json={"outcome": "approved", "results": results},
-                headers=_auth(tokens[department]),
+                headers=bearer(tokens[department]),
             )
             assert done.status_code == 200, done.get_json()
 
-    final = client.get(f"/api/v1/applications/{accepted['id']}", headers=_auth(window_token)).get_json()
+    final = client.get(f"/api/v1/applications/{accepted['id']}", headers=bearer(window_token)).get_json()
     assert final["bundle_version"] == 1 and final["status"] == "completed"
     assert {
         s["item"] for s in final["steps"] if s["status"] == "done"
@@ -96,6 +94,6 @@ def test_an_application_finishes_under_the_version_it_was_accepted_under(client,
     fresh = client.post(
         "/api/v1/applications",
         json={"bundle": "XSECS", "answers": ANSWERS, "data": _data(bundle_definition(db.session, "XSECS"))},
-        headers=_auth(window_token),
+        headers=bearer(window_token),
     ).get_json()
     assert fresh["bundle_version"] == 2 and "WJ-002" not in {s["item"] for s in fresh["steps"]}

@@ -76,7 +76,7 @@ def test_dates_into_an_unpublished_year_are_estimates_until_it_is_imported(
         else:
             assert step["due"] == old["due"]
 
-    audited = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "due_recomputed")).all()
+    audited = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "due_date_recomputed")).all()
     assert len(audited) == len(into_2027)
     assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "calendar_published")) is not None
     notice = db.session.scalar(
