@@ -204,6 +204,10 @@ MATERIAL_SATISFIED = frozenset(
         MaterialState.COMMITTED,
     }
 )
+# What a material may be settled as at acceptance: produced ones are not asked, supplied comes after.
+SETTLED_AT_ACCEPTANCE = tuple(
+    state for state in MaterialState if state not in (MaterialState.PRODUCED, MaterialState.SUPPLIED)
+)
 OPEN_CHANGE_STATES = (ChangeState.DRAFT, ChangeState.SUBMITTED, ChangeState.REJECTED)
 
 __all__ = [
@@ -227,6 +231,7 @@ __all__ = [
     "Labelled",
     "MaterialState",
     "NotificationState",
+    "SETTLED_AT_ACCEPTANCE",
     "SPECIAL_PROCEDURES",
     "PauseKind",
     "TaskState",

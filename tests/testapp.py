@@ -146,19 +146,22 @@ def scenario_form(bundle: str = "KFD", answers: Mapping[str, Any] | None = None)
     return {f"q_{qid}": str(value) for qid, value in answered(bundle, answers).items()}
 
 
-def accept_by_api(client: FlaskClient, token: str, bundle: str = "KFD", **body: Any) -> dict[str, Any]:
-    """An application accepted through the window system's API with the bundle's example data; the
+def post_application(client: FlaskClient, token: str, bundle: str = "KFD", **body: Any) -> Any:
+    """``POST /api/v1/applications`` with the bundle's example data, as the window system sends it; the
     questions ``body`` leaves unanswered are answered as :func:`answered` does."""
     definition = bundle_definition(db.session, bundle)
     body["answers"] = answered(bundle, body.get("answers"))
     answers = graphs.parse_answers(definition.bundle["questions"], body["answers"])
     answers = graphs.scenarios.with_defaults(definition.bundle["questions"], answers)
     data = forms.example_data(forms.merge(definition.bundle, definition.items, answers), jsonable=True)
-    response = client.post(
-        "/api/v1/applications",
-        json={"bundle": bundle, "data": data, **body},
-        headers={"Authorization": f"Bearer {token}"},
+    return client.post(
+        "/api/v1/applications", json={"bundle": bundle, "data": data, **body}, headers=bearer(token)
     )
+
+
+def accept_by_api(client: FlaskClient, token: str, bundle: str = "KFD", **body: Any) -> dict[str, Any]:
+    """An application accepted through the window system's API (see :func:`post_application`)."""
+    response = post_application(client, token, bundle, **body)
     assert response.status_code == 201, response.get_json()
     result: dict[str, Any] = response.get_json()
     return result

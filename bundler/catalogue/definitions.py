@@ -145,3 +145,9 @@ def plan_for(session: Session, application: Application) -> graphs.Plan:
 def item_material_keys(item: Mapping[str, Any]) -> list[str]:
     """The merged material keys (``kind|role``) an item asks for, in its order."""
     return [f"{m['kind']}|{m.get('role') or ''}" for m in item.get("materials", [])]
+
+
+def commitment_verify_days(item: Mapping[str, Any]) -> int:
+    """Days an item gives its department to verify (核查) a result approved on a 告知承诺 (0: none)."""
+    commitment = item.get("commitment")
+    return int(commitment.get("verify_days") or 0) if isinstance(commitment, Mapping) else 0

@@ -32,7 +32,7 @@ from ..models import (
     User,
 )
 from ..privacy import lookup_hash, mask_id_number, mask_name
-from ..states import ApplicationState, MaterialState, TaskState, values
+from ..states import SETTLED_AT_ACCEPTANCE, ApplicationState, MaterialState, TaskState, values
 from . import work_calendar
 from .elicences import (
     HOLDER_ELEMENTS,
@@ -224,15 +224,7 @@ def _check_materials(
     """Apply the decision to every material; the problems that stop it (Chinese). ``licence_problem``
     checks (and records) the e-licence that is to stand for a material."""
     problems = []
-    allowed = {
-        MaterialState.UPLOADED,
-        MaterialState.COLLECTED,
-        MaterialState.E_LICENCE,
-        MaterialState.DEFERRED,
-        MaterialState.COMMITTED,
-        MaterialState.MISSING,
-        MaterialState.PENDING,
-    }
+    allowed = SETTLED_AT_ACCEPTANCE
     for material in application.materials:
         if material.status == MaterialState.PRODUCED:
             continue
@@ -309,13 +301,12 @@ def accept(
     today = clock.today()
     calendar = work_calendar.current(session)
     forecast = work_calendar.promised_forecast(session, application, calendar, started_on=today)
-    limit = forecast
     deferred = [m for m in application.materials if m.status == MaterialState.DEFERRED]
     if deferred:
         if decision.commitment_date is None:
             raise ApplicationError("容缺受理须填写申请人承诺补交材料的日期")
-        if decision.commitment_date < today or decision.commitment_date > limit.date:
-            raise ApplicationError(f"承诺补交日期须在今天至承诺办结日期 {limit.date.isoformat()} 之间")
+        if decision.commitment_date < today or decision.commitment_date > forecast.date:
+            raise ApplicationError(f"承诺补交日期须在今天至承诺办结日期 {forecast.date.isoformat()} 之间")
         for material in deferred:
             material.due_date = decision.commitment_date
         application.commitment_date = decision.commitment_date

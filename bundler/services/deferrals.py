@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from .. import clock
 from ..catalogue.definitions import item_material_keys, pinned
 from ..models import Application, ApplicationMaterial, Task
-from ..states import OWED_MATERIALS, ApplicationState, MaterialState, TaskState
+from ..states import OPEN_TASKS, OWED_MATERIALS, ApplicationState, MaterialState
 from .audit import audit
 
 
@@ -75,7 +75,7 @@ def confirm(session: Session, task: Task, material: ApplicationMaterial, *, acto
 
 def may_revoke(session: Session, task: Task) -> list[ApplicationMaterial]:
     """The overdue materials that allow the department to end its step as 撤销 (none: it may not)."""
-    if task.status not in (TaskState.READY, TaskState.IN_PROGRESS, TaskState.PAUSED):
+    if task.status not in OPEN_TASKS:
         return []
     overdue_keys = {m.key for m in overdue(task.application)}
     return [m for m in needed_by(session, task) if m.key in overdue_keys]

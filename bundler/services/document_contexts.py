@@ -139,7 +139,7 @@ def pledge(session: Session, application: Application) -> dict[str, Any]:
         if material.status != MaterialState.COMMITTED or merged is None:
             continue
         codes = [c for c in merged.items if c in definition.items]
-        days = [int((definition.items[c].get("commitment") or {}).get("verify_days") or 0) for c in codes]
+        days = [definitions.commitment_verify_days(definition.items[c]) for c in codes]
         entries.append(
             {
                 "name": material.name,

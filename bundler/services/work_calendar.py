@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, selectinload
 import graphs
 
 from .. import clock
-from ..catalogue.definitions import pinned, plan_for
+from ..catalogue.definitions import commitment_verify_days, pinned, plan_for
 from ..models import Application, CalendarYear, Task
 from ..states import ACCEPTED_STATES, CalendarYearState, TaskState
 from .audit import audit
@@ -363,8 +363,7 @@ def _recompute_verifications(
 def verify_due(session: Session, task: Task, calendar: graphs.WorkCalendar, approved_on: dt.date) -> dt.date:
     """When the 核查 of a result approved on a commitment (告知承诺) is due: the item's ``verify_days``
     after the approval, in the item's unit."""
-    item = pinned(session, task.application).items[task.item.code]
-    days = int((item.get("commitment") or {}).get("verify_days") or 0)
+    days = commitment_verify_days(pinned(session, task.application).items[task.item.code])
     return graphs.add_days(
         approved_on, days, task.item_version.days_unit, estimate=True, calendar=calendar
     ).date

@@ -19,6 +19,7 @@ from ..services.document_kinds import DOCUMENT_KINDS
 from ..services.notifications import NOTICE_EVENTS
 from ..services.tasks import OUTCOMES
 from ..states import (
+    SETTLED_AT_ACCEPTANCE,
     SPECIAL_PROCEDURES,
     ApplicationState,
     CalendarYearState,
@@ -109,10 +110,7 @@ class ErrorSchema(ApiSchema):
 
 # --- the window system: applications --------------------------------------------------------------
 
-# What a material may be at acceptance (produced ones are not asked; supplied comes after acceptance).
-SETTLED_MATERIAL_STATES = [
-    state for state in values(MaterialState) if state not in (MaterialState.PRODUCED, MaterialState.SUPPLIED)
-]
+SETTLED_MATERIAL_STATES = [str(state) for state in SETTLED_AT_ACCEPTANCE]
 
 
 class NewFileSchema(ApiSchema):

@@ -10,15 +10,13 @@ from zoneinfo import ZoneInfo
 import time_machine
 from sqlalchemy import select
 
-import forms
 import graphs
-from bundler.catalogue.queries import bundle_definition
 from bundler.extensions import db
 from bundler.models import ApplicationMaterial, AuditEntry, Notification, Task
 from bundler.queues import department_queue_name
 from bundler.worker import make_worker
 
-from testapp import accept_by_api, answered, bearer, department_token
+from testapp import accept_by_api, bearer, department_token, post_application
 
 CHINA = ZoneInfo("Asia/Shanghai")
 MONDAY = dt.datetime(2026, 9, 14, 9, 30, tzinfo=CHINA)
@@ -99,21 +97,7 @@ def test_a_true_commitment_is_recorded_and_the_result_stands(app, client, window
 
 
 def test_a_material_the_item_does_not_list_cannot_be_replaced_by_a_commitment(client, window_token):
-    definition = bundle_definition(db.session, "ESFGH")
-    answers = answered("ESFGH")
-    merged = forms.merge(
-        definition.bundle, definition.items, graphs.parse_answers(definition.bundle["questions"], answers)
-    )
-    response = client.post(
-        "/api/v1/applications",
-        json={
-            "bundle": "ESFGH",
-            "answers": answers,
-            "data": forms.example_data(merged, jsonable=True),
-            "commitments": [NOT_REPLACEABLE],
-        },
-        headers=bearer(window_token),
-    )
+    response = post_application(client, window_token, "ESFGH", commitments=[NOT_REPLACEABLE])
     assert response.status_code == 422
     assert (
         "不适用告知承诺制" in response.get_json()["error"]

@@ -11,16 +11,13 @@ from zoneinfo import ZoneInfo
 import time_machine
 from sqlalchemy import select
 
-import forms
-import graphs
-from bundler.catalogue.queries import bundle_definition
 from bundler.extensions import db
 from bundler.models import Application, ApplicationMaterial, AuditEntry, Notification, Task
 from bundler.queues import department_queue_name
 from bundler.worker import make_worker
 
 from factories import PASSWORD
-from testapp import accept_by_api, answered, bearer, pdf_bytes
+from testapp import accept_by_api, answered, bearer, pdf_bytes, post_application
 
 CHINA = ZoneInfo("Asia/Shanghai")
 MONDAY = dt.datetime(2026, 9, 14, 9, 30, tzinfo=CHINA)
@@ -111,21 +108,8 @@ def test_a_deferred_material_stops_approval_until_supplied_and_confirmed(
 
 
 def test_only_a_deferrable_material_may_be_deferred(client, window_token):
-    definition = bundle_definition(db.session, "KFD")
-    answers = answered("KFD")
-    merged = forms.merge(
-        definition.bundle, definition.items, graphs.parse_answers(definition.bundle["questions"], answers)
-    )
-    response = client.post(
-        "/api/v1/applications",
-        json={
-            "bundle": "KFD",
-            "answers": answers,
-            "data": forms.example_data(merged, jsonable=True),
-            "materials": {LICENCE_FORM: "deferred"},
-            "commitment_date": "2026-09-18",
-        },
-        headers=bearer(window_token),
+    response = post_application(
+        client, window_token, materials={LICENCE_FORM: "deferred"}, commitment_date="2026-09-18"
     )
     body = response.get_json()
     assert response.status_code == 422
