@@ -65,8 +65,12 @@ class MaterialRow(Form):
     role = StringField("所属主体")
     required = BooleanField("必需", default=True)
     e_licence = BooleanField("可用电子证照")
+    deferrable = BooleanField("可容缺后补")
     produced_by = StringField("由事项产生")
     remove = BooleanField("删除")
+
+
+MATERIAL_ROW_KEYS = (*MATERIAL_KEYS, "deferrable")
 
 
 class ItemForm(FlaskForm):
@@ -83,6 +87,19 @@ class ItemForm(FlaskForm):
         choices=[(u, u) for u in graphs.DAYS_UNITS],
         default=graphs.WORKING_DAYS,
         description="法律规定以“日”计的时限（如社会保险法的 15 日）按自然日；期限末日为节假日的，顺延至节假日后第一个工作日",
+    )
+    no_rongque = BooleanField(
+        "不适用容缺受理",
+        description="涉及人身健康、生命财产安全、公共安全的事项不得容缺受理，勾选后本事项的材料都不能容缺后补",
+    )
+    commitment_replaces = StringField(
+        "告知承诺可代替的材料或条件（逗号分隔）",
+        description="申请人签署告知承诺书后可不再提交的材料名称；留空表示本事项不实行告知承诺制",
+    )
+    commitment_verify_days = IntegerField(
+        "承诺核查时限（天）",
+        validators=[Optional(), NumberRange(min=0, message="核查时限不能为负数")],
+        description="按本事项的时限单位计算，自准予之日起",
     )
     basis = TextAreaField(TEXT_LABELS["basis"])
     conditions = TextAreaField(TEXT_LABELS["conditions"])
@@ -110,8 +127,12 @@ def item_form(content: dict[str, Any] | None = None) -> ItemForm:
         return ItemForm()
     data = {k: content.get(k) for k in ("name", "type", "legal_days", "promised_days", *ITEM_TEXT_KEYS)}
     data["days_unit"] = content.get("days_unit") or graphs.WORKING_DAYS
+    data["no_rongque"] = content.get("rongque") is False
+    commitment = content.get("commitment") or {}
+    data["commitment_replaces"] = "，".join(commitment.get("replaces") or [])
+    data["commitment_verify_days"] = commitment.get("verify_days")
     data["fields"] = [_row_data(f, FIELD_KEYS) for f in content.get("fields", [])] + [{}] * BLANK_ROWS
-    data["materials"] = [_row_data(m, MATERIAL_KEYS) for m in content.get("materials", [])] + [
+    data["materials"] = [_row_data(m, MATERIAL_ROW_KEYS) for m in content.get("materials", [])] + [
         {}
     ] * BLANK_ROWS
     return ItemForm(formdata=None, data=data)
@@ -126,9 +147,16 @@ def split_options(text: str | None) -> list[str]:
     return [part.strip() for part in (text or "").replace("，", ",").split(",") if part.strip()]
 
 
-def _rows(rows: FieldList, keys: tuple[str, ...], previous: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _rows(
+    rows: FieldList,
+    keys: tuple[str, ...],
+    previous: list[dict[str, Any]],
+    unwritten_when_false: tuple[str, ...] = (),
+) -> list[dict[str, Any]]:
     """The entries of a table of rows; empty rows and rows marked 删除 are dropped, and the keys the
-    form does not show are kept from the stored entry of the same name."""
+    form does not show are kept from the stored entry of the same name. A flag in
+    ``unwritten_when_false`` is written only when ticked or already stored (the contract's default
+    stays implicit, so an edit does not rewrite every entry)."""
     stored = {entry.get("name"): entry for entry in previous}
     entries = []
     for row in rows:
@@ -137,9 +165,23 @@ def _rows(rows: FieldList, keys: tuple[str, ...], previous: list[dict[str, Any]]
             continue
         if "options" in values:
             values["options"] = split_options(values["options"])
-        extras = {k: v for k, v in stored.get(values["name"], {}).items() if k not in keys}
+        before = stored.get(values["name"], {})
+        for flag in unwritten_when_false:
+            if not values[flag] and flag not in before:
+                del values[flag]
+        extras = {k: v for k, v in before.items() if k not in keys}
         entries.append({**extras, **values})
     return entries
+
+
+def _commitment(form: ItemForm, previous: dict[str, Any]) -> dict[str, Any] | None:
+    """The ``commitment`` entry (告知承诺制) the form describes, or None when nothing is replaced."""
+    replaces = split_options(form.commitment_replaces.data)
+    if not replaces:
+        return None
+    kept = {k: v for k, v in (previous.get("commitment") or {}).items() if k not in ("replaces", "verify_days")}
+    days = form.commitment_verify_days.data
+    return {**kept, "replaces": replaces, **({"verify_days": days} if days is not None else {})}
 
 
 def content_from(form: ItemForm, previous: dict[str, Any]) -> dict[str, Any]:
@@ -149,6 +191,17 @@ def content_from(form: ItemForm, previous: dict[str, Any]) -> dict[str, Any]:
         content[key] = _clean(form[key].data)
     if form.days_unit.data != graphs.WORKING_DAYS or "days_unit" in previous:  # the default is not written
         content["days_unit"] = form.days_unit.data
+    if form.no_rongque.data:
+        content["rongque"] = False
+    elif "rongque" in previous:
+        content["rongque"] = True
+    commitment = _commitment(form, previous)
+    if commitment is None:
+        content.pop("commitment", None)
+    else:
+        content["commitment"] = commitment
     content["fields"] = _rows(form.fields, FIELD_KEYS, previous.get("fields", []))
-    content["materials"] = _rows(form.materials, MATERIAL_KEYS, previous.get("materials", []))
+    content["materials"] = _rows(
+        form.materials, MATERIAL_ROW_KEYS, previous.get("materials", []), unwritten_when_false=("deferrable",)
+    )
     return content

@@ -63,9 +63,16 @@ def _item_form(content) -> dict[str, str]:
     for i, mat in enumerate(content.get("materials", [])):
         for key in ("name", "kind", "role", "produced_by"):
             data[f"materials-{i}-{key}"] = mat.get(key) or ""
-        for key in ("required", "e_licence"):
+        for key in ("required", "e_licence", "deferrable"):
             if mat.get(key):
                 data[f"materials-{i}-{key}"] = "y"
+    if content.get("rongque") is False:
+        data["no_rongque"] = "y"
+    commitment = content.get("commitment") or {}
+    data["commitment_replaces"] = "，".join(commitment.get("replaces") or [])
+    data["commitment_verify_days"] = str(commitment.get("verify_days", ""))
+    if content.get("days_unit"):
+        data["days_unit"] = content["days_unit"]
     return data
 
 
@@ -331,3 +338,45 @@ def test_cancelling_a_bundle_shows_its_open_applications_and_ends_new_ones(clien
         headers={"Authorization": f"Bearer {window_token}"},
     )
     assert in_flight.status_code == 200 and in_flight.get_json()["bundle_version"] == 1
+
+
+def test_the_item_editor_sets_rongque_deferrable_materials_and_gaozhi_chengnuo(client, sample, make_user):
+    make_user("department", login="scjg-officer", department="SCJG")
+    _login(client, "scjg-officer")
+    change_id = _change_id(client.post("/studio/item/SCJG-001/change"))
+    stored = dict(db.session.get(CatalogueChange, change_id).content)
+    untouched = client.post(f"/studio/changes/{change_id}/item", data=_item_form(stored))
+    assert untouched.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(CatalogueChange, change_id).content == stored  # an unchanged form writes nothing new
+
+    materials = [m["name"] for m in stored["materials"]]
+    form = _item_form(stored)
+    deferred = next(i for i, m in enumerate(stored["materials"]) if not m.get("deferrable"))
+    form[f"materials-{deferred}-deferrable"] = "y"
+    form["no_rongque"] = "y"
+    form["commitment_replaces"] = f"{materials[0]}，经营场所符合要求"
+    form["commitment_verify_days"] = "20"
+    assert client.post(f"/studio/changes/{change_id}/item", data=form).status_code == 302
+    db.session.expire_all()
+    content = db.session.get(CatalogueChange, change_id).content
+    assert content["rongque"] is False
+    assert content["materials"][deferred]["deferrable"] is True
+    assert content["commitment"] == {"replaces": [materials[0], "经营场所符合要求"], "verify_days": 20}
+    page = client.get(f"/studio/changes/{change_id}").get_data(as_text=True)
+    assert "checked" in re.search(r'<input[^>]*id="no_rongque"[^>]*>', page).group(0)
+    assert f'value="{materials[0]}，经营场所符合要求"' in page
+
+    form.pop("no_rongque")
+    form["commitment_replaces"] = ""
+    assert client.post(f"/studio/changes/{change_id}/item", data=form).status_code == 302
+    db.session.expire_all()
+    content = db.session.get(CatalogueChange, change_id).content
+    assert content["rongque"] is True and "commitment" not in content
+
+    form["commitment_verify_days"] = "-3"
+    form["commitment_replaces"] = materials[0]
+    refused = client.post(f"/studio/changes/{change_id}/item", data=form)
+    assert refused.status_code == 422
+    assert "核查时限不能为负数" in refused.get_data(as_text=True)
+    assert f'value="{materials[0]}"' in refused.get_data(as_text=True)  # what was typed stays
