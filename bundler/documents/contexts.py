@@ -17,7 +17,16 @@ from __future__ import annotations
 
 from typing import Any, NotRequired, TypedDict
 
-KINDS = ("notice", "application_form", "receipt", "commitment", "pledge", "missing_notice", "item_form")
+KINDS = (
+    "notice",
+    "application_form",
+    "receipt",
+    "commitment",
+    "pledge",
+    "missing_notice",
+    "supplement_notice",
+    "item_form",
+)
 
 
 class Centre(TypedDict, total=False):
@@ -286,6 +295,29 @@ class MissingNoticeContext(TypedDict):
     generated_at: NotRequired[str]
 
 
+# --- supplement_notice: 补正告知书 (a department's 补正 after acceptance, told once) ----------------
+
+
+class SupplementRound(TypedDict):
+    department: str
+    item: str  # name of the step that asks
+    requested_at: str  # date-time
+    reason: str  # everything asked, as the officer wrote it
+    materials: list[str]  # names of the materials to supply again
+    fields: list[str]  # labels of the fields to correct
+
+
+class SupplementNoticeContext(TypedDict):
+    tracking_number: str
+    bundle: Ref
+    applicant: Person
+    rounds: list[SupplementRound]  # every open 补正 request of the application
+    status_url: NotRequired[str]  # where to answer online
+    date: str
+    centre: NotRequired[Centre]
+    generated_at: NotRequired[str]
+
+
 # --- item_form: one department's own form --------------------------------------------------------
 
 
@@ -321,5 +353,6 @@ CONTEXTS: dict[str, type] = {
     "commitment": CommitmentContext,
     "pledge": PledgeContext,
     "missing_notice": MissingNoticeContext,
+    "supplement_notice": SupplementNoticeContext,
     "item_form": ItemFormContext,
 }

@@ -189,6 +189,25 @@ def example_contexts(
         "date": today.isoformat(),
         **common,
     }
+    asking = next(c for c in plan.steps if items[c].get("materials"))
+    contexts["supplement_notice"] = {
+        "tracking_number": tracking_number,
+        "bundle": bundle_ref,
+        "applicant": applicant,
+        "rounds": [
+            {
+                "department": dept_name(items[asking].get("department")),
+                "item": items[asking]["name"],
+                "requested_at": ACCEPTED_AT.strftime("%Y-%m-%d %H:%M"),
+                "reason": "所附材料复印件不清晰，且填报信息与证明材料不一致，请补交清晰的复印件并更正",
+                "materials": [m["name"] for m in items[asking]["materials"][:2]],
+                "fields": [f.label for f in first_fields[:1]],
+            }
+        ],
+        "status_url": "https://zwfw.example.gov.cn/hantai/yjs/status",
+        "date": today.isoformat(),
+        **common,
+    }
     deps = {s["item"]: list(s.get("depends_on") or []) for s in bundle["steps"]}
     # a department form that waits for another step and has the most fields (the richest example)
     code = max(plan.steps, key=lambda c: (bool(deps.get(c)), len(items[c].get("fields") or []), c))

@@ -183,6 +183,33 @@ def missing_notice(session: Session, application: Application) -> dict[str, Any]
     }
 
 
+def supplement_notice(session: Session, application: Application) -> dict[str, Any]:
+    """补正告知书: every open 补正 request of the application, each with what it asks by name."""
+    from .supplements import askable, open_supplements
+
+    rounds = []
+    for pause in open_supplements(session, application):
+        materials, fields = askable(session, pause.task)
+        rounds.append(
+            {
+                "department": pause.task.department.name,
+                "item": pause.task.item_version.name,
+                "requested_at": _stamp(pause.started_at),
+                "reason": pause.reason or "",
+                "materials": [materials.get(k, k) for k in pause.materials],
+                "fields": [fields.get(k, k) for k in pause.fields],
+            }
+        )
+    return {
+        "tracking_number": application.tracking_no or "",
+        "bundle": _ref(application),
+        "applicant": _person(session, application),
+        "rounds": rounds,
+        "status_url": f"{current_app.config['PUBLIC_URL'].rstrip('/')}/track",
+        "date": clock.now().date().isoformat(),
+    }
+
+
 def item_form(session: Session, task: Task) -> dict[str, Any]:
     from .payload import task_payload
 

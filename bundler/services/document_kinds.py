@@ -13,13 +13,14 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, ClassVar, Literal
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from ..documents.notice import notice_context
 from ..models import Application, BundleVersion, Document, Task
 from ..permissions import Permission
 from ..states import ApplicationState, MaterialState
 from . import document_contexts as contexts
+from .supplements import open_supplements
 
 Subject = Literal["application", "task", "bundle"]
 
@@ -40,6 +41,11 @@ class DocumentKind:
     def offered(self, application: Application) -> bool:
         """Whether an application has this document now (application kinds only)."""
         return False
+
+    def cache_parts(self, application: Application) -> list[Any]:
+        """What the document shows beyond the application's own row and materials (it is part of the
+        cache key: when it changes, a new document is made)."""
+        return []
 
     def context(self, session: Session, document: Document) -> dict[str, Any]:
         raise NotImplementedError
@@ -154,6 +160,25 @@ class MissingNotice(ApplicationKind):
 
     def offered(self, application: Application) -> bool:
         return application.status == ApplicationState.REFUSED
+
+
+@DOCUMENT_KINDS.register
+class SupplementNotice(ApplicationKind):
+    """补正告知书: what departments asked to supply again or correct after acceptance, told once."""
+
+    name = "supplement_notice"
+    title = "补正告知书"
+    order = 15
+    builder = staticmethod(contexts.supplement_notice)
+
+    def offered(self, application: Application) -> bool:
+        return bool(self.cache_parts(application))
+
+    def cache_parts(self, application: Application) -> list[Any]:
+        session = object_session(application)
+        if session is None or application.accepted_at is None:
+            return []
+        return [pause.id for pause in open_supplements(session, application)]
 
 
 @DOCUMENT_KINDS.register

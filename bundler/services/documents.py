@@ -44,6 +44,7 @@ def application_cache_key(application: Application, kind: str) -> str:
         application.commitment_date,
         application.data,
         [(m.key, m.status, m.due_date) for m in application.materials],
+        DOCUMENT_KINDS[kind].cache_parts(application) if kind in DOCUMENT_KINDS else [],
     )
 
 

@@ -179,7 +179,9 @@ def _commitment(form: ItemForm, previous: dict[str, Any]) -> dict[str, Any] | No
     replaces = split_options(form.commitment_replaces.data)
     if not replaces:
         return None
-    kept = {k: v for k, v in (previous.get("commitment") or {}).items() if k not in ("replaces", "verify_days")}
+    kept = {
+        k: v for k, v in (previous.get("commitment") or {}).items() if k not in ("replaces", "verify_days")
+    }
     days = form.commitment_verify_days.data
     return {**kept, "replaces": replaces, **({"verify_days": days} if days is not None else {})}
 

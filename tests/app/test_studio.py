@@ -348,7 +348,9 @@ def test_the_item_editor_sets_rongque_deferrable_materials_and_gaozhi_chengnuo(c
     untouched = client.post(f"/studio/changes/{change_id}/item", data=_item_form(stored))
     assert untouched.status_code == 302
     db.session.expire_all()
-    assert db.session.get(CatalogueChange, change_id).content == stored  # an unchanged form writes nothing new
+    assert (
+        db.session.get(CatalogueChange, change_id).content == stored
+    )  # an unchanged form writes nothing new
 
     materials = [m["name"] for m in stored["materials"]]
     form = _item_form(stored)

@@ -10,12 +10,13 @@ import io
 from zoneinfo import ZoneInfo
 
 import time_machine
+from pypdf import PdfReader
 from sqlalchemy import select
 
 import graphs
 from bundler.extensions import db
 from bundler.models import Application, AuditEntry, Notification, Task, TaskPause
-from bundler.queues import department_queue_name
+from bundler.queues import DOCUMENTS_QUEUE, department_queue_name
 from bundler.services import supplements
 from bundler.services.accounts import create_token
 from bundler.worker import make_worker
@@ -211,3 +212,41 @@ def test_a_special_procedure_moves_only_that_steps_due_date(app, client, window_
             Notification.application_id == body["id"], Notification.event == "supplement"
         )
     ).all()  # the applicant is asked nothing
+
+
+def test_the_supplement_notice_is_printed_with_everything_asked_and_goes_once_answered(
+    app, client, window_token
+):
+    body, scjg, food_id, _ = _two_branches(app, client, window_token)
+    materials, fields = supplements.askable(db.session, db.session.get(Task, food_id))
+    material = next(iter(materials))
+
+    def links() -> set[str]:
+        shown = client.get(f"/api/v1/applications/{body['id']}", headers=bearer(window_token))
+        return {d["kind"] for d in shown.get_json()["documents"]}
+
+    assert "supplement_notice" not in links()
+    with time_machine.travel(MONDAY, tick=False):
+        client.post(
+            f"/api/v1/tasks/{food_id}/supplement",
+            json={"materials": [material], "fields": [PHONE], "reason": "平面图未标明操作区"},
+            headers=bearer(scjg),
+        )
+    assert "supplement_notice" in links()
+    url = f"/api/v1/applications/{body['id']}/documents/supplement_notice"
+    assert client.get(url, headers=bearer(window_token)).status_code == 202
+    make_worker(app, [DOCUMENTS_QUEUE]).work(burst=True)
+    pdf = client.get(url, headers=bearer(window_token))
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages).replace("\n", "")
+    for expected in ("补正告知书", "平面图未标明操作区", materials[material], fields[PHONE], "食品经营许可"):
+        assert expected in text, expected
+
+    upload = {"name": "平面图.pdf", "content_base64": base64.b64encode(pdf_bytes()).decode()}
+    answer = client.post(
+        f"/api/v1/applications/{body['id']}/supplements",
+        json={"fields": {PHONE: "13991620099"}, "files": {material: [upload]}},
+        headers=bearer(window_token),
+    )
+    assert answer.status_code == 201, answer.get_json()
+    assert "supplement_notice" not in links()
