@@ -54,7 +54,8 @@ def notice_context(session: Session, bundle_code: str, answers: Mapping[str, Any
         notice = forms.build_notice(bundle, items, None)
         parsed: dict[str, Any] = {}
     else:
-        parsed = graphs.parse_answers(questions, answers or {})
+        given = graphs.parse_answers(questions, answers or {})
+        parsed = graphs.scenarios.with_defaults(questions, given)  # a default decides as an answer would
         the_plan = graphs.plan(bundle, items, parsed, version=definition.version.version)
         notice = forms.build_notice(bundle, items, parsed)
 
@@ -144,15 +145,16 @@ def notice_context(session: Session, bundle_code: str, answers: Mapping[str, Any
 
     answer_rows = []
     if not blank:
+        must_answer = {q["id"] for q in graphs.scenarios.required_questions(bundle)}
         for q in questions:
             qid = q["id"]
-            answer_rows.append(
-                {
-                    "question": qid,
-                    "text": q.get("text") or qid,
-                    "answer": _answer_text(parsed[qid]) if qid in parsed else "未回答",
-                }
-            )
+            if qid in given:
+                text = _answer_text(given[qid])
+            elif qid in parsed:
+                text = f"{_answer_text(parsed[qid])}（未回答，按默认）"
+            else:
+                text = "未回答（受理前须回答）" if qid in must_answer else "未回答"
+            answer_rows.append({"question": qid, "text": q.get("text") or qid, "answer": text})
 
     return {
         "bundle": {"code": bundle["code"], "name": bundle.get("name") or bundle["code"]},

@@ -5,12 +5,15 @@ the departments; a department may then end its step as 撤销 (revoked), recorde
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import clock
-from ..catalogue.definitions import item_material_keys, pinned
+from ..catalogue.definitions import item_definitions, item_material_keys, pinned
 from ..models import Application, ApplicationMaterial, Task
 from ..states import OPEN_TASKS, OWED_MATERIALS, ApplicationState, MaterialState
 from .audit import audit
@@ -33,6 +36,49 @@ def overdue(application: Application, today: date | None = None) -> list[Applica
         for m in application.materials
         if m.status == MaterialState.DEFERRED and m.due_date is not None and m.due_date < today
     ]
+
+
+def awaiting_materials(session: Session, limit: int = 50) -> list[Application]:
+    """Applications accepted under 容缺 whose owed materials are not all in, the nearest commitment
+    date first (the window's list; past dates are shown red)."""
+    return list(
+        session.scalars(
+            select(Application)
+            .where(Application.status == ApplicationState.ACCEPTED_PENDING)
+            .order_by(Application.commitment_date.is_(None), Application.commitment_date, Application.id)
+            .limit(limit)
+        )
+    )
+
+
+def overdue_for_tasks(
+    session: Session, tasks: Sequence[Task], today: date | None = None
+) -> dict[int, list[str]]:
+    """Task id → names of the overdue 容缺 materials its item needs, for a whole list of tasks in one
+    query (a department's queue flags them red)."""
+    today = today or clock.today()
+    if not tasks:
+        return {}
+    rows = session.execute(
+        select(ApplicationMaterial.application_id, ApplicationMaterial.key, ApplicationMaterial.name).where(
+            ApplicationMaterial.application_id.in_({t.application_id for t in tasks}),
+            ApplicationMaterial.status == MaterialState.DEFERRED,
+            ApplicationMaterial.due_date < today,
+        )
+    ).all()
+    if not rows:
+        return {}
+    late: dict[int, dict[str, str]] = defaultdict(dict)
+    for application_id, key, name in rows:
+        late[application_id][key] = name
+    items = item_definitions(session, {str(t.item_version_id): t.item_version_id for t in tasks})
+    flagged = {}
+    for task in tasks:
+        owed_here = late.get(task.application_id, {})
+        names = [owed_here[k] for k in item_material_keys(items[str(task.item_version_id)]) if k in owed_here]
+        if names:
+            flagged[task.id] = names
+    return flagged
 
 
 def needed_by(session: Session, task: Task) -> list[ApplicationMaterial]:

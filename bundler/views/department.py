@@ -93,6 +93,7 @@ def queue() -> str:
     return render_template(
         "department/queue.html",
         tasks=ranked,
+        overdue_materials=deferrals.overdue_for_tasks(db.session, ranked),
         verifying=verifying,
         today=clock.today(),
         due=due,

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from forms import check_id_number, check_uscc
 from graphs import AnswerError
 
+from .. import clock
 from ..catalogue import definitions
 from ..catalogue.queries import NotFound, latest_bundle_versions
 from ..extensions import db
@@ -89,6 +90,8 @@ def _desk(number: str) -> str:
     return render_template(
         "window/index.html",
         awaiting=results_service.awaiting_handover(db.session),
+        owing=deferrals.awaiting_materials(db.session),
+        today=clock.today(),
         number=number,
         problem=problem,
         earlier=earlier,

@@ -122,14 +122,23 @@ def test_an_overdue_commitment_turns_red_and_the_step_may_be_revoked(app, client
         body = _accept_deferring(client, window_token, VENUE, commitment="2026-09-16")
     make_worker(app, [department_queue_name("SCJG")]).work(burst=True)
     task = _task(body["id"], "SCJG-001")
+    make_user("window", login="clerk-rq")
+    clerk = app.test_client()
+    with time_machine.travel(dt.datetime(2026, 9, 16, 10, tzinfo=CHINA), tick=False):  # the date itself
+        _officer(client, make_user)
+        assert "容缺材料逾期未补" not in client.get("/department/").get_data(as_text=True)
+        clerk.post("/login", data={"login": "clerk-rq", "password": PASSWORD})
+        owing = clerk.get("/window/").get_data(as_text=True)
+        assert "容缺受理待补交材料" in owing and body["tracking_no"] in owing and "已逾期" not in owing
     after = dt.datetime(2026, 9, 17, 10, tzinfo=CHINA)
     with time_machine.travel(after, tick=False):
-        _officer(client, make_user)
+        client.post("/login", data={"login": "scjg-rq", "password": PASSWORD})
+        queue = client.get("/department/").get_data(as_text=True)
+        assert "容缺材料逾期未补：经营场所使用证明" in queue
         page = client.get(f"/department/tasks/{task.id}").get_data(as_text=True)
         assert "已逾期" in page and "撤销本事项的办理" in page
-        make_user("window", login="clerk-rq")
-        clerk = app.test_client()
         clerk.post("/login", data={"login": "clerk-rq", "password": PASSWORD})
+        assert "已逾期" in clerk.get("/window/").get_data(as_text=True)
         desk = clerk.get(f"/window/applications/{body['id']}/done").get_data(as_text=True)
         assert "逾期未补交" in desk and "panel overdue" in desk
         no_reason = client.post(f"/department/tasks/{task.id}/action", data={"action": "revoke"})

@@ -93,8 +93,14 @@ def test_notice_for_a_scenario_covers_only_what_applies(sample, inspect):
 def test_unanswered_questions_are_shown_as_such(sample):
     ctx = notice_context(db.session, "KFD", {"sells_alcohol": True})
     answers = {a["question"]: a["answer"] for a in ctx["answers"]}
-    assert answers["sells_alcohol"] == "是" and answers["has_signboard"] == "未回答"
-    assert "未回答" in render_html("notice", ctx)
+    assert answers["sells_alcohol"] == "是"
+    assert answers["has_signboard"] == "否（未回答，按默认）"  # the bundle gives it a default
+    assert answers["venue_size"] == "未回答（受理前须回答）"  # it decides the fire-safety step
+    assert answers["has_employees"] == "未回答（受理前须回答）"
+    assert "受理前须回答" in render_html("notice", ctx)
+    with_sign = notice_context(db.session, "KFD", {"sells_alcohol": True, "has_signboard": True})
+    codes = {i["code"] for i in with_sign["items"]}
+    assert "CG-001" in codes and "CG-001" not in {i["code"] for i in ctx["items"]}
 
 
 def test_unknown_bundle_and_bad_answers(sample):
