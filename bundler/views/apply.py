@@ -20,7 +20,7 @@ from ..extensions import db
 from ..models import Application, ApplicationMaterial, Rating
 from ..permissions import Permission, can
 from ..privacy import mask_id_number, mask_name
-from ..services import acceptance
+from ..services import acceptance, commitments
 from ..services import applications as service
 from ..services import results as results_service
 from ..services import supplements as supplements_service
@@ -197,7 +197,18 @@ def materials(application_id: int) -> Any:
         licences = {}
     if request.method == "POST" and FlaskForm().validate_on_submit():
         material = _material(application, request.form.get("material", type=int))
-        if request.form.get("action") == "e_licence":
+        action = request.form.get("action")
+        if action in ("commit", "withdraw_commitment"):
+            try:
+                if action == "commit":
+                    commitments.choose(material, agreed=bool(request.form.get("pledge")))
+                    flash(f"已选择以告知承诺代替：{material.name}。受理后可下载《告知承诺书》。", "success")
+                else:
+                    commitments.withdraw(material)
+                    flash(f"已撤回承诺，请提交：{material.name}", "success")
+            except commitments.CommitmentError as exc:
+                flash(str(exc), "error")
+        elif action == "e_licence":
             used = licences.get(material.id)
             if used is not None and use_e_licence(
                 provider, schema, application.data, material, own_number=number
@@ -214,6 +225,7 @@ def materials(application_id: int) -> Any:
         application=application,
         licences=licences,
         kind_of=material_kind,
+        pledge_text=commitments.pledge_text,
         csrf_form=FlaskForm(),
         step="materials",
     )

@@ -5,18 +5,25 @@ departments downstream are told."""
 from __future__ import annotations
 
 import datetime as dt
+import io
+import re
 from zoneinfo import ZoneInfo
 
 import time_machine
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 
+import forms
 import graphs
+from bundler.catalogue import definitions
 from bundler.extensions import db
-from bundler.models import ApplicationMaterial, AuditEntry, Notification, Task
+from bundler.models import Application, ApplicationMaterial, AuditEntry, Notification, Task
+from bundler.services import commitments
 from bundler.queues import department_queue_name
 from bundler.worker import make_worker
 
-from testapp import accept_by_api, bearer, department_token, post_application
+from factories import PASSWORD
+from testapp import accept_by_api, bearer, department_token, pdf_bytes, post_application, scenario_form
 
 CHINA = ZoneInfo("Asia/Shanghai")
 MONDAY = dt.datetime(2026, 9, 14, 9, 30, tzinfo=CHINA)
@@ -103,3 +110,62 @@ def test_a_material_the_item_does_not_list_cannot_be_replaced_by_a_commitment(cl
         "不适用告知承诺制" in response.get_json()["error"]
         and "存量房买卖合同" in response.get_json()["error"]
     )
+
+
+def test_an_applicant_chooses_a_commitment_online_and_the_pledge_follows_the_receipt(
+    client, sample, make_user
+):
+    make_user("applicant", login="13991620055", name="王建国")
+    client.post("/login", data={"login": "13991620055", "password": PASSWORD})
+    started = client.post("/bundles/ESFGH/apply", data=scenario_form("ESFGH"))
+    assert started.status_code == 302, started.get_data(as_text=True)
+    application_id = int(re.search(r"/applications/(\d+)/form", started.headers["Location"]).group(1))
+    application = db.session.get(Application, application_id)
+    schema = definitions.schema_for(db.session, application)
+    data = forms.example_data(schema)
+    pairs = [(k, v.isoformat() if isinstance(v, dt.date) else v) for k, v in forms.formdata_for(schema, data)]
+    filled = client.post(f"/applications/{application_id}/form", data=MultiDict([*pairs, ("action", "next")]))
+    assert filled.status_code == 302, filled.get_data(as_text=True)
+    db.session.expire_all()
+    materials = {m.key: m for m in db.session.get(Application, application_id).materials}
+    household, contract = materials[HOUSEHOLD], materials[NOT_REPLACEABLE]
+    url = f"/applications/{application_id}/materials"
+    page = client.get(url).get_data(as_text=True)
+    assert "可告知承诺" in page and f"本人承诺符合“{household.name}”所证明的事项和条件" in page
+
+    unticked = client.post(url, data={"material": household.id, "action": "commit"}, follow_redirects=True)
+    assert "请先阅读并勾选承诺内容" in unticked.get_data(as_text=True)
+    refused = client.post(
+        url, data={"material": contract.id, "action": "commit", "pledge": "y"}, follow_redirects=True
+    )
+    assert f"材料“{contract.name}”不适用告知承诺制" in refused.get_data(as_text=True)
+    chosen = client.post(
+        url, data={"material": household.id, "action": "commit", "pledge": "y"}, follow_redirects=True
+    )
+    assert "已选择以告知承诺代替" in chosen.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(ApplicationMaterial, household.id).status == "committed"
+    client.post(url, data={"material": household.id, "action": "withdraw_commitment"})
+    db.session.expire_all()
+    assert db.session.get(ApplicationMaterial, household.id).status == "pending"
+    client.post(url, data={"material": household.id, "action": "commit", "pledge": "y"})
+
+    for material in db.session.get(Application, application_id).materials:
+        if material.required and material.status == "pending":
+            client.post(
+                url,
+                data={
+                    "material": material.id,
+                    "action": "upload",
+                    "file": (io.BytesIO(pdf_bytes()), "scan.pdf"),
+                },
+                content_type="multipart/form-data",
+            )
+    submitted = client.post(f"/applications/{application_id}/review", follow_redirects=True)
+    assert "申请已受理" in submitted.get_data(as_text=True), submitted.get_data(as_text=True)
+    assert f"/applications/{application_id}/documents/pledge" in submitted.get_data(as_text=True)
+    db.session.expire_all()
+    application = db.session.get(Application, application_id)
+    assert application.status == "accepted"
+    tax = _task(application_id, "SW-003")
+    assert [m.key for m in commitments.committed_for(db.session, tax)] == [HOUSEHOLD]
