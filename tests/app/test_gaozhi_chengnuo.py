@@ -18,8 +18,8 @@ import graphs
 from bundler.catalogue import definitions
 from bundler.extensions import db
 from bundler.models import Application, ApplicationMaterial, AuditEntry, Notification, Task
-from bundler.services import commitments
 from bundler.queues import department_queue_name
+from bundler.services import commitments
 from bundler.worker import make_worker
 
 from factories import PASSWORD
