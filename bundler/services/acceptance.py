@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from ..models import ApiToken, Application, Document, User
 from ..states import ApplicationState, Channel, MaterialState
 from . import applications
+from .deadlines import due_dates
 from .documents import request_application_documents, start_rendering
 from .notifications import notify
 from .outbox import dispatch_application
@@ -51,7 +52,10 @@ def accept(
     applications.accept(session, application, decision, by=by)
     link_to_account(session, application)
     pending = application.status == ApplicationState.ACCEPTED_PENDING
-    notify(session, application, "accepted_pending" if pending else "accepted")
+    promised = None
+    if application.promised_date and due_dates(session).promise_is_estimate(application):
+        promised = f"{application.promised_date.isoformat()}（估算，以节假日安排公布后为准）"
+    notify(session, application, "accepted_pending" if pending else "accepted", promised_date=promised)
     rendered = request_application_documents(session, application) if documents else []
     return Settlement(application, f"已受理，受理编号 {application.tracking_no}", rendered)
 

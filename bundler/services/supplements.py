@@ -68,18 +68,26 @@ def open_supplements(session: Session, application: Application) -> list[TaskPau
 
 
 def askable(session: Session, task: Task) -> tuple[dict[str, str], dict[str, str]]:
-    """What this step may ask again: its item's materials (key → name) and form fields (key → label)."""
+    """What this step may ask again: its item's materials (key → name) and form fields (key → label, as
+    the item names the field, with the label the applicant saw when it differs)."""
     application = task.application
     item = pinned(session, application).items[task.item.code]
     keys = set(item_material_keys(item))
     materials = {m.key: m.name for m in application.materials if m.key in keys and m.status != "produced"}
     schema = schema_for(session, application)
-    fields = {
-        f.key: f.label
+    own = sorted(
+        (
+            source.position,
+            f.key,
+            source.label if source.label == f.label else f"{source.label}（申请表中为“{f.label}”）",
+        )
         for f in schema.asked_fields
-        if f.group is None and any(s.item == task.item.code for s in f.sources)
-    }
-    return materials, fields
+        if f.group is None
+        for source in f.sources
+        if source.item == task.item.code
+    )
+    # in the order and under the labels of the department's own form, with the merged label beside
+    return materials, {key: label for _, key, label in own}
 
 
 def _pause(session: Session, task: Task, pause: TaskPause, actor: str) -> None:

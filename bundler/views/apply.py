@@ -24,6 +24,7 @@ from ..services import acceptance, commitments
 from ..services import applications as service
 from ..services import results as results_service
 from ..services import supplements as supplements_service
+from ..services.deadlines import due_dates
 from ..services.documents import documents_for
 from ..services.elicences import (
     ELicenceUnavailable,
@@ -435,6 +436,7 @@ def status_context(application: Application) -> dict[str, Any]:
         "handover": results_service.handover_of(db.session, application),
         "handover_methods": labels(HandoverMethod),
         "expected_handover": results_service.expected_handover(application),
+        "due": due_dates(db.session),
     }
 
 

@@ -135,7 +135,7 @@ def _task_page(
         owed=deferrals.owed_for(db.session, task),
         revocable=deferrals.may_revoke(db.session, task),
         committed=commitments.committed_for(db.session, task),
-        askable=supplements.askable(db.session, task) if task.status in OPEN_TASKS else ({}, {}),
+        askable=supplements.askable(db.session, task),
         pause=supplements.open_pause(db.session, task),
         pauses=supplements.history(db.session, task),
         procedures=SPECIAL_PROCEDURES,

@@ -6,6 +6,7 @@ from flask import Blueprint, render_template, request
 from flask_wtf import FlaskForm
 
 from ..extensions import db, limiter
+from ..services.deadlines import due_dates
 from ..services.overview import find_bundles, published_bundles
 from ..services.tracking import TAIL, find_by_tracking_number
 
@@ -55,4 +56,6 @@ def track() -> tuple[str, int] | str:
         if found is None:
             page = render_template("public/track.html", tracking_no=tracking_no, tail=TAIL, not_found=True)
             return page, 404
-    return render_template("public/track.html", application=found, tracking_no=tracking_no, tail=TAIL)
+    return render_template(
+        "public/track.html", application=found, tracking_no=tracking_no, tail=TAIL, due=due_dates(db.session)
+    )

@@ -24,6 +24,7 @@ from ..privacy import lookup_hash, mask_name
 from ..services import acceptance, deferrals
 from ..services import applications as service
 from ..services import results as results_service
+from ..services.deadlines import due_dates
 from ..services.documents import documents_for
 from ..services.elicences import ELicenceUnavailable, licence_provider
 from ..services.outbox import dispatch_application
@@ -260,6 +261,7 @@ def done(application_id: int) -> str:
         documents=documents_for(application),
         owed=deferrals.owed(application),
         overdue={m.id for m in deferrals.overdue(application)},
+        due=due_dates(db.session),
     )
 
 

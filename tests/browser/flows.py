@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import struct
 import zlib
 from typing import Any
+
+from playwright.sync_api import expect
 
 import forms
 from bundler.catalogue import definitions
 from bundler.extensions import db
 from bundler.models import Application
+
+from factories import PASSWORD
 
 
 def png_bytes(width: int = 24, height: int = 16, rgb: tuple[int, int, int] = (180, 35, 42)) -> bytes:
@@ -32,6 +37,15 @@ def png_bytes(width: int = 24, height: int = 16, rgb: tuple[int, int, int] = (18
         + chunk(b"IDAT", zlib.compress(row * height))
         + chunk(b"IEND", b"")
     )
+
+
+def log_in(page, login: str) -> None:
+    """Sign in on the login page as a person would, and wait until the signed-in page shows."""
+    page.goto("/login")
+    page.get_by_label("手机号码或登录名").fill(login)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_role("button", name=re.compile("^退出"))).to_be_visible()
 
 
 def fresh_application(application_id: int) -> Application:

@@ -10,15 +10,7 @@ from playwright.sync_api import expect
 from bundler.catalogue.queries import bundle_definition, latest_item_versions
 from bundler.extensions import db
 
-from factories import PASSWORD
-
-
-def _log_in(page, login: str) -> None:
-    page.goto("/login")
-    page.get_by_label("手机号码或登录名").fill(login)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page.get_by_role("button", name=re.compile("^退出"))).to_be_visible()
+from browser.flows import log_in
 
 
 def _log_out(page) -> None:
@@ -36,7 +28,7 @@ def _submit_for_review(page, reason: str, basis: str) -> None:
 
 def _open_first_for_review(page) -> None:
     """As the reviewer: log in and open the oldest change waiting for review."""
-    _log_in(page, "reviewer")
+    log_in(page, "reviewer")
     page.get_by_role("link", name="变更审核").click()
     page.get_by_role("link", name=re.compile(r"^#\d+$")).first.click()
 
@@ -47,7 +39,7 @@ def test_a_lead_department_builds_and_publishes_a_bundle_in_the_browser(
     make_user("lead", login="wj-lead", department="WJ", name="卫健牵头科")
     make_user("reviewer", login="reviewer", name="服务中心审核")
     page = desktop_page
-    _log_in(page, "wj-lead")
+    log_in(page, "wj-lead")
     page.get_by_role("link", name="事项配置").click()
     page.get_by_label("编码", exact=True).fill("CSRH")
     page.get_by_label("名称", exact=True).fill("出生入户")
@@ -119,7 +111,7 @@ def test_a_department_changes_its_item_and_an_earlier_version_is_restored(
     make_user("reviewer", login="reviewer", name="服务中心审核")
     original = latest_item_versions(db.session, ["WJ-002"])["WJ-002"]
     page = desktop_page
-    _log_in(page, "wj-officer")
+    log_in(page, "wj-officer")
     page.get_by_role("link", name="事项配置").click()
     page.locator("tr", has_text="WJ-002").get_by_role("button", name="变更").click()
     editor = page.locator("#item-editor")
@@ -136,7 +128,7 @@ def test_a_department_changes_its_item_and_an_earlier_version_is_restored(
     expect(page.locator(".flash-success")).to_contain_text(f"已发布第 {original.version + 1} 版")
     _log_out(page)
 
-    _log_in(page, "wj-officer")
+    log_in(page, "wj-officer")
     page.goto("/catalogue/item/WJ-002/history")
     latest = page.locator(f'[data-version="{original.version + 1}"]')
     expect(latest).to_contain_text("即来即办")

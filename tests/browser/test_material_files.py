@@ -19,8 +19,7 @@ from bundler.services import applications as service
 from bundler.services.uploads import size_label
 from bundler.states import Channel
 
-from browser.flows import fresh_application, png_bytes
-from factories import PASSWORD
+from browser.flows import fresh_application, log_in, png_bytes
 from testapp import accept_by_api, answered
 
 ID_CARD = "居民身份证|经营者"
@@ -42,13 +41,6 @@ def _scan_pdf() -> bytes:
     ).write_pdf()
 
 
-def _log_in(page, login: str) -> None:
-    page.goto("/login")
-    page.get_by_label("手机号码或登录名").fill(login)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-
-
 def test_a_department_officer_views_an_uploaded_pdf_inline(
     client, sample, live_server, page, shot, make_user, window_token
 ):
@@ -68,7 +60,7 @@ def test_a_department_officer_views_an_uploaded_pdf_inline(
     make_user("department", login="scjg-officer", department="SCJG", name="赵审批")
     db.session.rollback()
 
-    _log_in(page, "scjg-officer")
+    log_in(page, "scjg-officer")
     page.goto(f"/department/tasks/{task.id}")
     materials = page.get_by_role("region", name="申请材料")
     link = materials.get_by_role("link", name="经营者身份证.pdf")
@@ -99,7 +91,7 @@ def test_an_applicant_on_a_phone_gives_two_files_for_one_material(
 ):
     page = phone_page
     make_user("applicant", login="13991620031", name="王建国")
-    _log_in(page, "13991620031")
+    log_in(page, "13991620031")
     page.goto("/bundles/KFD")
     for question, answer in ANSWERS.items():
         page.get_by_role("group", name=question).get_by_text(answer, exact=True).click()
@@ -167,7 +159,7 @@ def test_a_clerk_attaches_scans_at_the_checklist(app, sample, live_server, deskt
     material = next(m for m in application.materials if m.key == ID_CARD)
 
     page = desktop_page
-    _log_in(page, "clerk-scans")
+    log_in(page, "clerk-scans")
     page.goto(f"/window/applications/{application_id}/checklist")
     page.get_by_label(f"{material.name}：电子证照免交", exact=True).check()
     front, back = _scan_pdf(), png_bytes(640, 400)
