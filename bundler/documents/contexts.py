@@ -196,6 +196,7 @@ class ReceiptMaterial(TypedDict, total=False):
     original: str | None
     copies: int | None
     e_licence: bool  # taken from the e-licence library instead of paper
+    committed: bool  # replaced by the applicant's signed 告知承诺
 
 
 class OwedMaterial(TypedDict):
@@ -254,6 +255,7 @@ class PledgeEntry(TypedDict):
     name: str  # the material (证明) or condition the commitment replaces
     items: list[str]  # names of the items that accept the commitment for it
     verify_days: int  # the department verifies within this many days of its approval
+    verify_unit: NotRequired[str]  # 工作日 (default) or 自然日, the item's days_unit
 
 
 class PledgeContext(TypedDict):

@@ -147,6 +147,7 @@ def example_contexts(
                 "name": "卖方婚姻状况证明（结婚证或离婚证，夫妻共有的需配偶同意）",
                 "items": ["不动产转移登记（存量房买卖）"],
                 "verify_days": 20,
+                "verify_unit": "工作日",
             }
         ],
         "clerk": clerk,

@@ -9,6 +9,8 @@ from typing import Any
 from flask import current_app
 from sqlalchemy.orm import Session
 
+import graphs
+
 from .. import clock
 from ..catalogue import definitions
 from ..documents.builders import application_form_sections, item_form_rows
@@ -94,9 +96,19 @@ def receipt(session: Session, application: Application) -> dict[str, Any]:
             if task.status != TaskState.SKIPPED
         ],
         "materials_received": [
-            {"name": m.name, "e_licence": m.status == MaterialState.E_LICENCE}
+            {
+                "name": m.name,
+                "e_licence": m.status == MaterialState.E_LICENCE,
+                "committed": m.status == MaterialState.COMMITTED,
+            }
             for m in application.materials
-            if m.status in ("uploaded", "collected", MaterialState.E_LICENCE)
+            if m.status
+            in (
+                MaterialState.UPLOADED,
+                MaterialState.COLLECTED,
+                MaterialState.E_LICENCE,
+                MaterialState.COMMITTED,
+            )
         ],
         "materials_owed": [
             {
@@ -139,12 +151,16 @@ def pledge(session: Session, application: Application) -> dict[str, Any]:
         if material.status != MaterialState.COMMITTED or merged is None:
             continue
         codes = [c for c in merged.items if c in definition.items]
-        days = [definitions.commitment_verify_days(definition.items[c]) for c in codes]
+        longest = max(
+            ((definitions.commitment_verify_days(definition.items[c]), c) for c in codes), default=(0, "")
+        )
+        unit = definition.items[longest[1]].get("days_unit") if longest[1] else None
         entries.append(
             {
                 "name": material.name,
                 "items": [definition.items[c]["name"] for c in codes],
-                "verify_days": max(days, default=0),
+                "verify_days": longest[0],
+                "verify_unit": unit or graphs.WORKING_DAYS,
             }
         )
     return {

@@ -19,7 +19,7 @@ from bundler.catalogue import definitions
 from bundler.extensions import db
 from bundler.models import Application, ApplicationMaterial, AuditEntry, Notification, Task
 from bundler.queues import department_queue_name
-from bundler.services import commitments
+from bundler.services import commitments, document_contexts
 from bundler.worker import make_worker
 
 from factories import PASSWORD
@@ -169,3 +169,7 @@ def test_an_applicant_chooses_a_commitment_online_and_the_pledge_follows_the_rec
     assert application.status == "accepted"
     tax = _task(application_id, "SW-003")
     assert [m.key for m in commitments.committed_for(db.session, tax)] == [HOUSEHOLD]
+    received = document_contexts.receipt(db.session, application)["materials_received"]
+    assert {"name": household.name, "e_licence": False, "committed": True} in received
+    (entry,) = document_contexts.pledge(db.session, application)["entries"]
+    assert (entry["name"], entry["verify_unit"]) == (household.name, "工作日")
