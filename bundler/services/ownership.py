@@ -12,10 +12,27 @@ from forms import check_id_number
 from ..models import Application, User
 from ..permissions import Role
 from ..privacy import lookup_hash
-from ..states import Channel
+from ..states import ApplicationState, Channel
 from .notifications import applicant_mobile
 
 CLAIMABLE_CHANNELS = (Channel.WINDOW, Channel.API)
+
+
+def staff_may_open(user: User, application: Application) -> bool:
+    """Counter staff act on the counter applications of their centre and on applications submitted to
+    it: a draft only when they started it at the counter, a refused counter application (the person
+    comes back with what was missing) at any window, never an applicant's unsubmitted online draft."""
+    if application.status == ApplicationState.DRAFT:
+        return application.channel == Channel.WINDOW and application.created_by_id == user.id
+    if application.status == ApplicationState.REFUSED:
+        return application.channel == Channel.WINDOW
+    return True
+
+
+def system_may_open(application: Application) -> bool:
+    """A window system's token sees the applications submitted to the centre (its own are accepted in
+    one go), never an applicant's unsubmitted draft."""
+    return application.status != ApplicationState.DRAFT
 
 
 class OwnershipError(ValueError):

@@ -36,6 +36,7 @@ from ..services.document_kinds import DOCUMENT_KINDS
 from ..services.documents import documents_for
 from ..services.notifications import notices_of
 from ..services.outbox import dispatch_application
+from ..services.ownership import system_may_open
 from ..services.payload import task_payload
 from ..states import DocumentState, TaskState
 from .api_auth import api_error, current_token, require_token
@@ -90,6 +91,12 @@ DESCRIPTION = (
 
 def _refusal(status: int, description: str) -> Any:
     return bp.alt_response(status, schema=ErrorSchema, description=description)
+
+
+def _submitted_application(application_id: int) -> Application | None:
+    """The application a window system may see (``ownership.system_may_open``); None answers 404."""
+    application = db.session.get(Application, application_id)
+    return application if application is not None and system_may_open(application) else None
 
 
 def _path(name: str, description: str, **schema: Any) -> dict[str, Any]:
@@ -282,7 +289,7 @@ def create_application(headers: dict[str, Any], body: dict[str, Any]) -> Any:
 @_refusal(404, "申请不存在")
 @_OTHER_METHOD
 def get_application(id: int) -> Any:
-    application = db.session.get(Application, id)
+    application = _submitted_application(id)
     if application is None:
         return api_error(404, "申请不存在")
     return application_json(application)
@@ -295,7 +302,7 @@ def get_application(id: int) -> Any:
 @_refusal(404, "申请不存在")
 @_OTHER_METHOD
 def application_notifications(id: int) -> Any:
-    if db.session.get(Application, id) is None:
+    if _submitted_application(id) is None:
         return api_error(404, "申请不存在")
     return {
         "notifications": [
@@ -355,7 +362,7 @@ def application_notifications(id: int) -> Any:
 @_refusal(500, "文书生成失败，请联系管理员")
 @_OTHER_METHOD
 def application_document(id: int, kind: str) -> Any:
-    application = db.session.get(Application, id)
+    application = _submitted_application(id)
     if application is None:
         return api_error(404, "申请不存在")
     if kind not in documents_for(application):
@@ -395,7 +402,7 @@ def application_document(id: int, kind: str) -> Any:
 @_refusal(422, "缺少文件，文件为空、类型不符或超过大小上限，或该材料由本件事内的事项产生")
 @_OTHER_METHOD
 def add_material_file(files: dict[str, Any], id: int, key: str) -> Any:
-    application = db.session.get(Application, id)
+    application = _submitted_application(id)
     if application is None:
         return api_error(404, "申请不存在")
     material = uploads.material_by_key(application, key)
@@ -682,7 +689,7 @@ def _pause_task(task_id: int, pause_it: Any) -> Any:
 @_refusal(422, "没有待答复的补正；有几项待补正而未指明 task；或补正内容未通过校验（按字段说明）")
 @_OTHER_METHOD
 def answer_supplement(body: dict[str, Any], id: int) -> Any:
-    application = db.session.get(Application, id)
+    application = _submitted_application(id)
     if application is None:
         return api_error(404, "申请不存在")
     waiting = supplements.open_supplements(db.session, application)
@@ -815,7 +822,7 @@ def correct_task(correction: dict[str, Any], id: int) -> Any:
 @_refusal(422, "请求内容未通过校验，申请尚未办结，已经出件，窗口领取未核验身份证件，或邮寄缺少地址或运单号")
 @_OTHER_METHOD
 def record_handover(body: dict[str, Any], id: int) -> Any:
-    application = db.session.get(Application, id)
+    application = _submitted_application(id)
     if application is None:
         return api_error(404, "申请不存在")
     token = current_token()
@@ -867,7 +874,7 @@ def record_handover(body: dict[str, Any], id: int) -> Any:
 @_refusal(404, "申请或结果文书不存在")
 @_OTHER_METHOD
 def result_document(id: int, document: int) -> Any:
-    application = db.session.get(Application, id)
+    application = _submitted_application(id)
     found = results_service.result_document(db.session, application, document) if application else None
     if found is None:
         return api_error(404, "结果文书不存在")

@@ -36,7 +36,7 @@ from ..services.elicences import (
 from ..services.guidance import answer_labels, guide
 from ..services.notifications import notices_of
 from ..services.outbox import dispatch_application
-from ..services.ownership import OwnershipError, set_id_number
+from ..services.ownership import OwnershipError, set_id_number, staff_may_open
 from ..services.ratings import RatingError
 from ..services.ratings import rate as rate_service
 from ..services.uploads import (
@@ -121,14 +121,13 @@ def start(code: str) -> Any:
 
 
 def own_application(application_id: int) -> Application:
-    """The applicant's own application (window staff and administrators may see any)."""
+    """The applicant's own application, or one counter staff may act on (``staff_may_open``)."""
     application = db.session.get(Application, application_id)
     if application is None:
         abort(404)
-    if (
-        not can(current_user, Permission.ACCEPT_AT_COUNTER)
-        and application.applicant_user_id != current_user.id
-    ):
+    if application.applicant_user_id == current_user.id:
+        return application
+    if not (can(current_user, Permission.ACCEPT_AT_COUNTER) and staff_may_open(current_user, application)):
         abort(404)  # not 403: do not confirm that someone else's application exists
     return application
 

@@ -28,6 +28,7 @@ from ..services.deadlines import due_dates
 from ..services.documents import documents_for
 from ..services.elicences import ELicenceUnavailable, licence_provider
 from ..services.outbox import dispatch_application
+from ..services.ownership import staff_may_open
 from ..services.prefill import prefill_for_person
 from ..services.uploads import UploadError, check_upload, delete_upload, hand_again, store_upload
 from ..states import ApplicationState, Channel, MaterialState
@@ -121,8 +122,9 @@ def start() -> Any:
 
 
 def _window_application(application_id: int) -> Application:
+    """An application this clerk may act on (see ``ownership.staff_may_open``); others are not found."""
     application = db.session.get(Application, application_id)
-    if application is None:
+    if application is None or not staff_may_open(current_user, application):
         abort(404)
     return application
 

@@ -1,0 +1,86 @@
+"""What an audit of the running service found (issue 15), each finding reproduced as the request that
+used to succeed; every one must now be refused."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import forms
+from bundler.catalogue import definitions
+from bundler.extensions import db
+from bundler.models import Application
+from bundler.services import applications as service
+from bundler.states import ApplicationState, Channel
+
+from factories import PASSWORD
+from testapp import answered, bearer
+
+
+def _draft(channel: str, **people) -> Application:
+    application = service.start_application(
+        db.session, "KFD", answers=answered("KFD"), channel=channel, **people
+    )
+    data = forms.example_data(definitions.schema_for(db.session, application))
+    service.save_data(
+        db.session, application, {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in data.items()}
+    )
+    db.session.commit()
+    return application
+
+
+def _window_requests(application: Application) -> list[tuple[str, str, dict]]:
+    """Every window and staff route that takes an application id, with a body that would act on it."""
+    material = application.materials[0]
+    every_collected = {f"m_{m.id}": "collected" for m in application.materials}
+    base = f"/window/applications/{application.id}"
+    return [
+        ("get", f"{base}/scenario", {}),
+        ("post", f"{base}/scenario", {"q_has_signboard": "false"}),
+        ("get", f"{base}/form", {}),
+        ("post", f"{base}/form", {"action": "save"}),
+        ("get", f"{base}/checklist", {}),
+        ("post", f"{base}/checklist", {**every_collected, "action": "accept"}),
+        ("get", f"{base}/done", {}),
+        ("post", f"{base}/materials/{material.id}/supplied", {}),
+        ("post", f"{base}/reopen", {}),
+        ("get", f"/applications/{application.id}", {}),
+        ("get", f"/applications/{application.id}/form", {}),
+        ("post", f"/applications/{application.id}/review", {}),
+        ("get", f"/applications/{application.id}/documents/application_form", {}),
+    ]
+
+
+def test_a_clerk_cannot_open_or_accept_a_draft_that_is_not_theirs(client, sample, make_user, window_token):
+    applicant = make_user("applicant", login="13991620101")
+    online = _draft(Channel.ONLINE, applicant=applicant)
+    colleague = make_user("window", login="clerk-b")
+    counter = _draft(Channel.WINDOW, clerk=colleague)
+    drafts = {a.id: dict(a.data) for a in (online, counter)}
+    make_user("window", login="clerk-a")
+    assert client.post("/login", data={"login": "clerk-a", "password": PASSWORD}).status_code == 302
+
+    for application in (online, counter):
+        for method, path, body in _window_requests(application):
+            response = getattr(client, method)(path, data=body)
+            assert response.status_code in (403, 404), (method, path, response.status_code)
+    db.session.expire_all()
+    for application_id, data in drafts.items():
+        stored = db.session.get(Application, application_id)
+        assert stored.status == ApplicationState.DRAFT and stored.data == data and stored.tracking_no is None
+    assert client.get(f"/api/v1/applications/{online.id}", headers=bearer(window_token)).status_code == 404
+
+    client.post("/logout")
+    client.post("/login", data={"login": "clerk-b", "password": PASSWORD})
+    assert client.get(f"/window/applications/{counter.id}/form").status_code == 200  # their own draft
+    assert client.get(f"/window/applications/{online.id}/form").status_code == 404
+
+
+def test_any_clerk_continues_a_refused_counter_application(client, sample, make_user):
+    """The person comes back with what was missing, perhaps to another window of the centre."""
+    colleague = make_user("window", login="clerk-b")
+    refused = _draft(Channel.WINDOW, clerk=colleague)
+    refused.status = ApplicationState.REFUSED
+    db.session.commit()
+    make_user("window", login="clerk-a")
+    client.post("/login", data={"login": "clerk-a", "password": PASSWORD})
+    assert client.get(f"/window/applications/{refused.id}/checklist").status_code == 200
