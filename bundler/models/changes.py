@@ -41,6 +41,8 @@ class CatalogueChange(Timestamped, Model):
     legal_basis: Mapped[str] = mapped_column(Text, default="")
     department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Everyone who created, edited or submitted the draft: none of them may publish it (four eyes).
+    drafters: Mapped[list[int]] = json_column(list)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -69,6 +69,11 @@ def may_review(user: User) -> bool:
     return allows(user.role, Permission.REVIEW_CHANGES)
 
 
+def _ref_for(change: CatalogueChange, user: User) -> str:
+    """“（#12）” for a change the user's department may open; nothing for another department's."""
+    return f"（#{change.id}）" if may_draft(user, change.kind, change.department_id) else ""
+
+
 def require_draft_right(user: User, change: CatalogueChange) -> None:
     if not may_draft(user, change.kind, change.department_id):
         raise ChangeError("只能修改本部门的事项或本部门牵头的一件事")
@@ -199,7 +204,7 @@ def start_change(
         raise ChangeError("请填写编码")
     existing = _open_change(session, kind, code)
     if existing is not None:
-        raise ChangeError(f"{code} 已有一项未完成的变更（#{existing.id}），请先完成或撤回")
+        raise ChangeError(f"{code} 已有一项未完成的变更，请先完成或撤回{_ref_for(existing, user)}")
     now = current(session, kind, code)
     if action == ACTION_CREATE:
         if session.scalar(_KINDS[kind].versions(code)) is not None:
@@ -224,6 +229,7 @@ def start_change(
         base_version=base,
         department=department,
         created_by=user,
+        drafters=[user.id] if user.id is not None else [],
         reason=f"恢复第 {from_version} 版" if from_version else "",
         legal_basis="",
     )
@@ -244,7 +250,7 @@ def confirm_element(
     if change is None:
         change = start_change(session, user, KIND_ITEM, item_code, ACTION_CHANGE)
     elif not change.editable:
-        raise ChangeError(f"事项 {item_code} 的变更 #{change.id} 正在审核，请审核完成后再确认")
+        raise ChangeError(f"事项 {item_code} 有一项变更正在审核{_ref_for(change, user)}，请审核完成后再确认")
     content = dict(change.content)
     fields = [dict(f) for f in content.get("fields", [])]
     target = next((f for f in fields if f.get("name") == field_name), None)
@@ -269,6 +275,7 @@ def save_content(session: Session, change: CatalogueChange, user: User, content:
         raise ChangeError("牵头部门或实施部门只能是本部门")
     change.content = content
     change.department = department
+    _record_drafter(change, user)
 
 
 def _read(session: Session, change: CatalogueChange) -> tuple[list[str], dict[str, Any] | None]:
@@ -316,6 +323,7 @@ def submit(session: Session, change: CatalogueChange, user: User, *, reason: str
     change.legal_basis = legal_basis.strip()
     change.status = ChangeState.SUBMITTED
     change.submitted_at = utcnow()
+    _record_drafter(change, user)
 
 
 def withdraw(change: CatalogueChange, user: User) -> None:
@@ -338,10 +346,24 @@ def reject(change: CatalogueChange, user: User, note: str) -> None:
     change.review_note = note.strip()
 
 
+def _record_drafter(change: CatalogueChange, user: User) -> None:
+    if user.id is not None and user.id not in change.drafters:
+        change.drafters = [*change.drafters, user.id]
+
+
+def drafted_by(change: CatalogueChange, user: User) -> bool:
+    """Whether the user created, edited or submitted the change (and so may not publish it)."""
+    return user.id in change.drafters or (
+        change.created_by_id is not None and change.created_by_id == user.id
+    )
+
+
 def publish(session: Session, change: CatalogueChange, user: User, note: str = "") -> int | None:
     """Publish a submitted change; returns the new version number (None: content already current)."""
     if not may_review(user):
         raise ChangeError("只有审核人可以发布变更")
+    if drafted_by(change, user):
+        raise ChangeError("起草、修改或提交过该变更的人不能发布它，请由另一位审核人审核发布")
     if change.status != ChangeState.SUBMITTED:
         raise ChangeError("只能发布待审核的变更")
     found, entry = _read(session, change)

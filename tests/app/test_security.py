@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 import forms
 from bundler.catalogue import definitions
 from bundler.extensions import db
-from bundler.models import Application
+from bundler.models import Application, CatalogueChange
 from bundler.services import applications as service
+from bundler.services import changes
 from bundler.states import ApplicationState, Channel
 
 from factories import PASSWORD
@@ -84,3 +87,39 @@ def test_any_clerk_continues_a_refused_counter_application(client, sample, make_
     make_user("window", login="clerk-a")
     client.post("/login", data={"login": "clerk-a", "password": PASSWORD})
     assert client.get(f"/window/applications/{refused.id}/checklist").status_code == 200
+
+
+def test_the_drafter_of_a_change_never_publishes_it(client, sample, make_user):
+    make_user("admin", login="admin-a")
+    make_user("reviewer", login="reviewer-b")
+    client.post("/login", data={"login": "admin-a", "password": PASSWORD})
+    started = client.post("/studio/item/SCJG-001/change")
+    change_id = int(started.headers["Location"].rsplit("/", 1)[-1])
+    client.post(
+        f"/studio/changes/{change_id}/submit",
+        data={"reason": "规范名称", "legal_basis": "《市场主体登记管理条例》"},
+    )
+    own = client.post(f"/studio/changes/{change_id}/publish", follow_redirects=True)
+    assert "起草、修改或提交过该变更的人不能发布它" in own.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(CatalogueChange, change_id).status == "submitted"
+
+    client.post("/logout")
+    client.post("/login", data={"login": "reviewer-b", "password": PASSWORD})
+    client.post(f"/studio/changes/{change_id}/publish")
+    db.session.expire_all()
+    assert db.session.get(CatalogueChange, change_id).status == "published"
+
+
+def test_an_open_change_of_another_department_is_not_named_by_id(client, sample, make_user):
+    make_user("department", login="scjg-a", department="SCJG")
+    make_user("admin", login="admin-a")
+    client.post("/login", data={"login": "scjg-a", "password": PASSWORD})
+    mine = client.post("/studio/item/SCJG-001/change").headers["Location"].rsplit("/", 1)[-1]
+    again = client.post("/studio/item/SCJG-001/change", follow_redirects=True).get_data(as_text=True)
+    assert f"（#{mine}）" in again  # their own department's: named, so they can open it
+    client.post("/logout")
+    lead = make_user("lead", login="sw-lead", department="SW")
+    with pytest.raises(changes.ChangeError) as refused:
+        changes.start_change(db.session, lead, "item", "SCJG-001", "change")
+    assert "已有一项未完成的变更" in str(refused.value) and f"#{mine}" not in str(refused.value)
