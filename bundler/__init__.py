@@ -44,8 +44,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     app.extensions[EXTENSION_KEY] = Keyring(app.config["DATA_KEYS"], app.config["LOOKUP_KEY"])
 
+    from . import web_security
     from .redis_conn import init_redis
     from .views import register_views
+
+    web_security.init_app(app)
 
     init_redis(app)
     register_views(app)

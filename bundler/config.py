@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .privacy import generate_data_key
+from .web_security import cookie_settings
 
 
 def normalise_database_url(url: str) -> str:
@@ -80,6 +81,8 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         },
     }
     config.update(overrides)
+    for key, value in cookie_settings(config["PUBLIC_URL"], env.get("SESSION_COOKIE_SECURE")).items():
+        config.setdefault(key, value)
     if not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = env.get("SECRET_KEY") or instance_secret(
             instance_path, "secret_key", lambda: secrets.token_hex(32)

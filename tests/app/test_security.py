@@ -123,3 +123,47 @@ def test_an_open_change_of_another_department_is_not_named_by_id(client, sample,
     with pytest.raises(changes.ChangeError) as refused:
         changes.start_change(db.session, lead, "item", "SCJG-001", "change")
     assert "已有一项未完成的变更" in str(refused.value) and f"#{mine}" not in str(refused.value)
+
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "script-src 'self'",
+    "X-Frame-Options": "SAMEORIGIN",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+
+
+def _plain_get_paths(app) -> list[str]:
+    return sorted(
+        rule.rule
+        for rule in app.url_map.iter_rules()
+        if "GET" in rule.methods and not rule.arguments and not rule.rule.startswith("/static")
+    )
+
+
+def test_every_page_carries_the_security_headers(app, client, sample, make_user):
+    make_user("admin", login="admin-h")
+    for signed_in in (False, True):
+        if signed_in:
+            login = client.post("/login", data={"login": "admin-h", "password": PASSWORD})
+            cookie = login.headers["Set-Cookie"]
+            assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
+        for path in _plain_get_paths(app):
+            response = client.get(path)
+            for header, expected in SECURITY_HEADERS.items():
+                assert expected in response.headers.get(header, ""), (path, header)
+            assert "Strict-Transport-Security" not in response.headers  # served over http here
+            if response.mimetype == "text/html":
+                page = response.get_data(as_text=True)
+                assert "<script>" not in page and " onclick=" not in page and ' style="' not in page, path
+
+
+def test_over_https_the_cookie_is_secure_and_hsts_is_sent(app_config, app):
+    from bundler import create_app
+
+    https_app = create_app({**app_config, "PUBLIC_URL": "https://zwfw.example.gov.cn"})
+    assert https_app.config["SESSION_COOKIE_SECURE"] is True
+    assert https_app.config["REMEMBER_COOKIE_SECURE"] is True
+    response = https_app.test_client().get("/login", base_url="https://zwfw.example.gov.cn")
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+    assert app.config["SESSION_COOKIE_SECURE"] is False  # the http test app

@@ -1,0 +1,61 @@
+"""Headers every response carries and the session cookie's flags.
+
+The Content-Security-Policy allows no inline script or style: pages load ``static/`` files only, and
+the department's PDF preview frames the service's own files. HSTS is sent only where the service is
+reached over https (PUBLIC_URL), as a browser would otherwise pin http installations."""
+
+from __future__ import annotations
+
+from flask import Flask, Response
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data: blob:",
+        "font-src 'self'",
+        "object-src 'none'",
+        "frame-src 'self'",
+        "frame-ancestors 'self'",
+        "base-uri 'self'",
+        "form-action 'self'",
+    ]
+)
+HSTS = "max-age=31536000; includeSubDomains"
+
+
+def is_https(app: Flask) -> bool:
+    return str(app.config.get("PUBLIC_URL", "")).lower().startswith("https://")
+
+
+def cookie_settings(public_url: str, env_secure: str | None) -> dict[str, object]:
+    """Session cookie flags: SameSite=Lax always; Secure when configured, else when PUBLIC_URL is https."""
+    secure = (
+        env_secure.lower() in ("1", "true", "yes")
+        if env_secure
+        else public_url.lower().startswith("https://")
+    )
+    return {
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": secure,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": secure,
+    }
+
+
+def init_app(app: Flask) -> None:
+    https = is_https(app)
+
+    @app.after_request
+    def security_headers(response: Response) -> Response:
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        if https:
+            headers.setdefault("Strict-Transport-Security", HSTS)
+        return response
