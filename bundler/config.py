@@ -68,6 +68,9 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
             env.get("DELIVERY_ACK_SECONDS") or 300
         ),  # re-queue if not delivered by then
         "PUBLIC_URL": env.get("PUBLIC_URL") or "http://127.0.0.1:5000",  # printed on documents
+        # A signed-in session ends after this long unused: staff (shared counter PCs), applicants.
+        "STAFF_IDLE_MINUTES": int(env.get("STAFF_IDLE_MINUTES") or 30),
+        "APPLICANT_IDLE_DAYS": int(env.get("APPLICANT_IDLE_DAYS") or 7),
         "SMS_SENDER": env.get("SMS_SENDER") or "development",  # bundler/senders/: development | http
         "SMS_GATEWAY_URL": env.get("SMS_GATEWAY_URL") or None,
         "SMS_GATEWAY_TOKEN": env.get("SMS_GATEWAY_TOKEN") or None,

@@ -1,6 +1,6 @@
 """Database models. Import from here: ``from bundler.models import Item``."""
 
-from .accounts import ApiToken, User
+from .accounts import ApiToken, LoginSession, User
 from .applications import Application, ApplicationMaterial, Task, Upload
 from .bundles import Bundle, BundleQuestion, BundleStep, BundleVersion, step_dependencies
 from .calendar import CalendarYear
@@ -16,6 +16,7 @@ from .routing import AuditEntry, Delivery
 
 __all__ = [
     "ApiToken",
+    "LoginSession",
     "AuditEntry",
     "Delivery",
     "Application",

@@ -62,3 +62,16 @@ class ApiToken(Timestamped, Model):
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     department: Mapped[Department | None] = relationship()
+
+
+class LoginSession(Model):
+    """A signed-in browser. The cookie carries a random token; only its SHA-256 is stored here, so the
+    session can be ended on the server: at logout, at a password change, or after idling too long."""
+
+    __tablename__ = "login_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

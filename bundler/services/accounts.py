@@ -118,6 +118,17 @@ def authenticate(session: Session, login: str, password: str) -> User | None:
     return user
 
 
+def change_password(session: Session, user: User, current: str, new: str) -> None:
+    """Set a new password after checking the current one (the caller ends the other sessions)."""
+    try:
+        _hasher().verify(user.password_hash, current)
+    except (VerificationError, InvalidHashError):
+        raise AccountError("当前密码不正确", "current") from None
+    if problem := check_password_strength(new):
+        raise AccountError(problem, "password")
+    user.password_hash = _hasher().hash(new)
+
+
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 
 import forms
 from bundler.catalogue import definitions
@@ -167,3 +168,56 @@ def test_over_https_the_cookie_is_secure_and_hsts_is_sent(app_config, app):
     response = https_app.test_client().get("/login", base_url="https://zwfw.example.gov.cn")
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
     assert app.config["SESSION_COOKIE_SECURE"] is False  # the http test app
+
+
+def test_a_cookie_captured_before_logout_no_longer_works(app, sample, make_user):
+    make_user("window", login="clerk-s")
+    browser = app.test_client()
+    browser.post("/login", data={"login": "clerk-s", "password": PASSWORD})
+    assert browser.get("/window/").status_code == 200
+    captured = browser.get_cookie("session").value
+    browser.post("/logout")
+
+    thief = app.test_client()
+    thief.set_cookie("session", captured)
+    assert thief.get("/window/").status_code == 302  # to the login page
+
+
+def test_a_password_change_ends_the_other_sessions(app, sample, make_user):
+    make_user("applicant", login="13991620111")
+    laptop, phone = app.test_client(), app.test_client()
+    for device in (laptop, phone):
+        device.post("/login", data={"login": "13991620111", "password": PASSWORD})
+        assert device.get("/my/applications").status_code == 200
+    weak = phone.post(
+        "/account/password", data={"current": PASSWORD, "password": "short", "confirm": "short"}
+    )
+    assert weak.status_code == 422 and "密码至少 8 位" in weak.get_data(as_text=True)
+    wrong = phone.post(
+        "/account/password", data={"current": "nope", "password": "newpass123", "confirm": "newpass123"}
+    )
+    assert "当前密码不正确" in wrong.get_data(as_text=True)
+    changed = phone.post(
+        "/account/password", data={"current": PASSWORD, "password": "newpass123", "confirm": "newpass123"}
+    )
+    assert changed.status_code == 302
+    assert phone.get("/my/applications").status_code == 200  # this device stays signed in
+    assert laptop.get("/my/applications").status_code == 302  # the other one is out
+
+
+def test_staff_sessions_end_after_a_short_idle_time(app, sample, make_user):
+    make_user("department", login="scjg-idle", department="SCJG")
+    make_user("applicant", login="13991620112")
+    start = dt.datetime(2026, 9, 14, 9, 0, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False):
+        officer, applicant = app.test_client(), app.test_client()
+        officer.post("/login", data={"login": "scjg-idle", "password": PASSWORD})
+        applicant.post("/login", data={"login": "13991620112", "password": PASSWORD})
+    idle = app.config["STAFF_IDLE_MINUTES"]
+    with time_machine.travel(start + dt.timedelta(minutes=idle - 1), tick=False):
+        assert officer.get("/department/").status_code == 200  # in use: the clock starts again
+    with time_machine.travel(start + dt.timedelta(minutes=2 * idle - 2), tick=False):
+        assert officer.get("/department/").status_code == 200
+    with time_machine.travel(start + dt.timedelta(minutes=3 * idle), tick=False):
+        assert officer.get("/department/").status_code == 302
+        assert applicant.get("/my/applications").status_code == 200  # applicants' limit is longer
