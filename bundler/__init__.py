@@ -35,6 +35,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     app.config.setdefault("RATELIMIT_STORAGE_URI", limiter_storage_uri(app.config.get("REDIS_URL")))
     app.config.setdefault("RATELIMIT_ENABLED", True)  # explicit: the limiter object outlives an app
+    # Redis down: count in this process's memory instead of failing the request (login must work).
+    app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
+    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
     limiter.init_app(app)
     with app.app_context():
         configure_engine_events(db.engine)

@@ -221,3 +221,24 @@ def test_staff_sessions_end_after_a_short_idle_time(app, sample, make_user):
     with time_machine.travel(start + dt.timedelta(minutes=3 * idle), tick=False):
         assert officer.get("/department/").status_code == 302
         assert applicant.get("/my/applications").status_code == 200  # applicants' limit is longer
+
+
+def test_people_log_in_and_register_while_redis_is_down(app_config, app, sample, make_user, free_port):
+    from bundler import create_app
+
+    make_user("window", login="clerk-r")
+    outage = create_app({**app_config, "REDIS_URL": f"redis://127.0.0.1:{free_port}/0"})  # nobody listens
+    browser = outage.test_client()
+    with outage.app_context():
+        logged_in = browser.post("/login", data={"login": "clerk-r", "password": PASSWORD})
+        assert logged_in.status_code == 302, logged_in.get_data(as_text=True)
+        assert browser.get("/window/").status_code == 200
+        browser.post("/logout")
+        registered = browser.post(
+            "/register",
+            data={"mobile": "13991620120", "name": "王建国", "password": PASSWORD, "confirm": PASSWORD},
+        )
+        assert registered.status_code == 302, registered.get_data(as_text=True)
+        for _ in range(6):  # still limited, in this process's memory
+            last = browser.post("/login", data={"login": "clerk-r", "password": "wrong-1"})
+        assert last.status_code == 429 and "过于频繁" in last.get_data(as_text=True)
