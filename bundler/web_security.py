@@ -6,7 +6,10 @@ reached over https (PUBLIC_URL), as a browser would otherwise pin http installat
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, Response
+from flask.json.provider import DefaultJSONProvider
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -46,7 +49,19 @@ def cookie_settings(public_url: str, env_secure: str | None) -> dict[str, object
     }
 
 
+class BoundedJSONProvider(DefaultJSONProvider):
+    """JSON bodies nested deeper than the interpreter's recursion allows are bad input (400), not a
+    crash: the error is raised as the ValueError that Flask turns into its bad-request answer."""
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError:
+            raise ValueError("JSON 嵌套层数过多") from None
+
+
 def init_app(app: Flask) -> None:
+    app.json = BoundedJSONProvider(app)
     https = is_https(app)
 
     @app.after_request

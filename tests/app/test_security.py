@@ -7,17 +7,18 @@ import datetime as dt
 
 import pytest
 import time_machine
+from sqlalchemy import select
 
 import forms
 from bundler.catalogue import definitions
 from bundler.extensions import db
-from bundler.models import Application, CatalogueChange
+from bundler.models import Application, CatalogueChange, Task
 from bundler.services import applications as service
 from bundler.services import changes
 from bundler.states import ApplicationState, Channel
 
 from factories import PASSWORD
-from testapp import answered, bearer
+from testapp import accept_by_api, answered, bearer, department_token
 
 
 def _draft(channel: str, **people) -> Application:
@@ -242,3 +243,38 @@ def test_people_log_in_and_register_while_redis_is_down(app_config, app, sample,
         for _ in range(6):  # still limited, in this process's memory
             last = browser.post("/login", data={"login": "clerk-r", "password": "wrong-1"})
         assert last.status_code == 429 and "过于频繁" in last.get_data(as_text=True)
+
+
+MALFORMED_DATA = [
+    {"从业人员[]": "x"},
+    {"从业人员[]": [1]},
+    {"从业人员[]": 5},
+    {"经营者.姓名": "王\ud800"},
+]
+
+
+@pytest.mark.parametrize(
+    "data", MALFORMED_DATA, ids=["list-as-text", "list-of-number", "number", "surrogate"]
+)
+def test_a_malformed_application_body_is_answered_in_chinese(client, sample, window_token, data):
+    response = client.post(
+        "/api/v1/applications",
+        json={"bundle": "KFD", "answers": answered("KFD"), "data": data},
+        headers=bearer(window_token),
+    )
+    assert response.status_code in (400, 422), response.get_data(as_text=True)
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in response.get_json()["error"])
+
+
+def test_deeply_nested_json_is_refused(client, sample, window_token):
+    deep = "[" * 50_000 + "]" * 50_000
+    accepted = accept_by_api(client, window_token)
+    task = db.session.scalar(select(Task).where(Task.application_id == accepted["id"]).order_by(Task.id))
+    department = department_token(task.department.code)
+    for path, token in (
+        ("/api/v1/applications", window_token),
+        (f"/api/v1/tasks/{task.id}/complete", department),
+    ):
+        response = client.post(path, data=deep, content_type="application/json", headers=bearer(token))
+        assert response.status_code in (400, 422), (path, response.status_code)
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in response.get_json()["error"])
