@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import io
 import secrets
+import struct
+import zlib
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -177,6 +179,27 @@ def pdf_bytes(pages: int = 1) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def png_bytes(width: int = 24, height: int = 16, rgb: tuple[int, int, int] = (180, 35, 42)) -> bytes:
+    """A small, valid PNG (8-bit RGB), built from its chunks."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
+
+    row = b"\x00" + bytes(rgb) * width  # filter type 0, then the pixels
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(row * height))
+        + chunk(b"IEND", b"")
+    )
 
 
 def bearer(token: str) -> dict[str, str]:

@@ -32,6 +32,7 @@ from ..queues import department_queue_name
 from ..states import EDITABLE_STATES, OPEN_TASKS, OWED_MATERIALS, MaterialState
 from . import deferrals
 from .audit import audit
+from .file_checks import problem_with
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 OFD = "application/ofd"
@@ -109,6 +110,8 @@ def check_upload(content: bytes, filename: str) -> str:
         kind = filetype.guess(content)
         actual = kind.mime if kind else "无法识别"
         raise UploadError(f"文件“{filename}”的实际类型为 {actual}，只接受 PDF、OFD、JPEG、PNG")
+    if problem := problem_with(content, found, filename):
+        raise UploadError(problem)
     return found
 
 

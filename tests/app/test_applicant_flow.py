@@ -16,9 +16,9 @@ from bundler.extensions import db
 from bundler.models import Application
 
 from factories import PASSWORD
-from testapp import scenario_form
+from testapp import png_bytes, scenario_form
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 64
+PNG = png_bytes()
 
 
 def _register(client, mobile="13991620001", name="王建国"):

@@ -16,9 +16,9 @@ from bundler.models import Application, Rating, Task
 from bundler.services import tasks as tasks_service
 
 from factories import PASSWORD
-from testapp import scenario_form
+from testapp import png_bytes, scenario_form
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = png_bytes()
 
 
 def _applicant_accepts_tx(client):

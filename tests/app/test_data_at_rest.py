@@ -16,7 +16,7 @@ from bundler.services.accounts import create_token
 from bundler.worker import make_worker
 
 from factories import PASSWORD
-from testapp import accept_by_api
+from testapp import accept_by_api, pdf_bytes
 
 USCC = "92610702MA6X0F2K1F"  # the credit code the registration step issues
 NOTE_PHONE = "13709160077"  # written by an officer into a supplement note
@@ -35,7 +35,7 @@ def _dump() -> str:
 
 
 def test_no_personal_value_is_stored_in_clear(app, client, window_token, make_user):
-    scan = base64.b64encode(b"%PDF-1.4\n% a scan\n%%EOF\n").decode()
+    scan = base64.b64encode(pdf_bytes()).decode()
     body = accept_by_api(
         client, window_token, files={"居民身份证|经营者": [{"name": FILE_NAME, "content_base64": scan}]}
     )

@@ -31,10 +31,9 @@ from bundler.services.accounts import create_token
 from bundler.services.elicences import LocalELicenceStore
 from bundler.worker import make_worker
 
-from browser.flows import png_bytes
 from factories import PASSWORD
 from peers import peer
-from testapp import accept_by_api, bearer, department_token, pdf_bytes, scenario_form
+from testapp import accept_by_api, bearer, department_token, pdf_bytes, png_bytes, scenario_form
 
 ANSWERS = {"has_employees": "true"}  # 开饭店: SCJG-001 → (SCJG-003, SW-001, RS-002) → SW-002
 ID_CARD = "居民身份证|经营者"  # asked by SCJG-001, SCJG-003, SW-001 and RS-002; not by SW-002

@@ -21,13 +21,13 @@ from bundler.services.elicences import LocalELicenceStore
 from bundler.worker import make_worker
 
 from peers import peer
-from testapp import accept_by_api, bearer, department_token
+from testapp import accept_by_api, bearer, department_token, pdf_bytes, png_bytes
 
 ANSWERS = {"has_employees": "true"}  # 开饭店: SCJG-001 → (SCJG-003, SW-001, RS-002) → SW-002
 USCC = "92610702MA6X0F2K1F"
 CORRECTED = "92610702MA6X0F3L3C"
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PDF = pdf_bytes()
+PNG = png_bytes()
 KEY = "经营者.统一社会信用代码"
 NEWBORN = "610702202611010014"
 

@@ -20,11 +20,11 @@ from bundler.services import tasks as tasks_service
 from bundler.worker import make_worker
 
 from factories import PASSWORD
-from testapp import accept_by_api
+from testapp import accept_by_api, pdf_bytes
 
 USCC = "92610702MA6X0F2K1F"
 CORRECTED = "92610702MA6X0F3L3C"
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdf_bytes()
 KEY = "经营者.统一社会信用代码"
 
 

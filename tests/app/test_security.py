@@ -18,7 +18,7 @@ from bundler.services import changes
 from bundler.states import ApplicationState, Channel
 
 from factories import PASSWORD
-from testapp import accept_by_api, answered, bearer, department_token
+from testapp import accept_by_api, answered, bearer, department_token, post_application
 
 
 def _draft(channel: str, **people) -> Application:
@@ -278,3 +278,51 @@ def test_deeply_nested_json_is_refused(client, sample, window_token):
         response = client.post(path, data=deep, content_type="application/json", headers=bearer(token))
         assert response.status_code in (400, 422), (path, response.status_code)
         assert any("\u4e00" <= ch <= "\u9fff" for ch in response.get_json()["error"])
+
+
+def _png_header(width: int, height: int) -> bytes:
+    """A PNG whose header declares width×height pixels, followed by a tiny (wrong) image body."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00"))
+        + chunk(b"IEND", b"")
+    )
+
+
+POLYGLOT = (
+    b"%PDF-1.4\n<html><body><script>fetch('/api/v1/applications')</script></body></html>\n"
+    b"1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "said"),
+    [
+        ("扫描件.pdf", POLYGLOT, "网页代码"),
+        ("照片.png", _png_header(100_000, 100_000), "像素"),
+        ("残缺.pdf", b"%PDF-1.7\n" + b"0" * 200, "不是完整的 PDF"),
+    ],
+    ids=["pdf-html-polyglot", "pixel-bomb", "broken-pdf"],
+)
+def test_an_upload_is_opened_with_a_real_parser(client, sample, window_token, name, content, said):
+    import base64
+
+    response = post_application(
+        client,
+        window_token,
+        files={
+            "个体工商户登记申请书|经营者": [
+                {"name": name, "content_base64": base64.b64encode(content).decode()}
+            ]
+        },
+    )
+    assert response.status_code == 422, response.get_json()
+    assert said in response.get_json()["error"]

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import struct
-import zlib
 from typing import Any
 
 from playwright.sync_api import expect
@@ -16,27 +14,6 @@ from bundler.extensions import db
 from bundler.models import Application
 
 from factories import PASSWORD
-
-
-def png_bytes(width: int = 24, height: int = 16, rgb: tuple[int, int, int] = (180, 35, 42)) -> bytes:
-    """A small, valid PNG (8-bit RGB), built from its chunks."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return (
-            struct.pack(">I", len(data))
-            + kind
-            + data
-            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-        )
-
-    row = b"\x00" + bytes(rgb) * width  # filter type 0, then the pixels
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(row * height))
-        + chunk(b"IEND", b"")
-    )
 
 
 def log_in(page, login: str) -> None:

@@ -14,8 +14,9 @@ import forms
 from bundler.queues import DOCUMENTS_QUEUE
 from bundler.worker import make_worker
 
-from browser.flows import fill_unified_form, fresh_application, png_bytes, schema_and_example
+from browser.flows import fill_unified_form, fresh_application, schema_and_example
 from factories import PASSWORD
+from testapp import png_bytes
 
 MOBILE = "13991620001"
 NAME = "王建国"

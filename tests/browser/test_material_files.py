@@ -19,8 +19,8 @@ from bundler.services import applications as service
 from bundler.services.uploads import size_label
 from bundler.states import Channel
 
-from browser.flows import fresh_application, log_in, png_bytes
-from testapp import accept_by_api, answered
+from browser.flows import fresh_application, log_in
+from testapp import accept_by_api, answered, png_bytes
 
 ID_CARD = "居民身份证|经营者"
 ANSWERS = {  # question text -> the answer tapped

@@ -14,8 +14,8 @@ from bundler.models import Application, Task
 from bundler.queues import department_queue_name
 from bundler.worker import make_worker
 
-from browser.flows import log_in, png_bytes
-from testapp import accept_by_api
+from browser.flows import log_in
+from testapp import accept_by_api, png_bytes
 
 APPLICANT = "13991620066"
 PHONE_KEY = "经营者.联系电话"
