@@ -63,7 +63,10 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "UPLOAD_MAX_BYTES": int(env.get("UPLOAD_MAX_BYTES") or 10 * 1024 * 1024),
         "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH") or 80 * 1024 * 1024),
         "FILE_URL_MAX_AGE": int(env.get("FILE_URL_MAX_AGE") or 7 * 24 * 3600),  # signed file links, seconds
-        "DELIVERY_RETRY_INTERVALS": [10, 30, 120, 600],  # seconds between webhook delivery attempts
+        "DELIVERY_RETRY_INTERVALS": [10, 30, 120, 600],
+        # Departments' webhook addresses must be https; plain http only for tests or a closed network.
+        "WEBHOOK_ALLOW_HTTP": (env.get("WEBHOOK_ALLOW_HTTP") or "").lower()
+        in ("1", "true", "yes"),  # seconds between webhook delivery attempts
         "DELIVERY_ACK_SECONDS": int(
             env.get("DELIVERY_ACK_SECONDS") or 300
         ),  # re-queue if not delivered by then

@@ -58,6 +58,7 @@ def app_config(database_url: str, redis_url: str, instance_path: Path) -> dict[s
         "WTF_CSRF_ENABLED": False,
         "SAMPLE_CATALOGUE": False,
         "PASSWORD_HASH_PROFILE": "CHEAPEST",  # real argon2, test-sized: 0.1 ms instead of ~100 ms a hash
+        "WEBHOOK_ALLOW_HTTP": True,  # the test peers listen on plain http on 127.0.0.1
     }
 
 

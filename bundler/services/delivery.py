@@ -42,7 +42,11 @@ def deliver(delivery_id: int) -> None:
     department = task.department
     channel = CHANNELS.get(department.channel)
     try:
-        channel.deliver(destination_of(department), task_payload(db.session, task))
+        payload = {
+            **task_payload(db.session, task),
+            "delivery_id": str(delivery_id),
+        }  # the same every attempt
+        channel.deliver(destination_of(department), payload)
     except DeliveryFailed as exc:
         db.session.rollback()
         if _record_failure(delivery_id, str(exc)):

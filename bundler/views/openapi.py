@@ -141,7 +141,67 @@ def _build(
     app.extensions["flask-smorest"]["blp_name_to_api"][blueprint.name] = api
     blueprint.register_views_in_doc(api, app, api.spec, name=blueprint.name, parameters=None)
     document: dict[str, Any] = api.spec.to_dict()
+    if "Task" in document.get("components", {}).get("schemas", {}):
+        document["webhooks"] = task_webhook()
     return document
+
+
+def _header(name: str, description: str, **schema: Any) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "header",
+        "required": True,
+        "description": description,
+        "schema": schema or {"type": "string"},
+    }
+
+
+def task_webhook() -> dict[str, Any]:
+    """What a department whose channel is ``webhook`` receives: one signed POST per task delivery."""
+    return {
+        "taskDelivered": {
+            "post": {
+                "operationId": "taskDelivered",
+                "summary": "推送给部门业务系统的事项（接收方式 webhook）",
+                "description": (
+                    "每个事项一次 POST，正文与 GET /tasks/{id} 的答复相同，另加 delivery_id。"
+                    '签名：HMAC-SHA256(部门密钥, X-Bundler-Timestamp + "." + 正文)，以 sha256=十六进制 放在 '
+                    "X-Bundler-Signature；同一次推送的重试 X-Bundler-Delivery 不变，接收方据此丢弃重复。"
+                    "材料文件以限时签名链接给出（files[].url），无需令牌即可下载。返回任何 2xx 即视为已接收，"
+                    "否则按 10、30、120、600 秒重试。地址须为 https。"
+                ),
+                "parameters": [
+                    _header("X-Bundler-Timestamp", "发送时间（Unix 秒），用于判断新旧"),
+                    _header(
+                        "X-Bundler-Signature",
+                        "sha256= 加 HMAC-SHA256 十六进制签名",
+                        pattern="^sha256=[0-9a-f]{64}$",
+                    ),
+                    _header("X-Bundler-Delivery", "本次推送的编号，重试时不变"),
+                ],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "allOf": [
+                                    {"$ref": "#/components/schemas/Task"},
+                                    {
+                                        "type": "object",
+                                        "properties": {
+                                            "delivery_id": {"type": "string", "description": "推送编号"}
+                                        },
+                                        "required": ["delivery_id"],
+                                    },
+                                ]
+                            }
+                        }
+                    },
+                },
+                "responses": {"2XX": {"description": "已接收"}},
+            }
+        }
+    }
 
 
 _BUILDING = threading.Lock()

@@ -301,9 +301,15 @@ def test_a_whole_exchange_answers_as_documented(client, window_token, documented
     assert documented("/tasks/{id}/complete", "POST", done)["status"] == "done"
 
 
-def test_a_draft_has_no_tracking_number_and_says_so_as_documented(client, window_token, documented):
-    draft = applications.start_application(db.session, "KFD", answers={}, channel=Channel.ONLINE)
+def test_an_unaccepted_application_has_no_tracking_number_and_says_so_as_documented(
+    client, window_token, documented
+):
+    refused = applications.start_application(db.session, "KFD", answers={}, channel=Channel.WINDOW)
+    refused.status = ApplicationState.REFUSED  # 暂不受理 at the counter: submitted, never accepted
     db.session.commit()
-    response = client.get(f"/api/v1/applications/{draft.id}", headers=bearer(window_token))
+    response = client.get(f"/api/v1/applications/{refused.id}", headers=bearer(window_token))
     assert response.status_code == 200
     assert documented("/applications/{id}", "GET", response)["tracking_no"] is None
+    draft = applications.start_application(db.session, "KFD", answers={}, channel=Channel.ONLINE)
+    db.session.commit()
+    assert client.get(f"/api/v1/applications/{draft.id}", headers=bearer(window_token)).status_code == 404

@@ -326,3 +326,33 @@ def test_an_upload_is_opened_with_a_real_parser(client, sample, window_token, na
     )
     assert response.status_code == 422, response.get_json()
     assert said in response.get_json()["error"]
+
+
+def test_a_webhook_carries_a_delivery_id_and_must_be_https(app, client, free_port):
+    from bundler.channels import CHANNELS, DeliveryFailed, Destination
+    from bundler.channels.webhook import WebhookChannel
+
+    from peers import peer
+
+    assert isinstance(CHANNELS.get("webhook"), WebhookChannel)
+    app.config["WEBHOOK_ALLOW_HTTP"] = False
+    assert any("https://" in p for p in WebhookChannel.declaration_problems("http://dept.example/hook", {}))
+    assert WebhookChannel.declaration_problems("https://dept.example/hook", {}) == []
+    with pytest.raises(DeliveryFailed, match="https://"):
+        WebhookChannel().deliver(Destination("SCJG", "http://127.0.0.1:9/hook", "k"), {"delivery_id": "7"})
+    app.config["WEBHOOK_ALLOW_HTTP"] = True
+    with peer(free_port) as receiver:
+        WebhookChannel().deliver(Destination("SCJG", receiver.url, "k"), {"task": 1, "delivery_id": "7"})
+    (request,) = receiver.received
+    assert request.headers["X-Bundler-Delivery"] == "7" and request.json["delivery_id"] == "7"
+
+    document = client.get("/api/v1/openapi.json").get_json()
+    hook = document["webhooks"]["taskDelivered"]["post"]
+    assert {p["name"] for p in hook["parameters"]} == {
+        "X-Bundler-Timestamp",
+        "X-Bundler-Signature",
+        "X-Bundler-Delivery",
+    }
+    assert hook["requestBody"]["content"]["application/json"]["schema"]["allOf"][0]["$ref"] == (
+        "#/components/schemas/Task"
+    )
