@@ -50,4 +50,6 @@ def make_worker(app: Flask, queue_names: list[str] | None = None) -> AppWorker:
 def run_worker(app: Flask, queue_names: list[str], *, burst: bool = False) -> bool:
     worker = make_worker(app, queue_names)
     freeze_startup_heap()  # a long-running worker: what it loaded to start is never garbage
-    return worker.work(burst=burst, with_scheduler=not burst)
+    # No rq scheduler: nothing is scheduled in Redis. Retries wait in the database (services/retries.py)
+    # and the dispatcher hands them out, so a Redis restart loses no schedule.
+    return worker.work(burst=burst, with_scheduler=False)

@@ -25,6 +25,8 @@ class Notification(Timestamped, Model):
     sender: Mapped[str | None] = mapped_column(String(32))  # the sender that took it (registry name)
     status: Mapped[str] = mapped_column(String(16), default=NotificationState.PENDING, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # Not handed out before this time: after a failure (the retry schedule), or while a job holds it.
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     error: Mapped[str | None] = mapped_column(Text)
 

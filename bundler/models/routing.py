@@ -26,6 +26,7 @@ class Delivery(Timestamped, Model):
     status: Mapped[str] = mapped_column(String(16), default=DeliveryState.PENDING, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     enqueued_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # after a failure
     delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_error: Mapped[str | None] = mapped_column(Text)
 

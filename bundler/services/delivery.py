@@ -1,8 +1,8 @@
 """The delivery job: hand one task to its department through the department's channel, once.
 
 A job entry point: it owns its transaction. A repeat after success does nothing; a failure is
-recorded and rq tries again on the configured schedule, until the attempts run out and a person
-can retry it.
+recorded with the time of the next attempt (``retries.py``), when the dispatcher hands it out again,
+until the attempts run out and a person can retry it.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from ..states import DeliveryState
 from .audit import audit
 from .outbox import MAX_ATTEMPTS
 from .payload import task_payload
+from .retries import next_attempt
 
 
 def destination_of(department: Department) -> Destination:
@@ -49,9 +50,8 @@ def deliver(delivery_id: int) -> None:
         channel.deliver(destination_of(department), payload)
     except DeliveryFailed as exc:
         db.session.rollback()
-        if _record_failure(delivery_id, str(exc)):
-            return  # retries ran out: shown as failed, a person retries it
-        raise
+        _record_failure(delivery_id, str(exc))
+        return
     delivery.attempts += 1
     delivery.status = DeliveryState.DELIVERED
     delivery.delivered_at = utcnow()
@@ -60,14 +60,17 @@ def deliver(delivery_id: int) -> None:
     db.session.commit()
 
 
-def _record_failure(delivery_id: int, error: str) -> bool:
-    """Count the attempt; True when it was the last one (the delivery is failed for good)."""
+def _record_failure(delivery_id: int, error: str) -> None:
+    """Count the attempt: pending again until the next attempt is due, or failed for good."""
     delivery = db.session.get(Delivery, delivery_id)
     assert delivery is not None
     delivery.attempts += 1
     delivery.last_error = error[:2000]
-    if delivery.attempts >= MAX_ATTEMPTS:
+    delivery.next_attempt_at = next_attempt(delivery.attempts, MAX_ATTEMPTS)
+    delivery.enqueued_at = None
+    if delivery.next_attempt_at is None:
         delivery.status = DeliveryState.FAILED
         audit(db.session, "系统", "delivery_failed", delivery.task, after={"error": delivery.last_error})
+    else:
+        delivery.status = DeliveryState.PENDING
     db.session.commit()
-    return delivery.status == DeliveryState.FAILED

@@ -14,8 +14,7 @@ from typing import Any
 
 from flask import current_app
 from redis.exceptions import RedisError
-from rq import Retry
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from .. import clock
@@ -26,10 +25,11 @@ from ..queues import SYSTEM_QUEUE, Job, enqueue_all
 from ..senders import SENDERS, SendFailed
 from ..states import ApplicationState, MaterialState, NotificationState
 from .elicences import HOLDER_ELEMENTS
+from .retries import next_attempt
 
 MOBILE_ELEMENTS = ("手机号码", "联系电话", "移动电话")
 MAX_ATTEMPTS = 4
-STALE_AFTER = timedelta(minutes=2)  # a pending notice older than this is handed out again
+STALE_AFTER = timedelta(minutes=2)  # a notice handed to a job that never ran is handed out again
 
 # One text per event; {placeholders} come from the application and the event's details.
 TEXTS: dict[str, str] = {
@@ -136,31 +136,49 @@ def notices_of(session: Session, application_id: int) -> list[Notification]:
 
 
 def hand_off(application_id: int | None = None) -> int:
-    """After the caller's commit: queue the pending notices (an application's, or every one that a
-    hand-off missed). Best effort: with Redis down they wait for the dispatcher loop."""
-    due = select(Notification.id).where(Notification.status == NotificationState.PENDING)
+    """After the caller's commit: queue the pending notices that are due (an application's, or every
+    one: new, due for another attempt, or held by a job that never ran). Each is held for
+    ``STALE_AFTER`` while its job runs. Best effort: with Redis down they wait for the dispatcher loop."""
+    now = clock.utcnow()
+    due = select(Notification.id).where(
+        Notification.status == NotificationState.PENDING,
+        or_(Notification.next_attempt_at.is_(None), Notification.next_attempt_at <= now),
+    )
     if application_id is not None:
         due = due.where(Notification.application_id == application_id)
-    else:
-        due = due.where(Notification.created_at < clock.utcnow() - STALE_AFTER)
     with Session(db.engine) as own:
-        ids = list(own.scalars(due.order_by(Notification.id).limit(500)))
-    if not ids:
-        return 0
-    try:
-        enqueue_all(
-            (Job(SYSTEM_QUEUE, "bundler.jobs.send_notification", i, f"notification-{i}") for i in ids),
-            retry=Retry(max=MAX_ATTEMPTS - 1, interval=current_app.config["DELIVERY_RETRY_INTERVALS"]),
-            result_ttl=0,  # the notifications table records the outcome
+        ids = list(
+            own.scalars(
+                update(Notification)
+                .where(
+                    Notification.id.in_(
+                        due.order_by(Notification.id).limit(500).with_for_update(skip_locked=True)
+                    )
+                )
+                .values(next_attempt_at=now + STALE_AFTER)
+                .returning(Notification.id)
+                .execution_options(synchronize_session=False)
+            )
         )
-    except (RedisError, OSError) as exc:
-        current_app.logger.warning("notifications not queued (Redis unavailable): %s", exc)
-        return 0
+        own.commit()
+        if not ids:
+            return 0
+        try:
+            enqueue_all(
+                (Job(SYSTEM_QUEUE, "bundler.jobs.send_notification", i, f"notification-{i}") for i in ids),
+                result_ttl=0,  # the notifications table records the outcome and the next attempt
+            )
+        except (RedisError, OSError) as exc:
+            own.execute(update(Notification).where(Notification.id.in_(ids)).values(next_attempt_at=None))
+            own.commit()
+            current_app.logger.warning("notifications not queued (Redis unavailable): %s", exc)
+            return 0
     return len(ids)
 
 
 def send(notification_id: int) -> None:
-    """The job: send one notice once; a failure is counted and rq tries again."""
+    """The job: send one notice once; a failure is counted and the next attempt scheduled
+    (``retries.py``), until the attempts run out."""
     notification = db.session.get(Notification, notification_id, with_for_update=True)
     if notification is None or notification.status != NotificationState.PENDING:
         db.session.rollback()
@@ -171,16 +189,16 @@ def send(notification_id: int) -> None:
     except SendFailed as exc:
         notification.attempts += 1
         notification.error = str(exc)[:2000]
-        if notification.attempts >= MAX_ATTEMPTS:
+        notification.next_attempt_at = next_attempt(notification.attempts, MAX_ATTEMPTS)
+        if notification.next_attempt_at is None:
             notification.status = NotificationState.FAILED
         db.session.commit()
-        if notification.status != NotificationState.FAILED:
-            raise
         return
     notification.attempts += 1
     notification.sender = sender.name
     notification.status = NotificationState.SENT
     notification.sent_at = clock.utcnow()
+    notification.next_attempt_at = None
     db.session.commit()
 
 

@@ -17,7 +17,6 @@ from typing import Any
 
 from flask import current_app
 from redis.exceptions import RedisError
-from rq import Retry
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
@@ -89,17 +88,18 @@ def dispatch_application(application_id: int) -> int:
 def _push(claimed: list[Any]) -> None:
     enqueue_all(
         (Job(name, "bundler.jobs.deliver_task", row_id, f"delivery-{row_id}") for row_id, name in claimed),
-        retry=Retry(max=MAX_ATTEMPTS - 1, interval=current_app.config["DELIVERY_RETRY_INTERVALS"]),
-        result_ttl=0,  # the database records the delivery; rq keeps only failures
+        result_ttl=0,  # the database records the delivery and its next attempt (retries.py)
     )
 
 
 def _claim(session: Session, delivery_ids: list[int] | None, application_id: int | None) -> list[Any]:
     """Mark the due deliveries queued and return their (id, queue), committed."""
     stale = utcnow() - timedelta(seconds=current_app.config["DELIVERY_ACK_SECONDS"])
+    now = utcnow()
     due = select(Delivery.id).where(
         or_(
-            Delivery.status == DeliveryState.PENDING,
+            (Delivery.status == DeliveryState.PENDING)
+            & or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now),
             (Delivery.status == DeliveryState.QUEUED) & (Delivery.enqueued_at < stale),
         )
     )
@@ -146,4 +146,5 @@ def retry_failed(session: Session, delivery: Delivery, actor: str) -> None:
     """A person asks for a failed delivery to be tried again (the caller commits, then dispatches)."""
     delivery.status = DeliveryState.PENDING
     delivery.attempts = 0
+    delivery.next_attempt_at = None
     audit(session, actor, "delivery_retry", delivery.task)

@@ -112,7 +112,11 @@ def test_an_http_gateway_gets_each_notice_and_failures_are_retried_then_shown(
 
     gateway.status = 503
     second = accept_by_api(client, window_token)
-    _send(app)
+    _send(app)  # handed off at acceptance: the first attempt
+    for _ in range(notifications.MAX_ATTEMPTS - 1):  # the dispatcher hands it out again when due
+        assert notifications.hand_off() == 1
+        _send(app)
+    assert notifications.hand_off() == 0
     [notice] = _notices(second["id"])
     assert notice.status == "failed" and notice.attempts == notifications.MAX_ATTEMPTS
     assert "503" in notice.error

@@ -218,6 +218,10 @@ def test_a_failing_webhook_is_retried_then_shown_failed_and_can_be_retried(
         headers=bearer(department_token("SCJG")),
     )
     _work(app, "SW")
+    for _ in range(4):  # the dispatcher hands it out again when each next attempt is due
+        assert dispatch() == 1
+        _work(app, "SW")
+    assert dispatch() == 0
     delivery = db.session.scalar(select(Delivery).where(Delivery.queue == "dept:SW"))
     assert delivery.status == "failed" and delivery.attempts == 5 and "500" in delivery.last_error
     assert len(receiver.received) == 5

@@ -356,3 +356,45 @@ def test_a_webhook_carries_a_delivery_id_and_must_be_https(app, client, free_por
     assert hook["requestBody"]["content"]["application/json"]["schema"]["allOf"][0]["$ref"] == (
         "#/components/schemas/Task"
     )
+
+
+def test_the_retry_schedule_holds_across_a_redis_restart(app, client, window_token, free_port):
+    from redis import Redis
+
+    from bundler.models import Delivery, Department
+    from bundler.queues import department_queue_name
+    from bundler.services.outbox import dispatch
+    from bundler.worker import make_worker
+
+    from peers import peer
+
+    def tick(traveller, seconds: int) -> int:
+        """At ``seconds`` after the start: one dispatcher pass and one worker pass; the POSTs so far."""
+        traveller.move_to(start + dt.timedelta(seconds=seconds))
+        dispatch()
+        make_worker(app, [department_queue_name("SW")]).work(burst=True)
+        return len(receiver.received)
+
+    start = dt.datetime(2026, 9, 14, 1, 0, tzinfo=dt.UTC)
+    with peer(free_port) as receiver, time_machine.travel(start, tick=False) as traveller:
+        receiver.status = 500
+        sw = db.session.scalar(select(Department).where(Department.code == "SW"))
+        sw.webhook_url = f"{receiver.url}/inbox"
+        db.session.commit()
+        body = accept_by_api(client, window_token)
+        first = db.session.scalar(
+            select(Task).where(Task.application_id == body["id"], Task.item.has(code="SCJG-001"))
+        )
+        done = client.post(
+            f"/api/v1/tasks/{first.id}/complete",
+            json={"outcome": "approved", "results": {"经营者.统一社会信用代码": "92610702MA6X0F2K1F"}},
+            headers=bearer(department_token("SCJG")),
+        )
+        assert done.status_code == 200, done.get_json()
+        assert tick(traveller, 0) == 1
+        Redis.from_url(app.config["REDIS_URL"]).flushall()  # Redis restarts and forgets every job
+        seen = {t: tick(traveller, t) for t in (5, 9, 10, 39, 40, 159, 160, 759, 760, 2000)}
+    assert seen == {5: 1, 9: 1, 10: 2, 39: 2, 40: 3, 159: 3, 160: 4, 759: 4, 760: 5, 2000: 5}
+    db.session.expire_all()
+    delivery = db.session.scalar(select(Delivery).where(Delivery.queue == "dept:SW"))
+    assert delivery.status == "failed" and delivery.attempts == 5
