@@ -138,12 +138,18 @@ def serve_command(port: int, host: str, web_workers: int) -> None:
 @commands.command("worker")
 @with_appcontext
 @click.argument("queues", nargs=-1)
+@click.option(
+    "--kind",
+    type=click.Choice(["local", "remote"]),
+    default=None,
+    help="local：本系统待办、文书与后台任务；remote：推送到部门业务系统；不填为全部",
+)
 @click.option("--burst", is_flag=True, help="处理完队列中的任务后退出")
-def worker_command(queues: tuple[str, ...], burst: bool) -> None:
-    """运行任务进程（rq），处理全部或指定部门的队列。"""
+def worker_command(queues: tuple[str, ...], kind: str | None, burst: bool) -> None:
+    """运行任务进程（rq），处理全部、某一类或指定的队列。"""
     from .worker import run_worker
 
-    run_worker(_real_app(), list(queues), burst=burst)
+    run_worker(_real_app(), list(queues), kind=kind, burst=burst)
 
 
 @commands.command("load-sample")

@@ -1,4 +1,9 @@
-"""rq queue names, kept in one place: one queue per department, plus the system queues."""
+"""rq queue names, kept in one place: one queue per department, plus the system queues.
+
+A department whose channel posts to its own system (a webhook) has its queue under ``remote:``, the
+others under ``dept:``. ``bundler serve`` runs one worker for the local queues (inbox deliveries,
+documents, housekeeping) and another for the remote ones, so an inbox delivery never waits behind
+a department system that hangs."""
 
 from __future__ import annotations
 
@@ -10,12 +15,24 @@ from rq import Queue, Retry
 from .redis_conn import get_redis
 
 DEPARTMENT_PREFIX = "dept:"
+REMOTE_PREFIX = "remote:"
+WORKER_KINDS = ("local", "remote")
 DOCUMENTS_QUEUE = "documents"  # PDF rendering
 SYSTEM_QUEUE = "system"  # housekeeping
 
 
 def department_queue_name(department_code: str) -> str:
+    """The queue of a department whose tasks are delivered locally (its inbox pages)."""
     return f"{DEPARTMENT_PREFIX}{department_code}"
+
+
+def remote_queue_name(department_code: str) -> str:
+    """The queue of a department whose tasks are posted to its own system."""
+    return f"{REMOTE_PREFIX}{department_code}"
+
+
+def delivery_queue_name(department_code: str, *, remote: bool) -> str:
+    return remote_queue_name(department_code) if remote else department_queue_name(department_code)
 
 
 def queue(name: str) -> Queue:
@@ -26,9 +43,13 @@ def department_queue(department_code: str) -> Queue:
     return queue(department_queue_name(department_code))
 
 
-def all_queue_names(department_codes: list[str]) -> list[str]:
-    """Every queue a worker for the whole installation listens to, most urgent first."""
-    return [*(department_queue_name(c) for c in sorted(department_codes)), DOCUMENTS_QUEUE, SYSTEM_QUEUE]
+def all_queue_names(department_codes: list[str], kind: str | None = None) -> list[str]:
+    """The queues a worker listens to, most urgent first: the local ones (``kind="local"``), the
+    remote ones (``"remote"``) or all of them."""
+    codes = sorted(department_codes)
+    local = [*(department_queue_name(c) for c in codes), DOCUMENTS_QUEUE, SYSTEM_QUEUE]
+    remote = [remote_queue_name(c) for c in codes]
+    return {"local": local, "remote": remote}.get(kind or "", [*local, *remote])
 
 
 class Job(NamedTuple):

@@ -91,7 +91,9 @@ def _children(host: str, port: int, web_workers: int, env: dict[str, str]) -> li
     ]  # fmt: skip
     return [
         _Child("网页服务", web, True, env),
-        _Child("任务进程", [python, "-m", "bundler", "worker"], False, env),
+        # Inbox deliveries, documents and housekeeping never wait behind a department system that hangs.
+        _Child("任务进程", [python, "-m", "bundler", "worker", "--kind", "local"], False, env),
+        _Child("推送进程", [python, "-m", "bundler", "worker", "--kind", "remote"], False, env),
         _Child("分发进程", [python, "-m", "bundler", "dispatch"], False, env),
     ]
 

@@ -30,25 +30,26 @@ class AppWorker(SimpleWorker):
             return super().perform_job(job, queue)
 
 
-def default_queue_names() -> list[str]:
+def default_queue_names(kind: str | None = None) -> list[str]:
+    """Every department's queues of one kind (``local`` / ``remote``), or of both."""
     from .models import Department
 
-    return all_queue_names(list(db.session.scalars(select(Department.code))))
+    return all_queue_names(list(db.session.scalars(select(Department.code))), kind)
 
 
-def make_worker(app: Flask, queue_names: list[str] | None = None) -> AppWorker:
+def make_worker(app: Flask, queue_names: list[str] | None = None, *, kind: str | None = None) -> AppWorker:
     from .documents import warm_up
 
     with app.app_context():
-        names = queue_names or default_queue_names()
+        names = queue_names or default_queue_names(kind)
         worker = AppWorker(names, connection=get_redis(app))
         warm_up()  # load fonts and templates once, not in the first job
     worker.flask_app = app
     return worker
 
 
-def run_worker(app: Flask, queue_names: list[str], *, burst: bool = False) -> bool:
-    worker = make_worker(app, queue_names)
+def run_worker(app: Flask, queue_names: list[str], *, kind: str | None = None, burst: bool = False) -> bool:
+    worker = make_worker(app, queue_names, kind=kind)
     freeze_startup_heap()  # a long-running worker: what it loaded to start is never garbage
     # No rq scheduler: nothing is scheduled in Redis. Retries wait in the database (services/retries.py)
     # and the dispatcher hands them out, so a Redis restart loses no schedule.

@@ -202,6 +202,17 @@ def png_bytes(width: int = 24, height: int = 16, rgb: tuple[int, int, int] = (18
     )
 
 
+def work_departments(app: Flask, *codes: str) -> None:
+    """A burst worker over both queues of each department (inbox and its own system), as the two
+    workers of ``bundler serve`` would; then the test's session sees what they wrote."""
+    from bundler.queues import department_queue_name, remote_queue_name
+    from bundler.worker import make_worker
+
+    names = [name for code in codes for name in (department_queue_name(code), remote_queue_name(code))]
+    make_worker(app, names).work(burst=True)
+    db.session.expire_all()
+
+
 def bearer(token: str) -> dict[str, str]:
     """The header an API client sends its token in."""
     return {"Authorization": f"Bearer {token}"}

@@ -20,10 +20,11 @@ from redis.exceptions import RedisError
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from ..channels import CHANNELS
 from ..clock import utcnow
 from ..extensions import db
 from ..models import Application, Delivery, Task
-from ..queues import Job, department_queue_name, enqueue_all
+from ..queues import Job, delivery_queue_name, enqueue_all
 from ..states import DeliveryState, TaskState
 from . import notifications
 from .audit import audit
@@ -31,6 +32,16 @@ from .audit import audit
 MAX_ATTEMPTS = 5
 REMINDER_INTERVAL = 600.0  # seconds between looks for 容缺 materials falling due
 CLAIM_BATCH = 500
+
+
+def new_delivery(session: Session, task: Task) -> Delivery:
+    """A delivery of the task to its department, on the queue its channel is worked from (added to
+    the caller's transaction)."""
+    department = task.department
+    remote = CHANNELS.get(department.channel).remote
+    delivery = Delivery(task=task, queue=delivery_queue_name(department.code, remote=remote))
+    session.add(delivery)
+    return delivery
 
 
 def open_deliveries(session: Session, application: Application) -> list[Delivery]:
@@ -45,9 +56,7 @@ def open_deliveries(session: Session, application: Application) -> list[Delivery
     created = []
     for task in ready:
         if task.id is None or task.id not in existing:
-            delivery = Delivery(task=task, queue=department_queue_name(task.department.code))
-            session.add(delivery)
-            created.append(delivery)
+            created.append(new_delivery(session, task))
     return created
 
 

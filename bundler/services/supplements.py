@@ -20,13 +20,13 @@ import graphs
 
 from .. import clock
 from ..catalogue.definitions import item_material_keys, pinned, schema_for
-from ..models import Application, Delivery, Task, TaskPause
-from ..queues import department_queue_name
+from ..models import Application, Task, TaskPause
 from ..states import SPECIAL_PROCEDURES, PauseKind, TaskState
 from . import work_calendar
 from .applications import checked_data
 from .audit import audit
 from .notifications import notify
+from .outbox import new_delivery
 from .uploads import UploadError, add_file
 
 
@@ -196,7 +196,7 @@ def answer(
     pause.answered_by = actor[:200]
     pause.answer = {"fields": changed, "files": stored, "note": (note or "").strip()}
     if task.delivered_at is not None:  # the department's system receives the corrected content
-        session.add(Delivery(task=task, queue=department_queue_name(task.department.code)))
+        new_delivery(session, task)
     audit(
         session,
         actor,

@@ -17,13 +17,12 @@ import graphs
 from ..catalogue import definitions
 from ..clock import utcnow
 from ..models import Application, Delivery, Task
-from ..queues import department_queue_name
 from ..states import ApplicationState, TaskState, Verification
 from . import commitments, deferrals, work_calendar
 from . import results as results_service
 from .audit import audit
 from .notifications import notify
-from .outbox import open_deliveries
+from .outbox import new_delivery, open_deliveries
 
 OUTCOMES = ("approved", "rejected")
 
@@ -133,9 +132,7 @@ def correct(
         if other.id == task.id or other.delivered_at is None or task.finished_at is None:
             continue
         if other.delivered_at >= task.finished_at:  # it was handed the old value
-            delivery = Delivery(task=other, queue=department_queue_name(other.department.code))
-            session.add(delivery)
-            deliveries.append(delivery)
+            deliveries.append(new_delivery(session, other))
     notify(session, task.application, "corrected", item=task.item_version.name, reason=reason.strip())
     return deliveries
 
@@ -171,9 +168,7 @@ def verify(session: Session, task: Task, outcome: str, note: str, *, actor: str)
     deliveries = []
     for other in application.tasks:
         if other.item.code in below and other.delivered_at is not None:
-            delivery = Delivery(task=other, queue=department_queue_name(other.department.code))
-            session.add(delivery)
-            deliveries.append(delivery)
+            deliveries.append(new_delivery(session, other))
             audit(session, actor, "upstream_revoked", other, after={"item": task.item.code, "reason": note})
     release(session, application, actor)
     if application.status == ApplicationState.COMPLETED:

@@ -27,12 +27,12 @@ from sqlalchemy.orm import Session
 
 from .. import clock
 from ..catalogue.definitions import item_material_keys, pinned
-from ..models import Application, ApplicationMaterial, Delivery, Task, Upload
-from ..queues import department_queue_name
+from ..models import Application, ApplicationMaterial, Task, Upload
 from ..states import EDITABLE_STATES, OPEN_TASKS, OWED_MATERIALS, MaterialState
 from . import deferrals
 from .audit import audit
 from .file_checks import problem_with
+from .outbox import new_delivery
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 OFD = "application/ofd"
@@ -176,7 +176,7 @@ def hand_again(session: Session, material: ApplicationMaterial, *, actor: str) -
         if task.status not in OPEN_TASKS or task.delivered_at is None:
             continue
         if material.key in item_material_keys(items[task.item.code]):
-            session.add(Delivery(task=task, queue=department_queue_name(task.department.code)))
+            new_delivery(session, task)
             audit(session, actor, "material_supplied", task, after={"material": material.key})
 
 

@@ -25,15 +25,21 @@ from bundler.catalogue import definitions
 from bundler.catalogue.queries import bundle_definition
 from bundler.extensions import db
 from bundler.models import Application, ApplicationMaterial, AuditEntry, Delivery, Department, Task, Upload
-from bundler.queues import department_queue_name
 from bundler.services import uploads
 from bundler.services.accounts import create_token
 from bundler.services.elicences import LocalELicenceStore
-from bundler.worker import make_worker
 
 from factories import PASSWORD
 from peers import peer
-from testapp import accept_by_api, bearer, department_token, pdf_bytes, png_bytes, scenario_form
+from testapp import (
+    accept_by_api,
+    bearer,
+    department_token,
+    pdf_bytes,
+    png_bytes,
+    scenario_form,
+    work_departments,
+)
 
 ANSWERS = {"has_employees": "true"}  # 开饭店: SCJG-001 → (SCJG-003, SW-001, RS-002) → SW-002
 ID_CARD = "居民身份证|经营者"  # asked by SCJG-001, SCJG-003, SW-001 and RS-002; not by SW-002
@@ -53,11 +59,6 @@ def ofd_bytes(root: str = "OFD.xml") -> bytes:
 
 def _b64(content: bytes) -> str:
     return base64.b64encode(content).decode()
-
-
-def _work(app, *departments):
-    make_worker(app, [department_queue_name(code) for code in departments]).work(burst=True)
-    db.session.expire_all()
 
 
 @pytest.fixture
@@ -98,7 +99,7 @@ def test_files_of_an_api_acceptance_reach_exactly_the_departments_that_ask_for_t
         headers=bearer(scjg),
     )
     assert done.status_code == 200, done.get_json()
-    _work(app, "SCJG", "SW", "RS")
+    work_departments(app, "SCJG", "SW", "RS")
 
     tokens = {code: department_token(code) for code in db.session.scalars(select(Department.code)).all()}
     expected = {front: "application/pdf", back: "image/png", premises: "application/ofd"}
@@ -575,7 +576,7 @@ def test_a_file_supplied_after_delivery_is_handed_to_the_step_that_asks_for_it_a
         json={"outcome": "approved", "results": {"经营者.统一社会信用代码": USCC}},
         headers=bearer(scjg),
     )
-    _work(app, "SCJG")
+    work_departments(app, "SCJG")
     food = db.session.scalar(select(Task).where(Task.item.has(code="SCJG-003")))
     assert food.delivered_at is not None
     key = HEALTH.replace("|", "%7C")
@@ -586,7 +587,7 @@ def test_a_file_supplied_after_delivery_is_handed_to_the_step_that_asks_for_it_a
         headers=bearer(window_token),
     )
     assert added.status_code == 201 and added.get_json()["material_status"] == "uploaded"
-    _work(app, "SCJG")
+    work_departments(app, "SCJG")
     deliveries = db.session.scalars(select(Delivery).where(Delivery.task_id == food.id)).all()
     assert [d.status for d in deliveries] == ["delivered", "delivered"]  # handed over again, with the file
     supplied = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "material_supplied")).all()

@@ -16,7 +16,7 @@ import forms
 from bundler.catalogue import definitions
 from bundler.extensions import db
 from bundler.models import Application, AuditEntry, Delivery, Department, Notification, ResultDocument, Task
-from bundler.queues import SYSTEM_QUEUE, department_queue_name
+from bundler.queues import SYSTEM_QUEUE, department_queue_name, remote_queue_name
 from bundler.services.elicences import LocalELicenceStore
 from bundler.worker import make_worker
 
@@ -132,7 +132,7 @@ def test_results_checked_corrected_refusal_blocks_partly_done_handover_and_notic
     assert [(lic.kind, lic.number) for lic in licences] == [("营业执照", USCC)]
 
     # the three parallel steps are delivered with the credit code
-    _work(app, department_queue_name("SCJG"), department_queue_name("SW"), department_queue_name("RS"))
+    _work(app, department_queue_name("SCJG"), remote_queue_name("SW"), department_queue_name("RS"))
     assert len(tax_office.payloads) == 1 and tax_office.payloads[0]["upstream"]["SCJG-001"] == {KEY: USCC}
 
     # a correction: checked the same way, only by the task's department, audited, handed again
@@ -164,7 +164,7 @@ def test_results_checked_corrected_refusal_blocks_partly_done_handover_and_notic
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "correct"))
     assert entry.before["results"] == {KEY: USCC} and entry.after["results"] == {KEY: CORRECTED}
     assert entry.after["reason"] == "登记时录入错误"
-    _work(app, department_queue_name("SCJG"), department_queue_name("SW"), department_queue_name("RS"))
+    _work(app, department_queue_name("SCJG"), remote_queue_name("SW"), department_queue_name("RS"))
     assert len(tax_office.payloads) == 2
     again = tax_office.payloads[1]
     assert again["upstream"]["SCJG-001"] == {KEY: CORRECTED} and USCC not in json.dumps(again["form"])

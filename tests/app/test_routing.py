@@ -16,13 +16,11 @@ from bundler.catalogue.queries import bundle_definition
 from bundler.extensions import db
 from bundler.models import AuditEntry, Delivery, Department, Task
 from bundler.models.routing import AuditLogIsAppendOnly
-from bundler.queues import department_queue_name
 from bundler.redis_conn import EXTENSION_KEY, connect
 from bundler.services.outbox import dispatch, retry_failed
-from bundler.worker import make_worker
 
 from peers import peer
-from testapp import answered, bearer, department_token
+from testapp import answered, bearer, department_token, work_departments
 
 ANSWERS = {"has_employees": "true"}  # 开饭店: SCJG-001 → (SCJG-003, SW-001, RS-002) → SW-002
 USCC = "92610702MA6X0F2K1F"
@@ -49,11 +47,6 @@ def _accept(client, token, answers=ANSWERS):
     return response.get_json()
 
 
-def _work(app, *departments):
-    make_worker(app, [department_queue_name(code) for code in departments]).work(burst=True)
-    db.session.expire_all()
-
-
 def _steps(client, token, application_id):
     return {
         s["item"]: s["status"]
@@ -77,7 +70,7 @@ def test_serial_steps_are_released_only_when_their_predecessor_is_done(app, clie
 
     delivery = db.session.scalars(select(Delivery)).one()  # written with the acceptance; only the ready step
     assert delivery.status == "queued" and delivery.queue == "dept:SCJG"
-    _work(app, "SCJG")
+    work_departments(app, "SCJG")
     delivery = db.session.get(Delivery, delivery.id)
     assert delivery.status == "delivered" and delivery.attempts == 1
 
@@ -105,7 +98,7 @@ def test_serial_steps_are_released_only_when_their_predecessor_is_done(app, clie
     assert steps["SCJG-003"] == steps["SW-001"] == steps["RS-002"] == "ready" and steps["SW-002"] == "waiting"
 
     # the food licence office receives the credit code the registration produced
-    _work(app, "SCJG")
+    work_departments(app, "SCJG")
     food = db.session.scalar(
         select(Task).join(Task.item).where(Task.status == "ready", Task.department.has(code="SCJG"))
     )
@@ -166,8 +159,8 @@ def test_acceptance_while_redis_is_down_is_routed_once_redis_is_back(app, client
     assert delivery.status == "pending" and delivery.enqueued_at is None
     assert dispatch() == 1  # the dispatcher, once Redis is back
     assert dispatch() == 0  # nothing twice
-    _work(app, "SCJG")
-    _work(app, "SCJG")  # a second worker pass finds nothing more to deliver
+    work_departments(app, "SCJG")
+    work_departments(app, "SCJG")  # a second worker pass finds nothing more to deliver
     delivery = db.session.get(Delivery, delivery.id)
     assert delivery.status == "delivered" and delivery.attempts == 1
     assert len(db.session.scalars(select(AuditEntry).where(AuditEntry.action == "delivered")).all()) == 1
@@ -187,7 +180,7 @@ def test_webhook_deliveries_are_signed(app, client, window_token, department_sys
         json={"outcome": "approved", "results": {"经营者.统一社会信用代码": USCC}},
         headers=bearer(department_token("SCJG")),
     )
-    _work(app, "SW")
+    work_departments(app, "SW")
     assert len(receiver.received) == 1
     request = receiver.received[0]
     headers, payload, body = request.headers, request.json, request.body
@@ -217,26 +210,26 @@ def test_a_failing_webhook_is_retried_then_shown_failed_and_can_be_retried(
         json={"outcome": "approved", "results": {"经营者.统一社会信用代码": USCC}},
         headers=bearer(department_token("SCJG")),
     )
-    _work(app, "SW")
+    work_departments(app, "SW")
     for _ in range(4):  # the dispatcher hands it out again when each next attempt is due
         assert dispatch() == 1
-        _work(app, "SW")
+        work_departments(app, "SW")
     assert dispatch() == 0
-    delivery = db.session.scalar(select(Delivery).where(Delivery.queue == "dept:SW"))
+    delivery = db.session.scalar(select(Delivery).where(Delivery.queue == "remote:SW"))
     assert delivery.status == "failed" and delivery.attempts == 5 and "500" in delivery.last_error
     assert len(receiver.received) == 5
     receiver.status = 200
     retry_failed(db.session, delivery, "用户 1")
     db.session.commit()
     dispatch([delivery.id])
-    _work(app, "SW")
+    work_departments(app, "SW")
     delivery = db.session.get(Delivery, delivery.id)
     assert delivery.status == "delivered" and len(receiver.received) == 6
 
 
 def test_the_audit_log_cannot_be_edited(app, client, window_token):
     _accept(client, window_token)
-    _work(app, "SCJG")
+    work_departments(app, "SCJG")
     entry = db.session.scalars(select(AuditEntry)).first()
     entry.actor = "someone else"
     with pytest.raises(AuditLogIsAppendOnly):

@@ -362,7 +362,7 @@ def test_the_retry_schedule_holds_across_a_redis_restart(app, client, window_tok
     from redis import Redis
 
     from bundler.models import Delivery, Department
-    from bundler.queues import department_queue_name
+    from bundler.queues import remote_queue_name
     from bundler.services.outbox import dispatch
     from bundler.worker import make_worker
 
@@ -372,7 +372,7 @@ def test_the_retry_schedule_holds_across_a_redis_restart(app, client, window_tok
         """At ``seconds`` after the start: one dispatcher pass and one worker pass; the POSTs so far."""
         traveller.move_to(start + dt.timedelta(seconds=seconds))
         dispatch()
-        make_worker(app, [department_queue_name("SW")]).work(burst=True)
+        make_worker(app, [remote_queue_name("SW")]).work(burst=True)
         return len(receiver.received)
 
     start = dt.datetime(2026, 9, 14, 1, 0, tzinfo=dt.UTC)
@@ -396,5 +396,5 @@ def test_the_retry_schedule_holds_across_a_redis_restart(app, client, window_tok
         seen = {t: tick(traveller, t) for t in (5, 9, 10, 39, 40, 159, 160, 759, 760, 2000)}
     assert seen == {5: 1, 9: 1, 10: 2, 39: 2, 40: 3, 159: 3, 160: 4, 759: 4, 760: 5, 2000: 5}
     db.session.expire_all()
-    delivery = db.session.scalar(select(Delivery).where(Delivery.queue == "dept:SW"))
+    delivery = db.session.scalar(select(Delivery).where(Delivery.queue == "remote:SW"))
     assert delivery.status == "failed" and delivery.attempts == 5

@@ -23,7 +23,7 @@ from bundler.services import tasks as tasks_service
 from bundler.services.outbox import dispatch
 
 from processes import clean_env, descendants
-from testapp import answered
+from testapp import accept_by_api, answered
 
 pytestmark = pytest.mark.slow
 USCC = "92610702MA6X0F2K1F"
@@ -88,14 +88,14 @@ def test_a_killed_worker_loses_no_delivery_and_none_is_doubled(
             db.session, first, "approved", actor="测试", results={"经营者.统一社会信用代码": USCC}
         )
         db.session.commit()
-        assert dispatch() >= 1  # SW-001 queued on dept:SW
+        assert dispatch() >= 1  # SW-001 queued on remote:SW
 
-        worker = _worker(app_config, "dept:SW")
+        worker = _worker(app_config, "remote:SW")
         assert handler.first_arrived.wait(60), "the worker never called the tax office"
         for pid in [*descendants(worker.pid), worker.pid]:  # the worker and its scheduler
             os.kill(pid, signal.SIGKILL)  # killed in the middle of the job
         worker.wait(10)
-        delivery = db.session.scalar(select(Delivery).where(Delivery.queue == "dept:SW"))
+        delivery = db.session.scalar(select(Delivery).where(Delivery.queue == "remote:SW"))
         db.session.refresh(delivery)
         assert delivery.status == "queued" and delivery.delivered_at is None
 
@@ -107,7 +107,7 @@ def test_a_killed_worker_loses_no_delivery_and_none_is_doubled(
             db.session.refresh(delivery)
             time.sleep(0.2)
         assert delivery.enqueued_at > handed_out_before
-        again = _worker(app_config, "dept:SW")
+        again = _worker(app_config, "remote:SW")
         try:
             deadline = time.monotonic() + 60
             while time.monotonic() < deadline:
@@ -125,4 +125,77 @@ def test_a_killed_worker_loses_no_delivery_and_none_is_doubled(
         ).all()
         assert len(delivered) == 1
     finally:
+        server.shutdown()
+
+
+class _Hanging(BaseHTTPRequestHandler):
+    """A department system that takes every request and never answers in time."""
+
+    arrived = threading.Event()
+
+    def do_POST(self):  # noqa: N802
+        type(self).arrived.set()
+        time.sleep(20)
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def _serve_workers(app_config) -> list[subprocess.Popen]:
+    """The two workers ``bundler serve`` runs: local queues and remote ones."""
+    env = clean_env(
+        DATABASE_URL=app_config["DATABASE_URL"],
+        REDIS_URL=app_config["REDIS_URL"],
+        BUNDLER_INSTANCE_PATH=app_config["INSTANCE_PATH"],
+        WEBHOOK_ALLOW_HTTP="1",
+    )
+    return [
+        subprocess.Popen(
+            [sys.executable, "-m", "bundler", "worker", "--kind", kind], env=env, start_new_session=True
+        )
+        for kind in ("local", "remote")
+    ]
+
+
+def test_an_inbox_delivery_never_waits_on_a_hanging_webhook(app, app_config, client, window_token, free_port):
+    handler = type("Handler", (_Hanging,), {"arrived": threading.Event()})
+    server = ThreadingHTTPServer(("127.0.0.1", free_port), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    workers = _serve_workers(app_config)
+    try:
+        tax = db.session.scalar(select(Department).where(Department.code == "SW"))
+        tax.webhook_url = f"http://127.0.0.1:{free_port}/in"
+        db.session.commit()
+        first = accept_by_api(client, window_token)
+        step = db.session.scalar(
+            select(Task).where(Task.application_id == first["id"], Task.item.has(code="SCJG-001"))
+        )
+        tasks_service.complete(
+            db.session, step, "approved", actor="测试", results={"经营者.统一社会信用代码": USCC}
+        )
+        db.session.commit()
+        dispatch()  # SW-001 to the tax office's system, which hangs
+        assert handler.arrived.wait(60), "the remote worker never called the tax office"
+
+        second = accept_by_api(client, window_token)  # its first step goes to an inbox
+        started = time.monotonic()
+        delivered = None
+        while time.monotonic() - started < 5:
+            db.session.expire_all()
+            delivered = db.session.scalar(
+                select(Delivery)
+                .join(Task)
+                .where(Task.application_id == second["id"], Delivery.status == "delivered")
+            )
+            if delivered is not None:
+                break
+            time.sleep(0.1)
+        assert delivered is not None, "the inbox delivery waited behind the hanging webhook"
+        assert delivered.queue == "dept:SCJG"
+    finally:
+        for worker in workers:
+            os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait(10)
         server.shutdown()
