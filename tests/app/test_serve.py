@@ -51,25 +51,26 @@ def test_serve_shows_the_sample_bundles_and_ctrl_c_leaves_nothing_behind(tmp_pat
         assert "个工作日" in page
         children = descendants(proc.pid)
         commands = _command_lines(children)
-        assert "gunicorn" in commands and "bundler worker" in commands
+        assert "gunicorn" in commands and "bundler worker --kind local" in commands
+        assert "bundler worker --kind remote" in commands  # department systems never hold up the inbox
         socket_file = re.search(r"内嵌 Redis 已启动：(\S+)", log_path.read_text()).group(1)
         redis_pids = processes_matching(socket_file)
         assert redis_pids, "the embedded redis-server should be running"
 
-        worker = next(pid for pid in children if "bundler worker" in _command_lines([pid]))
+        worker = next(pid for pid in children if "bundler worker --kind local" in _command_lines([pid]))
         os.kill(worker, signal.SIGKILL)  # a worker that dies is started again; the site goes on
         deadline = time.monotonic() + 30
         restarted: list[int] = []
         while not restarted and time.monotonic() < deadline:
             time.sleep(0.2)
-            restarted = [  # a worker started by serve itself (the old one's scheduler is not one)
+            restarted = [  # a local worker started by serve itself
                 p for p in descendants(proc.pid)
-                if p != worker and _parent(p) == proc.pid and "bundler worker" in _command_lines([p])
+                if p != worker and _parent(p) == proc.pid and "bundler worker --kind local" in _command_lines([p])
             ]  # fmt: skip
         assert restarted, log_path.read_text()
         assert "任务进程意外退出（退出码 -9），正在重新启动" in log_path.read_text()
         assert "开饭店" in wait_for_http(f"http://127.0.0.1:{port}/", timeout=10)
-        time.sleep(3)  # let the new worker settle (its scheduler) before the Ctrl-C below
+        time.sleep(3)  # let the new worker settle before the Ctrl-C below
         children = descendants(proc.pid)
     finally:
         proc.send_signal(signal.SIGINT)  # Ctrl-C in the terminal
