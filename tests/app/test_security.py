@@ -398,3 +398,18 @@ def test_the_retry_schedule_holds_across_a_redis_restart(app, client, window_tok
     db.session.expire_all()
     delivery = db.session.scalar(select(Delivery).where(Delivery.queue == "remote:SW"))
     assert delivery.status == "failed" and delivery.attempts == 5
+
+
+def test_the_instance_folder_and_its_files_are_the_owners_only(app_config, app, tmp_path):
+    import stat
+
+    from bundler import create_app
+
+    instance = tmp_path / "instance"
+    instance.mkdir(mode=0o755)
+    (instance / "bundler.db").write_bytes(b"")
+    (instance / "bundler.db").chmod(0o644)
+    create_app({**app_config, "INSTANCE_PATH": str(instance)})
+    assert stat.S_IMODE(instance.stat().st_mode) == 0o700
+    for entry in instance.iterdir():
+        assert stat.S_IMODE(entry.stat().st_mode) == 0o600, entry.name
