@@ -2,7 +2,7 @@
 with time-machine). Dates as the service centre sees them are China Standard Time.
 
 Moments are stored in UTC (:func:`utcnow`); SQLite gives them back without a zone, so
-:func:`local` reads a naive value as UTC. Dates that count working days use :func:`today` in China.
+:func:`stored` and :func:`local` read a naive value as UTC. Dates that count working days use :func:`today` in China.
 """
 
 from __future__ import annotations
@@ -27,6 +27,11 @@ def today() -> date:
     return now().date()
 
 
+def stored(moment: datetime) -> datetime:
+    """A moment read from a column, zone-aware (SQLite returns naive UTC), to compare with utcnow()."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
 @overload
 def local(moment: datetime) -> datetime: ...
 @overload
@@ -35,6 +40,4 @@ def local(moment: datetime | None) -> datetime | None:
     """A stored moment in China Standard Time (SQLite returns naive UTC)."""
     if moment is None:
         return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(CHINA)
+    return stored(moment).astimezone(CHINA)

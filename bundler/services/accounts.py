@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime
 
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -15,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from forms import check_phone
 
-from ..clock import utcnow
+from ..clock import stored, utcnow
 from ..models import ApiToken, Department, User
 from ..permissions import ROLE_LABELS, ROLE_VALUES, ROLES_WITH_DEPARTMENT, TOKEN_ROLES, Role
 from ..privacy import lookup_hash
@@ -159,10 +158,6 @@ def token_for(session: Session, token: str) -> ApiToken | None:
     if found is None or found.revoked_at is not None:
         return None
     now = utcnow()
-    if found.last_used_at is None or (now - _aware(found.last_used_at)).total_seconds() > 60:
+    if found.last_used_at is None or (now - stored(found.last_used_at)).total_seconds() > 60:
         found.last_used_at = now
     return found
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=utcnow().tzinfo)

@@ -18,7 +18,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..clock import utcnow
+from ..clock import stored, utcnow
 from ..extensions import db
 from ..models import Application, Document
 from ..queues import DOCUMENTS_QUEUE, Job, enqueue_all
@@ -85,9 +85,7 @@ def _needs_enqueue(document: Document) -> bool:
     if document.status != DocumentState.PENDING:
         return False
     enqueued = document.enqueued_at
-    if enqueued is not None and enqueued.tzinfo is None:
-        enqueued = enqueued.replace(tzinfo=utcnow().tzinfo)
-    return enqueued is None or utcnow() - enqueued >= RETRY_PENDING_AFTER
+    return enqueued is None or utcnow() - stored(enqueued) >= RETRY_PENDING_AFTER
 
 
 def start_rendering(documents: list[Document]) -> None:

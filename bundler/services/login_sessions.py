@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from ..clock import utcnow
+from ..clock import stored, utcnow
 from ..models import LoginSession, User
 from ..permissions import Role
 
@@ -42,13 +42,13 @@ def valid(session: Session, user_id: int, token: str | None, idle: timedelta) ->
     row = session.get(LoginSession, token_hash(token))
     if row is None or row.user_id != user_id or row.ended_at is not None:
         return None
-    if utcnow() - _aware(row.last_seen_at) > idle:
+    if utcnow() - stored(row.last_seen_at) > idle:
         return None
     return row
 
 
 def due_for_touch(row: LoginSession) -> bool:
-    return utcnow() - _aware(row.last_seen_at) >= TOUCH_EVERY
+    return utcnow() - stored(row.last_seen_at) >= TOUCH_EVERY
 
 
 def touch(engine: Engine, hashed: str) -> None:
@@ -70,8 +70,3 @@ def end_all(session: Session, user: User, *, keep: str | None = None) -> None:
     if keep:
         query = query.where(LoginSession.token_hash != token_hash(keep))
     session.execute(query.values(ended_at=utcnow()))
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes for timezone-aware columns; they were written in UTC."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
