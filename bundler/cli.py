@@ -14,6 +14,7 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from .extensions import db
 from .permissions import TOKEN_ROLES, Role
+from .queues import WORKER_KINDS
 
 
 def _create_app(*_args: object) -> Flask:
@@ -140,7 +141,7 @@ def serve_command(port: int, host: str, web_workers: int) -> None:
 @click.argument("queues", nargs=-1)
 @click.option(
     "--kind",
-    type=click.Choice(["local", "remote"]),
+    type=click.Choice(WORKER_KINDS),
     default=None,
     help="local：本系统待办、文书与后台任务；remote：推送到部门业务系统；不填为全部",
 )

@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
-from rq import Queue, Retry
+from rq import Queue
 
 from .redis_conn import get_redis
 
 DEPARTMENT_PREFIX = "dept:"
 REMOTE_PREFIX = "remote:"
-WORKER_KINDS = ("local", "remote")
+WORKER_KINDS = ("local", "remote")  # what ``bundler worker --kind`` accepts (see all_queue_names)
 DOCUMENTS_QUEUE = "documents"  # PDF rendering
 SYSTEM_QUEUE = "system"  # housekeeping
 
@@ -39,10 +39,6 @@ def queue(name: str) -> Queue:
     return Queue(name, connection=get_redis())
 
 
-def department_queue(department_code: str) -> Queue:
-    return queue(department_queue_name(department_code))
-
-
 def all_queue_names(department_codes: list[str], kind: str | None = None) -> list[str]:
     """The queues a worker listens to, most urgent first: the local ones (``kind="local"``), the
     remote ones (``"remote"``) or all of them."""
@@ -62,12 +58,10 @@ class Job(NamedTuple):
     job_id: str
 
 
-def enqueue_all(jobs: Iterable[Job], *, retry: Retry | None = None, result_ttl: int | None = None) -> None:
+def enqueue_all(jobs: Iterable[Job], *, result_ttl: int | None = None) -> None:
     """Hand the jobs to Redis in one round trip. Raises ``RedisError``/``OSError`` when Redis refuses:
     the caller's rows stay where they are and are handed out again later."""
     options: dict[str, Any] = {}
-    if retry is not None:
-        options["retry"] = retry
     if result_ttl is not None:
         options["result_ttl"] = result_ttl
     connection = get_redis()

@@ -128,7 +128,8 @@ def change_password(session: Session, user: User, current: str, new: str) -> Non
     user.password_hash = _hasher().hash(new)
 
 
-def _token_hash(token: str) -> str:
+def token_hash(token: str) -> str:
+    """What is stored of a bearer or session token: its SHA-256 (the token itself is never kept)."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -143,7 +144,7 @@ def create_token(
     token = "yjs_" + secrets.token_urlsafe(32)
     session.add(
         ApiToken(
-            token_hash=_token_hash(token),
+            token_hash=token_hash(token),
             role=role,
             department=_department(session, department_code),
             label=label,
@@ -154,7 +155,7 @@ def create_token(
 
 
 def token_for(session: Session, token: str) -> ApiToken | None:
-    found = session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(token)))
+    found = session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(token)))
     if found is None or found.revoked_at is not None:
         return None
     now = utcnow()

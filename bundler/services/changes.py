@@ -352,10 +352,9 @@ def _record_drafter(change: CatalogueChange, user: User) -> None:
 
 
 def drafted_by(change: CatalogueChange, user: User) -> bool:
-    """Whether the user created, edited or submitted the change (and so may not publish it)."""
-    return user.id in change.drafters or (
-        change.created_by_id is not None and change.created_by_id == user.id
-    )
+    """Whether the user created, edited or submitted the change (and so may not publish it); the
+    creator is always among the drafters (start_change, and migration 0011 for older changes)."""
+    return user.id in change.drafters
 
 
 def publish(session: Session, change: CatalogueChange, user: User, note: str = "") -> int | None:

@@ -43,10 +43,8 @@ def deliver(delivery_id: int) -> None:
     department = task.department
     channel = CHANNELS.get(department.channel)
     try:
-        payload = {
-            **task_payload(db.session, task),
-            "delivery_id": str(delivery_id),
-        }  # the same every attempt
+        # delivery_id is the same on every attempt, so the department's system can discard a repeat
+        payload = {**task_payload(db.session, task), "delivery_id": str(delivery_id)}
         channel.deliver(destination_of(department), payload)
     except DeliveryFailed as exc:
         db.session.rollback()

@@ -16,7 +16,7 @@ from ..catalogue import definitions
 from ..documents.builders import application_form_sections, item_form_rows
 from ..models import Application, Task
 from ..privacy import mask_id_number, mask_name
-from ..states import MaterialState, TaskState, label
+from ..states import MATERIAL_SATISFIED, MaterialState, TaskState, label
 from . import applications as service
 
 
@@ -102,13 +102,7 @@ def receipt(session: Session, application: Application) -> dict[str, Any]:
                 "committed": m.status == MaterialState.COMMITTED,
             }
             for m in application.materials
-            if m.status
-            in (
-                MaterialState.UPLOADED,
-                MaterialState.COLLECTED,
-                MaterialState.E_LICENCE,
-                MaterialState.COMMITTED,
-            )
+            if m.status in MATERIAL_SATISFIED and m.status != MaterialState.PRODUCED  # produced: not asked
         ],
         "materials_owed": [
             {

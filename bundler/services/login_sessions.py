@@ -4,7 +4,6 @@ get a short one (a counter or an office PC is shared), applicants a longer one."
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import timedelta
 
@@ -15,12 +14,9 @@ from sqlalchemy.orm import Session
 from ..clock import stored, utcnow
 from ..models import LoginSession, User
 from ..permissions import Role
+from .accounts import token_hash
 
 TOUCH_EVERY = timedelta(minutes=1)  # last_seen_at is written at most this often per session
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def idle_limit(role: str, staff_minutes: int, applicant_days: int) -> timedelta:

@@ -103,8 +103,8 @@ def _push(claimed: list[Any]) -> None:
 
 def _claim(session: Session, delivery_ids: list[int] | None, application_id: int | None) -> list[Any]:
     """Mark the due deliveries queued and return their (id, queue), committed."""
-    stale = utcnow() - timedelta(seconds=current_app.config["DELIVERY_ACK_SECONDS"])
     now = utcnow()
+    stale = now - timedelta(seconds=current_app.config["DELIVERY_ACK_SECONDS"])
     due = select(Delivery.id).where(
         or_(
             (Delivery.status == DeliveryState.PENDING)
