@@ -41,6 +41,12 @@ def instance_secret(instance_path: Path, name: str, make: Callable[[], str]) -> 
     return key
 
 
+def env_flag(name: str) -> bool | None:
+    """An on/off setting from the environment (1, true, yes: on); None when it is not set."""
+    value = os.environ.get(name)
+    return value.strip().lower() in ("1", "true", "yes") if value else None
+
+
 def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     """Build the app's configuration: environment first, then explicit overrides."""
     overrides = dict(overrides or {})
@@ -63,10 +69,9 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "UPLOAD_MAX_BYTES": int(env.get("UPLOAD_MAX_BYTES") or 10 * 1024 * 1024),
         "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH") or 80 * 1024 * 1024),
         "FILE_URL_MAX_AGE": int(env.get("FILE_URL_MAX_AGE") or 7 * 24 * 3600),  # signed file links, seconds
-        "DELIVERY_RETRY_INTERVALS": [10, 30, 120, 600],
+        "DELIVERY_RETRY_INTERVALS": [10, 30, 120, 600],  # seconds between attempts (services/retries.py)
         # Departments' webhook addresses must be https; plain http only for tests or a closed network.
-        "WEBHOOK_ALLOW_HTTP": (env.get("WEBHOOK_ALLOW_HTTP") or "").lower()
-        in ("1", "true", "yes"),  # seconds between webhook delivery attempts
+        "WEBHOOK_ALLOW_HTTP": bool(env_flag("WEBHOOK_ALLOW_HTTP")),
         "DELIVERY_ACK_SECONDS": int(
             env.get("DELIVERY_ACK_SECONDS") or 300
         ),  # re-queue if not delivered by then
@@ -87,7 +92,7 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         },
     }
     config.update(overrides)
-    for key, value in cookie_settings(config["PUBLIC_URL"], env.get("SESSION_COOKIE_SECURE")).items():
+    for key, value in cookie_settings(config["PUBLIC_URL"], env_flag("SESSION_COOKIE_SECURE")).items():
         config.setdefault(key, value)
     if not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = env.get("SECRET_KEY") or instance_secret(

@@ -28,17 +28,14 @@ CONTENT_SECURITY_POLICY = "; ".join(
 HSTS = "max-age=31536000; includeSubDomains"
 
 
-def is_https(app: Flask) -> bool:
-    return str(app.config.get("PUBLIC_URL", "")).lower().startswith("https://")
+def is_https_url(url: str | None) -> bool:
+    return (url or "").lower().startswith("https://")
 
 
-def cookie_settings(public_url: str, env_secure: str | None) -> dict[str, object]:
-    """Session cookie flags: SameSite=Lax always; Secure when configured, else when PUBLIC_URL is https."""
-    secure = (
-        env_secure.lower() in ("1", "true", "yes")
-        if env_secure
-        else public_url.lower().startswith("https://")
-    )
+def cookie_settings(public_url: str, secure: bool | None) -> dict[str, object]:
+    """Session cookie flags: SameSite=Lax always; Secure as configured, else when PUBLIC_URL is https."""
+    if secure is None:
+        secure = is_https_url(public_url)
     return {
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -62,7 +59,7 @@ class BoundedJSONProvider(DefaultJSONProvider):
 
 def init_app(app: Flask) -> None:
     app.json = BoundedJSONProvider(app)
-    https = is_https(app)
+    https = is_https_url(app.config.get("PUBLIC_URL"))
 
     @app.after_request
     def security_headers(response: Response) -> Response:

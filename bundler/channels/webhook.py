@@ -18,6 +18,7 @@ from typing import Any
 import httpx
 from flask import current_app, has_app_context
 
+from ..web_security import is_https_url
 from .base import CHANNELS, DeliveryChannel, DeliveryFailed, Destination, Option
 
 CONNECT_TIMEOUT = 5.0
@@ -29,7 +30,7 @@ def http_allowed() -> bool:
 
 
 def address_problem(url: str | None) -> str | None:
-    if url and not url.lower().startswith("https://") and not http_allowed():
+    if url and not is_https_url(url) and not http_allowed():
         return (
             f"业务系统接收地址须以 https:// 开头（收到 {url}）；仅在测试或封闭网络中可设置 WEBHOOK_ALLOW_HTTP"
         )
