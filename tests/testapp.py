@@ -16,7 +16,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
 from redis import Redis
-from sqlalchemy import Table, text
+from sqlalchemy import Table, select, text
 from werkzeug.datastructures import MultiDict
 
 import forms
@@ -200,6 +200,27 @@ def png_bytes(width: int = 24, height: int = 16, rgb: tuple[int, int, int] = (18
         + chunk(b"IDAT", zlib.compress(row * height))
         + chunk(b"IEND", b"")
     )
+
+
+def tax_step_released(client: FlaskClient, token: str, webhook_url: str) -> dict[str, Any]:
+    """开饭店 accepted through the window API with the tax office's system at ``webhook_url``, and its
+    first step approved, so that SW-001 is ready for the tax office (the accepted application)."""
+    from bundler.models import Department, Task
+
+    tax = db.session.scalar(select(Department).where(Department.code == "SW"))
+    tax.webhook_url = webhook_url
+    db.session.commit()
+    body = accept_by_api(client, token)
+    first = db.session.scalar(
+        select(Task).where(Task.application_id == body["id"], Task.item.has(code="SCJG-001"))
+    )
+    done = client.post(
+        f"/api/v1/tasks/{first.id}/complete",
+        json={"outcome": "approved", "results": {"经营者.统一社会信用代码": "92610702MA6X0F2K1F"}},
+        headers=bearer(department_token("SCJG")),
+    )
+    assert done.status_code == 200, done.get_json()
+    return body
 
 
 def work_departments(app: Flask, *codes: str) -> None:

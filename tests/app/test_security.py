@@ -18,7 +18,7 @@ from bundler.services import changes
 from bundler.states import ApplicationState, Channel
 
 from factories import PASSWORD
-from testapp import accept_by_api, answered, bearer, department_token, post_application
+from testapp import accept_by_api, answered, bearer, department_token, post_application, tax_step_released
 
 
 def _draft(channel: str, **people) -> Application:
@@ -361,7 +361,7 @@ def test_a_webhook_carries_a_delivery_id_and_must_be_https(app, client, free_por
 def test_the_retry_schedule_holds_across_a_redis_restart(app, client, window_token, free_port):
     from redis import Redis
 
-    from bundler.models import Delivery, Department
+    from bundler.models import Delivery
     from bundler.queues import remote_queue_name
     from bundler.services.outbox import dispatch
     from bundler.worker import make_worker
@@ -378,19 +378,7 @@ def test_the_retry_schedule_holds_across_a_redis_restart(app, client, window_tok
     start = dt.datetime(2026, 9, 14, 1, 0, tzinfo=dt.UTC)
     with peer(free_port) as receiver, time_machine.travel(start, tick=False) as traveller:
         receiver.status = 500
-        sw = db.session.scalar(select(Department).where(Department.code == "SW"))
-        sw.webhook_url = f"{receiver.url}/inbox"
-        db.session.commit()
-        body = accept_by_api(client, window_token)
-        first = db.session.scalar(
-            select(Task).where(Task.application_id == body["id"], Task.item.has(code="SCJG-001"))
-        )
-        done = client.post(
-            f"/api/v1/tasks/{first.id}/complete",
-            json={"outcome": "approved", "results": {"经营者.统一社会信用代码": "92610702MA6X0F2K1F"}},
-            headers=bearer(department_token("SCJG")),
-        )
-        assert done.status_code == 200, done.get_json()
+        tax_step_released(client, window_token, f"{receiver.url}/inbox")
         assert tick(traveller, 0) == 1
         Redis.from_url(app.config["REDIS_URL"]).flushall()  # Redis restarts and forgets every job
         seen = {t: tick(traveller, t) for t in (5, 9, 10, 39, 40, 159, 160, 759, 760, 2000)}

@@ -14,19 +14,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from sqlalchemy import select
 
-import forms
-import graphs
-from bundler.catalogue.queries import bundle_definition
 from bundler.extensions import db
-from bundler.models import AuditEntry, Delivery, Department, Task
-from bundler.services import tasks as tasks_service
+from bundler.models import AuditEntry, Delivery, Task
 from bundler.services.outbox import dispatch
 
 from processes import clean_env, descendants
-from testapp import accept_by_api, answered
+from testapp import accept_by_api, tax_step_released
 
 pytestmark = pytest.mark.slow
-USCC = "92610702MA6X0F2K1F"
 
 
 class _SlowThenFine(BaseHTTPRequestHandler):
@@ -67,32 +62,14 @@ def test_a_killed_worker_loses_no_delivery_and_none_is_doubled(
     server = ThreadingHTTPServer(("127.0.0.1", free_port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        tax = db.session.scalar(select(Department).where(Department.code == "SW"))
-        tax.webhook_url = f"http://127.0.0.1:{free_port}/in"
-        db.session.commit()
-        definition = bundle_definition(db.session, "KFD")
-        data = forms.example_data(
-            forms.merge(
-                definition.bundle, definition.items, graphs.parse_answers(definition.bundle["questions"], {})
-            ),
-            jsonable=True,
-        )
-        response = client.post(
-            "/api/v1/applications",
-            json={"bundle": "KFD", "answers": answered("KFD"), "data": data},
-            headers={"Authorization": f"Bearer {window_token}"},
-        )
-        assert response.status_code == 201
-        first = db.session.scalar(select(Task).where(Task.item.has(code="SCJG-001")))
-        tasks_service.complete(
-            db.session, first, "approved", actor="测试", results={"经营者.统一社会信用代码": USCC}
-        )
-        db.session.commit()
-        assert dispatch() >= 1  # SW-001 queued on remote:SW
+        tax_step_released(client, window_token, f"http://127.0.0.1:{free_port}/in")
+        dispatch()  # nothing left to do when the completion queued it at once
+        queued = db.session.scalar(select(Delivery).where(Delivery.queue == "remote:SW"))
+        assert queued is not None and queued.status == "queued"  # SW-001 queued on remote:SW
 
         worker = _worker(app_config, "remote:SW")
         assert handler.first_arrived.wait(60), "the worker never called the tax office"
-        for pid in [*descendants(worker.pid), worker.pid]:  # the worker and its scheduler
+        for pid in [*descendants(worker.pid), worker.pid]:  # the worker and anything it started
             os.kill(pid, signal.SIGKILL)  # killed in the middle of the job
         worker.wait(10)
         delivery = db.session.scalar(select(Delivery).where(Delivery.queue == "remote:SW"))
@@ -165,17 +142,7 @@ def test_an_inbox_delivery_never_waits_on_a_hanging_webhook(app, app_config, cli
     threading.Thread(target=server.serve_forever, daemon=True).start()
     workers = _serve_workers(app_config)
     try:
-        tax = db.session.scalar(select(Department).where(Department.code == "SW"))
-        tax.webhook_url = f"http://127.0.0.1:{free_port}/in"
-        db.session.commit()
-        first = accept_by_api(client, window_token)
-        step = db.session.scalar(
-            select(Task).where(Task.application_id == first["id"], Task.item.has(code="SCJG-001"))
-        )
-        tasks_service.complete(
-            db.session, step, "approved", actor="测试", results={"经营者.统一社会信用代码": USCC}
-        )
-        db.session.commit()
+        tax_step_released(client, window_token, f"http://127.0.0.1:{free_port}/in")
         dispatch()  # SW-001 to the tax office's system, which hangs
         assert handler.arrived.wait(60), "the remote worker never called the tax office"
 
