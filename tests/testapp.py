@@ -202,6 +202,9 @@ def png_bytes(width: int = 24, height: int = 16, rgb: tuple[int, int, int] = (18
     )
 
 
+USCC = "92610702MA6X0F2K1F"  # the credit code 个体工商户设立登记 produces in these tests
+
+
 def tax_step_released(client: FlaskClient, token: str, webhook_url: str) -> dict[str, Any]:
     """开饭店 accepted through the window API with the tax office's system at ``webhook_url``, and its
     first step approved, so that SW-001 is ready for the tax office (the accepted application)."""
@@ -216,7 +219,7 @@ def tax_step_released(client: FlaskClient, token: str, webhook_url: str) -> dict
     )
     done = client.post(
         f"/api/v1/tasks/{first.id}/complete",
-        json={"outcome": "approved", "results": {"经营者.统一社会信用代码": "92610702MA6X0F2K1F"}},
+        json={"outcome": "approved", "results": {"经营者.统一社会信用代码": USCC}},
         headers=bearer(department_token("SCJG")),
     )
     assert done.status_code == 200, done.get_json()

@@ -20,10 +20,9 @@ from bundler.redis_conn import EXTENSION_KEY, connect
 from bundler.services.outbox import dispatch, retry_failed
 
 from peers import peer
-from testapp import answered, bearer, department_token, work_departments
+from testapp import USCC, answered, bearer, department_token, tax_step_released, work_departments
 
 ANSWERS = {"has_employees": "true"}  # 开饭店: SCJG-001 → (SCJG-003, SW-001, RS-002) → SW-002
-USCC = "92610702MA6X0F2K1F"
 
 
 @pytest.fixture
@@ -168,18 +167,9 @@ def test_acceptance_while_redis_is_down_is_routed_once_redis_is_back(app, client
 
 def test_webhook_deliveries_are_signed(app, client, window_token, department_system, fast_retries):
     receiver, url = department_system
-    sw = db.session.scalar(select(Department).where(Department.code == "SW"))
-    sw.webhook_url = url
-    db.session.commit()
-    secret = sw.webhook_secret
+    secret = db.session.scalar(select(Department).where(Department.code == "SW")).webhook_secret
     assert secret  # created when the webhook department was imported
-    _accept(client, window_token)
-    first = db.session.scalar(select(Task).where(Task.item.has(code="SCJG-001")))
-    client.post(
-        f"/api/v1/tasks/{first.id}/complete",
-        json={"outcome": "approved", "results": {"经营者.统一社会信用代码": USCC}},
-        headers=bearer(department_token("SCJG")),
-    )
+    tax_step_released(client, window_token, url)
     work_departments(app, "SW")
     assert len(receiver.received) == 1
     request = receiver.received[0]
@@ -200,16 +190,7 @@ def test_a_failing_webhook_is_retried_then_shown_failed_and_can_be_retried(
 ):
     receiver, url = department_system
     receiver.status = 500
-    sw = db.session.scalar(select(Department).where(Department.code == "SW"))
-    sw.webhook_url = url
-    db.session.commit()
-    _accept(client, window_token)
-    first = db.session.scalar(select(Task).where(Task.item.has(code="SCJG-001")))
-    client.post(
-        f"/api/v1/tasks/{first.id}/complete",
-        json={"outcome": "approved", "results": {"经营者.统一社会信用代码": USCC}},
-        headers=bearer(department_token("SCJG")),
-    )
+    tax_step_released(client, window_token, url)
     work_departments(app, "SW")
     for _ in range(4):  # the dispatcher hands it out again when each next attempt is due
         assert dispatch() == 1
