@@ -121,7 +121,7 @@ class Upload(Timestamped, Model):
     filename: Mapped[str] = mapped_column(EncryptedText)
     content_type: Mapped[str] = mapped_column(String(100))
     size: Mapped[int] = mapped_column(Integer)
-    sha256: Mapped[str] = mapped_column(String(64))
+    sha256: Mapped[str] = mapped_column(EncryptedText)
     content: Mapped[bytes] = mapped_column(EncryptedBytes, deferred=True)
 
     material: Mapped[ApplicationMaterial] = relationship(back_populates="uploads")

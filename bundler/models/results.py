@@ -25,7 +25,7 @@ class ResultDocument(Timestamped, Model):
     filename: Mapped[str] = mapped_column(EncryptedText)
     content_type: Mapped[str] = mapped_column(String(100))
     size: Mapped[int] = mapped_column(Integer)
-    sha256: Mapped[str] = mapped_column(String(64))
+    sha256: Mapped[str] = mapped_column(EncryptedText)
     content: Mapped[bytes] = mapped_column(EncryptedBytes, deferred=True)
 
     task: Mapped[Task] = relationship()

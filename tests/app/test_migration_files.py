@@ -1,5 +1,6 @@
-"""Migration 0007 carries stored uploads along: existing file names are sealed with the running
-installation's key (read back the same through the model), and opened again on the way down."""
+"""Migrations 0007 and 0014 carry stored uploads along: existing file names and digests are sealed
+with the running installation's key (read back the same through the model), and opened again on the
+way down."""
 
 from __future__ import annotations
 
@@ -72,3 +73,23 @@ def test_existing_file_names_are_sealed_and_opened_again_on_the_way_down(old_dat
             assert conn.execute(text("SELECT filename FROM uploads WHERE id = 1")).scalar_one() == NAME
             columns = {row[1] for row in conn.execute(text("PRAGMA table_info(application_materials)"))}
             assert "collected_at" not in columns
+
+
+def test_existing_digests_are_sealed_and_opened_again_on_the_way_down(tmp_path, app_config):
+    config = {**app_config, "DATABASE_URL": f"sqlite:///{tmp_path / 'old-digests.db'}"}
+    app, engine = create_app(config), create_engine(config["DATABASE_URL"])
+    digest = "ab" * 32
+    with app.app_context():
+        upgrade(revision="b1c2d3e40013")
+        with engine.begin() as conn:
+            insert_row(conn, "uploads", sha256=digest)
+            insert_row(conn, "result_documents", sha256=digest)
+        upgrade(revision="b1c2d3e40014")
+        with engine.connect() as conn:
+            for table in ("uploads", "result_documents"):
+                stored = conn.execute(text(f"SELECT sha256 FROM {table} WHERE id = 1")).scalar_one()
+                assert digest not in stored and keyring().decrypt(stored.encode()).decode() == digest
+        downgrade(revision="b1c2d3e40013")
+        with engine.connect() as conn:
+            for table in ("uploads", "result_documents"):
+                assert conn.execute(text(f"SELECT sha256 FROM {table} WHERE id = 1")).scalar_one() == digest

@@ -1,5 +1,5 @@
-"""Schemathesis against the app in process: every operation of /api/v1/openapi.json, with a window token
-and with a department token, over the sample catalogue and one accepted application (so that ids 1…
+"""Schemathesis against the app in process: every operation of /api/v1/openapi.json, with a window, a
+department and an administrator's token, over the sample catalogue and one accepted application (so that ids 1…
 exist). No server error, and every answer (status, headers, content type, body) as the document says.
 A dozen examples per operation besides schemathesis' coverage cases: a few seconds in all."""
 
@@ -46,13 +46,14 @@ def settings(token: str) -> schemathesis.Config:
     )
 
 
-@pytest.fixture(params=["window", "department"])
+@pytest.fixture(params=["window", "department", "admin"])
 def api_schema(request: pytest.FixtureRequest, app: Flask, client: Any, window_token: str) -> Any:
     accept_by_api(client, window_token, answers=ANSWERS)
     if request.param == "window":
         token = window_token
     else:
-        token = create_token(db.session, "department", "SCJG", label="市场监管业务系统")
+        department = "SCJG" if request.param == "department" else None
+        token = create_token(db.session, request.param, department, label=f"{request.param} 令牌")
         db.session.commit()
     return schemathesis.openapi.from_wsgi(DOCUMENT, isolated(app), config=settings(token))
 
