@@ -43,9 +43,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         configure_engine_events(db.engine)
 
     from . import models  # noqa: F401  (register the mappers before first use)
+    from .config import read_keys
     from .privacy import EXTENSION_KEY, Keyring
 
-    app.extensions[EXTENSION_KEY] = Keyring(app.config["DATA_KEYS"], app.config["LOOKUP_KEY"])
+    source = (lambda: read_keys(Path(app.instance_path))) if app.config["KEYS_FROM_SETTINGS"] else None
+    app.extensions[EXTENSION_KEY] = Keyring(app.config["DATA_KEYS"], app.config["LOOKUP_KEY"], source)
 
     from . import web_security
     from .redis_conn import init_redis

@@ -418,13 +418,22 @@ def keys_generate_command() -> None:
 
 @keys_group.command("rotate")
 @with_appcontext
-def keys_rotate_command() -> None:
-    """用 DATA_KEYS 的第一个密钥重新加密全部已存储的个人信息（旧密钥此后可以移除）。"""
-    from .privacy import rotate_all
+@click.option(
+    "--batch-size", type=click.IntRange(1, 10000), default=200, show_default=True, help="每批的行数"
+)
+def keys_rotate_command(batch_size: int) -> None:
+    """用 DATA_KEYS 的第一个密钥重新加密全部个人信息，并用 LOOKUP_KEY 的第一个密钥重新计算检索散列；
+    服务运行期间即可执行（分批、逐行加锁，不会覆盖同时发生的修改）。完成后旧密钥可以移除。"""
+    from .privacy import KeyConfigError
+    from .services.key_rotation import rotate_keys
 
-    count = rotate_all(db.session, db.metadata)
-    db.session.commit()
-    click.echo(f"已重新加密 {count} 行数据")
+    try:
+        report = rotate_keys(db.session, batch_size)
+    except KeyConfigError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from exc
+    for line in report.lines():
+        click.echo(line)
 
 
 commands.add_command(keys_group)

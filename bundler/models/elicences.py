@@ -19,6 +19,7 @@ class ELicence(Timestamped, Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     holder_hash: Mapped[str] = mapped_column(String(64), index=True)  # keyed hash of ID number / USCC
+    holder: Mapped[str | None] = mapped_column(EncryptedText)  # to hash again under a new lookup key
     kind: Mapped[str] = mapped_column(String(100))  # the material kind it stands for, e.g. 居民身份证
     title: Mapped[str] = mapped_column(String(200))
     number: Mapped[str | None] = mapped_column(EncryptedText)

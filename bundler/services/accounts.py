@@ -17,7 +17,7 @@ from forms import check_phone
 from ..clock import stored, utcnow
 from ..models import ApiToken, Department, User
 from ..permissions import ROLE_LABELS, ROLE_VALUES, ROLES_WITH_DEPARTMENT, TOKEN_ROLES, Role
-from ..privacy import lookup_hash
+from ..privacy import lookup_hash, lookup_hashes
 
 
 def _hasher() -> PasswordHasher:
@@ -39,7 +39,8 @@ class AccountError(ValueError):
         self.field = field
 
 
-def _login_hash(login: str) -> str:
+def login_hash(login: str) -> str:
+    """What is stored to find an account by its login (under the current lookup key)."""
     return lookup_hash("login", login.strip())
 
 
@@ -52,7 +53,7 @@ def check_password_strength(password: str) -> str | None:
 
 
 def find_user(session: Session, login: str) -> User | None:
-    return session.scalar(select(User).where(User.login_hash == _login_hash(login)))
+    return session.scalar(select(User).where(User.login_hash.in_(lookup_hashes("login", login.strip()))))
 
 
 def _department(session: Session, code: str | None) -> Department | None:
@@ -91,7 +92,7 @@ def create_user(
     user = User(
         role=role,
         login=login,
-        login_hash=_login_hash(login),
+        login_hash=login_hash(login),
         name=(name or "").strip() or None,
         password_hash=_hasher().hash(password),
         department=_department(session, department_code),

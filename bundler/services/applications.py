@@ -197,6 +197,12 @@ def subject_of(schema: forms.MergedSchema, data: Mapping[str, Any]) -> tuple[str
     return None, None
 
 
+def subject_hash_of(session: Session, application: Application) -> str | None:
+    """The keyed hash the application is found by (its applicant's ID number or credit code)."""
+    number, _ = subject_of(schema_for(session, application), application.data)
+    return lookup_hash("subject", number) if number else None
+
+
 def _update_subject(session: Session, application: Application) -> None:
     number, name = subject_of(schema_for(session, application), application.data)
     application.subject_hash = lookup_hash("subject", number) if number else None

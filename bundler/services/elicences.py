@@ -19,7 +19,7 @@ import forms
 
 from .. import clock
 from ..models import ApplicationMaterial, ELicence
-from ..privacy import lookup_hash
+from ..privacy import lookup_hash, lookup_hashes
 from ..states import MaterialState
 
 HOLDER_ELEMENTS = ("公民身份号码", "统一社会信用代码")  # what identifies a person or a company on a form
@@ -39,6 +39,11 @@ def holder_hash(number: str) -> str:
     return lookup_hash("subject", number.strip().upper())
 
 
+def holder_hashes(number: str) -> list[str]:
+    """Every hash the holder's licences may be stored under (during a change of LOOKUP_KEY)."""
+    return lookup_hashes("subject", number.strip().upper())
+
+
 class LocalELicenceStore:
     """Licences kept in this product's database, encrypted, found by a keyed hash of the holder."""
 
@@ -47,7 +52,7 @@ class LocalELicenceStore:
 
     def licences_for(self, holder_number: str) -> list[Licence]:
         rows = self.session.scalars(
-            select(ELicence).where(ELicence.holder_hash == holder_hash(holder_number))
+            select(ELicence).where(ELicence.holder_hash.in_(holder_hashes(holder_number)))
         )
         return [Licence(r.kind, r.title, r.number, r.issuer, r.valid_until, dict(r.data or {})) for r in rows]
 
@@ -58,12 +63,13 @@ class LocalELicenceStore:
             holder = str(record["holder"]).strip().upper()
             row = self.session.scalar(
                 select(ELicence).where(
-                    ELicence.holder_hash == holder_hash(holder), ELicence.kind == record["kind"]
+                    ELicence.holder_hash.in_(holder_hashes(holder)), ELicence.kind == record["kind"]
                 )
             )
             if row is None:
-                row = ELicence(holder_hash=holder_hash(holder), kind=record["kind"])
+                row = ELicence(kind=record["kind"])
                 self.session.add(row)
+            row.holder, row.holder_hash = holder, holder_hash(holder)
             row.title = record.get("title") or record["kind"]
             row.number = record.get("number")
             row.issuer = record.get("issuer")

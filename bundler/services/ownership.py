@@ -11,7 +11,7 @@ from forms import check_id_number
 
 from ..models import Application, User
 from ..permissions import Role
-from ..privacy import lookup_hash
+from ..privacy import lookup_hash, lookup_hashes
 from ..states import ApplicationState, Channel
 from .notifications import applicant_mobile
 
@@ -82,7 +82,7 @@ def link_to_account(session: Session, application: Application) -> None:
         select(User).where(
             User.role == Role.APPLICANT,
             User.id_number_hash == application.subject_hash,
-            User.login_hash == lookup_hash("login", mobile),
+            User.login_hash.in_(lookup_hashes("login", mobile)),
         )
     )
     if owner is not None:

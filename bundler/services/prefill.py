@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from ..catalogue.definitions import schema_for
 from ..models import Application
-from ..privacy import lookup_hash
+from ..privacy import lookup_hashes
 from . import applications
 from .elicences import ELicenceUnavailable, licence_provider, prefill_from_licences
 
@@ -24,7 +24,9 @@ def prefill_for_person(session: Session, application: Application, number: str) 
     data: dict[str, Any] = {}
     earlier = session.scalars(
         select(Application)
-        .where(Application.subject_hash == lookup_hash("subject", number), Application.id != application.id)
+        .where(
+            Application.subject_hash.in_(lookup_hashes("subject", number)), Application.id != application.id
+        )
         .order_by(Application.id.desc())
         .limit(EARLIER_APPLICATIONS)
     )

@@ -23,7 +23,7 @@ from ..catalogue import definitions
 from ..models import ApiToken, Application, ELicence, Handover, ResultDocument, Task, User
 from ..states import FINISHED_STATES, Channel, HandoverMethod, TaskState, label
 from . import uploads
-from .elicences import LocalELicenceStore, holder_hash
+from .elicences import LocalELicenceStore, holder_hashes
 from .notifications import notify
 
 DOCUMENT_TYPES = {"application/pdf": "PDF", uploads.OFD: "OFD"}
@@ -253,7 +253,7 @@ def file_licences(
             if (old["holder"].strip().upper(), old["kind"]) not in kept:
                 session.execute(
                     delete(ELicence).where(
-                        ELicence.holder_hash == holder_hash(old["holder"]), ELicence.kind == old["kind"]
+                        ELicence.holder_hash.in_(holder_hashes(old["holder"])), ELicence.kind == old["kind"]
                     )
                 )
     if new:

@@ -85,7 +85,7 @@ class YearView:
             "holidays": self.holidays,
             "workdays": self.workdays,
             "source": self.source,
-            "updated_at": self.updated_at.isoformat() if self.updated_at else None,
+            "updated_at": clock.local(self.updated_at).isoformat() if self.updated_at else None,
         }
 
 

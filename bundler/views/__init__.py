@@ -22,6 +22,11 @@ class IdConverter(IntegerConverter):
 
 def register_views(app: Flask) -> None:
     app.url_map.converters["id"] = IdConverter
+    from ..extensions import db
+    from ..services.key_rotation import check_process_keys
+
+    # first of all: a process without the keys a rotation made current must not guess (see errors.py)
+    app.before_request(lambda: check_process_keys(db.session))
     from .admin import bp as admin_bp
     from .api import bp as api_bp
     from .apply import bp as apply_bp

@@ -9,6 +9,7 @@ from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 from ..extensions import db
+from ..privacy import KeyConfigError
 
 MESSAGES = {
     400: "请求有误，请检查填写的内容后重试。",
@@ -45,6 +46,15 @@ def register_error_pages(app: Flask) -> None:
         if _wants_json():
             return {"error": message, "status": 400}, 400
         return render_template("error.html", code=400, message=message), 400
+
+    @app.errorhandler(KeyConfigError)
+    def keys_missing(exc: KeyConfigError) -> Any:
+        # a key rotation this process has not caught up with: say so, never a 500
+        db.session.rollback()
+        app.logger.error("key set incomplete on %s: %s", request.path, exc)
+        if _wants_json():
+            return {"error": str(exc), "status": 503}, 503
+        return render_template("error.html", code=503, message=str(exc)), 503
 
     @app.errorhandler(Exception)
     def unexpected_error(exc: Exception) -> Any:

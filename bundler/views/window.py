@@ -20,7 +20,7 @@ from ..catalogue.queries import NotFound, latest_bundle_versions
 from ..extensions import db
 from ..models import Application
 from ..permissions import Permission
-from ..privacy import lookup_hash, mask_name
+from ..privacy import lookup_hashes, mask_name
 from ..services import acceptance, deferrals
 from ..services import applications as service
 from ..services import results as results_service
@@ -71,7 +71,7 @@ def _desk(number: str) -> str:
         earlier = list(
             db.session.scalars(
                 select(Application)
-                .where(Application.subject_hash == lookup_hash("subject", number))
+                .where(Application.subject_hash.in_(lookup_hashes("subject", number)))
                 .order_by(Application.id.desc())
                 .limit(20)
             )

@@ -102,6 +102,8 @@ def test_the_calendar_api_and_bad_files(client, runner, sample, write_yaml):
     unknown = client.get("/api/v1/calendar/2027").get_json()
     assert (unknown["status"], unknown["holidays"]) == ("provisional", [])
     assert client.get("/api/v1/calendar/3000").status_code == 404
+    # a moment in the API carries its offset (SQLite hands the column back without one)
+    assert dt.datetime.fromisoformat(known["updated_at"]).utcoffset() == dt.timedelta(hours=8)
 
     weekday_worked = runner.invoke(
         args=[
