@@ -25,6 +25,12 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "form-action 'self'",
     ]
 )
+# Files the service hands out (materials, results, its own documents): a browser that shows one itself
+# (Chromium's and Firefox's PDF viewers, image documents) shows it in a sandbox, an origin of its own
+# with no script, so a file crafted to run script cannot act as the service.
+FILE_CONTENT_SECURITY_POLICY = (
+    "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; frame-ancestors 'self'"
+)
 HSTS = "max-age=31536000; includeSubDomains"
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, render_template, request
 from flask_login import current_user
@@ -19,16 +18,14 @@ from ..services.documents import application_document, documents_for, notice_doc
 from ..states import DocumentState
 from .apply import own_application
 from .auth import permission_required
+from .files import stored_file
 from .unified_form import raw_answers
 
 bp = Blueprint("documents", __name__)
 
 
 def pdf_response(content: bytes, filename: str) -> Response:
-    response = Response(content, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(filename)}"
-    response.headers["Cache-Control"] = "private, max-age=0"
-    return response
+    return stored_file(content, "application/pdf", filename, inline=True)
 
 
 def serve(document: Document, filename: str) -> Any:

@@ -10,19 +10,37 @@ from flask import Blueprint, Response, abort
 from ..extensions import db
 from ..models import Upload
 from ..services import uploads
+from ..web_security import FILE_CONTENT_SECURITY_POLICY
 
 bp = Blueprint("files", __name__)
 
 
-def file_response(upload: Upload) -> Response:
-    """The file's decrypted content, shown in the browser when it can (PDF and images), else saved."""
-    response = Response(uploads.file_content(db.session, upload.id), mimetype=upload.content_type)
-    disposition = "inline" if upload.content_type in uploads.INLINE_TYPES else "attachment"
-    response.headers["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(upload.filename)}"
+def stored_file(
+    content: bytes, content_type: str, filename: str, *, inline: bool, etag: str | None = None
+) -> Response:
+    """Every file the service hands out: shown by the browser in a sandbox when ``inline`` (a type it
+    displays itself, checked by a real parser on the way in), else saved; never sniffed as another
+    type, never kept by a shared cache."""
+    response = Response(content, mimetype=content_type)
+    disposition = "inline" if inline else "attachment"
+    response.headers["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(filename)}"
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["ETag"] = f'"{upload.sha256}"'
+    response.headers["Content-Security-Policy"] = FILE_CONTENT_SECURITY_POLICY
+    if etag:
+        response.headers["ETag"] = f'"{etag}"'
     return response
+
+
+def file_response(upload: Upload) -> Response:
+    """A material file's decrypted content, shown in the browser when it can (PDF and images)."""
+    return stored_file(
+        uploads.file_content(db.session, upload.id),
+        upload.content_type,
+        upload.filename,
+        inline=upload.content_type in uploads.INLINE_TYPES,
+        etag=upload.sha256,
+    )
 
 
 @bp.get("/files/<token>")

@@ -18,7 +18,16 @@ from bundler.services import changes
 from bundler.states import ApplicationState, Channel
 
 from factories import PASSWORD
-from testapp import accept_by_api, answered, bearer, department_token, post_application, tax_step_released
+from testapp import (
+    USCC,
+    accept_by_api,
+    answered,
+    bearer,
+    department_token,
+    pdf_bytes,
+    post_application,
+    tax_step_released,
+)
 
 
 def _draft(channel: str, **people) -> Application:
@@ -401,3 +410,41 @@ def test_the_instance_folder_and_its_files_are_the_owners_only(app_config, app, 
     assert stat.S_IMODE(instance.stat().st_mode) == 0o700
     for entry in instance.iterdir():
         assert stat.S_IMODE(entry.stat().st_mode) == 0o600, entry.name
+
+
+def _served_sandboxed(response) -> None:
+    assert response.status_code == 200, response.status_code
+    assert response.headers["Content-Security-Policy"].startswith("sandbox")
+    assert "default-src 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Cache-Control"] == "private, no-store"
+
+
+def test_every_file_handed_out_is_shown_in_a_sandbox_and_never_sniffed(client, sample, window_token):
+    import base64
+
+    scan = base64.b64encode(pdf_bytes()).decode()
+    accepted = accept_by_api(
+        client, window_token, files={"居民身份证|经营者": [{"name": "身份证.pdf", "content_base64": scan}]}
+    )
+    scjg = department_token("SCJG")
+    task = db.session.scalar(
+        select(Task).where(Task.application_id == accepted["id"], Task.status == "ready")
+    )
+    inbox = client.get(f"/api/v1/tasks/{task.id}", headers=bearer(scjg)).get_json()
+    material_file = next(f for m in inbox["materials"] for f in m["files"])
+    _served_sandboxed(client.get(material_file["url"], headers=bearer(scjg)))
+    _served_sandboxed(client.get(material_file["signed_url"]))
+
+    client.post(
+        f"/api/v1/tasks/{task.id}/complete",
+        json={
+            "outcome": "approved",
+            "results": {"经营者.统一社会信用代码": USCC},
+            "documents": [{"name": "营业执照.pdf", "content_base64": scan}],
+        },
+        headers=bearer(scjg),
+    )
+    status = client.get(f"/api/v1/applications/{accepted['id']}", headers=bearer(window_token)).get_json()
+    result = next(d for s in status["steps"] for d in s["documents"])
+    _served_sandboxed(client.get(result["url"], headers=bearer(window_token)))

@@ -41,6 +41,11 @@ def _scan_pdf() -> bytes:
     ).write_pdf()
 
 
+def _pdf_viewer_frames(page) -> list:
+    """The frames of Chromium's PDF viewer in the page (none when it refused or saved the file)."""
+    return [f for f in page.frames if f.url.startswith("chrome-extension://")]
+
+
 def test_a_department_officer_views_an_uploaded_pdf_inline(
     client, sample, live_server, page, shot, make_user, window_token
 ):
@@ -84,6 +89,13 @@ def test_a_department_officer_views_an_uploaded_pdf_inline(
     assert answer.headers["content-type"] == "application/pdf"
     assert answer.headers["content-disposition"].startswith("inline")
     assert viewer.url.endswith(link.get_attribute("href"))
+    # shown in a sandbox (no script, an origin of its own), and still drawn by the browser's viewer:
+    # the viewer's frame is there and has pages, on the page of its own and in the task's preview
+    assert answer.headers["content-security-policy"].startswith("sandbox")
+    assert answer.headers["x-content-type-options"] == "nosniff"
+    assert _pdf_viewer_frames(viewer) and _pdf_viewer_frames(page)
+    page.locator("iframe.file-preview").scroll_into_view_if_needed()
+    shot(page, "task-preview-drawn")
 
 
 def test_an_applicant_on_a_phone_gives_two_files_for_one_material(
