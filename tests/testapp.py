@@ -6,6 +6,7 @@ Each test starts from empty tables and an empty Redis database (``make_app``).
 from __future__ import annotations
 
 import io
+import re
 import secrets
 import struct
 import zlib
@@ -249,3 +250,35 @@ def department_token(code: str) -> str:
     token = create_token(db.session, "department", code, label=f"{code} 业务系统")
     db.session.commit()
     return token
+
+
+def online_draft(client: FlaskClient, bundle: str, mobile: str, name: str, file_name: str = "a.png") -> int:
+    """An applicant registers, answers the bundle's questions, fills the form with example data and
+    gives a PNG for every required material: the id of the draft, ready to review and submit."""
+    from bundler.catalogue import definitions
+    from bundler.models import Application
+
+    from factories import PASSWORD
+
+    client.post("/register", data={"mobile": mobile, "name": name, "password": PASSWORD, "confirm": PASSWORD})
+    response = client.post(f"/bundles/{bundle}/apply", data=scenario_form(bundle))
+    application_id = int(re.search(r"/applications/(\d+)/form", response.headers["Location"]).group(1))
+    schema = definitions.schema_for(db.session, db.session.get(Application, application_id))
+    pairs = [
+        (k, v.isoformat() if hasattr(v, "isoformat") else v)
+        for k, v in forms.formdata_for(schema, forms.example_data(schema))
+    ]
+    client.post(f"/applications/{application_id}/form", data=MultiDict([*pairs, ("action", "next")]))
+    db.session.expire_all()
+    for material in db.session.get(Application, application_id).materials:
+        if material.required and material.status == "pending":
+            client.post(
+                f"/applications/{application_id}/materials",
+                data={
+                    "material": material.id,
+                    "action": "upload",
+                    "file": (io.BytesIO(png_bytes()), file_name),
+                },
+                content_type="multipart/form-data",
+            )
+    return application_id

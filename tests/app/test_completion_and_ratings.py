@@ -4,10 +4,7 @@ each department takes."""
 
 from __future__ import annotations
 
-import re
-
 from sqlalchemy import select
-from werkzeug.datastructures import MultiDict
 
 import forms
 from bundler.catalogue import definitions
@@ -16,38 +13,14 @@ from bundler.models import Application, Rating, Task
 from bundler.services import tasks as tasks_service
 
 from factories import PASSWORD
-from testapp import png_bytes, scenario_form
+from testapp import online_draft, png_bytes
 
 PNG = png_bytes()
 
 
 def _applicant_accepts_tx(client):
     """An applicant applies for 退休 online; returns the application id."""
-    client.post(
-        "/register",
-        data={"mobile": "13991620031", "name": "刘志强", "password": PASSWORD, "confirm": PASSWORD},
-    )
-    response = client.post("/bundles/TX/apply", data=scenario_form("TX"))
-    application_id = int(re.search(r"/applications/(\d+)/form", response.headers["Location"]).group(1))
-    application = db.session.get(Application, application_id)
-    schema = definitions.schema_for(db.session, application)
-    pairs = [
-        (k, v.isoformat() if hasattr(v, "isoformat") else v)
-        for k, v in forms.formdata_for(schema, forms.example_data(schema))
-    ]
-    client.post(f"/applications/{application_id}/form", data=MultiDict([*pairs, ("action", "next")]))
-    db.session.expire_all()
-    for material in db.session.get(Application, application_id).materials:
-        if material.required and material.status == "pending":
-            client.post(
-                f"/applications/{application_id}/materials",
-                data={
-                    "material": material.id,
-                    "action": "upload",
-                    "file": (__import__("io").BytesIO(PNG), "a.png"),
-                },
-                content_type="multipart/form-data",
-            )
+    application_id = online_draft(client, "TX", "13991620031", "刘志强")
     no_address = client.post(f"/applications/{application_id}/review", data={"delivery_method": "邮寄送达"})
     page = no_address.get_data(as_text=True)
     assert "选择邮寄送达时请填写收件地址" in page and 'value="邮寄送达" checked' in page

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import io
 import logging
 import re
 import subprocess
@@ -23,7 +22,6 @@ import pytest
 from redis import Redis
 from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
-from werkzeug.datastructures import MultiDict
 
 import forms
 from bundler.catalogue import definitions
@@ -33,7 +31,7 @@ from bundler.queues import SYSTEM_QUEUE
 from bundler.worker import make_worker
 
 from factories import PASSWORD
-from testapp import bearer, department_token, pdf_bytes, png_bytes, scenario_form, work_departments
+from testapp import bearer, department_token, online_draft, pdf_bytes, work_departments
 
 APPLICANT_PHONE = "13991620048"
 APPLICANT_NAME = "欧阳晓梅"
@@ -125,30 +123,7 @@ def _redis_contents(url: str) -> bytes:
 
 
 def _submitted_online(client: Any) -> int:
-    client.post(
-        "/register",
-        data={"mobile": APPLICANT_PHONE, "name": APPLICANT_NAME, "password": PASSWORD, "confirm": PASSWORD},
-    )
-    response = client.post("/bundles/XSECS/apply", data=scenario_form("XSECS"))
-    application_id = int(re.search(r"/applications/(\d+)/form", response.headers["Location"]).group(1))
-    schema = definitions.schema_for(db.session, db.session.get(Application, application_id))
-    pairs = [
-        (k, v.isoformat() if hasattr(v, "isoformat") else v)
-        for k, v in forms.formdata_for(schema, forms.example_data(schema))
-    ]
-    client.post(f"/applications/{application_id}/form", data=MultiDict([*pairs, ("action", "next")]))
-    db.session.expire_all()
-    for material in db.session.get(Application, application_id).materials:
-        if material.required and material.status == "pending":
-            client.post(
-                f"/applications/{application_id}/materials",
-                data={
-                    "material": material.id,
-                    "action": "upload",
-                    "file": (io.BytesIO(png_bytes()), FILE_NAME),
-                },
-                content_type="multipart/form-data",
-            )
+    application_id = online_draft(client, "XSECS", APPLICANT_PHONE, APPLICANT_NAME, FILE_NAME)
     client.post(
         f"/applications/{application_id}/review",
         data={"delivery_method": "邮寄送达", "delivery_address": ADDRESS},
