@@ -10,21 +10,26 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from ..channels import CHANNELS
 from ..models import (
     Bundle,
     BundleQuestion,
     BundleStep,
     BundleVersion,
+    Delivery,
     Department,
     Item,
     ItemField,
     ItemMaterial,
     ItemVersion,
+    Task,
 )
 from ..models.common import VERSION_PUBLISHED
+from ..queues import delivery_queue_name
+from ..states import DeliveryState
 from .contract import (
     BUNDLE_KEYS,
     DEPARTMENT_KEYS,
@@ -114,9 +119,27 @@ def _store_department(session: Session, entry: dict[str, Any], existing: dict[st
     _ensure_webhook_secret(dept, values["channel"])
     if all(getattr(dept, k) == v for k, v in values.items()):
         return "departments_unchanged"
+    moved = dept.channel != values["channel"]
     for key, value in values.items():
         setattr(dept, key, value)
+    if moved and dept.id is not None:
+        _follow_channel(session, dept)
     return "departments_updated"
+
+
+def _follow_channel(session: Session, dept: Department) -> None:
+    """A department that changes how it receives its work (its own system ↔ the inbox): deliveries not
+    yet made go to the queue of the new channel, so that a retry never lands on the other worker."""
+    queue = delivery_queue_name(dept.code, remote=CHANNELS.get(dept.channel).remote)
+    session.execute(
+        update(Delivery)
+        .where(
+            Delivery.task_id.in_(select(Task.id).where(Task.department_id == dept.id)),
+            Delivery.status != DeliveryState.DELIVERED,
+        )
+        .values(queue=queue)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _ensure_webhook_secret(dept: Department, channel: str | None = None) -> None:

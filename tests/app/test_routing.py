@@ -20,7 +20,15 @@ from bundler.redis_conn import EXTENSION_KEY, connect
 from bundler.services.outbox import dispatch, retry_failed
 
 from peers import peer
-from testapp import USCC, answered, bearer, department_token, tax_step_released, work_departments
+from testapp import (
+    USCC,
+    accept_by_api,
+    answered,
+    bearer,
+    department_token,
+    tax_step_released,
+    work_departments,
+)
 
 ANSWERS = {"has_employees": "true"}  # 开饭店: SCJG-001 → (SCJG-003, SW-001, RS-002) → SW-002
 
@@ -219,3 +227,26 @@ def test_the_audit_log_cannot_be_edited(app, client, window_token):
     with pytest.raises(DBAPIError):  # the database refuses too, whoever asks
         db.session.execute(text("UPDATE audit_log SET actor = 'someone else'"))
     db.session.rollback()
+
+
+def test_a_department_that_changes_its_channel_takes_its_undelivered_work_along(
+    client, sample, window_token, runner, write_yaml
+):
+    accepted = accept_by_api(client, window_token)
+    delivery = db.session.scalar(
+        select(Delivery)
+        .join(Task)
+        .where(Task.application_id == accepted["id"], Delivery.status != "delivered")
+    )
+    assert delivery.queue == "dept:SCJG"
+
+    def scjg_receives_by(channel: str, **more: str) -> None:
+        entry = {"code": "SCJG", "name": "汉台区市场监督管理局", "channel": channel, **more}
+        result = runner.invoke(args=["import", str(write_yaml({"departments": [entry]}))])
+        assert result.exit_code == 0, result.output
+        db.session.expire_all()
+
+    scjg_receives_by("webhook", webhook_url="https://example.gov.cn/hantai/scjg/notify")
+    assert db.session.get(Delivery, delivery.id).queue == "remote:SCJG"  # the push worker takes it
+    scjg_receives_by("inbox")
+    assert db.session.get(Delivery, delivery.id).queue == "dept:SCJG"
