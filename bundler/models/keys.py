@@ -16,6 +16,7 @@ from .common import utcnow
 class KeyCheck(Model):
     __tablename__ = "key_checks"
 
-    kind: Mapped[str] = mapped_column(String(20), primary_key=True)  # data | lookup
+    # data | lookup; "rotating" only inside a rotation's own transaction (migration 0015)
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
     fingerprint: Mapped[str] = mapped_column(String(64))
     set_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

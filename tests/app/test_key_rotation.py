@@ -5,23 +5,41 @@ key files again, or answers with a clear Chinese message instead of a 500."""
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 import threading
 from pathlib import Path
 
+import pytest
 from sqlalchemy import event, select, text
+from sqlalchemy.exc import DBAPIError
 
 from bundler import create_app
 from bundler.extensions import db
-from bundler.models import Application, User
+from bundler.models import Application, AuditEntry, Task, User
 from bundler.privacy import generate_data_key, lookup_hash
 from bundler.services.accounts import find_user
 from bundler.services.elicences import LocalELicenceStore
 
 from factories import PASSWORD
-from testapp import accept_by_api
+from testapp import USCC, accept_by_api, bearer, department_token
 
 HOLDER = "610702198807070017"
+
+
+def _worked_application(client, window_token: str) -> dict:
+    """An accepted application whose first step was approved with its result (an audited action)."""
+    accepted = accept_by_api(client, window_token)
+    task = db.session.scalar(
+        select(Task).where(Task.application_id == accepted["id"], Task.status == "ready")
+    )
+    done = client.post(
+        f"/api/v1/tasks/{task.id}/complete",
+        json={"outcome": "approved", "results": {"经营者.统一社会信用代码": USCC}},
+        headers=bearer(department_token("SCJG")),
+    )
+    assert done.status_code == 200, done.get_json()
+    return accepted
 
 
 def _rotate(config: dict, *args: str) -> str:
@@ -33,15 +51,18 @@ def _rotate(config: dict, *args: str) -> str:
     return result.output
 
 
-def test_rotation_moves_every_value_to_the_new_key(app, app_config, make_user):
+def test_rotation_moves_every_value_to_the_new_key(app, app_config, client, window_token, make_user):
     user = make_user("applicant", login="13991620055", name="周子涵")
     user_id = user.id
+    accepted = _worked_application(client, window_token)  # rows in every kind of table, the audit log too
+    audit_before = {e.id: e.after for e in db.session.scalars(select(AuditEntry))}
+    assert audit_before
     old_key = app.config["DATA_KEYS"][0]
     before = db.session.execute(text("SELECT name FROM users")).scalar()
 
     new_key = generate_data_key()
     output = _rotate({**app_config, "DATA_KEYS": [new_key, old_key]})
-    assert "已重新加密" in output and "users 1" in output
+    assert "已重新加密" in output and "users 1" in output and "audit_log" in output
     after = db.session.execute(text("SELECT name FROM users")).scalar()
     assert after != before and "周子涵" not in after
     assert "已重新加密 0 行" in _rotate({**app_config, "DATA_KEYS": [new_key, old_key]})  # nothing left
@@ -49,7 +70,27 @@ def test_rotation_moves_every_value_to_the_new_key(app, app_config, make_user):
     only_new = create_app({**app_config, "DATA_KEYS": [new_key]})
     with only_new.app_context():
         assert db.session.get(User, user_id).name == "周子涵"  # readable without the old key
+        assert {e.id: e.after for e in db.session.scalars(select(AuditEntry))} == audit_before
+        assert db.session.get(Application, accepted["id"]).data
         db.session.remove()
+
+
+def test_the_audit_log_lets_a_rotation_reseal_its_values_and_nothing_else(app, client, window_token):
+    _worked_application(client, window_token)
+    db.session.remove()
+    with db.engine.connect() as conn:
+        for statement in ("UPDATE audit_log SET after = after", "UPDATE audit_log SET actor = 'x'"):
+            with pytest.raises(DBAPIError), conn.begin():  # not inside a rotation
+                conn.execute(text(statement))
+        with conn.begin() as rotation:
+            conn.execute(
+                text("INSERT INTO key_checks (kind, fingerprint, set_at) VALUES ('rotating', '-', :at)"),
+                {"at": dt.datetime.now(dt.UTC)},
+            )
+            conn.execute(text("UPDATE audit_log SET after = after"))  # re-sealing: allowed
+            with pytest.raises(DBAPIError), conn.begin_nested():
+                conn.execute(text("UPDATE audit_log SET actor = 'x'"))  # anything else: never
+            rotation.rollback()
 
 
 def test_an_update_made_during_the_rotation_is_not_lost(app, app_config, make_user):
