@@ -15,6 +15,7 @@ from typing import Any
 
 from wtforms import FieldList, Form, FormField
 
+from forms.conditions import hidden_keys
 from forms.fieldtypes import FieldType, FormFieldSpec, field_types
 from forms.keys import field_name
 from forms.schema import MergedField, MergedSchema, Section
@@ -77,6 +78,28 @@ class UnifiedFormMixin:
     value_types: Mapping[str, FieldType]  # python name -> field type (not for groups: see their rows)
     key_names: Mapping[str, str]  # merged key -> python name
     section_layout: tuple[tuple[str, str, str, tuple[str, ...]], ...]  # (id, title, kind, names)
+    schema: MergedSchema
+
+    def hidden_keys(self) -> frozenset[str]:
+        """The conditional fields not asked for what the form holds now (``MergedField.when``)."""
+        return hidden_keys(self.schema.fields, _collect(self, jsonable=True))
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """Validate what is asked: a field whose condition fails is neither required nor checked,
+        and its value is not kept (see :func:`form_to_data`)."""
+        fields: dict[str, Any] = self._fields  # type: ignore[attr-defined]
+        hidden = {self.key_names[k] for k in self.hidden_keys() if k in self.key_names}
+        if not hidden:
+            return bool(super().validate(extra_validators))  # type: ignore[misc]
+        everything = dict(fields)
+        for name in hidden:
+            del fields[name]
+            everything[name].errors = []
+        try:
+            return bool(super().validate(extra_validators))  # type: ignore[misc]
+        finally:
+            fields.clear()
+            fields.update(everything)
 
     def iter_sections(self) -> Iterator[tuple[str, str, list[Any]]]:
         """(title, kind, bound fields) per section, for templates. A group section holds one field
@@ -216,7 +239,15 @@ def _clean(value: Any, kind: FieldType, jsonable: bool) -> Any:
 def form_to_data(form: Any, *, jsonable: bool = False) -> dict[str, Any]:
     """The unified data ``{key: value}`` of a (validated) built form; groups as ``{"group[]": [row,
     ...]}`` with rows keyed by column, blank rows left out. ``jsonable`` gives each value as its
-    field type stores it in JSON (dates and decimals as strings)."""
+    field type stores it in JSON (dates and decimals as strings). A field whose condition fails
+    is empty: what was typed before the answer that hides it is not kept."""
+    data = _collect(form, jsonable)
+    for key in form.hidden_keys():
+        data[key] = None
+    return data
+
+
+def _collect(form: Any, jsonable: bool) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for name, key in form.field_keys.items():
         field = form[name]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
+from forms.conditions import either, settle, to_logic
 from forms.dictionary import ElementDictionary
 from forms.labels import pick_label
 from forms.schema import MaterialSource, MergedMaterial
@@ -22,6 +23,7 @@ def merge_materials(
     items: Mapping[str, Mapping[str, Any]],
     codes: Collection[str],
     d: ElementDictionary,
+    answers: Mapping[str, Any] | None = None,
 ) -> tuple[tuple[MergedMaterial, ...], int]:
     """Merged materials of the items ``codes`` and the number of component materials.
 
@@ -35,6 +37,10 @@ def merge_materials(
     for code in sorted(applicable):
         for idx, m in enumerate(items[code].get("materials") or []):
             component += 1
+            rule = settle(to_logic(m.get("when")), answers or {})
+            if rule is False:
+                continue  # this item does not need it in this scenario
+            m = {**m, "when": None if rule is True else rule}
             kind = str(m.get("kind") or m.get("name") or "")
             buckets.setdefault((kind, m.get("role") or ""), []).append((code, idx, m))
 
@@ -50,6 +56,7 @@ def merge_materials(
                 copies=m.get("copies"),
                 deferrable=m.get("deferrable") is True and items[code].get("rongque") is not False,
                 commitment=bool({str(m.get("name") or kind), kind} & _commitment_replaces(items[code])),
+                when=m.get("when"),
             )
             for code, _idx, m in raws
         )
@@ -64,10 +71,17 @@ def merge_materials(
                 produced_by=producers[0] if producers else None,
                 items=tuple(sorted({s.item for s in sources})),
                 sources=sources,
+                when=_needed_when(sources),
             )
         )
     merged.sort(key=lambda m: (d.role_rank(m.role), m.role or "", m.kind))
     return tuple(merged), component
+
+
+def _needed_when(sources: Iterable[MaterialSource]) -> Any:
+    """Needed while any item that asks for it needs it (None: always)."""
+    rule = either(True if s.when is None else s.when for s in sources)
+    return None if rule is True else rule
 
 
 def _commitment_replaces(item: Mapping[str, Any]) -> frozenset[str]:

@@ -13,6 +13,7 @@ from dataclasses import replace
 from types import MappingProxyType
 from typing import Any
 
+from forms.conditions import either, settle, to_logic
 from forms.dictionary import ElementDictionary, default_dictionary
 from forms.fieldtypes import field_types
 from forms.keys import Identity, assign_keys, group_of, merge_identity
@@ -42,7 +43,12 @@ def merge(
     an unanswered question leaves out the steps conditional on it). ``resolutions`` defaults to
     ``bundle["resolutions"]``."""
     return merge_items(
-        bundle, items, applicable_items(bundle, answers or {}), resolutions, dictionary=dictionary
+        bundle,
+        items,
+        applicable_items(bundle, answers or {}),
+        resolutions,
+        dictionary=dictionary,
+        answers=answers,
     )
 
 
@@ -53,8 +59,12 @@ def merge_items(
     resolutions: Mapping[str, Any] | None = None,
     *,
     dictionary: ElementDictionary | None = None,
+    answers: Mapping[str, Any] | None = None,
 ) -> MergedSchema:
-    """Merge the given item codes of the bundle (scenario evaluation already done)."""
+    """Merge the given item codes of the bundle (scenario evaluation already done). A field or
+    material whose ``when`` fails for ``answers`` is not asked for its item; one whose ``when`` reads
+    other fields carries what is left of it (``MergedField.when``)."""
+    answers = answers or {}
     d = dictionary or default_dictionary()
     codes = sorted(set(codes))
     missing = [c for c in codes if c not in items]
@@ -73,6 +83,10 @@ def merge_items(
     for code in codes:
         for idx, f in enumerate(items[code].get("fields") or []):
             component += 1
+            rule = settle(to_logic(f.get("when")), answers)
+            if rule is False:
+                continue  # this item does not ask it in this scenario
+            f = {**f, "when": None if rule is True else rule}
             ident, merges = merge_identity(
                 f.get("role"), f.get("element"), f.get("group"), code, str(f.get("name"))
             )
@@ -99,7 +113,7 @@ def merge_items(
     group_rows, row_conflicts = _group_rows(buckets)
     conflicts.extend(row_conflicts)
     fields, sections = arrange(fields, d)
-    materials, component_materials = merge_materials(items, codes, d)
+    materials, component_materials = merge_materials(items, codes, d, answers)
     return MergedSchema(
         bundle=str(bundle.get("code", "")),
         bundle_name=str(bundle.get("name", "")),
@@ -143,6 +157,7 @@ def _merge_field(
             options=tuple(str(o) for o in f.get("options") or ()),
             group=group,
             position=idx,
+            when=f.get("when"),
         )
         for code, idx, f in raws
     )
@@ -232,7 +247,15 @@ def _merge_field(
         confirm=not merges,
         suggestion=suggestion,
         help=f"需要此项的事项：{helps}",
+        when=_merged_when(sources),
+        filled_by="department" if all(f.get("filled_by") == "department" for _c, _i, f in raws) else None,
     ), conflicts
+
+
+def _merged_when(sources: Iterable[Source]) -> Any:
+    """Asked while any item that needs it asks it (None: always)."""
+    rule = either(True if s.when is None else s.when for s in sources)
+    return None if rule is True else rule
 
 
 def _listing(sources: Iterable[Source], value: Any) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from forms.conditions import holds
 from forms.fieldtypes import field_types
 from forms.keys import group_key
 from forms.schema import MergedField, MergedSchema, Source
@@ -26,15 +27,19 @@ def project(
     ``produced`` holds values of fields produced inside the bundle, once known: by merged key
     (``{"企业.统一社会信用代码": "91..."}``) or by producing item, either as a mapping (by merged key,
     element or field name) or as the single value the item produces. Fields without a produced value
-    fall back to ``unified_data`` and else are None.
+    fall back to ``unified_data`` and else are None. A field is left out of an item's form when the
+    item's own condition on it fails for the data (``Source.when``); the same holds for fields a
+    department fills (``filled_by``), found in ``produced`` by merged key once filled.
     """
     produced = produced or {}
     out: dict[str, dict[str, Any]] = {code: {} for code in schema.item_codes}
     for f in schema.fields:
         if f.group is None:
-            value = _produced_value(f, produced, unified_data) if f.produced_by else unified_data.get(f.key)
+            filled = f.produced_by or f.filled_by
+            value = _produced_value(f, produced, unified_data) if filled else unified_data.get(f.key)
             for s in f.sources:
-                out[s.item][s.field] = _to_item(value, s, f)
+                if s.when is None or holds(s.when, unified_data):  # the item asks it for this data
+                    out[s.item][s.field] = _to_item(value, s, f)
             continue
         rows = unified_data.get(group_key(f.group)) or []
         for s in f.sources:

@@ -24,6 +24,7 @@ class Source:
     group: str | None = None
     value_map: tuple[tuple[str, str], ...] = ()  # unified value -> this item's value (from a resolution)
     position: int = 0  # index of the field in its item's form
+    when: Any = None  # what still decides whether this item asks it (JSON Logic over fields); None: always
 
     def to_json(self) -> dict[str, Any]:
         return {"item": self.item, "field": self.field, "label": self.label}
@@ -72,10 +73,20 @@ class MergedField:
     suggestion: Suggestion | None = None
     resolution: str | None = None  # the note of an applied resolution
     help: str = ""  # which items/departments need it (help text of the form)
+    when: Any = None  # asked only while this holds over other fields (JSON Logic, answers put in)
+    filled_by: str | None = None  # "department": never asked, the step's department fills it
 
     @property
     def asked(self) -> bool:
-        return self.produced_by is None
+        """Typed by a person: neither produced inside the bundle nor filled by a department."""
+        return self.produced_by is None and self.filled_by is None
+
+    def filled_in_step(self, item: str) -> bool:
+        """Given by the step of ``item`` when its department works it: a result it produces, or a
+        field its department fills (``filled_by: department``)."""
+        return self.produced_by == item or (
+            self.filled_by is not None and any(s.item == item for s in self.sources)
+        )
 
     @property
     def group_key(self) -> str | None:
@@ -103,6 +114,8 @@ class MergedField:
             "confirm": self.confirm,
             "suggestion": self.suggestion.to_json() if self.suggestion else None,
             "resolution": self.resolution,
+            "when": self.when,
+            "filled_by": self.filled_by,
         }
 
 
@@ -136,6 +149,7 @@ class MaterialSource:
     copies: int | None = None
     deferrable: bool = False  # 容缺: the item lets it be supplied after acceptance, on a dated commitment
     commitment: bool = False  # 告知承诺: the item lets a signed commitment replace it
+    when: Any = None  # what still decides whether this item needs it (JSON Logic over fields)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -160,6 +174,7 @@ class MergedMaterial:
     produced_by: str | None
     items: tuple[str, ...]
     sources: tuple[MaterialSource, ...]
+    when: Any = None  # needed only while this holds over the form's fields (JSON Logic)
 
     @property
     def asked(self) -> bool:
@@ -191,6 +206,7 @@ class MergedMaterial:
             "e_licence_items": list(self.e_licence_items),
             "deferrable": self.deferrable,
             "commitment": self.commitment,
+            "when": self.when,
             "sources": [s.to_json() for s in self.sources],
         }
 

@@ -43,7 +43,7 @@ class ResultProblems(ValueError):
 
 def produced_fields(session: Session, task: Task) -> list[forms.MergedField]:
     schema = definitions.schema_for(session, task.application)
-    return [f for f in schema.fields if f.produced_by == task.item.code]
+    return [f for f in schema.fields if f.filled_in_step(task.item.code)]
 
 
 def checked_results(session: Session, task: Task, results: Mapping[str, Any]) -> dict[str, Any]:
@@ -181,7 +181,7 @@ def issued_licences(
     application = task.application
     schema = definitions.schema_for(session, application)
     item = definitions.pinned(session, application).items[task.item.code]
-    produced = [f for f in schema.fields if f.produced_by == task.item.code and f.group is None]
+    produced = [f for f in schema.fields if f.filled_in_step(task.item.code) and f.group is None]
     kinds: list[tuple[str, str | None, str]] = [
         (m.kind, m.role, m.name) for m in schema.materials if m.produced_by == task.item.code
     ]

@@ -118,7 +118,7 @@ def _task_page(
     item = definition.items[task.item.code]
     rows, tables = item_form_rows(item, payload["form"])
     schema = definitions.schema_for(db.session, task.application)
-    produces = [f for f in schema.fields if f.produced_by == task.item.code]
+    produces = [f for f in schema.fields if f.filled_in_step(task.item.code)]
     return render_template(
         "department/task.html",
         task=task,
