@@ -163,9 +163,9 @@ def _simplified(rule: Logic) -> Logic:
     parts = [_simplified(a) for a in args]
     if op == "!":
         return (not _truthy(parts[0])) if parts and _known(parts[0]) else {"!": parts}
-    deciding = (lambda v: not _truthy(v)) if op == "and" else _truthy
-    if any(_known(p) and deciding(p) for p in parts):
-        return op == "or"
+    decides = op == "or"  # a known value that settles the whole rule: false for and, true for or
+    if any(_known(p) and _truthy(p) is decides for p in parts):
+        return decides
     left = [p for p in parts if not _known(p)]
     if not left:
         return op == "and"

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import graphs
+from forms import conditions
 from forms.fieldtypes import field_types
 from graphs import DAYS_UNITS, WORKING_DAYS
 
@@ -257,7 +258,23 @@ def _field(entry: _Entry, raw: Any, index: int) -> dict[str, Any] | None:
         else:
             fld["max_length"] = max_length
     fld.update(_extras(raw, FIELD_KEYS))
+    _condition(sub, raw, grouped=fld["group"] is not None)
+    if "filled_by" in raw and raw["filled_by"] != "department":
+        sub.problem(f"filled_by 只能是 department（由办理该事项的部门填写），收到：{raw['filled_by']!r}")
+    if raw.get("filled_by") and fld["produced_by"]:
+        sub.problem("同一字段不能既由部门填写（filled_by）又由其他事项产生（produced_by）")
     return fld
+
+
+def _condition(entry: _Entry, raw: Mapping[str, Any], *, grouped: bool = False) -> None:
+    """A field's or material's ``when``: readable, and over answers only inside a repeating group."""
+    try:
+        rule = conditions.to_logic(raw.get("when"))
+    except conditions.ConditionError as exc:
+        entry.problem(f"条件（when）有误：{exc}")
+        return
+    if grouped and conditions.references(rule)[1]:
+        entry.problem("重复组中的字段只能按情形问题的答案设置条件，不能引用其他字段")
 
 
 def _material(entry: _Entry, raw: Any, index: int) -> dict[str, Any] | None:
@@ -277,6 +294,7 @@ def _material(entry: _Entry, raw: Any, index: int) -> dict[str, Any] | None:
     }
     mat["kind"] = mat["kind"] or mat["name"]
     mat.update(_extras(raw, MATERIAL_KEYS))
+    _condition(sub, raw)
     return mat
 
 
@@ -510,7 +528,40 @@ def _check_document(
                 problem(name, issue.message)
             elif (warning := Problem(doc.path, name, issue.message)) not in doc.warnings:
                 doc.warnings.append(warning)
+        for where, message, is_error in _condition_references(bundle, items):
+            if is_error:
+                problem(f"{name}，{where}", message)
+            elif (warning := Problem(doc.path, f"{name}，{where}", message)) not in doc.warnings:
+                doc.warnings.append(warning)
     return found
+
+
+def _condition_references(
+    bundle: Mapping[str, Any], items: Mapping[str, Mapping[str, Any]]
+) -> Iterable[tuple[str, str, bool]]:
+    """The conditions of the bundle's items read questions the bundle asks (else an error) and fields its
+    form has (else a warning: the condition would never hold). (where, message, is_error)."""
+    questions = {str(q.get("id")) for q in bundle.get("questions") or []}
+    codes = [str(s.get("item")) for s in bundle.get("steps") or [] if s.get("item") in items]
+    keys = {
+        f"{f.get('role')}.{f.get('element')}"
+        for code in codes
+        for f in items[code].get("fields") or []
+        if f.get("role") and f.get("element") and not f.get("group")
+    }
+    for code in codes:
+        entries = [("字段", f) for f in items[code].get("fields") or []]
+        entries += [("材料", m) for m in items[code].get("materials") or []]
+        for kind, entry in entries:
+            try:
+                asked, read = conditions.references(conditions.to_logic(entry.get("when")))
+            except conditions.ConditionError:
+                continue  # reported with the item
+            where = f"事项 {code} 的{kind}“{entry.get('name')}”"
+            for qid in sorted(asked - questions):
+                yield where, f"条件引用的情形问题“{qid}”不是本件事的问题", True
+            for key in sorted(read - keys):
+                yield where, f"条件引用的字段“{key}”不在本件事的表单中，条件不会成立", False
 
 
 def check_references(documents: list[Document], known: KnownCatalogue) -> None:
