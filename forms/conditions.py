@@ -157,7 +157,7 @@ def _simplified(rule: Logic) -> Logic:
     (``{"and": [false, …fields…]}`` is false whatever the fields say)."""
     if not isinstance(rule, Mapping):
         return rule
-    (op, args), = rule.items()
+    ((op, args),) = rule.items()
     if op not in ("and", "or", "!") or not isinstance(args, list):
         return rule
     parts = [_simplified(a) for a in args]
