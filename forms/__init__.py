@@ -13,6 +13,7 @@ Validators: plain functions ``forms.check_*`` and WTForms validators in :mod:`fo
 Field types (text, date, id_number ...): one class each, registered in :mod:`forms.fieldtypes`.
 """
 
+from forms import conditions
 from forms.build import UnresolvedConflicts, build_form, form_to_data, formdata_for, prefill_data
 from forms.checks import (
     check_bank_account,
@@ -35,6 +36,7 @@ from forms.schema import Conflict, MergedField, MergedMaterial, MergedSchema, Se
 from forms.suggest import suggest
 
 __all__ = [
+    "conditions",
     "example_data",
     "example_value",
     "BundleError",

@@ -121,16 +121,21 @@ def _require_draft(application: Application) -> None:
 
 
 def sync_materials(session: Session, application: Application) -> None:
-    """One row per merged material of the current scenario, keeping what was already provided."""
+    """One row per merged material of the current scenario and form data, keeping what was already
+    provided. A material whose condition on the form's fields fails is not asked; if files were
+    already given for it, they stay, no longer required."""
     schema = schema_for(session, application)
     existing = {m.key: m for m in application.materials}
     wanted: list[ApplicationMaterial] = []
     for position, material in enumerate(schema.materials):
         key = material_key(material)
+        needed = material.when is None or forms.conditions.holds(material.when, application.data or {})
+        if not needed and (key not in existing or existing[key].status == MaterialState.PENDING):
+            continue
         row = existing.get(key) or ApplicationMaterial(key=key, status=MaterialState.PENDING)
         row.position = position
         row.name = material.name
-        row.required = material.required
+        row.required = material.required and needed
         row.e_licence = material.e_licence
         row.deferrable = material.deferrable
         row.commitment = material.commitment
@@ -158,6 +163,8 @@ def checked_data(
             continue
         if key in schema.by_key and schema.by_key[key].produced_by:
             errors[key] = [f"“{schema.by_key[key].label}”由本件事内的事项办理后产生，无需填写"]
+        elif key in schema.by_key and schema.by_key[key].filled_by:
+            errors[key] = [f"“{schema.by_key[key].label}”由部门办理时填写，无需填写"]
         else:
             errors[key] = ["申请表中没有这一项"]
     form_class = forms.build_form(schema)
@@ -186,6 +193,7 @@ def save_data(session: Session, application: Application, data: Mapping[str, Any
     _require_draft(application)
     application.data = dict(data)
     _update_subject(session, application)
+    sync_materials(session, application)  # a material may depend on what the form says
 
 
 def subject_of(schema: forms.MergedSchema, data: Mapping[str, Any]) -> tuple[str | None, str | None]:
