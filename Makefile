@@ -4,7 +4,7 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml bundler/static/package-lock.json | cksum | cut -d' ' -f1)
 
 .PHONY: run test check install system-deps bench clean
 
@@ -26,11 +26,14 @@ install: $(STAMP)
 system-deps:
 	@PYTHON=$(PYTHON) scripts/system-deps.sh
 
-$(STAMP): pyproject.toml
+# Python packages, then the browser libraries from the npm lock file (json-logic-js evaluates the form's
+# conditions in the page; served from bundler/static/node_modules).
+$(STAMP): pyproject.toml bundler/static/package-lock.json
 	@PYTHON=$(PYTHON) scripts/system-deps.sh
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	npm ci --prefix bundler/static --omit=dev --no-audit --no-fund --loglevel=error
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
@@ -38,4 +41,4 @@ bench: install
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script; done
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .hypothesis
+	rm -rf $(VENV) instance .pytest_cache .hypothesis bundler/static/node_modules

@@ -15,7 +15,7 @@ from typing import Any
 
 from wtforms import FieldList, Form, FormField
 
-from forms.conditions import hidden_keys
+from forms.conditions import either, hidden_keys
 from forms.fieldtypes import FieldType, FormFieldSpec, field_types
 from forms.keys import field_name
 from forms.schema import MergedField, MergedSchema, Section
@@ -79,6 +79,15 @@ class UnifiedFormMixin:
     key_names: Mapping[str, str]  # merged key -> python name
     section_layout: tuple[tuple[str, str, str, tuple[str, ...]], ...]  # (id, title, kind, names)
     schema: MergedSchema
+
+    def rule_for(self, key: str) -> Any:
+        """The condition of a field, or of a repeating group (``group[]``: shown while any of its
+        columns is asked); None when always asked."""
+        if not key.endswith("[]"):
+            return self.schema.by_key[key].when
+        columns = [f for f in self.schema.fields if f.group_key == key]
+        rule = either(True if f.when is None else f.when for f in columns)
+        return None if rule is True else rule
 
     def hidden_keys(self) -> frozenset[str]:
         """The conditional fields not asked for what the form holds now (``MergedField.when``)."""
@@ -243,7 +252,8 @@ def form_to_data(form: Any, *, jsonable: bool = False) -> dict[str, Any]:
     is empty: what was typed before the answer that hides it is not kept."""
     data = _collect(form, jsonable)
     for key in form.hidden_keys():
-        data[key] = None
+        if key in data:
+            data[key] = [] if key.endswith("[]") else None
     return data
 
 

@@ -127,11 +127,14 @@ def _variables(rule: Logic) -> Iterator[str]:
                 yield from _variables(args)
 
 
-def settle(rule: Logic, answers: Mapping[str, Any]) -> Logic:
+def settle(rule: Logic, answers: Mapping[str, Any] | None) -> Logic:
     """The rule with the scenario answers put in: ``True``/``False`` when nothing else is read,
-    else what still depends on fields (unanswered questions read as null)."""
+    else what still depends on fields (unanswered questions read as null). With ``answers`` None
+    (every scenario, as the one-time notice shows them) the rule is kept as it is."""
     if rule is None:
         return True
+    if answers is None:
+        return rule
     filled = _simplified(_put_answers(rule, answers))
     if not references(filled)[1]:
         return bool(_evaluate(filled, {}))
@@ -216,8 +219,10 @@ def holds(rule: Logic, data: Mapping[str, Any]) -> bool:
 
 
 def hidden_keys(fields: Iterable[Any], data: Mapping[str, Any]) -> frozenset[str]:
-    """The keys of the conditional fields (``MergedField.when``) not asked for this data. A field whose
-    condition reads a hidden field reads it as empty, so this is repeated until nothing changes."""
+    """The keys of the conditional fields (``MergedField.when``) not asked for this data, and of each
+    repeating group (``group[]``) all of whose columns are not. A field whose condition reads a hidden
+    field reads it as empty, so this is repeated until nothing changes."""
+    fields = list(fields)
     conditional = [f for f in fields if f.when is not None]
     hidden: frozenset[str] = frozenset()
     for _ in range(len(conditional) + 1):
@@ -226,7 +231,12 @@ def hidden_keys(fields: Iterable[Any], data: Mapping[str, Any]) -> frozenset[str
         if now == hidden:
             break
         hidden = now
-    return hidden
+    columns: dict[str, list[str]] = {}
+    for f in fields:
+        if f.group_key is not None:
+            columns.setdefault(f.group_key, []).append(f.key)
+    # a repeating group is hidden, as one, when every one of its columns is
+    return hidden | {g for g, keys in columns.items() if all(k in hidden for k in keys)}
 
 
 # --- plain Chinese (for the one-time notice and the form's help) ----------------------------------

@@ -37,7 +37,7 @@ def merge_materials(
     for code in sorted(applicable):
         for idx, m in enumerate(items[code].get("materials") or []):
             component += 1
-            rule = settle(to_logic(m.get("when")), answers or {})
+            rule = settle(to_logic(m.get("when")), answers)
             if rule is False:
                 continue  # this item does not need it in this scenario
             m = {**m, "when": None if rule is True else rule}

@@ -48,7 +48,7 @@ def merge(
         applicable_items(bundle, answers or {}),
         resolutions,
         dictionary=dictionary,
-        answers=answers,
+        answers=answers or {},
     )
 
 
@@ -63,8 +63,8 @@ def merge_items(
 ) -> MergedSchema:
     """Merge the given item codes of the bundle (scenario evaluation already done). A field or
     material whose ``when`` fails for ``answers`` is not asked for its item; one whose ``when`` reads
-    other fields carries what is left of it (``MergedField.when``)."""
-    answers = answers or {}
+    other fields carries what is left of it (``MergedField.when``). ``answers`` None keeps every
+    condition as written (each scenario at once, for the one-time notice)."""
     d = dictionary or default_dictionary()
     codes = sorted(set(codes))
     missing = [c for c in codes if c not in items]
@@ -158,6 +158,7 @@ def _merge_field(
             group=group,
             position=idx,
             when=f.get("when"),
+            filled_by=f.get("filled_by") == "department",
         )
         for code, idx, f in raws
     )
@@ -248,7 +249,8 @@ def _merge_field(
         suggestion=suggestion,
         help=f"需要此项的事项：{helps}",
         when=_merged_when(sources),
-        filled_by="department" if all(f.get("filled_by") == "department" for _c, _i, f in raws) else None,
+        # one department fills it for all: the others receive it, as a result produced in the bundle
+        filled_by="department" if any(s.filled_by for s in sources) else None,
     ), conflicts
 
 

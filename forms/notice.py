@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from forms.conditions import describe
 from forms.dictionary import ElementDictionary
 from forms.merge import merge_items
 from forms.schema import ItemInfo, MergedMaterial
@@ -29,7 +30,7 @@ def build_notice(
     """
     steps = bundle.get("steps") or []
     codes = [s["item"] for s in steps] if answers is None else applicable_items(bundle, answers)
-    schema = merge_items(bundle, items, codes, resolutions, dictionary=dictionary)
+    schema = merge_items(bundle, items, codes, resolutions, dictionary=dictionary, answers=answers)
     questions = {q.get("id"): q for q in bundle.get("questions") or []}
     whens: dict[str, list[Mapping[str, Any]]] = {}
     for s in steps:
@@ -51,6 +52,20 @@ def build_notice(
                 ]
                 sets[repr(entry)] = entry
         return [sets[k] for k in sorted(sets)]
+
+    labels = {
+        f.key: f.label if not f.role or f.role in f.label else f"{f.role}的{f.label}" for f in schema.fields
+    }
+    labels.update(
+        {f"answers.{qid}": f"“{(q or {}).get('text') or qid}”的回答" for qid, q in questions.items()}
+    )
+
+    def own_text(rule: Any) -> str:
+        """For an entry that depends on what the form says: when it is needed, in plain Chinese."""
+        return f"{describe(rule, labels)}时需要" if rule is not None else ""
+
+    def when_text(scenario: str, rule: Any) -> str:
+        return "；".join(t for t in (scenario, own_text(rule)) if t)
 
     def item_refs(item_codes: Iterable[str]) -> list[dict[str, str]]:
         return [_ref(schema.items[c]) for c in item_codes]
@@ -82,7 +97,9 @@ def build_notice(
                 for s in m.sources
             ],
             "conditions": conds,
-            "condition_text": condition_text(conds),
+            "when": m.when,
+            "form_condition_text": own_text(m.when),
+            "condition_text": when_text(condition_text(conds), m.when),
         }
         producer = m.produced_by
         if producer is None:
@@ -111,7 +128,9 @@ def build_notice(
                     "options": list(f.options),
                     "items": item_refs(f.items),
                     "conditions": conds,
-                    "condition_text": condition_text(conds),
+                    "when": f.when,
+                    "form_condition_text": own_text(f.when),
+                    "condition_text": when_text(condition_text(conds), f.when),
                 }
             )
     return {

@@ -43,6 +43,8 @@ def project(
             continue
         rows = unified_data.get(group_key(f.group)) or []
         for s in f.sources:
+            if s.when is not None and not holds(s.when, unified_data):
+                continue  # the item does not ask this column for the data
             item_rows = out[s.item].setdefault(f.group, [])
             while len(item_rows) < len(rows):
                 item_rows.append({})

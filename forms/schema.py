@@ -25,6 +25,7 @@ class Source:
     value_map: tuple[tuple[str, str], ...] = ()  # unified value -> this item's value (from a resolution)
     position: int = 0  # index of the field in its item's form
     when: Any = None  # what still decides whether this item asks it (JSON Logic over fields); None: always
+    filled_by: bool = False  # this item's department fills it when it works its step (filled_by: department)
 
     def to_json(self) -> dict[str, Any]:
         return {"item": self.item, "field": self.field, "label": self.label}
@@ -84,9 +85,7 @@ class MergedField:
     def filled_in_step(self, item: str) -> bool:
         """Given by the step of ``item`` when its department works it: a result it produces, or a
         field its department fills (``filled_by: department``)."""
-        return self.produced_by == item or (
-            self.filled_by is not None and any(s.item == item for s in self.sources)
-        )
+        return self.produced_by == item or any(s.item == item and s.filled_by for s in self.sources)
 
     @property
     def group_key(self) -> str | None:

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Make sure the machine has what the product needs beyond Python packages:
-# Python 3.11+ with venv, Pango/HarfBuzz for WeasyPrint, and Chinese fonts for the PDFs.
+# Python 3.11+ with venv, Pango/HarfBuzz for WeasyPrint, Chinese fonts for the PDFs, and npm for the
+# browser libraries.
 # Installs missing Debian/Ubuntu packages when run as root; otherwise says what to install.
 set -euo pipefail
 
@@ -29,6 +30,7 @@ fi
 
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)  # PDF page previews in the tests
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)  # the browser tests drive Debian's Chromium
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)  # browser libraries (bundler/static/package.json)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

@@ -258,7 +258,7 @@ def _field(entry: _Entry, raw: Any, index: int) -> dict[str, Any] | None:
         else:
             fld["max_length"] = max_length
     fld.update(_extras(raw, FIELD_KEYS))
-    _condition(sub, raw, grouped=fld["group"] is not None)
+    _condition(sub, raw)
     if "filled_by" in raw and raw["filled_by"] != "department":
         sub.problem(f"filled_by 只能是 department（由办理该事项的部门填写），收到：{raw['filled_by']!r}")
     if raw.get("filled_by") and fld["produced_by"]:
@@ -266,15 +266,13 @@ def _field(entry: _Entry, raw: Any, index: int) -> dict[str, Any] | None:
     return fld
 
 
-def _condition(entry: _Entry, raw: Mapping[str, Any], *, grouped: bool = False) -> None:
-    """A field's or material's ``when``: readable, and over answers only inside a repeating group."""
+def _condition(entry: _Entry, raw: Mapping[str, Any]) -> None:
+    """A field's or material's ``when`` must be readable (a repeating group is shown or hidden as one,
+    when all of its columns are)."""
     try:
-        rule = conditions.to_logic(raw.get("when"))
+        conditions.to_logic(raw.get("when"))
     except conditions.ConditionError as exc:
         entry.problem(f"条件（when）有误：{exc}")
-        return
-    if grouped and conditions.references(rule)[1]:
-        entry.problem("重复组中的字段只能按情形问题的答案设置条件，不能引用其他字段")
 
 
 def _material(entry: _Entry, raw: Any, index: int) -> dict[str, Any] | None:

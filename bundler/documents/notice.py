@@ -105,7 +105,7 @@ def notice_context(session: Session, bundle_code: str, answers: Mapping[str, Any
     materials, sections = [], []
     by_section: dict[str, list[dict[str, Any]]] = {}
     for e in notice["entries"]:
-        cond = e["condition_text"] if blank else ""
+        cond = e["condition_text"] if blank else e.get("form_condition_text", "")
         if e["type"] == "material":
             materials.append(
                 {

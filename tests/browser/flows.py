@@ -62,17 +62,23 @@ def fill_input(page, name: str, fld: Any, value: Any) -> None:
 def fill_unified_form(
     page, schema: Any, data: dict[str, Any], *, skip: set[str] = frozenset(), rows: int = 1
 ) -> None:
-    """Every asked field of the merged form; repeating groups: the first ``rows`` rows of their table."""
+    """Every asked field of the merged form; repeating groups: the first ``rows`` rows of their table.
+    A conditional field the page hides (for the values filled before it) is left alone, as a person
+    would leave it."""
+
+    def shown(name: str) -> bool:
+        return fld.when is None or page.locator(f'[name="{name}"]').first.is_visible()
+
     for fld in schema.asked_fields:
         if fld.key in skip:
             continue
         if fld.group is None:
-            if data.get(fld.key) is not None:
-                fill_input(page, forms.field_name(fld.key), fld, data[fld.key])
+            name = forms.field_name(fld.key)
+            if data.get(fld.key) is not None and shown(name):
+                fill_input(page, name, fld, data[fld.key])
             continue
         group_name = forms.field_name(fld.group_key)
         for i, row in enumerate((data.get(fld.group_key) or [])[:rows]):
-            if row.get(fld.column) is not None:
-                fill_input(
-                    page, f"{group_name}-{i}-{forms.field_name(fld.column or fld.key)}", fld, row[fld.column]
-                )
+            name = f"{group_name}-{i}-{forms.field_name(fld.column or fld.key)}"
+            if row.get(fld.column) is not None and shown(name):
+                fill_input(page, name, fld, row[fld.column])

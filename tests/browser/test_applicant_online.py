@@ -80,6 +80,7 @@ def test_applicant_completes_a_bundle_on_a_phone(app, sample, live_server, phone
     data[online_key] = False
     groups = {f.group for f in schema.asked_fields if f.group}
     assert groups, "开饭店 has a repeating group (家庭经营成员)"
+    data["经营者.组成形式"] = "家庭经营"  # which asks for the family members (a condition on this field)
 
     # one mistake first: a wrong check digit in the ID number
     id_key, name_key = "经营者.公民身份号码", "经营者.姓名"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from forms import build_form, form_to_data, merge, produced_schema, project
+from forms import build_form, build_notice, form_to_data, merge, produced_schema, project
 from forms.conditions import ConditionError, describe, hidden_keys, holds, settle, to_logic
 
 DIFFERENT = {"logic": {"!=": [{"var": "fields.母亲.民族"}, {"var": "fields.新生儿.民族"}]}}
@@ -47,7 +47,7 @@ ITEMS = {
 BUNDLE = {
     "code": "XSE",
     "name": "新生儿出生",
-    "questions": [{"id": "own_home", "type": "boolean"}],
+    "questions": [{"id": "own_home", "text": "是否自有住房？", "type": "boolean"}],
     "steps": [{"item": "GA-1"}, {"item": "WJ-1"}],
 }
 
@@ -155,3 +155,14 @@ def test_a_condition_in_plain_chinese():
         "and": [{"==": [{"var": "fields.买受人.婚姻状况"}, "已婚"]}, {"!": [{"var": "fields.买受人.首套"}]}]
     }
     assert describe(rule) == "（买受人的婚姻状况为“已婚”并且并非买受人的首套）"
+
+
+def test_the_one_time_notice_says_when_a_material_or_field_depends_on_the_form():
+    notice = build_notice(BUNDLE, ITEMS, {"own_home": True})
+    by_title = {e["title"]: e for e in notice["entries"]}
+    assert by_title["民族成份确认书"]["form_condition_text"] == "母亲的民族与新生儿的民族不同时需要"
+    assert by_title["民族成份确认书编号"]["condition_text"] == "母亲的民族与新生儿的民族不同时需要"
+    assert by_title["出生医学证明"]["form_condition_text"] == ""
+    every = build_notice(BUNDLE, ITEMS)  # no answers: every scenario, conditions as written
+    (address,) = [e["condition_text"] for e in every["entries"] if e["title"] == "住房地址"]
+    assert address == "（“是否自有住房？”的回答为是或者“是否自有住房？”的回答为否）时需要"
