@@ -282,3 +282,10 @@ def online_draft(client: FlaskClient, bundle: str, mobile: str, name: str, file_
                 content_type="multipart/form-data",
             )
     return application_id
+
+
+def example_results(schema: forms.MergedSchema, item: str, seed: int = 3) -> dict[str, Any]:
+    """What the step of ``item`` gives back when its department works it (the results it produces and
+    the fields its department fills), as example values in JSON."""
+    values = {f.key: forms.example_value(f, seed) for f in schema.fields if f.filled_in_step(item)}
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in values.items()}

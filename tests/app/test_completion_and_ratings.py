@@ -6,14 +6,13 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-import forms
 from bundler.catalogue import definitions
 from bundler.extensions import db
 from bundler.models import Application, Rating, Task
 from bundler.services import tasks as tasks_service
 
 from factories import PASSWORD
-from testapp import online_draft, png_bytes
+from testapp import example_results, online_draft, png_bytes
 
 PNG = png_bytes()
 
@@ -47,10 +46,7 @@ def _finish_every_step(application_id):
             return application
         for task in ready:
             schema = definitions.schema_for(db.session, application)
-            results = {
-                f.key: forms.example_value(f, 7) for f in schema.fields if f.produced_by == task.item.code
-            }
-            results = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in results.items()}
+            results = example_results(schema, task.item.code, 7)
             tasks_service.complete(db.session, task, "approved", actor="测试", results=results)
         db.session.commit()
 

@@ -156,7 +156,7 @@ def _issued_results(task: Task) -> dict[str, Any]:
     values = {
         f.key: f"S61{task.id:08d}" if f.type == "text" else forms.example_value(f, task.id)
         for f in schema.fields
-        if f.produced_by == task.item.code
+        if f.filled_in_step(task.item.code)
     }
     return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in values.items()}
 

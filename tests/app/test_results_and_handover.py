@@ -12,7 +12,6 @@ import json
 import pytest
 from sqlalchemy import select, text
 
-import forms
 from bundler.catalogue import definitions
 from bundler.extensions import db
 from bundler.models import Application, AuditEntry, Delivery, Department, Notification, ResultDocument, Task
@@ -21,7 +20,7 @@ from bundler.services.elicences import LocalELicenceStore
 from bundler.worker import make_worker
 
 from peers import peer
-from testapp import accept_by_api, bearer, department_token, pdf_bytes, png_bytes
+from testapp import accept_by_api, bearer, department_token, example_results, pdf_bytes, png_bytes
 
 ANSWERS = {"has_employees": "true"}  # 开饭店: SCJG-001 → (SCJG-003, SW-001, RS-002) → SW-002
 USCC = "92610702MA6X0F2K1F"
@@ -44,9 +43,7 @@ def _task(application_id, code):
 
 
 def _example_results(task):
-    schema = definitions.schema_for(db.session, task.application)
-    values = {f.key: forms.example_value(f, 3) for f in schema.fields if f.produced_by == task.item.code}
-    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in values.items()}
+    return example_results(definitions.schema_for(db.session, task.application), task.item.code)
 
 
 @pytest.fixture
@@ -295,7 +292,10 @@ def test_a_newborns_birth_certificate_is_filed_once_the_id_number_is_issued(app,
     birth = _task(application_id, "WJ-001")
     answer = client.post(
         f"/api/v1/tasks/{birth.id}/complete",
-        json={"outcome": "approved", "results": {"新生儿.出生医学证明编号": "S610012345"}},
+        json={
+            "outcome": "approved",
+            "results": {**_example_results(birth), "新生儿.出生医学证明编号": "S610012345"},
+        },
         headers=bearer(wj),
     )
     assert answer.status_code == 200, answer.get_json()

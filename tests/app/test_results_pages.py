@@ -11,7 +11,6 @@ import re
 import pytest
 from sqlalchemy import select
 
-import forms
 from bundler.catalogue import definitions
 from bundler.extensions import db
 from bundler.models import Application, Delivery, Handover, Task
@@ -20,7 +19,7 @@ from bundler.services import tasks as tasks_service
 from bundler.worker import make_worker
 
 from factories import PASSWORD
-from testapp import accept_by_api, pdf_bytes
+from testapp import accept_by_api, example_results, pdf_bytes
 
 USCC = "92610702MA6X0F2K1F"
 CORRECTED = "92610702MA6X0F3L3C"
@@ -118,10 +117,7 @@ def test_each_step_result_is_shown_at_once_and_the_window_hands_over_once(app, c
     for task in application.tasks:
         if task.status == "ready":
             schema = definitions.schema_for(db.session, application)
-            results = {
-                f.key: forms.example_value(f, 5) for f in schema.fields if f.produced_by == task.item.code
-            }
-            results = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in results.items()}
+            results = example_results(schema, task.item.code, 5)
             tasks_service.complete(db.session, task, "approved", actor="测试", results=results)
     db.session.commit()
     db.session.expire_all()

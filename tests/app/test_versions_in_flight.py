@@ -11,7 +11,7 @@ from bundler.models.changes import ACTION_CHANGE, KIND_BUNDLE, KIND_ITEM
 from bundler.services import changes, studio
 from bundler.services.accounts import create_token
 
-from testapp import bearer
+from testapp import bearer, example_results
 
 ANSWERS = {
     "need_ssc": "false",
@@ -75,9 +75,7 @@ def test_an_application_finishes_under_the_version_it_was_accepted_under(client,
                 for t in listed.get_json()["tasks"]
                 if t["application"] == accepted["id"] and t["item"] == step["item"]
             )
-            results = {
-                f.key: forms.example_value(f) for f in v1_schema.fields if f.produced_by == step["item"]
-            }  # what version 1 of the item produces
+            results = example_results(v1_schema, step["item"], 0)  # what version 1 of the item produces
             done = client.post(
                 f"/api/v1/tasks/{task['id']}/complete",
                 json={"outcome": "approved", "results": results},

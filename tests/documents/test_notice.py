@@ -64,7 +64,10 @@ def test_notice_for_a_scenario_covers_only_what_applies(sample, inspect):
     assert not ctx["blank"]
     codes = {i["code"] for i in ctx["items"]}
     assert "SWJ-001" in codes and "CG-001" not in codes and "XF-001" not in codes and "RS-002" not in codes
-    assert all(m["condition_text"] == "" for m in ctx["materials"])
+    # the scenario is settled; what still depends on the form is said in words
+    assert {m["name"]: m["condition_text"] for m in ctx["materials"] if m["condition_text"]} == {
+        "家庭成员关系证明（家庭经营的提交，如户口簿或结婚证）": "经营者的组成形式为“家庭经营”时需要"
+    }
     expected = graphs.plan(*_definition(), graphs.parse_answers(_definition()[0]["questions"], SCENARIO))
     assert ctx["timing"]["promised_days"] == expected.promised_days
     assert [c["code"] for c in ctx["timing"]["critical_path"]] == expected.critical_path
@@ -84,6 +87,7 @@ def test_notice_for_a_scenario_covers_only_what_applies(sample, inspect):
         "小型（150平方米以下）",
         "酒类经营备案",
         "酒类经营备案登记表",
+        "经营者的组成形式为“家庭经营”时需要",
         "承诺办结时限",
         "各事项承诺时限之和",
     )
