@@ -25,6 +25,17 @@ def log_in(page, login: str) -> None:
     expect(page.get_by_role("button", name=re.compile("^退出"))).to_be_visible()
 
 
+def start_online(page, bundle: str, answers: dict[str, str]) -> int:
+    """On the bundle's page, signed in: tap each answer (question text -> answer text), 开始申请; the id
+    of the new application, whose form is now shown."""
+    page.goto(f"/bundles/{bundle}")
+    for question, answer in answers.items():
+        page.get_by_role("group", name=question).get_by_text(answer, exact=True).click()
+    page.get_by_role("button", name="开始申请").click()
+    expect(page).to_have_url(re.compile(r"/applications/\d+/form$"))
+    return int(re.search(r"/applications/(\d+)/form", page.url).group(1))
+
+
 def fresh_application(application_id: int) -> Application:
     """The application as the pages left it (the test's own session starts a new transaction)."""
     db.session.rollback()

@@ -14,7 +14,7 @@ import forms
 from bundler.queues import DOCUMENTS_QUEUE
 from bundler.worker import make_worker
 
-from browser.flows import fill_unified_form, fresh_application, schema_and_example
+from browser.flows import fill_unified_form, fresh_application, schema_and_example, start_online
 from factories import PASSWORD
 from testapp import png_bytes
 
@@ -198,11 +198,7 @@ def _log_in_and_start(page, make_user) -> None:
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
     expect(page).to_have_url(re.compile(r"/my/applications$"))
-    page.goto("/bundles/KFD")
-    for question, answer in ANSWERS.items():
-        page.get_by_role("group", name=question).get_by_text(answer, exact=True).click()
-    page.get_by_role("button", name="开始申请").click()
-    expect(page).to_have_url(re.compile(r"/applications/\d+/form$"))
+    start_online(page, "KFD", ANSWERS)
 
 
 def test_merged_form_fits_a_phone_screen(app, sample, live_server, phone_page, make_user, shot):

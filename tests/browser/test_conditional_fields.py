@@ -13,8 +13,7 @@ import forms
 from bundler.extensions import db
 from bundler.models import Application
 
-from browser.flows import fill_unified_form, fresh_application, schema_and_example
-from factories import PASSWORD
+from browser.flows import fill_unified_form, fresh_application, log_in, schema_and_example, start_online
 
 MOBILE = "13991620021"
 ANSWERS = {
@@ -32,16 +31,8 @@ def test_a_field_appears_when_another_fields_value_meets_its_condition(
 ):
     page = phone_page
     make_user("applicant", login=MOBILE, name="张家宝")
-    page.goto("/login")
-    page.get_by_label("手机号码或登录名").fill(MOBILE)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.goto("/bundles/KFD")
-    for question, answer in ANSWERS.items():
-        page.get_by_role("group", name=question).get_by_text(answer, exact=True).click()
-    page.get_by_role("button", name="开始申请").click()
-    expect(page).to_have_url(re.compile(r"/applications/\d+/form$"))
-    application_id = int(re.search(r"/applications/(\d+)/form", page.url).group(1))
+    log_in(page, MOBILE)
+    application_id = start_online(page, "KFD", ANSWERS)
 
     family = page.get_by_role("group", name=FAMILY)
     composition = page.locator(f'[name="{forms.field_name("经营者.组成形式")}"]')

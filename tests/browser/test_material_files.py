@@ -19,7 +19,7 @@ from bundler.services import applications as service
 from bundler.services.uploads import size_label
 from bundler.states import Channel
 
-from browser.flows import fresh_application, log_in
+from browser.flows import fresh_application, log_in, start_online
 from testapp import accept_by_api, answered, png_bytes
 
 ID_CARD = "居民身份证|经营者"
@@ -104,12 +104,7 @@ def test_an_applicant_on_a_phone_gives_two_files_for_one_material(
     page = phone_page
     make_user("applicant", login="13991620031", name="王建国")
     log_in(page, "13991620031")
-    page.goto("/bundles/KFD")
-    for question, answer in ANSWERS.items():
-        page.get_by_role("group", name=question).get_by_text(answer, exact=True).click()
-    page.get_by_role("button", name="开始申请").click()
-    expect(page).to_have_url(re.compile(r"/applications/\d+/form$"))
-    application_id = int(re.search(r"/applications/(\d+)/form", page.url).group(1))
+    application_id = start_online(page, "KFD", ANSWERS)
     material = next(m for m in fresh_application(application_id).materials if m.key == ID_CARD)
 
     page.goto(f"/applications/{application_id}/materials")
