@@ -31,6 +31,9 @@ class Application(Timestamped, Model):
     # after the catalogue has changed.
     data: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON, default=dict)
     item_versions: Mapped[dict[str, int]] = json_column(dict)  # item code -> ItemVersion id
+    # merged key -> where its value came from (电子证照): shown read-only, kept by the server until a
+    # clerk unlocks it with a reason (audited)
+    locked: Mapped[dict[str, str]] = json_column(dict)
     subject_hash: Mapped[str | None] = mapped_column(String(64), index=True)  # keyed hash of the ID number
     subject_label: Mapped[str | None] = mapped_column(String(100))  # masked name and ID number
     applicant_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)

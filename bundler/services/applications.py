@@ -34,6 +34,7 @@ from ..models import (
 from ..privacy import lookup_hash, mask_id_number, mask_name
 from ..states import SETTLED_AT_ACCEPTANCE, ApplicationState, MaterialState, TaskState, values
 from . import work_calendar
+from .audit import audit
 from .elicences import (
     HOLDER_ELEMENTS,
     ELicenceUnavailable,
@@ -188,12 +189,44 @@ def _flatten(messages: Any) -> list[str]:
     return [m for value in messages for m in _flatten(value)]
 
 
-def save_data(session: Session, application: Application, data: Mapping[str, Any]) -> None:
-    """Keep what was entered (a draft may be incomplete); the subject is found for later look-ups."""
+def save_data(session: Session, application: Application, data: Mapping[str, Any]) -> list[str]:
+    """Keep what was entered (a draft may be incomplete); the subject is found for later look-ups. A
+    value locked from an e-licence stays as it was: the keys the data tried to change are returned."""
     _require_draft(application)
-    application.data = dict(data)
+    data = dict(data)
+    stored = application.data or {}
+    kept = [key for key in application.locked or {} if key in data and data[key] != stored.get(key)]
+    for key in application.locked or {}:
+        data[key] = stored.get(key)
+    application.data = data
     _update_subject(session, application)
     sync_materials(session, application)  # a material may depend on what the form says
+    return kept
+
+
+def lock_values(application: Application, values: Mapping[str, Any], source: str) -> None:
+    """Values taken from an authoritative source (an e-licence): set, and locked against change."""
+    application.data = {**(application.data or {}), **values}
+    application.locked = {**(application.locked or {}), **{key: source for key in values}}
+
+
+def unlock_value(session: Session, application: Application, key: str, reason: str, actor: str) -> None:
+    """A clerk lets a locked value be changed (the person shows it is out of date), with a reason."""
+    _require_draft(application)
+    if key not in (application.locked or {}):
+        raise ApplicationError("该项不是锁定的内容")
+    if not (reason or "").strip():
+        raise ApplicationError("解锁须写明理由（例如证照信息已变更、以何证明为准）")
+    source = application.locked[key]
+    application.locked = {k: v for k, v in application.locked.items() if k != key}
+    audit(
+        session,
+        actor,
+        "unlock",
+        application=application,
+        before={"key": key, "source": source},
+        after={"reason": reason.strip()},
+    )
 
 
 def subject_of(schema: forms.MergedSchema, data: Mapping[str, Any]) -> tuple[str | None, str | None]:

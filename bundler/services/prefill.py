@@ -35,13 +35,19 @@ def prefill_for_person(session: Session, application: Application, number: str) 
             if key in asked:
                 data.setdefault(key, value)
     subject = next((f for f in schema.asked_fields if f.group is None and f.element == "公民身份号码"), None)
+    licensed: dict[str, Any] = {}
     if subject is not None:
         data.setdefault(subject.key, number)
         try:
             licences = licence_provider(session).licences_for(number)
         except ELicenceUnavailable:
             licences = []  # the form is filled by hand then
-        for key, value in prefill_from_licences(licences, subject.role or "", asked).items():
-            data.setdefault(key, value)
+        licensed = {
+            key: value
+            for key, value in prefill_from_licences(licences, subject.role or "", asked).items()
+            if key not in (application.data or {})  # the draft keeps what it has
+        }
     if data:
         applications.save_data(session, application, data)
+    if licensed:  # what an e-licence says is shown read-only and kept (a clerk may unlock one)
+        applications.lock_values(application, licensed, "电子证照")

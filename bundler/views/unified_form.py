@@ -62,8 +62,10 @@ def handle_unified_form(application: Application) -> FormOutcome:
             form[add_row].append_entry()
         return FormOutcome(form)
     valid = form.validate()
-    service.save_data(db.session, application, form.to_unified(jsonable=True))
+    kept = service.save_data(db.session, application, form.to_unified(jsonable=True))
     db.session.commit()
+    if kept:
+        _show_kept(form, application, kept)
     if request.form.get("action") == "save":
         flash("草稿已保存，可以随时回来继续填写。", "success")
         return FormOutcome(form)
@@ -71,6 +73,22 @@ def handle_unified_form(application: Application) -> FormOutcome:
         flash(f"有 {len(form.errors)} 处需要修改，已填写的内容已保存。", "error")
         return FormOutcome(form)
     return FormOutcome(form, done=True)
+
+
+def _show_kept(form: Any, application: Application, kept: list[str]) -> None:
+    """The locked values the post tried to change are shown as kept, each saying why."""
+    labels = []
+    for key in kept:
+        field = form[form.key_names[key]] if key in form.key_names else None
+        if field is None:
+            continue
+        field.raw_data = []
+        field.data = forms.prefill_data(form.schema, application.data).get(field.name)
+        field.errors = [
+            f"{field.label.text}：来自{application.locked[key]}，不能修改；如需更正，请窗口工作人员核实后解锁"
+        ]
+        labels.append(field.label.text)
+    flash(f"来自电子证照的内容未修改：{'、'.join(labels)}。", "error")
 
 
 def settle(

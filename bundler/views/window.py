@@ -166,7 +166,34 @@ def form(application_id: int) -> Any:
     outcome = handle_unified_form(application)
     if outcome.done:
         return redirect(url_for("window.checklist", application_id=application.id))
-    return render_template("window/form.html", application=application, form=outcome.form)
+    return render_template(
+        "window/form.html", application=application, form=outcome.form, csrf_form=FlaskForm()
+    )
+
+
+@bp.post("/applications/<id:application_id>/unlock")
+@permission_required(Permission.ACCEPT_AT_COUNTER)
+def unlock(application_id: int) -> Any:
+    """Let one value that came from an e-licence be changed, with the clerk's reason (audited)."""
+    application = _window_application(application_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    key = request.form.get("key", "")
+    try:
+        service.unlock_value(
+            db.session,
+            application,
+            key,
+            request.form.get("reason", ""),
+            actor=f"综合窗口 用户 {current_user.id}",
+        )
+    except service.ApplicationError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash("已解锁，可以修改该项。", "success")
+    return redirect(url_for("window.form", application_id=application.id))
 
 
 @bp.route("/applications/<id:application_id>/checklist", methods=["GET", "POST"])
