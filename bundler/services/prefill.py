@@ -42,12 +42,10 @@ def prefill_for_person(session: Session, application: Application, number: str) 
             licences = licence_provider(session).licences_for(number)
         except ELicenceUnavailable:
             licences = []  # the form is filled by hand then
-        licensed = {
-            key: value
-            for key, value in prefill_from_licences(licences, subject.role or "", asked).items()
-            if key not in (application.data or {})  # the draft keeps what it has
-        }
-    if data:
-        applications.save_data(session, application, data)
-    if licensed:  # what an e-licence says is shown read-only and kept (a clerk may unlock one)
+        licensed = prefill_from_licences(licences, subject.role or "", asked)
+    draft = dict(application.data or {})  # the draft keeps what it has
+    licensed = {key: value for key, value in licensed.items() if key not in draft}
+    if data or licensed:
+        # an e-licence is the authority: over what earlier applications said, shown read-only and kept
+        applications.save_data(session, application, {**data, **licensed, **draft})
         applications.lock_values(application, licensed, "电子证照")
