@@ -63,5 +63,8 @@ def test_a_locked_prefilled_value_the_server_refuses_to_change(
     page.locator(f'[name="{forms.field_name(key)}"]').fill("陈丽华")
     page.get_by_role("button", name="保存草稿").click()
     expect(page.get_by_text("草稿已保存")).to_be_visible()
+    expect(page.get_by_text("来自电子证照的内容未修改")).to_have_count(
+        0
+    )  # the other locked values went back as they were
     assert fresh_application(application_id).data[key] == "陈丽华"
     shot(page, "unlocked-and-corrected")
