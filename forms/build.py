@@ -15,7 +15,7 @@ from typing import Any
 
 from wtforms import FieldList, Form, FormField
 
-from forms.conditions import either, hidden_keys
+from forms.conditions import any_of, hidden_keys
 from forms.fieldtypes import FieldType, FormFieldSpec, field_types
 from forms.keys import field_name
 from forms.schema import MergedField, MergedSchema, Section
@@ -85,12 +85,12 @@ class UnifiedFormMixin:
         columns is asked); None when always asked."""
         if not key.endswith("[]"):
             return self.schema.by_key[key].when
-        columns = [f for f in self.schema.fields if f.group_key == key]
-        rule = either(True if f.when is None else f.when for f in columns)
-        return None if rule is True else rule
+        return any_of(f.when for f in self.schema.fields if f.group_key == key)
 
     def hidden_keys(self) -> frozenset[str]:
         """The conditional fields not asked for what the form holds now (``MergedField.when``)."""
+        if not self.schema.has_conditions:  # most forms: nothing to read
+            return frozenset()
         return hidden_keys(self.schema.fields, _collect(self, jsonable=True))
 
     def validate(self, extra_validators: Any = None) -> bool:

@@ -92,13 +92,18 @@ def _problems(rule: Logic) -> Iterator[str]:
     if op not in OPERATORS:
         yield f"不支持的运算符“{op}”，可用：{'、'.join(sorted(OPERATORS))}"
     elif op == "var":
-        name = args[0] if isinstance(args, list) and args else args
+        name = _var_name(args)
         if not isinstance(name, str) or not name.startswith((ANSWERS, FIELDS)):
             yield f"变量 {name!r} 应写成 answers.问题编号 或 fields.数据主体.数据元"
         elif name.startswith(FIELDS) and len(name[len(FIELDS) :].split(".")) != 2:
             yield f"变量“{name}”应写成 fields.数据主体.数据元"
     else:
         yield from _problems(args)
+
+
+def _var_name(args: Any) -> Any:
+    """The variable a ``var`` reads: ``{"var": "x"}`` or ``{"var": ["x", default]}``."""
+    return args[0] if isinstance(args, list) and args else args
 
 
 def references(rule: Logic) -> tuple[set[str], set[str]]:
@@ -120,7 +125,7 @@ def _variables(rule: Logic) -> Iterator[str]:
     elif isinstance(rule, Mapping):
         for op, args in rule.items():
             if op == "var":
-                name = args[0] if isinstance(args, list) and args else args
+                name = _var_name(args)
                 if isinstance(name, str):
                     yield name
             else:
@@ -141,6 +146,13 @@ def settle(rule: Logic, answers: Mapping[str, Any] | None) -> Logic:
     return filled
 
 
+def for_answers(when: Any, answers: Mapping[str, Any] | None) -> Logic:
+    """An item's field or material for these answers: ``False`` when it is not asked, ``None`` when it
+    always is, else the rule over other fields that still decides."""
+    rule = settle(to_logic(when), answers)
+    return None if rule is True else rule
+
+
 def _put_answers(rule: Logic, answers: Mapping[str, Any]) -> Logic:
     if isinstance(rule, list):
         return [_put_answers(part, answers) for part in rule]
@@ -148,7 +160,7 @@ def _put_answers(rule: Logic, answers: Mapping[str, Any]) -> Logic:
         return rule
     ((op, args),) = rule.items()
     if op == "var":
-        name = args[0] if isinstance(args, list) and args else args
+        name = _var_name(args)
         if isinstance(name, str) and name.startswith(ANSWERS):
             return _jsonable(answers.get(name[len(ANSWERS) :]))
         return rule
@@ -165,9 +177,9 @@ def _simplified(rule: Logic) -> Logic:
         return rule
     parts = [_simplified(a) for a in args]
     if op == "!":
-        return (not _truthy(parts[0])) if parts and _known(parts[0]) else {"!": parts}
+        return (not parts[0]) if parts and _known(parts[0]) else {"!": parts}
     decides = op == "or"  # a known value that settles the whole rule: false for and, true for or
-    if any(_known(p) and _truthy(p) is decides for p in parts):
+    if any(_known(p) and bool(p) is decides for p in parts):  # JSON Logic's truth is Python's here
         return decides
     left = [p for p in parts if not _known(p)]
     if not left:
@@ -179,22 +191,18 @@ def _known(value: Logic) -> bool:
     return not isinstance(value, Mapping | list)
 
 
-def _truthy(value: Any) -> bool:
-    """JSON Logic's truth: as JavaScript's, except that an empty list is false."""
-    return bool(value)
-
-
 def _jsonable(value: Any) -> Any:
     return value if value is None or isinstance(value, str | int | float | bool | list) else str(value)
 
 
-def either(rules: Iterable[Logic]) -> Logic:
-    """One rule that holds when any of the settled rules holds (True if one always does)."""
+def any_of(whens: Iterable[Logic]) -> Logic:
+    """What holds when any of several conditions holds (each ``None``: always, as ``MergedField.when``):
+    ``None`` if one always holds, ``False`` if there are none."""
     kept: list[Logic] = []
-    for rule in rules:
-        if rule is True:
-            return True
-        if rule is not False and rule not in kept:
+    for rule in whens:
+        if rule is None:
+            return None
+        if rule not in kept:
             kept.append(rule)
     if not kept:
         return False

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
-from forms.conditions import either, settle, to_logic
+from forms.conditions import any_of, for_answers
 from forms.dictionary import ElementDictionary
 from forms.labels import pick_label
 from forms.schema import MaterialSource, MergedMaterial
@@ -37,10 +37,10 @@ def merge_materials(
     for code in sorted(applicable):
         for idx, m in enumerate(items[code].get("materials") or []):
             component += 1
-            rule = settle(to_logic(m.get("when")), answers)
-            if rule is False:
+            when = for_answers(m.get("when"), answers)
+            if when is False:
                 continue  # this item does not need it in this scenario
-            m = {**m, "when": None if rule is True else rule}
+            m = {**m, "when": when}
             kind = str(m.get("kind") or m.get("name") or "")
             buckets.setdefault((kind, m.get("role") or ""), []).append((code, idx, m))
 
@@ -71,17 +71,11 @@ def merge_materials(
                 produced_by=producers[0] if producers else None,
                 items=tuple(sorted({s.item for s in sources})),
                 sources=sources,
-                when=_needed_when(sources),
+                when=any_of(s.when for s in sources),  # needed while any item asking for it needs it
             )
         )
     merged.sort(key=lambda m: (d.role_rank(m.role), m.role or "", m.kind))
     return tuple(merged), component
-
-
-def _needed_when(sources: Iterable[MaterialSource]) -> Any:
-    """Needed while any item that asks for it needs it (None: always)."""
-    rule = either(True if s.when is None else s.when for s in sources)
-    return None if rule is True else rule
 
 
 def _commitment_replaces(item: Mapping[str, Any]) -> frozenset[str]:

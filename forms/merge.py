@@ -13,7 +13,7 @@ from dataclasses import replace
 from types import MappingProxyType
 from typing import Any
 
-from forms.conditions import either, settle, to_logic
+from forms.conditions import any_of, for_answers
 from forms.dictionary import ElementDictionary, default_dictionary
 from forms.fieldtypes import field_types
 from forms.keys import Identity, assign_keys, group_of, merge_identity
@@ -83,10 +83,10 @@ def merge_items(
     for code in codes:
         for idx, f in enumerate(items[code].get("fields") or []):
             component += 1
-            rule = settle(to_logic(f.get("when")), answers)
-            if rule is False:
+            when = for_answers(f.get("when"), answers)
+            if when is False:
                 continue  # this item does not ask it in this scenario
-            f = {**f, "when": None if rule is True else rule}
+            f = {**f, "when": when}
             ident, merges = merge_identity(
                 f.get("role"), f.get("element"), f.get("group"), code, str(f.get("name"))
             )
@@ -248,16 +248,10 @@ def _merge_field(
         confirm=not merges,
         suggestion=suggestion,
         help=f"需要此项的事项：{helps}",
-        when=_merged_when(sources),
+        when=any_of(s.when for s in sources),  # asked while any item that needs it asks it
         # one department fills it for all: the others receive it, as a result produced in the bundle
         filled_by="department" if any(s.filled_by for s in sources) else None,
     ), conflicts
-
-
-def _merged_when(sources: Iterable[Source]) -> Any:
-    """Asked while any item that needs it asks it (None: always)."""
-    rule = either(True if s.when is None else s.when for s in sources)
-    return None if rule is True else rule
 
 
 def _listing(sources: Iterable[Source], value: Any) -> str:

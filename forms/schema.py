@@ -278,6 +278,11 @@ class MergedSchema:
     def field(self, key: str) -> MergedField:
         return self.by_key[key]
 
+    @cached_property
+    def has_conditions(self) -> bool:
+        """Whether any field is asked only on a condition over other fields."""
+        return any(f.when is not None for f in self.fields)
+
     @property
     def asked_fields(self) -> tuple[MergedField, ...]:
         return tuple(f for f in self.fields if f.asked)

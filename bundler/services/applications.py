@@ -6,7 +6,7 @@ form (and every department's projection of it) stays the same whatever the catal
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -204,10 +204,9 @@ def save_data(session: Session, application: Application, data: Mapping[str, Any
     return kept
 
 
-def lock_values(application: Application, values: Mapping[str, Any], source: str) -> None:
-    """Values taken from an authoritative source (an e-licence): set, and locked against change."""
-    application.data = {**(application.data or {}), **values}
-    application.locked = {**(application.locked or {}), **{key: source for key in values}}
+def lock_values(application: Application, keys: Iterable[str], source: str) -> None:
+    """Saved values taken from an authoritative source (an e-licence): locked against change."""
+    application.locked = {**(application.locked or {}), **{key: source for key in keys}}
 
 
 def unlock_value(session: Session, application: Application, key: str, reason: str, actor: str) -> None:

@@ -48,4 +48,4 @@ def prefill_for_person(session: Session, application: Application, number: str) 
     if data or licensed:
         # an e-licence is the authority: over what earlier applications said, shown read-only and kept
         applications.save_data(session, application, {**data, **licensed, **draft})
-        applications.lock_values(application, licensed, "电子证照")
+        applications.lock_values(application, licensed.keys(), "电子证照")

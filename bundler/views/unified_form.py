@@ -78,12 +78,13 @@ def handle_unified_form(application: Application) -> FormOutcome:
 def _show_kept(form: Any, application: Application, kept: list[str]) -> None:
     """The locked values the post tried to change are shown as kept, each saying why."""
     labels = []
+    stored = forms.prefill_data(form.schema, application.data)
     for key in kept:
         field = form[form.key_names[key]] if key in form.key_names else None
         if field is None:
             continue
         field.raw_data = []
-        field.data = forms.prefill_data(form.schema, application.data).get(field.name)
+        field.data = stored.get(field.name)
         field.errors = [
             f"{field.label.text}：来自{application.locked[key]}，不能修改；如需更正，请窗口工作人员核实后解锁"
         ]
