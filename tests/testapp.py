@@ -209,11 +209,19 @@ USCC = "92610702MA6X0F2K1F"  # the credit code 个体工商户设立登记 produ
 def tax_step_released(client: FlaskClient, token: str, webhook_url: str) -> dict[str, Any]:
     """开饭店 accepted through the window API with the tax office's system at ``webhook_url``, and its
     first step approved, so that SW-001 is ready for the tax office (the accepted application)."""
-    from bundler.models import Department, Task
+    from bundler.models import Department
 
     tax = db.session.scalar(select(Department).where(Department.code == "SW"))
     tax.webhook_url = webhook_url
     db.session.commit()
+    return first_step_approved(client, token)
+
+
+def first_step_approved(client: FlaskClient, token: str) -> dict[str, Any]:
+    """开饭店 accepted through the window API and its first step (个体工商户设立登记) approved with the
+    credit code it issues, by the department's system (an audited action); the accepted application."""
+    from bundler.models import Task
+
     body = accept_by_api(client, token)
     first = db.session.scalar(
         select(Task).where(Task.application_id == body["id"], Task.item.has(code="SCJG-001"))

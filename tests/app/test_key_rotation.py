@@ -16,30 +16,15 @@ from sqlalchemy.exc import DBAPIError
 
 from bundler import create_app
 from bundler.extensions import db
-from bundler.models import Application, AuditEntry, Task, User
+from bundler.models import Application, AuditEntry, User
 from bundler.privacy import generate_data_key, lookup_hash
 from bundler.services.accounts import find_user
 from bundler.services.elicences import LocalELicenceStore
 
 from factories import PASSWORD
-from testapp import USCC, accept_by_api, bearer, department_token
+from testapp import accept_by_api, first_step_approved
 
 HOLDER = "610702198807070017"
-
-
-def _worked_application(client, window_token: str) -> dict:
-    """An accepted application whose first step was approved with its result (an audited action)."""
-    accepted = accept_by_api(client, window_token)
-    task = db.session.scalar(
-        select(Task).where(Task.application_id == accepted["id"], Task.status == "ready")
-    )
-    done = client.post(
-        f"/api/v1/tasks/{task.id}/complete",
-        json={"outcome": "approved", "results": {"经营者.统一社会信用代码": USCC}},
-        headers=bearer(department_token("SCJG")),
-    )
-    assert done.status_code == 200, done.get_json()
-    return accepted
 
 
 def _rotate(config: dict, *args: str) -> str:
@@ -54,7 +39,7 @@ def _rotate(config: dict, *args: str) -> str:
 def test_rotation_moves_every_value_to_the_new_key(app, app_config, client, window_token, make_user):
     user = make_user("applicant", login="13991620055", name="周子涵")
     user_id = user.id
-    accepted = _worked_application(client, window_token)  # rows in every kind of table, the audit log too
+    accepted = first_step_approved(client, window_token)  # rows in every kind of table, the audit log too
     audit_before = {e.id: e.after for e in db.session.scalars(select(AuditEntry))}
     assert audit_before
     old_key = app.config["DATA_KEYS"][0]
@@ -76,7 +61,7 @@ def test_rotation_moves_every_value_to_the_new_key(app, app_config, client, wind
 
 
 def test_the_audit_log_lets_a_rotation_reseal_its_values_and_nothing_else(app, client, window_token):
-    _worked_application(client, window_token)
+    first_step_approved(client, window_token)
     db.session.remove()
     with db.engine.connect() as conn:
         for statement in ("UPDATE audit_log SET after = after", "UPDATE audit_log SET actor = 'x'"):
