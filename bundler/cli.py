@@ -239,13 +239,24 @@ def register_commands(app: Flask) -> None:
 @with_appcontext
 @click.argument("bundle_code")
 @answer_option
+@click.option(
+    "--persons",
+    "persons",
+    multiple=True,
+    metavar="角色=人数",
+    help="可重复角色的人数（统计 asked_fields 用），可重复，如 新生儿=2；不填为每个角色 1 人",
+)
 @click.option("--json", "as_json", is_flag=True, help="以合同格式输出 JSON")
-def merge_command(bundle_code: str, answers: tuple[str, ...], as_json: bool) -> None:
+def merge_command(
+    bundle_code: str, answers: tuple[str, ...], persons: tuple[str, ...], as_json: bool
+) -> None:
     """一件事合并后的申请表字段、冲突与一套材料（多表合一、一套材料）。"""
-    from .services.bundles import answers_from_pairs, merge_bundle
+    from .services.bundles import answers_from_pairs, merge_bundle, persons_from_pairs
 
     try:
-        merged, definition = merge_bundle(db.session, bundle_code, answers_from_pairs(answers))
+        merged, definition = merge_bundle(
+            db.session, bundle_code, answers_from_pairs(answers), persons_from_pairs(persons)
+        )
     except _scenario_errors() as exc:
         raise click.ClickException(str(exc)) from exc
     data = merged.to_json()

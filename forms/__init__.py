@@ -32,10 +32,16 @@ from forms.metrics import reduction
 from forms.notice import build_notice
 from forms.project import project
 from forms.results import produced_schema
+from forms.roles import RepeatingRole, per_role, person_count, person_label, repeating_roles
 from forms.schema import Conflict, MergedField, MergedMaterial, MergedSchema, Section, Stats, Suggestion
 from forms.suggest import suggest
 
 __all__ = [
+    "RepeatingRole",
+    "per_role",
+    "person_count",
+    "person_label",
+    "repeating_roles",
     "conditions",
     "example_data",
     "example_value",

@@ -39,10 +39,18 @@ class UnresolvedConflicts(ValueError):
 class GroupField(FieldList):  # type: ignore[misc]  # WTForms ships no type information: FieldList is Any
     """A repeating group (a table of rows): blank rows are ignored, row counts checked in Chinese."""
 
-    def __init__(self, unbound_field: Any, min_rows: int = 0, max_rows: int | None = None, **kwargs: Any):
+    def __init__(
+        self,
+        unbound_field: Any,
+        min_rows: int = 0,
+        max_rows: int | None = None,
+        unit: str = "行",
+        **kwargs: Any,
+    ):
         super().__init__(unbound_field, min_entries=max(min_rows, 1), max_entries=None, **kwargs)
         self.min_rows = min_rows
         self.max_rows = max_rows
+        self.unit = unit  # 行 (rows of a table) or 位 (persons of a repeating role)
 
     def filled_entries(self) -> list[Any]:
         return [e for e in self.entries if not row_is_blank(e)]
@@ -61,9 +69,9 @@ class GroupField(FieldList):  # type: ignore[misc]  # WTForms ships no type info
             self.errors = []
         label = self.label.text
         if filled < self.min_rows:
-            self.errors.append(f"{label}：至少填写{self.min_rows}行")
+            self.errors.append(f"{label}：至少填写{self.min_rows}{self.unit}")
         if self.max_rows is not None and filled > self.max_rows:
-            self.errors.append(f"{label}：最多填写{self.max_rows}行")
+            self.errors.append(f"{label}：最多填写{self.max_rows}{self.unit}")
         return not self.errors
 
 
@@ -200,7 +208,7 @@ def _add_section(
     attrs: dict[str, Any],
     field_keys: dict[str, str],
 ) -> tuple[str, ...]:
-    if section.kind != "group":
+    if section.kind not in ("group", "persons"):
         names = []
         for key in section.keys:
             spec = specs[key]
@@ -229,6 +237,7 @@ def _add_section(
         FormField(row_cls, label=group),
         min_rows=lo,
         max_rows=hi,
+        unit="位" if section.kind == "persons" else "行",
         label=group,
         description=by_key[section.keys[0]].help if section.keys else "",
     )

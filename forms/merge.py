@@ -21,6 +21,7 @@ from forms.labels import pick_label
 from forms.materials import merge_materials
 from forms.metrics import compute_stats
 from forms.resolutions import apply_resolution
+from forms.roles import repeating_roles
 from forms.schema import Conflict, ItemInfo, MergedField, MergedSchema, Source
 from forms.sections import arrange, section_of
 from forms.suggest import suggest
@@ -38,10 +39,12 @@ def merge(
     resolutions: Mapping[str, Any] | None = None,
     *,
     dictionary: ElementDictionary | None = None,
+    persons: Mapping[str, int] | None = None,
 ) -> MergedSchema:
     """Merge the fields and materials of the steps that apply to ``answers`` (parsed answers;
     an unanswered question leaves out the steps conditional on it). ``resolutions`` defaults to
-    ``bundle["resolutions"]``."""
+    ``bundle["resolutions"]``; ``persons`` (persons per repeating role, one each by default) is
+    what ``stats.asked_fields`` counts for."""
     return merge_items(
         bundle,
         items,
@@ -49,6 +52,7 @@ def merge(
         resolutions,
         dictionary=dictionary,
         answers=answers or {},
+        persons=persons,
     )
 
 
@@ -60,6 +64,7 @@ def merge_items(
     *,
     dictionary: ElementDictionary | None = None,
     answers: Mapping[str, Any] | None = None,
+    persons: Mapping[str, int] | None = None,
 ) -> MergedSchema:
     """Merge the given item codes of the bundle (scenario evaluation already done). A field or
     material whose ``when`` fails for ``answers`` is not asked for its item; one whose ``when`` reads
@@ -77,6 +82,7 @@ def merge_items(
         c: ItemInfo(c, str(items[c].get("name") or c), str(items[c].get("department") or "")) for c in codes
     }
 
+    repeating = repeating_roles(bundle)
     buckets: dict[Identity, list[tuple[str, int, Mapping[str, Any]]]] = {}
     merging: dict[Identity, bool] = {}
     component = 0
@@ -87,6 +93,8 @@ def merge_items(
             if when is False:
                 continue  # this item does not ask it in this scenario
             f = {**f, "when": when}
+            if f.get("group") is None and f.get("role") in repeating:
+                f["group"] = f["role"]  # one row per person of the role: 买受人[].姓名
             ident, merges = merge_identity(
                 f.get("role"), f.get("element"), f.get("group"), code, str(f.get("name"))
             )
@@ -99,7 +107,7 @@ def merge_items(
     notes = []
     for ident, raws in buckets.items():
         key = keys[ident]
-        field, found = _merge_field(key, ident, raws, merging[ident], applicable, infos, d)
+        field, found = _merge_field(key, ident, raws, merging[ident], applicable, infos, d, repeating)
         res = resolutions.get(key)
         if res:
             field, found, note = apply_resolution(field, found, res)
@@ -111,6 +119,11 @@ def merge_items(
         fields.append(field)
 
     group_rows, row_conflicts = _group_rows(buckets)
+    for role in repeating.values():
+        if role.name in group_rows:
+            lo, hi = group_rows[role.name]
+            top = role.max if hi is None else (hi if role.max is None else min(hi, role.max))
+            group_rows[role.name] = (max(lo, role.min), top)
     conflicts.extend(row_conflicts)
     fields, sections = arrange(fields, d)
     materials, component_materials = merge_materials(items, codes, d, answers)
@@ -122,10 +135,17 @@ def merge_items(
         fields=tuple(fields),
         conflicts=tuple(sorted(conflicts, key=lambda c: (c.key, c.kind))),
         materials=materials,
-        stats=compute_stats(fields, materials, component, component_materials),
+        stats=compute_stats(
+            fields,
+            materials,
+            component,
+            component_materials,
+            {r: (persons or {}).get(r, 1) for r in repeating},
+        ),
         sections=sections,
         resolutions=tuple(sorted(notes, key=lambda n: n.key)),
         groups=MappingProxyType(group_rows),
+        repeating=tuple(sorted(r for r in repeating if r in group_rows)),
     )
 
 
@@ -144,6 +164,7 @@ def _merge_field(
     applicable: set[str],
     infos: Mapping[str, ItemInfo],
     d: ElementDictionary,
+    repeating: Mapping[str, Any],
 ) -> tuple[MergedField, list[Conflict]]:
     raws = sorted(raws, key=lambda r: (r[0], r[1]))
     group = group_of(ident)
@@ -221,7 +242,9 @@ def _merge_field(
         suggestion = suggest(first, d)
     column = key[len(group) + 3 :] if group is not None else None
     field_role = role if merges else first.get("role")
-    section_id, section_kind, section = section_of(group, not merges, raws[0][0], field_role, infos)
+    section_id, section_kind, section = section_of(
+        group, not merges, raws[0][0], field_role, infos, persons=group in repeating
+    )
     helps = "、".join(
         f"{infos[c].name}（{infos[c].department}）" if infos[c].department else infos[c].name for c in items
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from forms.schema import MergedField, MergedMaterial, Stats
 
@@ -12,11 +12,14 @@ def compute_stats(
     materials: Sequence[MergedMaterial],
     component_fields: int,
     component_materials: int,
+    persons: Mapping[str, int] | None = None,
 ) -> Stats:
+    """``persons``: persons of each repeating role; each of them types the role's fields."""
+    persons = persons or {}
     return Stats(
         component_fields=component_fields,
         merged_fields=len(fields),
-        asked_fields=sum(1 for f in fields if f.asked),
+        asked_fields=sum(persons.get(f.group, 1) if f.group else 1 for f in fields if f.asked),
         component_materials=component_materials,
         merged_materials=len(materials),
         asked_materials=sum(1 for m in materials if m.asked),

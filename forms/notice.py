@@ -79,6 +79,7 @@ def build_notice(
             "title": m.name,
             "kind": m.kind,
             "role": m.role,
+            "per_person": m.role in schema.repeating,  # one for each person of a repeating role
             "required": m.required,
             "tolerable": m.deferrable,  # 容缺: may be supplied later on a dated commitment
             "commitment": m.commitment,  # 告知承诺: a signed commitment may replace it

@@ -16,6 +16,7 @@ def project(
     items: Mapping[str, Mapping[str, Any]],
     unified_data: Mapping[str, Any],
     produced: Mapping[str, Any] | None = None,
+    person: tuple[str, int] | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Each applicable item's form data ``{item_code: {field_name: value}}``.
 
@@ -30,6 +31,11 @@ def project(
     fall back to ``unified_data`` and else are None. A field is left out of an item's form when the
     item's own condition on it fails for the data (``Source.when``); the same holds for fields a
     department fills (``filled_by``), found in ``produced`` by merged key once filled.
+
+    A repeating role's persons are rows of its group: an item receives them as ``{role: [{field_name:
+    value}, ...]}``, or, with ``person=(role, index)`` (a step that runs once per person), that one
+    person's values as plain fields. Values produced or filled per person are in ``produced`` as rows
+    under the group key (``{"新生儿[]": [{"出生医学证明编号": ...}, ...]}``).
     """
     produced = produced or {}
     out: dict[str, dict[str, Any]] = {code: {} for code in schema.item_codes}
@@ -41,15 +47,20 @@ def project(
                 if s.when is None or holds(s.when, unified_data):  # the item asks it for this data
                     out[s.item][s.field] = _to_item(value, s, f)
             continue
-        rows = unified_data.get(group_key(f.group)) or []
+        rows = _rows(f, unified_data, produced)
+        column = f.column or f.key
         for s in f.sources:
             if s.when is not None and not holds(s.when, unified_data):
                 continue  # the item does not ask this column for the data
+            if person is not None and person[0] == f.group:
+                row = rows[person[1]] if person[1] < len(rows) else {}
+                out[s.item][s.field] = _to_item(row.get(column), s, f)
+                continue
             item_rows = out[s.item].setdefault(f.group, [])
             while len(item_rows) < len(rows):
                 item_rows.append({})
             for i, row in enumerate(rows):
-                item_rows[i][s.field] = _to_item(row.get(f.column), s, f)
+                item_rows[i][s.field] = _to_item(row.get(column), s, f)
     return {code: _in_item_order(out[code], items.get(code) or {}) for code in schema.item_codes}
 
 
@@ -61,6 +72,20 @@ def _in_item_order(data: dict[str, Any], item: Mapping[str, Any]) -> dict[str, A
             ordered[name] = data[name]
     ordered.update({k: v for k, v in data.items() if k not in ordered})
     return ordered
+
+
+def _rows(f: MergedField, unified: Mapping[str, Any], produced: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The group's rows as the applicant gave them, with the values produced per row put in."""
+    rows: list[Mapping[str, Any]] = list(unified.get(group_key(f.group or "")) or [])
+    if not (f.produced_by or f.filled_by):
+        return rows
+    column = f.column or f.key
+    for i, made in enumerate(produced.get(group_key(f.group or "")) or []):
+        if made and column in made:
+            while len(rows) <= i:
+                rows.append({})
+            rows[i] = {**rows[i], column: made[column]}
+    return rows
 
 
 def _produced_value(f: MergedField, produced: Mapping[str, Any], unified: Mapping[str, Any]) -> Any:

@@ -10,13 +10,13 @@ from forms.schema import MergedSchema, Section
 
 def produced_schema(schema: MergedSchema, item: str) -> MergedSchema:
     """The fields ``item`` produces or its department fills, as a schema of their own in which they
-    are asked: the form that
+    are asked (a repeating role's fields once: a step that fills them runs per person): the form that
     ``build_form`` makes of it validates a department's results exactly as the unified form validates
     applicant data. Keys stay the merged keys (e.g. ``经营者.统一社会信用代码``)."""
     produced = tuple(
-        replace(f, produced_by=None, filled_by=None)
+        replace(f, produced_by=None, filled_by=None, group=None, column=None)
         for f in schema.fields
-        if f.filled_in_step(item) and f.group is None
+        if f.filled_in_step(item) and (f.group is None or f.group in schema.repeating)
     )
     keys = tuple(f.key for f in produced)
     section = Section(id="results", title="办理结果", kind="item", keys=keys)
@@ -27,4 +27,5 @@ def produced_schema(schema: MergedSchema, item: str) -> MergedSchema:
         materials=(),
         sections=(section,) if keys else (),
         groups={},
+        repeating=(),
     )

@@ -236,7 +236,7 @@ class Section:
 
     id: str
     title: str
-    kind: str  # role | group | item
+    kind: str  # role | group | persons (a repeating role: a group of one row per person) | item
     keys: tuple[str, ...]
     group: str | None = None
 
@@ -270,6 +270,7 @@ class MergedSchema:
     groups: Mapping[str, tuple[int, int | None]] = field(
         default_factory=dict
     )  # group -> (min_rows, max_rows)
+    repeating: tuple[str, ...] = ()  # repeating roles that have fields: groups of one row per person
 
     @cached_property
     def by_key(self) -> Mapping[str, MergedField]:
@@ -296,11 +297,20 @@ class MergedSchema:
         """Fields without role/element, each with its suggestion, for the lead department."""
         return tuple(f for f in self.fields if f.confirm)
 
+    def _field_json(self, f: MergedField) -> dict[str, Any]:
+        data = f.to_json()
+        repeating = f.group in self.repeating
+        data["repeating_role"] = f.group if repeating else None
+        if repeating and f.group is not None:
+            data["min_persons"], data["max_persons"] = self.groups[f.group]
+        return data
+
     def to_json(self) -> dict[str, Any]:
-        """Exactly the ``bundler merge --json`` shape of the contract (entries may carry extra keys)."""
+        """Exactly the ``bundler merge --json`` shape of the contract (entries may carry extra keys: a
+        field of a repeating role names it in ``repeating_role``, with ``min_persons``/``max_persons``)."""
         return {
             "bundle": self.bundle,
-            "fields": [f.to_json() for f in self.fields],
+            "fields": [self._field_json(f) for f in self.fields],
             "conflicts": [c.to_json() for c in self.conflicts],
             "materials": [m.to_json() for m in self.materials],
             "stats": self.stats.to_json(),

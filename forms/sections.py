@@ -2,7 +2,7 @@
 
 1. one section per role (申请人, 经营者, 法定代表人, 企业, ... in the dictionary's role order, unknown
    roles after them by name): the applicant and the common data come first;
-2. one section per repeating group (by group name);
+2. one section per repeating group (by group name), a repeating role's persons included;
 3. one section per item for its own fields that have no role/element (by item code).
 
 Inside a section fields follow the dictionary's element order (姓名, 公民身份号码, ...), then key;
@@ -19,9 +19,18 @@ from forms.schema import ItemInfo, MergedField, Section
 
 
 def section_of(
-    group: str | None, confirm: bool, item: str, role: str | None, infos: Mapping[str, ItemInfo]
+    group: str | None,
+    confirm: bool,
+    item: str,
+    role: str | None,
+    infos: Mapping[str, ItemInfo],
+    *,
+    persons: bool = False,
 ) -> tuple[str, str, str]:
-    """(section id, kind, title) of a merged field."""
+    """(section id, kind, title) of a merged field; ``persons``: the group is a repeating role, one
+    row per person (kind ``persons``, shown as one block per person)."""
+    if persons and group is not None:
+        return f"group:{group}", "persons", f"{group}信息"
     if group is not None:
         return f"group:{group}", "group", group
     if confirm:

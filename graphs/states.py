@@ -6,6 +6,7 @@ The Flask app shows the same labels: ``bundler/states.py`` takes this table into
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 
 
@@ -36,3 +37,30 @@ TASK_LABELS: dict[TaskState, str] = {
 FAILED = frozenset({TaskState.REJECTED, TaskState.REVOKED})  # finished without a result that stands
 FINISHED = frozenset({TaskState.DONE, TaskState.SKIPPED}) | FAILED
 OPEN = (TaskState.READY, TaskState.IN_PROGRESS, TaskState.PAUSED)  # on a department's desk
+
+
+def combined(states: Iterable[str]) -> TaskState:
+    """The state of a step that runs once per person (``per:``), from its tasks' states: done when
+    every person's task is, failed (refused, revoked, blocked) as soon as one is, skipped when all
+    are, waiting while one is still to be released, else under way."""
+    found = {TaskState(s) for s in states}
+    for failed in (TaskState.REJECTED, TaskState.REVOKED, TaskState.BLOCKED):
+        if failed in found:
+            return failed
+    if not found or found == {TaskState.WAITING}:
+        return TaskState.WAITING
+    if found <= {TaskState.READY, TaskState.WAITING}:  # the rest are released with the next release
+        return TaskState.WAITING if TaskState.WAITING in found else TaskState.READY
+    if found == {TaskState.SKIPPED}:
+        return TaskState.SKIPPED
+    if found <= {TaskState.DONE, TaskState.SKIPPED}:
+        return TaskState.DONE
+    return TaskState.PAUSED if found <= {TaskState.PAUSED, TaskState.DONE} else TaskState.IN_PROGRESS
+
+
+def step_states(tasks: Iterable[tuple[str, str]]) -> dict[str, TaskState]:
+    """Each step's state from ``(step code, task state)`` pairs, several pairs for a step run per person."""
+    by_step: dict[str, list[str]] = {}
+    for code, state in tasks:
+        by_step.setdefault(code, []).append(state)
+    return {code: combined(states) for code, states in by_step.items()}

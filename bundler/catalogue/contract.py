@@ -17,6 +17,7 @@ from typing import Any
 import graphs
 from forms import conditions
 from forms.fieldtypes import field_types
+from forms.roles import repeating_roles
 from graphs import DAYS_UNITS, WORKING_DAYS
 
 from ..channels import CHANNELS
@@ -439,7 +440,39 @@ def _bundle(entry: _Entry, raw: Mapping[str, Any]) -> dict[str, Any]:
             entry.problem(f"问题编号“{question['id']}”重复")
         seen.add(question["id"])
     bundle.update(_extras(raw, BUNDLE_KEYS))
+    _check_roles(entry, bundle)
     return bundle
+
+
+def _check_roles(entry: _Entry, bundle: Mapping[str, Any]) -> None:
+    """``roles: [{name, repeat, min, max}]`` and the steps' ``per:`` (a repeating role)."""
+    raw_roles = bundle.get("roles")
+    if raw_roles is not None and not isinstance(raw_roles, list):
+        entry.problem(f"角色（roles）应为列表，收到：{raw_roles!r}")
+        return
+    names: set[str] = set()
+    for raw in raw_roles or []:
+        if not isinstance(raw, Mapping) or not isinstance(raw.get("name"), str) or not raw["name"].strip():
+            entry.problem(f"角色（roles）的每一项应写成 {{name: 角色名, repeat: true}}，收到：{raw!r}")
+            continue
+        sub = _Entry(entry.doc, f"{entry.name}，角色 {raw['name']}")
+        if raw["name"] in names:
+            sub.problem("角色重复声明")
+        names.add(raw["name"])
+        _flag(sub, raw, "repeat", "是否可有多人", False)
+        lo, hi = raw.get("min"), raw.get("max")
+        for key, value in (("min", lo), ("max", hi)):
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+                sub.problem(f"人数（{key}）应为不小于 0 的整数，收到：{value!r}")
+        if isinstance(lo, int) and isinstance(hi, int) and lo > hi:
+            sub.problem(f"至少 {lo} 人多于至多 {hi} 人")
+    repeating = repeating_roles(bundle)
+    for step in bundle.get("steps") or []:
+        per = step.get("per")
+        if per is not None and (not isinstance(per, str) or per not in repeating):
+            entry.problem(
+                f"步骤 {step.get('item')} 按人办理（per）的“{per}”不是本件事声明可重复的角色（roles 中 repeat: true）"
+            )
 
 
 _PARSERS = {"departments": _department, "items": _item, "bundles": _bundle}
@@ -526,7 +559,7 @@ def _check_document(
                 problem(name, issue.message)
             elif (warning := Problem(doc.path, name, issue.message)) not in doc.warnings:
                 doc.warnings.append(warning)
-        for where, message, is_error in _condition_references(bundle, items):
+        for where, message, is_error in (*_condition_references(bundle, items), *_per_person(bundle, items)):
             if is_error:
                 problem(f"{name}，{where}", message)
             elif (warning := Problem(doc.path, f"{name}，{where}", message)) not in doc.warnings:
@@ -541,11 +574,12 @@ def _condition_references(
     form has (else a warning: the condition would never hold). (where, message, is_error)."""
     questions = {str(q.get("id")) for q in bundle.get("questions") or []}
     codes = [str(s.get("item")) for s in bundle.get("steps") or [] if s.get("item") in items]
+    repeating = repeating_roles(bundle)
     keys = {
         f"{f.get('role')}.{f.get('element')}"
         for code in codes
         for f in items[code].get("fields") or []
-        if f.get("role") and f.get("element") and not f.get("group")
+        if f.get("role") and f.get("element") and not f.get("group") and f.get("role") not in repeating
     }
     for code in codes:
         entries = [("字段", f) for f in items[code].get("fields") or []]
@@ -559,7 +593,39 @@ def _condition_references(
             for qid in sorted(asked - questions):
                 yield where, f"条件引用的情形问题“{qid}”不是本件事的问题", True
             for key in sorted(read - keys):
-                yield where, f"条件引用的字段“{key}”不在本件事的表单中，条件不会成立", False
+                if key.partition(".")[0] in repeating:
+                    yield where, f"条件不能引用可有多人的角色的字段“{key}”（逐人不同，无法统一判断）", True
+                else:
+                    yield where, f"条件引用的字段“{key}”不在本件事的表单中，条件不会成立", False
+
+
+def _per_person(
+    bundle: Mapping[str, Any], items: Mapping[str, Mapping[str, Any]]
+) -> Iterable[tuple[str, str, bool]]:
+    """A value of a repeating role that a department gives (``produced_by``, ``filled_by``) belongs to
+    one person, so the step that gives it must run per that role; a step per a role its item has no
+    field of is only a warning. (where, message, is_error)."""
+    repeating = repeating_roles(bundle)
+    if not repeating:
+        return
+    per = {str(s.get("item")): s.get("per") for s in bundle.get("steps") or [] if s.get("item") in items}
+    for code, role in per.items():
+        fields = items[code].get("fields") or []
+        if role and not any(f.get("role") == role for f in fields):
+            yield f"步骤 {code}", f"按“{role}”逐人办理，但事项 {code} 没有{role}的字段", False
+        for f in fields:
+            if f.get("role") not in repeating or f.get("group"):
+                continue
+            giver = f.get("produced_by") if f.get("produced_by") in per else None
+            if f.get("filled_by") == "department":
+                giver = code
+            if giver is not None and per.get(giver) != f.get("role"):
+                yield (
+                    f"事项 {code} 的字段“{f.get('name')}”",
+                    f"{f.get('role')}可有多人，其由部门给出的值须由按“{f.get('role')}”逐人办理的步骤给出"
+                    f"（步骤 {giver} 写 per: {f.get('role')}）",
+                    True,
+                )
 
 
 def check_references(documents: list[Document], known: KnownCatalogue) -> None:

@@ -134,7 +134,7 @@ class Task(Timestamped, Model):
     """One step of an accepted application, for one department."""
 
     __tablename__ = "tasks"
-    __table_args__ = (UniqueConstraint("application_id", "item_id"),)
+    __table_args__ = (UniqueConstraint("application_id", "item_id", "person"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
@@ -142,6 +142,8 @@ class Task(Timestamped, Model):
     item_version_id: Mapped[int] = mapped_column(ForeignKey("item_versions.id"))
     department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)
     position: Mapped[int]
+    # a step run per person (``per: 新生儿``): which person, counted from 0 in the application's order
+    person: Mapped[int] = mapped_column(default=0, server_default="0")
     status: Mapped[str] = mapped_column(String(16), default=TaskState.WAITING, index=True)
     ready_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     due_date: Mapped[date | None] = mapped_column(Date)

@@ -391,19 +391,23 @@ def _create_tasks(
     for position, step in enumerate(definition.bundle["steps"]):
         code = step["item"]
         version, item, department = rows[code]
-        task = Task(
-            item=item,
-            item_version=version,
-            department=department,
-            position=position,
-            status=TaskState.SKIPPED
-            if code not in applicable
-            else (TaskState.READY if code in view.ready else TaskState.WAITING),
-        )
-        if task.status == TaskState.READY:
-            task.ready_at = utcnow()
-            task.due_date = work_calendar.task_due(task, calendar).date
-        tasks.append(task)
+        role = forms.per_role(step)
+        persons = forms.person_count(application.data, role) if role and code in applicable else 1
+        for person in range(persons):  # a step run per person (per: 新生儿): one task for each
+            task = Task(
+                item=item,
+                item_version=version,
+                department=department,
+                position=position,
+                person=person,
+                status=TaskState.SKIPPED
+                if code not in applicable
+                else (TaskState.READY if code in view.ready else TaskState.WAITING),
+            )
+            if task.status == TaskState.READY:
+                task.ready_at = utcnow()
+                task.due_date = work_calendar.task_due(task, calendar).date
+            tasks.append(task)
     application.tasks = tasks
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 import forms
 
 from .. import clock
-from ..catalogue.definitions import item_material_keys, pinned, schema_for
+from ..catalogue.definitions import Pinned, item_material_keys, pinned, schema_for, task_person
 from ..models import Application, ApplicationMaterial, AuditEntry, Task
 from ..privacy import mask_id_number, mask_name
 from ..states import MaterialState, TaskState
@@ -26,7 +26,8 @@ def task_payload(session: Session, task: Task) -> dict[str, Any]:
     schema = schema_for(session, application)
     definition = pinned(session, application)
     produced = produced_values(application)
-    own = forms.project(schema, definition.items, application.data, produced).get(task.item.code, {})
+    person = task_person(definition, task)
+    own = forms.project(schema, definition.items, application.data, produced, person).get(task.item.code, {})
     item = definition.items[task.item.code]
     return {
         "task": task.id,
@@ -37,13 +38,12 @@ def task_payload(session: Session, task: Task) -> dict[str, Any]:
         "item": task.item.code,
         "item_version": task.item_version.version,
         "department": task.department.code,
+        "person": {"role": person[0], "number": person[1] + 1} if person else None,
         "due": task.due_date.isoformat() if task.due_date else None,
         "due_is_estimate": due_dates(session).is_estimate(task),
         "form": own,
         "materials": task_materials(session, task, item),
-        "upstream": {
-            t.item.code: t.results for t in application.tasks if t.status == TaskState.DONE and t.results
-        },
+        "upstream": upstream_results(definition, task),
         "corrections": corrections(session, task),
         "revoked": [
             {"item": t.item.code, "name": t.item_version.name, "reason": t.reason}
@@ -53,6 +53,25 @@ def task_payload(session: Session, task: Task) -> dict[str, Any]:
         "verify_due": task.verify_due.isoformat() if task.verify_due else None,
         "complete_url": f"{current_app.config['PUBLIC_URL'].rstrip('/')}/api/v1/tasks/{task.id}/complete",
     }
+
+
+def upstream_results(definition: Pinned, task: Task) -> dict[str, dict[str, Any]]:
+    """Results of finished steps by item code. A step run per person gives the results of the same
+    person to a task run per that role, and to any other task each person's as ``CODE#N``."""
+    person = task_person(definition, task)
+    out: dict[str, dict[str, Any]] = {}
+    for t in task.application.tasks:
+        if t.status != TaskState.DONE or not t.results:
+            continue
+        theirs = task_person(definition, t)
+        if theirs is None:
+            out[t.item.code] = t.results
+        elif person is not None and theirs[0] == person[0]:
+            if theirs[1] == person[1]:
+                out[t.item.code] = t.results
+        else:
+            out[f"{t.item.code}#{t.person + 1}"] = t.results
+    return out
 
 
 def task_materials(session: Session, task: Task, item: dict[str, Any]) -> list[dict[str, Any]]:
@@ -157,9 +176,20 @@ def corrections(session: Session, task: Task) -> list[dict[str, Any]]:
 
 
 def produced_values(application: Application) -> dict[str, Any]:
-    """Results of finished steps, by merged key (e.g. 企业.统一社会信用代码), for dependent steps."""
+    """Results of finished steps, by merged key (e.g. 企业.统一社会信用代码), for dependent steps. A
+    step run per person gives the values of its person: they go into that person's row of the role
+    (``{"新生儿[]": [{"出生医学证明编号": ...}, ...]}``), as :func:`forms.project` reads them."""
     values: dict[str, Any] = {}
     for task in application.tasks:
-        if task.status == TaskState.DONE:
-            values.update(task.results or {})
+        if task.status != TaskState.DONE:
+            continue
+        for key, value in (task.results or {}).items():
+            group, marker, column = key.partition("[].")
+            if not marker:
+                values[key] = value
+                continue
+            rows = values.setdefault(f"{group}[]", [])
+            while len(rows) <= task.person:
+                rows.append({})
+            rows[task.person][column] = value
     return values

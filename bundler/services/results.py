@@ -57,12 +57,12 @@ def checked_results(session: Session, task: Task, results: Mapping[str, Any]) ->
     errors: dict[str, list[str]] = {
         key: [f"“{key}”不是本事项产生的结果"] for key in results if key not in fields
     }
-    missing = [f for key, f in fields.items() if results.get(key) in (None, "")]
+    missing = [f for key, f in fields.items() if f.required and results.get(key) in (None, "")]
     for fld in missing:
         errors[fld.key] = [f"请填写本事项产生的结果：{fld.label}"]
     if errors:
         raise ResultProblems(errors)
-    values, problems = checked_data(own, {key: results[key] for key in fields})
+    values, problems = checked_data(own, {key: results.get(key) for key in fields})
     if problems:
         raise ResultProblems(
             {
@@ -181,7 +181,13 @@ def issued_licences(
     application = task.application
     schema = definitions.schema_for(session, application)
     item = definitions.pinned(session, application).items[task.item.code]
-    produced = [f for f in schema.fields if f.filled_in_step(task.item.code) and f.group is None]
+    # a person's values (a step run per person) are read under ``role.element``, as a single person's
+    results = {_person_key(k): v for k, v in results.items()}
+    produced = [
+        f
+        for f in schema.fields
+        if f.filled_in_step(task.item.code) and (f.group is None or f.group in schema.repeating)
+    ]
     kinds: list[tuple[str, str | None, str]] = [
         (m.kind, m.role, m.name) for m in schema.materials if m.produced_by == task.item.code
     ]
@@ -192,7 +198,8 @@ def issued_licences(
     for kind, role, title in kinds:
         mine = [f for f in produced if f.role == role] or produced
         holder = next(
-            (results.get(f.key) for f in mine if f.element in NUMBER_ELEMENTS and results.get(f.key)), None
+            (results.get(_own(f)) for f in mine if f.element in NUMBER_ELEMENTS and results.get(_own(f))),
+            None,
         ) or next(
             (known.get(f"{role}.{element}") for element in NUMBER_ELEMENTS if known.get(f"{role}.{element}")),
             None,
@@ -200,14 +207,14 @@ def issued_licences(
         if not holder:
             continue
         number = next(
-            (results.get(f.key) for f in mine if _is_number(f.element) and results.get(f.key)), None
+            (results.get(_own(f)) for f in mine if _is_number(f.element) and results.get(_own(f))), None
         )
         certified = {
             element: known[f"{role}.{element}"]
             for element in ("名称", "姓名", "住所")
             if known.get(f"{role}.{element}")
         }
-        certified.update({f.element: results[f.key] for f in mine if f.element and results.get(f.key)})
+        certified.update({f.element: results[_own(f)] for f in mine if f.element and results.get(_own(f))})
         records.append(
             {
                 "holder": str(holder),
@@ -219,6 +226,16 @@ def issued_licences(
             }
         )
     return records
+
+
+def _person_key(key: str) -> str:
+    """``新生儿[].出生医学证明编号`` -> ``新生儿.出生医学证明编号``: one person's value."""
+    group, marker, column = key.partition("[].")
+    return f"{group}.{column}" if marker else key
+
+
+def _own(f: forms.MergedField) -> str:
+    return _person_key(f.key)
 
 
 def _is_number(element: str | None) -> bool:
@@ -233,9 +250,33 @@ def _application_licences(
     done = [t for t in application.tasks if t.status == TaskState.DONE]
     results = {t.id: dict(replaced.get(t.id, t.results or {})) for t in done}
     known: dict[str, Any] = dict(application.data or {})
-    for values in results.values():
-        known.update(values)
-    return [record for t in done for record in issued_licences(session, t, results[t.id], known)]
+    for t in done:
+        known.update({k: v for k, v in results[t.id].items() if "[]." not in k})
+    return [
+        record
+        for t in done
+        for record in issued_licences(
+            session, t, results[t.id], {**known, **_person_known(session, application, t, results)}
+        )
+    ]
+
+
+def _person_known(
+    session: Session, application: Application, task: Task, results: Mapping[int, Mapping[str, Any]]
+) -> dict[str, Any]:
+    """For a task run per person: that person's values, typed or produced by the steps run for the
+    same person, as ``role.element``."""
+    definition = definitions.pinned(session, application)
+    person = definitions.task_person(definition, task)
+    if person is None:
+        return {}
+    role, index = person
+    rows = (application.data or {}).get(f"{role}[]") or []
+    known = {f"{role}.{col}": v for col, v in rows[index].items()} if index < len(rows) else {}
+    for other in application.tasks:
+        if other.id in results and definitions.task_person(definition, other) == person:
+            known.update({_person_key(k): v for k, v in results[other.id].items()})
+    return known
 
 
 def file_licences(

@@ -198,7 +198,8 @@ def release(session: Session, application: Application, actor: str) -> list[Task
     """Make ready whatever graphs/ says is ready now, mark blocked what a refusal stops (with the
     reason), and finish the application when nothing can move any more."""
     planned = definitions.plan_for(session, application)
-    states = {t.item.code: t.status for t in application.tasks if t.item.code in set(planned.steps)}
+    steps = set(planned.steps)
+    states = graphs.step_states((t.item.code, t.status) for t in application.tasks if t.item.code in steps)
     view = graphs.evaluate(planned, states)
     released = []
     calendar = work_calendar.current(session)

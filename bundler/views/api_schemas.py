@@ -402,6 +402,12 @@ class TaskSchema(ApiSchema):
     item = fields.String(required=True)
     item_version = fields.Integer(required=True)
     department = fields.String(required=True)
+    person = fields.Nested(
+        "TaskPersonSchema",
+        allow_none=True,
+        required=True,
+        metadata={"description": "按人办理（per）的事项：本任务所办的是该角色的第几位；其他事项为 null"},
+    )
     due = _date("办理期限（工作日计算）")
     due_is_estimate = fields.Boolean(
         required=True,
@@ -417,7 +423,10 @@ class TaskSchema(ApiSchema):
         keys=fields.String(),
         values=fields.Dict(keys=fields.String()),
         required=True,
-        metadata={"description": "已办结的上游事项产生的结果：{事项编码: {数据项: 值}}"},
+        metadata={
+            "description": "已办结的上游事项产生的结果：{事项编码: {数据项: 值}}；按人办理的事项（per）"
+            "对同一角色按人办理的本事项只给同一人的结果，对其他事项按“事项编码#序号”逐人给出"
+        },
     )
     corrections = fields.List(
         fields.Nested("CorrectionNoticeSchema"),
@@ -431,6 +440,11 @@ class TaskSchema(ApiSchema):
     )
     verify_due = _date("告知承诺核查期限（本事项依承诺准予后才有）")
     complete_url = fields.String(required=True, metadata={"format": "uri", "description": "办结本事项的地址"})
+
+
+class TaskPersonSchema(ApiSchema):
+    role = fields.String(required=True, metadata={"description": "可重复的角色，如 新生儿"})
+    number = fields.Integer(required=True, metadata={"description": "第几位（从 1 起，按申请表中的顺序）"})
 
 
 class RevokedStepSchema(ApiSchema):

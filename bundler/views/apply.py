@@ -402,7 +402,7 @@ def status_context(application: Application) -> dict[str, Any]:
     """What the status page shows: the graph with each step's state, dates, what is still owed."""
     definition = definitions.pinned(db.session, application)
     planned = definitions.plan_for(db.session, application)
-    states = {t.item.code: t.status for t in application.tasks} or None
+    states = graphs.step_states((t.item.code, t.status) for t in application.tasks) or None
     svg = graphs.render_svg(
         planned,
         definition.items,

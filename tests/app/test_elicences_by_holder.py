@@ -23,7 +23,10 @@ ID_CARD = "居民身份证"
 def _birth_data() -> dict:
     definition = bundle_definition(db.session, "XSECS")
     answers = graphs.parse_answers(definition.bundle["questions"], {})
-    return forms.example_data(forms.merge(definition.bundle, definition.items, answers), jsonable=True)
+    data = forms.example_data(forms.merge(definition.bundle, definition.items, answers), jsonable=True)
+    # the mother applies: her own licences need no one's authorisation, the father's do
+    data["申请人.姓名"], data["申请人.公民身份号码"] = data["母亲.姓名"], data["母亲.公民身份号码"]
+    return data
 
 
 def _accept(client, token, data, materials, authorisations=None):

@@ -12,13 +12,21 @@ from bundler.models import Task
 
 from testapp import accept_by_api, bearer, department_token, work_departments
 
-MEDICAL = {
-    "新生儿.出生时间": "2026-11-30 08:15",
-    "新生儿.出生孕周": 39,
-    "新生儿.出生体重": 3350,
-    "新生儿.出生身长": "50.5",
-    "新生儿.健康状况": "良好",
+MEDICAL = {  # each child's, given by the hospital's step for that child (per: 新生儿)
+    "新生儿[].出生时间": "2026-11-30 08:15",
+    "新生儿[].出生日期": "2026-11-30",
+    "新生儿[].出生孕周": 39,
+    "新生儿[].出生体重": 3350,
+    "新生儿[].出生身长": "50.5",
+    "新生儿[].出生地点": "陕西省汉中市汉台区",
+    "新生儿[].健康状况": "良好",
+    "新生儿[].接生机构": "汉中市中心医院",
 }
+HOSPITAL = {  # the parents' data the hospital takes from its own records
+    "母亲.年龄": 29,
+    "母亲.国籍": "中国",
+    "母亲.住所": "陕西省汉中市汉台区北关街道 1 号",
+}  # the father's age and nationality are optional (a father may be unknown): left out here
 
 
 def _task(application_id: int, code: str) -> Task:
@@ -44,22 +52,30 @@ def test_the_hospital_fills_the_medical_data_and_later_steps_receive_it(client, 
 
     missing = client.post(
         f"/api/v1/tasks/{hospital.id}/complete",
-        json={"outcome": "approved", "results": {"新生儿.出生医学证明编号": "S610012345"}},
+        json={"outcome": "approved", "results": {"新生儿[].出生医学证明编号": "S610012345"}},
         headers=bearer(wj),
     )
-    assert missing.status_code == 422 and "新生儿.出生体重" in missing.get_json()["errors"]
+    assert missing.status_code == 422 and "新生儿[].出生体重" in missing.get_json()["errors"]
     bad = client.post(
         f"/api/v1/tasks/{hospital.id}/complete",
         json={
             "outcome": "approved",
-            "results": {"新生儿.出生医学证明编号": "S610012345", **MEDICAL, "新生儿.出生孕周": "三十九"},
+            "results": {
+                "新生儿[].出生医学证明编号": "S610012345",
+                **MEDICAL,
+                **HOSPITAL,
+                "新生儿[].出生孕周": "三十九",
+            },
         },
         headers=bearer(wj),
     )
-    assert bad.status_code == 422 and "新生儿.出生孕周" in bad.get_json()["errors"]
+    assert bad.status_code == 422 and "新生儿[].出生孕周" in bad.get_json()["errors"]
     done = client.post(
         f"/api/v1/tasks/{hospital.id}/complete",
-        json={"outcome": "approved", "results": {"新生儿.出生医学证明编号": "S610012345", **MEDICAL}},
+        json={
+            "outcome": "approved",
+            "results": {"新生儿[].出生医学证明编号": "S610012345", **MEDICAL, **HOSPITAL},
+        },
         headers=bearer(wj),
     )
     assert done.status_code == 200, done.get_json()

@@ -17,6 +17,7 @@ from bundler.extensions import db
 from bundler.models import Application, AuditEntry, Delivery, Department, Notification, ResultDocument, Task
 from bundler.queues import SYSTEM_QUEUE, department_queue_name, remote_queue_name
 from bundler.services.elicences import LocalELicenceStore
+from bundler.states import TaskState
 from bundler.worker import make_worker
 
 from peers import peer
@@ -29,6 +30,7 @@ PDF = pdf_bytes()
 PNG = png_bytes()
 KEY = "经营者.统一社会信用代码"
 NEWBORN = "610702202611010014"
+TWIN = "610702202611010022"
 
 
 def _work(app, *queues):
@@ -40,6 +42,15 @@ def _task(application_id, code):
     return db.session.scalar(
         select(Task).where(Task.application_id == application_id, Task.item.has(code=code))
     )
+
+
+def _tasks(application_id, code):
+    db.session.expire_all()
+    return db.session.scalars(
+        select(Task)
+        .where(Task.application_id == application_id, Task.item.has(code=code))
+        .order_by(Task.person)
+    ).all()
 
 
 def _example_results(task):
@@ -281,38 +292,60 @@ def test_results_checked_corrected_refusal_blocks_partly_done_handover_and_notic
 
 def test_a_newborns_birth_certificate_is_filed_once_the_id_number_is_issued(app, client, window_token):
     """一人一档: the birth certificate (WJ-001) has no holder number until the household registration
-    (GA-001) issues the newborn's ID number; then both licences are in the newborn's record."""
+    (GA-001) issues the newborn's ID number; then both licences are in the newborn's record. Twins: each
+    child has its own certificate and registration, filed under its own number."""
     answers = {
         "need_ssc": "true",
         "medical_insurance": "已在其他地区参保或暂不参保",
         "maternity_allowance": "false",
     }
-    application_id = accept_by_api(client, window_token, bundle="XSECS", answers=answers)["id"]
+    accepted = accept_by_api(client, window_token, bundle="XSECS", answers=answers)
+    application_id = accepted["id"]
+    children = db.session.get(Application, application_id).data["新生儿[]"]
+    assert len(children) == 2  # the example data names twins
     wj, ga = department_token("WJ"), department_token("GA")
-    birth = _task(application_id, "WJ-001")
-    answer = client.post(
-        f"/api/v1/tasks/{birth.id}/complete",
+    births = _tasks(application_id, "WJ-001")
+    assert [t.person for t in births] == [0, 1]
+    certificates = ["S610012345", "S610012346"]
+    for birth, certificate in zip(births, certificates, strict=True):
+        answer = client.post(
+            f"/api/v1/tasks/{birth.id}/complete",
+            json={
+                "outcome": "approved",
+                "results": {**_example_results(birth), "新生儿[].出生医学证明编号": certificate},
+            },
+            headers=bearer(wj),
+        )
+        assert answer.status_code == 200, answer.get_json()
+    assert LocalELicenceStore(db.session).licences_for(NEWBORN) == []
+    households = _tasks(application_id, "GA-001")
+    assert [t.status for t in households] == [TaskState.READY, TaskState.READY]
+    bad = client.post(
+        f"/api/v1/tasks/{households[0].id}/complete",
         json={
             "outcome": "approved",
-            "results": {**_example_results(birth), "新生儿.出生医学证明编号": "S610012345"},
+            "results": {**_example_results(households[0]), "新生儿[].公民身份号码": "R-1"},
         },
-        headers=bearer(wj),
-    )
-    assert answer.status_code == 200, answer.get_json()
-    assert LocalELicenceStore(db.session).licences_for(NEWBORN) == []
-    household = _task(application_id, "GA-001")
-    bad = client.post(
-        f"/api/v1/tasks/{household.id}/complete",
-        json={"outcome": "approved", "results": {"新生儿.公民身份号码": "R-1"}},
         headers=bearer(ga),
     )
-    assert bad.status_code == 422 and "新生儿.公民身份号码" in bad.get_json()["errors"]
-    answer = client.post(
-        f"/api/v1/tasks/{household.id}/complete",
-        json={"outcome": "approved", "results": {"新生儿.公民身份号码": NEWBORN}},
-        headers=bearer(ga),
-    )
-    assert answer.status_code == 200, answer.get_json()
-    filed = {lic.kind: lic for lic in LocalELicenceStore(db.session).licences_for(NEWBORN)}
-    assert set(filed) == {"出生医学证明", "户口簿"}
-    assert filed["出生医学证明"].number == "S610012345"
+    assert bad.status_code == 422 and "新生儿[].公民身份号码" in bad.get_json()["errors"], bad.get_json()
+    numbers = [NEWBORN, TWIN]
+    for household, number in zip(households, numbers, strict=True):
+        mine = client.get(f"/api/v1/tasks/{household.id}", headers=bearer(ga)).get_json()
+        child = children[household.person]
+        assert mine["person"] == {"role": "新生儿", "number": household.person + 1}
+        assert mine["form"]["baby_name"] == child["姓名"]  # its own child, as a plain field
+        assert mine["form"]["birth_cert_no"] == certificates[household.person]
+        answer = client.post(
+            f"/api/v1/tasks/{household.id}/complete",
+            json={
+                "outcome": "approved",
+                "results": {**_example_results(household), "新生儿[].公民身份号码": number},
+            },
+            headers=bearer(ga),
+        )
+        assert answer.status_code == 200, answer.get_json()
+    for number, certificate in zip(numbers, certificates, strict=True):
+        filed = {lic.kind: lic for lic in LocalELicenceStore(db.session).licences_for(number)}
+        assert set(filed) == {"出生医学证明", "户口簿"}
+        assert filed["出生医学证明"].number == certificate
