@@ -8,7 +8,7 @@ between classes, so a request may never see another request's fields. ``base`` l
 from __future__ import annotations
 
 import types
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -102,21 +102,33 @@ class UnifiedFormMixin:
         return hidden_keys(self.schema.fields, _collect(self, jsonable=True))
 
     def validate(self, extra_validators: Any = None) -> bool:
-        """Validate what is asked: a field whose condition fails is neither required nor checked,
-        and its value is not kept (see :func:`form_to_data`)."""
-        fields: dict[str, Any] = self._fields  # type: ignore[attr-defined]
-        hidden = {self.key_names[k] for k in self.hidden_keys() if k in self.key_names}
+        """Validate what is asked: a field (or a column of a repeating group, in every row) whose
+        condition fails is neither required nor checked, and its value is not kept (see
+        :func:`form_to_data`)."""
+        hidden = self.hidden_keys()
         if not hidden:
             return bool(super().validate(extra_validators))  # type: ignore[misc]
-        everything = dict(fields)
-        for name in hidden:
-            del fields[name]
-            everything[name].errors = []
+        kept: list[tuple[dict[str, Any], dict[str, Any]]] = []  # (a form's fields, all of them)
+
+        def leave_out(fields: dict[str, Any], names: Iterable[str]) -> None:
+            kept.append((fields, dict(fields)))
+            for name in names:
+                fields.pop(name).errors = []
+
+        top: dict[str, Any] = self._fields  # type: ignore[attr-defined]
+        leave_out(top, [self.key_names[k] for k in hidden if k in self.key_names])
+        for name, key in self.field_keys.items():
+            group = top.get(name)
+            if isinstance(group, GroupField):
+                for entry in group.entries:
+                    columns = entry.form.column_keys
+                    leave_out(entry.form._fields, [n for n, c in columns.items() if f"{key}.{c}" in hidden])
         try:
             return bool(super().validate(extra_validators))  # type: ignore[misc]
         finally:
-            fields.clear()
-            fields.update(everything)
+            for fields, everything in kept:
+                fields.clear()
+                fields.update(everything)
 
     def iter_sections(self) -> Iterator[tuple[str, str, list[Any]]]:
         """(title, kind, bound fields) per section, for templates. A group section holds one field
@@ -261,9 +273,18 @@ def form_to_data(form: Any, *, jsonable: bool = False) -> dict[str, Any]:
     is empty: what was typed before the answer that hides it is not kept."""
     data = _collect(form, jsonable)
     for key in form.hidden_keys():
+        group, column = _column_of(key)
         if key in data:
             data[key] = [] if key.endswith("[]") else None
+        elif column and isinstance(data.get(group), list):
+            data[group] = [{**row, column: None} for row in data[group]]
     return data
+
+
+def _column_of(key: str) -> tuple[str, str]:
+    """``买方[].共有份额`` -> (``买方[]``, ``共有份额``); ("", "") for a key outside a group."""
+    group, marker, column = key.partition("[].")
+    return (f"{group}[]", column) if marker else ("", "")
 
 
 def _collect(form: Any, jsonable: bool) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 import forms
 import graphs
 
-from ..models import Application, BundleVersion, Item, ItemVersion, Task
+from ..models import Application, BundleVersion, Item, ItemVersion
 from .queries import latest_item_version_ids
 from .serialize import bundle_dict, item_dict
 
@@ -41,12 +41,6 @@ def pinned(session: Session, application: Application) -> Pinned:
     return Pinned(
         application.bundle_version_id, version, bundle, item_definitions(session, application.item_versions)
     )
-
-
-def task_person(definition: Pinned, task: Task) -> tuple[str, int] | None:
-    """(role, index) of the person a task is for, when its step runs per person (``per:``)."""
-    role = forms.per_role(definition.bundle["steps"][task.position])
-    return (role, task.person) if role else None
 
 
 def item_definitions(session: Session, item_versions: Mapping[str, int]) -> dict[str, dict[str, Any]]:

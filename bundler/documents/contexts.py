@@ -115,6 +115,7 @@ class NoticeMaterial(TypedDict):
     required: bool
     tolerable: bool  # 容缺: may be supplied later on commitment
     e_licence: bool  # 可用电子证照免交
+    per_person: str | None  # a repeating role: one for each of its persons (每位买方各一份)
     items: list[ItemRef]
     condition_text: str
 

@@ -115,6 +115,7 @@ def notice_context(session: Session, bundle_code: str, answers: Mapping[str, Any
                     "required": bool(e["required"]),
                     "tolerable": bool(e.get("tolerable")),
                     "e_licence": bool(e.get("e_licence")),
+                    "per_person": e.get("role") if e.get("per_person") else None,
                     "items": [ref(i["code"]) for i in e["items"]],
                     "condition_text": cond,
                 }

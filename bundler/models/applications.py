@@ -142,7 +142,9 @@ class Task(Timestamped, Model):
     item_version_id: Mapped[int] = mapped_column(ForeignKey("item_versions.id"))
     department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)
     position: Mapped[int]
-    # a step run per person (``per: 新生儿``): which person, counted from 0 in the application's order
+    # a step run per person (``per: 新生儿``): the role, and which person, counted from 0 in the
+    # application's order (the role is None and the person 0 for a step run once)
+    per_role: Mapped[str | None] = mapped_column(String(60))
     person: Mapped[int] = mapped_column(default=0, server_default="0")
     status: Mapped[str] = mapped_column(String(16), default=TaskState.WAITING, index=True)
     ready_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -168,3 +170,18 @@ class Task(Timestamped, Model):
     @property
     def status_label(self) -> str:
         return label(TaskState, self.status)
+
+    @property
+    def per_person(self) -> tuple[str, int] | None:
+        """(role, index) of the person this task is for, when its step runs per person."""
+        return (self.per_role, self.person) if self.per_role else None
+
+    @property
+    def title(self) -> str:
+        """The item's name, and for a task run per person whom it is for."""
+        return f"{self.item_version.name} · {self.person_label}" if self.per_role else self.item_version.name
+
+    @property
+    def person_label(self) -> str:
+        """``新生儿（第 2 位）`` for a task run per person, else empty."""
+        return f"{self.per_role}（第 {self.person + 1} 位）" if self.per_role else ""

@@ -229,11 +229,25 @@ def unlock_value(session: Session, application: Application, key: str, reason: s
 
 
 def subject_of(schema: forms.MergedSchema, data: Mapping[str, Any]) -> tuple[str | None, str | None]:
-    """The applicant's ID number (or credit code) and name: the first such field the form asks."""
-    for fld in schema.asked_fields:
-        if fld.group is None and fld.element in HOLDER_ELEMENTS and data.get(fld.key):
-            name = data.get(f"{fld.role}.姓名") or data.get(f"{fld.role}.名称")
-            return str(data[fld.key]).strip().upper(), (str(name) if name else None)
+    """The applicant's ID number (or credit code) and name: those of the first role, in the element
+    dictionary's order of roles, that the form gives one for (the first person of a repeating role)."""
+    ranked = sorted(
+        (forms.default_dictionary().role_rank(fld.role or ""), n, fld)
+        for n, fld in enumerate(schema.asked_fields)
+        if fld.element in HOLDER_ELEMENTS and (fld.group is None or fld.group in schema.repeating)
+    )
+    for _rank, _n, fld in ranked:
+        if fld.group is None:
+            person: Mapping[str, Any] = {
+                k.partition(".")[2]: v for k, v in data.items() if k.startswith(f"{fld.role}.")
+            }
+        else:
+            rows = data.get(f"{fld.group}[]") or [{}]
+            person = rows[0] if isinstance(rows, list) and rows else {}
+        number = person.get(fld.element or "")
+        if number:
+            name = person.get("姓名") or person.get("名称")
+            return str(number).strip().upper(), (str(name) if name else None)
     return None, None
 
 
@@ -323,6 +337,9 @@ def accept(
     def licence_problem(material: ApplicationMaterial) -> str | None:
         """A licence stands only for its holder's material of its kind; another person's needs that
         person's recorded authorisation."""
+        role = material_role(material)
+        if role in schema.repeating and forms.person_count(application.data, role) > 1:
+            return f"“{material.name}”须由每位{role}各自提供：有多位{role}时请收取纸质原件或上传扫描件"
         try:
             licence = licence_for_material(provider, schema, application.data, material)
         except ELicenceUnavailable as exc:
@@ -399,6 +416,7 @@ def _create_tasks(
                 item_version=version,
                 department=department,
                 position=position,
+                per_role=role if code in applicable else None,
                 person=person,
                 status=TaskState.SKIPPED
                 if code not in applicable

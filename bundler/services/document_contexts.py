@@ -85,7 +85,7 @@ def receipt(session: Session, application: Application) -> dict[str, Any]:
         "steps": [
             {
                 "code": task.item.code,
-                "name": task.item_version.name,
+                "name": task.title,
                 "department": task.department.name,
                 "stage": stage_of.get(task.item.code, 0),
                 "promised_days": task.item_version.promised_days,
@@ -203,7 +203,7 @@ def supplement_notice(session: Session, application: Application) -> dict[str, A
         rounds.append(
             {
                 "department": pause.task.department.name,
-                "item": pause.task.item_version.name,
+                "item": pause.task.title,
                 "requested_at": _stamp(pause.started_at),
                 "reason": pause.reason or "",
                 "materials": [materials.get(k, k) for k in pause.materials],

@@ -189,10 +189,17 @@ def licence_provider(session: Session) -> ELicenceProvider:
 
 
 def holder_number(schema: forms.MergedSchema, data: Mapping[str, Any], role: str) -> str | None:
-    """The ID number or credit code the form gives for a role (whose licences its materials may use)."""
+    """The ID number or credit code the form gives for a role (whose licences its materials may use);
+    for a repeating role only while it names one person (several persons each hold their own)."""
+    rows = data.get(f"{role}[]") if role in schema.repeating else None
+    if role in schema.repeating and not (isinstance(rows, list) and len(rows) == 1):
+        return None
     for fld in schema.asked_fields:
-        if fld.group is None and fld.role == role and fld.element in HOLDER_ELEMENTS and data.get(fld.key):
-            return str(data[fld.key]).strip().upper()
+        if fld.role != role or fld.element not in HOLDER_ELEMENTS:
+            continue
+        value = rows[0].get(fld.column) if rows and fld.group == role else data.get(fld.key)
+        if value:
+            return str(value).strip().upper()
     return None
 
 

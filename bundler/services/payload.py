@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 import forms
 
 from .. import clock
-from ..catalogue.definitions import Pinned, item_material_keys, pinned, schema_for, task_person
+from ..catalogue.definitions import item_material_keys, pinned, schema_for
 from ..models import Application, ApplicationMaterial, AuditEntry, Task
 from ..privacy import mask_id_number, mask_name
 from ..states import MaterialState, TaskState
@@ -26,7 +26,7 @@ def task_payload(session: Session, task: Task) -> dict[str, Any]:
     schema = schema_for(session, application)
     definition = pinned(session, application)
     produced = produced_values(application)
-    person = task_person(definition, task)
+    person = task.per_person
     own = forms.project(schema, definition.items, application.data, produced, person).get(task.item.code, {})
     item = definition.items[task.item.code]
     return {
@@ -43,10 +43,10 @@ def task_payload(session: Session, task: Task) -> dict[str, Any]:
         "due_is_estimate": due_dates(session).is_estimate(task),
         "form": own,
         "materials": task_materials(session, task, item),
-        "upstream": upstream_results(definition, task),
+        "upstream": upstream_results(task),
         "corrections": corrections(session, task),
         "revoked": [
-            {"item": t.item.code, "name": t.item_version.name, "reason": t.reason}
+            {"item": t.item.code, "name": t.title, "reason": t.reason}
             for t in application.tasks
             if t.status == TaskState.REVOKED and t.id != task.id
         ],
@@ -55,15 +55,15 @@ def task_payload(session: Session, task: Task) -> dict[str, Any]:
     }
 
 
-def upstream_results(definition: Pinned, task: Task) -> dict[str, dict[str, Any]]:
+def upstream_results(task: Task) -> dict[str, dict[str, Any]]:
     """Results of finished steps by item code. A step run per person gives the results of the same
     person to a task run per that role, and to any other task each person's as ``CODE#N``."""
-    person = task_person(definition, task)
+    person = task.per_person
     out: dict[str, dict[str, Any]] = {}
     for t in task.application.tasks:
         if t.status != TaskState.DONE or not t.results:
             continue
-        theirs = task_person(definition, t)
+        theirs = t.per_person
         if theirs is None:
             out[t.item.code] = t.results
         elif person is not None and theirs[0] == person[0]:

@@ -256,25 +256,24 @@ def _application_licences(
         record
         for t in done
         for record in issued_licences(
-            session, t, results[t.id], {**known, **_person_known(session, application, t, results)}
+            session, t, results[t.id], {**known, **_person_known(application, t, results)}
         )
     ]
 
 
 def _person_known(
-    session: Session, application: Application, task: Task, results: Mapping[int, Mapping[str, Any]]
+    application: Application, task: Task, results: Mapping[int, Mapping[str, Any]]
 ) -> dict[str, Any]:
     """For a task run per person: that person's values, typed or produced by the steps run for the
     same person, as ``role.element``."""
-    definition = definitions.pinned(session, application)
-    person = definitions.task_person(definition, task)
+    person = task.per_person
     if person is None:
         return {}
     role, index = person
     rows = (application.data or {}).get(f"{role}[]") or []
     known = {f"{role}.{col}": v for col, v in rows[index].items()} if index < len(rows) else {}
     for other in application.tasks:
-        if other.id in results and definitions.task_person(definition, other) == person:
+        if other.id in results and other.per_person == person:
             known.update({_person_key(k): v for k, v in results[other.id].items()})
     return known
 

@@ -130,7 +130,7 @@ def request_supplement(
     task.reason = reason
     asked = [can_materials[k] for k in pause.materials] + [can_fields[k] for k in pause.fields]
     told = reason + (f"（需补交或更正：{'、'.join(asked)}）" if asked else "")
-    notify(session, task.application, "supplement", item=task.item_version.name, reason=told)
+    notify(session, task.application, "supplement", item=task.title, reason=told)
     return pause
 
 

@@ -94,7 +94,7 @@ def complete(
     if outcome == "approved":
         results_service.file_licences(session, task.application)
     decided = "准予" if outcome == "approved" else f"不予许可（{task.reason}）"
-    notify(session, task.application, "result", item=task.item_version.name, outcome=decided)
+    notify(session, task.application, "result", item=task.title, outcome=decided)
     return release(session, task.application, actor)
 
 
@@ -133,7 +133,7 @@ def correct(
             continue
         if other.delivered_at >= task.finished_at:  # it was handed the old value
             deliveries.append(new_delivery(session, other))
-    notify(session, task.application, "corrected", item=task.item_version.name, reason=reason.strip())
+    notify(session, task.application, "corrected", item=task.title, reason=reason.strip())
     return deliveries
 
 
@@ -163,7 +163,7 @@ def verify(session: Session, task: Task, outcome: str, note: str, *, actor: str)
     task.reason = f"告知承诺经核查不实，已撤销办理结果：{note}"
     audit(session, actor, "verify", task, before=before, after=_state(task))
     application = task.application
-    notify(session, application, "revoked", item=task.item_version.name, reason=note)
+    notify(session, application, "revoked", item=task.title, reason=note)
     below = nx.descendants(graphs.as_graph(definitions.plan_for(session, application)), task.item.code)
     deliveries = []
     for other in application.tasks:
@@ -190,7 +190,7 @@ def revoke_for_overdue(session: Session, task: Task, reason: str, *, actor: str)
     task.reason = f"容缺材料（{names}）逾期未补交：{reason.strip()}"
     task.finished_at = utcnow()
     audit(session, actor, "revoke", task, before=before, after=_state(task))
-    notify(session, task.application, "result", item=task.item_version.name, outcome=f"撤销（{task.reason}）")
+    notify(session, task.application, "result", item=task.title, outcome=f"撤销（{task.reason}）")
     return release(session, task.application, actor)
 
 
@@ -217,10 +217,7 @@ def release(session: Session, application: Application, actor: str) -> list[Task
             above = [refused[c] for c in sorted(nx.ancestors(graph, task.item.code)) if c in refused]
             task.status = TaskState.BLOCKED
             task.finished_at = utcnow()
-            task.reason = (
-                "；".join(f"前置事项“{t.item_version.name}”{t.status_label}：{t.reason}" for t in above)
-                or None
-            )
+            task.reason = "；".join(f"前置事项“{t.title}”{t.status_label}：{t.reason}" for t in above) or None
             audit(session, actor, "blocked", task, before=before, after=_state(task))
     session.flush()
     open_deliveries(session, application)

@@ -22,7 +22,7 @@ from ..services import tasks as tasks_service
 from ..services.deadlines import due_dates
 from ..services.documents import get_or_create, task_cache_key
 from ..services.outbox import dispatch, dispatch_application, retry_failed
-from ..services.payload import task_payload
+from ..services.payload import produced_values, task_payload
 from ..services.uploads import task_upload
 from ..states import OPEN_TASKS, SPECIAL_PROCEDURES, DeliveryState, TaskState
 from .auth import permission_required
@@ -119,6 +119,8 @@ def _task_page(
     rows, tables = item_form_rows(item, payload["form"])
     schema = definitions.schema_for(db.session, task.application)
     produces = [f for f in schema.fields if f.filled_in_step(task.item.code)]
+    # what another task has filled already (the mother's data, filled for the first of twins)
+    known = {k: v for k, v in produced_values(task.application).items() if not k.endswith("[]")}
     return render_template(
         "department/task.html",
         task=task,
@@ -127,6 +129,7 @@ def _task_page(
         rows=rows,
         tables=tables,
         produces=produces,
+        known=known,
         due=due_dates(db.session),
         csrf_form=FlaskForm(),
         typed=typed or {},
@@ -192,7 +195,7 @@ def act(task_id: int) -> Any:
                 documents=documents,
             )
             message = "已办结" + (
-                f"，后续事项已推送：{'、'.join(t.item_version.name for t in released)}" if released else ""
+                f"，后续事项已推送：{'、'.join(t.title for t in released)}" if released else ""
             )
         elif action == "supplement":
             supplements.request_supplement(
@@ -238,7 +241,7 @@ def act(task_id: int) -> Any:
                 "核查属实，已记录"
                 if task.status == "done"
                 else "承诺不实，办理结果已撤销，申请人已收到通知"
-                + (f"，已告知：{'、'.join(sorted({d.task.item_version.name for d in told}))}" if told else "")
+                + (f"，已告知：{'、'.join(sorted({d.task.title for d in told}))}" if told else "")
             )
         elif action == "revoke":
             released = tasks_service.revoke_for_overdue(
@@ -255,9 +258,7 @@ def act(task_id: int) -> Any:
                 db.session, task, corrected, request.form.get("correction_reason", ""), actor=actor()
             )
             message = "结果已更正" + (
-                f"，已重新推送：{'、'.join(d.task.item_version.name for d in redelivered)}"
-                if redelivered
-                else ""
+                f"，已重新推送：{'、'.join(d.task.title for d in redelivered)}" if redelivered else ""
             )
         else:
             abort(400)

@@ -61,6 +61,13 @@ def handle_unified_form(application: Application) -> FormOutcome:
         if add_row in form.field_keys and hasattr(form[add_row], "append_entry"):
             form[add_row].append_entry()
         return FormOutcome(form)
+    remove_row = request.form.get("remove_row")  # ``NAME:INDEX``: a person (or row) added by mistake
+    if remove_row:
+        name, _, index = remove_row.rpartition(":")
+        rows = form[name].entries if name in form.field_keys and hasattr(form[name], "entries") else []
+        if index.isdigit() and int(index) < len(rows) and len(rows) > 1:
+            rows.pop(int(index))
+        return FormOutcome(form)
     valid = form.validate()
     kept = service.save_data(db.session, application, form.to_unified(jsonable=True))
     db.session.commit()

@@ -19,6 +19,7 @@ depends_on = None
 
 def upgrade():
     with op.batch_alter_table("tasks") as batch:
+        batch.add_column(sa.Column("per_role", sa.String(length=60), nullable=True))
         batch.add_column(sa.Column("person", sa.Integer(), nullable=False, server_default="0"))
         batch.drop_constraint("uq_tasks_application_id_item_id", type_="unique")
         batch.create_unique_constraint(
@@ -31,3 +32,4 @@ def downgrade():
         batch.drop_constraint("uq_tasks_application_id_item_id_person", type_="unique")
         batch.create_unique_constraint("uq_tasks_application_id_item_id", ["application_id", "item_id"])
         batch.drop_column("person")
+        batch.drop_column("per_role")

@@ -76,3 +76,48 @@ def test_sample_marks_e_licences_and_results_produced_inside_bundles(sample):
 def test_sample_files_are_named_for_loading_order():
     names = [p.name for p in sample_files()]
     assert names == sorted(names) and len(names) >= 2
+
+
+XSECS_EVERY_OPTION = [
+    "--answer",
+    "medical_insurance=在汉台区参加城乡居民医保",
+    "--answer",
+    "need_ssc=true",
+    "--answer",
+    "maternity_allowance=true",
+]
+
+
+def test_newborn_form_asks_what_the_real_birth_bundle_asks(sample, runner):
+    """出生一件事: the parents give names, ID numbers, the 户主, addresses, a bank card and phones; the
+    hospital's step fills the medical data; twins add only each child's own fields."""
+    one = json.loads(runner.invoke(args=["merge", "XSECS", "--json", *XSECS_EVERY_OPTION]).output)
+    asked = [f for f in one["fields"] if f["produced_by"] is None and f["filled_by"] is None]
+    assert one["stats"]["asked_fields"] == len(asked) <= 25
+    medical = {"出生孕周", "出生体重", "出生身长", "健康状况", "出生时间", "出生日期", "接生机构"}
+    assert not {f["key"].split(".")[-1] for f in asked} & medical
+    filled = {f["key"] for f in one["fields"] if f["filled_by"] == "department"}
+    assert {f"新生儿[].{e}" for e in medical} <= filled
+    per_child = [f for f in asked if f["repeating_role"] == "新生儿"]
+    twins = json.loads(
+        runner.invoke(args=["merge", "XSECS", "--json", *XSECS_EVERY_OPTION, "--persons", "新生儿=2"]).output
+    )
+    assert twins["stats"]["asked_fields"] == len(asked) + len(per_child)
+
+
+def test_joint_owners_and_shareholders_are_repeating_roles(sample, runner):
+    house = json.loads(runner.invoke(args=["merge", "ESFGH", "--json", "--answer", "buyer_loan=true"]).output)
+    roles = {f["repeating_role"] for f in house["fields"]} - {None}
+    assert roles == {"买方", "卖方"}
+    three = json.loads(
+        runner.invoke(
+            args=["merge", "ESFGH", "--json", "--answer", "buyer_loan=true", "--persons", "买方=3"]
+        ).output
+    )
+    buyers = [f for f in house["fields"] if f["repeating_role"] == "买方" and f["produced_by"] is None]
+    assert three["stats"]["asked_fields"] == house["stats"]["asked_fields"] + 2 * len(buyers)
+    company = json.loads(runner.invoke(args=["merge", "QYKB", "--json"]).output)
+    assert {f["key"] for f in company["fields"] if f["repeating_role"] == "股东"} >= {
+        "股东[].名称",
+        "股东[].认缴出资额",
+    }
