@@ -31,6 +31,13 @@ class ApplicationState(Labelled):
     PARTLY_DONE = "partly_done"  # nothing can move any more, and some step was refused (不予许可)
 
 
+class ConfirmationChannel(Labelled):
+    """How a party confirmed the application (各方确认)."""
+
+    ONLINE = "online"  # signed in with their own account
+    COUNTER = "counter"  # at the counter, their ID card checked by the clerk
+
+
 class Channel(Labelled):
     """Where an application came in."""
 
@@ -139,6 +146,10 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         HandoverMethod.DOWNLOAD: "网上下载",
     },
     Channel: {Channel.ONLINE: "网上申请", Channel.WINDOW: "窗口受理", Channel.API: "系统接口"},
+    ConfirmationChannel: {
+        ConfirmationChannel.ONLINE: "本人登录确认",
+        ConfirmationChannel.COUNTER: "窗口核验身份证后确认",
+    },
     MaterialState: {
         MaterialState.PENDING: "未提供",
         MaterialState.UPLOADED: "已上传",
@@ -224,6 +235,7 @@ __all__ = [
     "CalendarYearState",
     "Channel",
     "ChangeState",
+    "ConfirmationChannel",
     "DeliveryState",
     "DocumentState",
     "FollowUpState",

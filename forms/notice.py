@@ -8,6 +8,7 @@ from typing import Any
 from forms.conditions import describe
 from forms.dictionary import ElementDictionary
 from forms.merge import merge_items
+from forms.roles import repeating_roles
 from forms.schema import ItemInfo, MergedMaterial
 from graphs.scenarios import applicable_items
 
@@ -141,7 +142,18 @@ def build_notice(
         "entries": entries,
         "provided": provided,
         "stats": schema.stats.to_json(),
+        "confirm_by": confirm_text(bundle),
     }
+
+
+def confirm_text(bundle: Mapping[str, Any]) -> str:
+    """Who must confirm the application (各方确认), as the notice says it; empty when nobody need."""
+    roles = [str(r) for r in bundle.get("confirm_by") or []]
+    if not roles:
+        return ""
+    repeating = repeating_roles(bundle)
+    who = "、".join(f"每一位{r}" if r in repeating else r for r in roles)
+    return f"申请须由{who}本人确认后提交：可各自登录本人账号确认，或到窗口出示居民身份证当面确认。"
 
 
 def _ref(info: ItemInfo) -> dict[str, str]:

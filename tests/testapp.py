@@ -27,6 +27,7 @@ from bundler.catalogue.importer import ImportResult
 from bundler.catalogue.queries import bundle_definition
 from bundler.extensions import db
 from bundler.services import work_calendar
+from bundler.services.confirmations import parties as confirmation_parties
 from bundler.services.sample import import_sample
 
 
@@ -157,6 +158,8 @@ def post_application(client: FlaskClient, token: str, bundle: str = "KFD", **bod
     answers = graphs.parse_answers(definition.bundle["questions"], body["answers"])
     answers = graphs.scenarios.with_defaults(definition.bundle["questions"], answers)
     data = forms.example_data(forms.merge(definition.bundle, definition.items, answers), jsonable=True)
+    # 各方确认: the window system checked every party's ID card (unless the test says whom it checked)
+    body.setdefault("confirmed_parties", [p.key for p in confirmation_parties(definition.bundle, data)])
     return client.post(
         "/api/v1/applications", json={"bundle": bundle, "data": data, **body}, headers=bearer(token)
     )
@@ -290,6 +293,33 @@ def online_draft(client: FlaskClient, bundle: str, mobile: str, name: str, file_
                 content_type="multipart/form-data",
             )
     return application_id
+
+
+def confirm_as_parties(app: Flask, application_id: int) -> list[str]:
+    """各方确认 online: each party still to confirm registers an account of their own (a client of
+    their own), records their ID number and confirms; the parties who did, in order."""
+    from bundler.models import Application
+    from bundler.services.confirmations import parties
+
+    from factories import PASSWORD
+
+    application = db.session.get(Application, application_id)
+    db.session.refresh(application)
+    bundle = bundle_definition(db.session, application.bundle_version.bundle.code).bundle
+    confirmed = []
+    for n, party in enumerate(parties(bundle, application.data)):
+        person = app.test_client()
+        mobile = f"1390000{application_id % 1000:03d}{n}"
+        person.post(
+            "/register",
+            data={"mobile": mobile, "name": party.name, "password": PASSWORD, "confirm": PASSWORD},
+        )
+        person.post("/my/id-number", data={"id_number": party.number})
+        answer = person.post(f"/applications/{application_id}/confirm")
+        assert answer.status_code == 302, answer.get_data(as_text=True)
+        confirmed.append(party.key)
+    db.session.expire_all()
+    return confirmed
 
 
 def example_results(schema: forms.MergedSchema, item: str, seed: int = 3) -> dict[str, Any]:

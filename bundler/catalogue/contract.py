@@ -559,7 +559,12 @@ def _check_document(
                 problem(name, issue.message)
             elif (warning := Problem(doc.path, name, issue.message)) not in doc.warnings:
                 doc.warnings.append(warning)
-        for where, message, is_error in (*_condition_references(bundle, items), *_per_person(bundle, items)):
+        found_here = (
+            *_condition_references(bundle, items),
+            *_per_person(bundle, items),
+            *_confirm_by(bundle, items),
+        )
+        for where, message, is_error in found_here:
             if is_error:
                 problem(f"{name}，{where}", message)
             elif (warning := Problem(doc.path, f"{name}，{where}", message)) not in doc.warnings:
@@ -626,6 +631,33 @@ def _per_person(
                     f"（步骤 {giver} 写 per: {f.get('role')}）",
                     True,
                 )
+
+
+def _confirm_by(
+    bundle: Mapping[str, Any], items: Mapping[str, Mapping[str, Any]]
+) -> Iterable[tuple[str, str, bool]]:
+    """``confirm_by: [ROLE, ...]`` (各方确认): each role must be one the form identifies by 公民身份号码,
+    or nobody could be asked to confirm. (where, message, is_error)."""
+    roles = bundle.get("confirm_by")
+    if roles is None:
+        return
+    if not isinstance(roles, list) or not all(isinstance(r, str) and r.strip() for r in roles):
+        yield "各方确认", f"各方确认（confirm_by）应为角色名称的列表，收到：{roles!r}", True
+        return
+    identified = {
+        f.get("role")
+        for s in bundle.get("steps") or []
+        if s.get("item") in items
+        for f in items[str(s.get("item"))].get("fields") or []
+        if f.get("element") == "公民身份号码" and not f.get("group")
+    }
+    for role in roles:
+        if role not in identified:
+            yield (
+                "各方确认",
+                f"角色“{role}”在本件事的表单中没有公民身份号码，无法确认是谁，不能列入各方确认",
+                True,
+            )
 
 
 def check_references(documents: list[Document], known: KnownCatalogue) -> None:

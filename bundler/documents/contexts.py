@@ -162,6 +162,7 @@ class NoticeContext(TypedDict):
     timing: NoticeTiming
     stats: dict[str, Any]  # forms' reduction statistics (component/merged/asked fields and materials)
     tolerance_note: str  # the short note on 容缺受理 / 电子证照免交
+    confirm_by: str  # 各方确认: who must confirm the application (empty: nobody beyond the applicant)
     centre: NotRequired[Centre]
     generated_at: NotRequired[str]
 

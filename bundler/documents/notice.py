@@ -178,4 +178,5 @@ def notice_context(session: Session, bundle_code: str, answers: Mapping[str, Any
         },
         "stats": dict(notice.get("stats") or {}),
         "tolerance_note": TOLERANCE_NOTE,
+        "confirm_by": str(notice.get("confirm_by") or ""),
     }

@@ -6,6 +6,7 @@ from .bundles import Bundle, BundleQuestion, BundleStep, BundleVersion, step_dep
 from .calendar import CalendarYear
 from .catalogue import Department, Item, ItemField, ItemMaterial, ItemVersion
 from .changes import CatalogueChange
+from .confirmations import Confirmation
 from .documents import Document
 from .elicences import ELicence
 from .keys import KeyCheck
@@ -28,6 +29,7 @@ __all__ = [
     "BundleVersion",
     "CalendarYear",
     "CatalogueChange",
+    "Confirmation",
     "Department",
     "Document",
     "ELicence",

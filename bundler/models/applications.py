@@ -49,6 +49,9 @@ class Application(Timestamped, Model):
     calendar_note: Mapped[str | None] = mapped_column(Text)  # calendar version, estimate warnings
     delivery_method: Mapped[str | None] = mapped_column(String(20))  # 窗口领取 / 邮寄 / 电子证照
     delivery_address: Mapped[str | None] = mapped_column(EncryptedText)  # 邮寄送达: where to mail the results
+    # 各方确认: the applicant submitted online while other parties had still to confirm; it is accepted
+    # as soon as the last of them confirms
+    submit_requested_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
     bundle_version: Mapped[BundleVersion] = relationship()

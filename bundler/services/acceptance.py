@@ -83,6 +83,7 @@ def accept_from_system(
     commitments: Sequence[str] = (),
     files: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
     licence_authorisations: Mapping[str, str] | None = None,
+    confirmed_parties: Sequence[str] = (),
 ) -> Settlement:
     """The window system's API: start, fill and accept in one go. Materials it sends files for are
     uploaded, those it does not name were collected by the window that uses it; documents are rendered
@@ -103,5 +104,7 @@ def accept_from_system(
             "本件事（按所答情形）没有以下材料：" + "、".join(unknown) + "；材料键为“材料种类|所属主体”"
         )
     states.update(materials)
-    decision = applications.MaterialDecision(states, commitment_date, dict(licence_authorisations or {}))
+    decision = applications.MaterialDecision(
+        states, commitment_date, dict(licence_authorisations or {}), set(confirmed_parties)
+    )
     return accept(session, application, decision, documents=False)

@@ -33,7 +33,7 @@ from ..models import (
 )
 from ..privacy import lookup_hash, mask_id_number, mask_name
 from ..states import SETTLED_AT_ACCEPTANCE, ApplicationState, MaterialState, TaskState, values
-from . import work_calendar
+from . import confirmations, work_calendar
 from .audit import audit
 from .elicences import (
     HOLDER_ELEMENTS,
@@ -198,6 +198,8 @@ def save_data(session: Session, application: Application, data: Mapping[str, Any
     kept = [key for key in application.locked or {} if key in data and data[key] != stored.get(key)]
     for key in application.locked or {}:
         data[key] = stored.get(key)
+    if data != stored:
+        application.submit_requested_at = None  # 各方确认 was asked for other content: submit again
     application.data = data
     _update_subject(session, application)
     sync_materials(session, application)  # a material may depend on what the form says
@@ -274,6 +276,8 @@ class MaterialDecision:
     commitment_date: date | None = None
     # material key -> how the holder of another person's e-licence authorised its use (当面授权, 授权委托书 …)
     authorisations: dict[str, str] = field(default_factory=dict)
+    # 各方确认: the parties (父亲, 买方#2 …) whose ID card the clerk checked and who confirmed in person
+    confirmed_parties: set[str] = field(default_factory=set)
 
 
 def _check_materials(
@@ -356,6 +360,10 @@ def accept(
     problems = _check_materials(application, decision, licence_problem)
     if problems:
         raise ApplicationError("；".join(problems))
+    confirmations.confirm_at_counter(session, application, decision.confirmed_parties, by)
+    unconfirmed = confirmations.pending(session, application)
+    if unconfirmed:
+        raise ApplicationError(confirmations.required_message(unconfirmed))
     for material in application.materials:
         if material.status == MaterialState.COLLECTED and material.collected_at is None:
             material.collected_at = utcnow()  # the paper original, checked by this clerk

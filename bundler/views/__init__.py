@@ -75,6 +75,9 @@ def register_views(app: Flask) -> None:
     )
     app.jinja_env.filters["china_time"] = _china_time
     app.jinja_env.filters["shown"] = display_value  # a form value as printed: 是/否, dates, lists
+    from ..privacy import mask_name
+
+    app.jinja_env.filters["mask_name"] = mask_name
     from ..services.uploads import ACCEPT_ATTRIBUTE, limit_label, size_label
 
     app.jinja_env.filters["filesize"] = size_label

@@ -250,6 +250,7 @@ def create_application(headers: dict[str, Any], body: dict[str, Any]) -> Any:
             data=body.get("data") or {},
             materials=body.get("materials") or {},
             licence_authorisations=body.get("licence_authorisations") or {},
+            confirmed_parties=body.get("confirmed_parties") or [],
             commitment_date=body.get("commitment_date"),
             commitments=body.get("commitments") or [],
             idempotency_key=scoped_key,

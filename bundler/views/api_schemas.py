@@ -170,6 +170,14 @@ class NewApplicationSchema(ApiSchema):
             "description": '以他人的电子证照代替材料时，持证人授权的方式：{材料键: "当面授权" 或 "授权委托书" 等}'
         },
     )
+    confirmed_parties = fields.List(
+        fields.String(validate=Length(min=1, max=80)),
+        allow_none=True,
+        metadata={
+            "description": "各方确认（一件事规定 confirm_by 时）：窗口已当面核验身份证、本人确认申请内容的当事人，"
+            '如 ["母亲", "父亲"]，可重复角色写“角色#序号”，如 "买方#2"；未确认的当事人须本人登录确认'
+        },
+    )
     commitments = fields.List(
         fields.String(),
         allow_none=True,

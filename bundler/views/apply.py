@@ -19,8 +19,8 @@ from ..catalogue.queries import NotFound, bundle_definition
 from ..extensions import db
 from ..models import Application, ApplicationMaterial, Rating
 from ..permissions import Permission, can
-from ..privacy import mask_id_number, mask_name
-from ..services import acceptance, commitments
+from ..privacy import lookup_hashes, mask_id_number, mask_name
+from ..services import acceptance, commitments, confirmations
 from ..services import applications as service
 from ..services import results as results_service
 from ..services import supplements as supplements_service
@@ -363,10 +363,19 @@ def review(application_id: int) -> Any:
         if chosen == MAILED and not address:
             flash("选择邮寄送达时请填写收件地址（含收件人和联系电话）", "error")
         else:
+            application.delivery_method = chosen
+            application.delivery_address = address[:300] if chosen == MAILED else None
+            waiting = (
+                []
+                if any(missing.values())
+                else confirmations.request_submission(db.session, application, current_user)
+            )
+            if waiting:
+                db.session.commit()
+                flash(confirmations.required_message(waiting) + "。各方确认后将自动提交受理。", "info")
+                return redirect(url_for("apply.review", application_id=application.id))
 
             def submit() -> acceptance.Settlement:
-                application.delivery_method = chosen
-                application.delivery_address = address[:300] if chosen == MAILED else None
                 settlement = acceptance.accept(db.session, application)
                 settlement.message = f"申请已受理，受理编号 {application.tracking_no}"
                 return settlement
@@ -375,9 +384,12 @@ def review(application_id: int) -> Any:
             if settled is not None:
                 return settled
     form = bind_unified_form(application, formdata=None)
+    parties = confirmations.sync(db.session, application)
+    db.session.commit()
     return render_template(
         "apply/review.html",
         application=application,
+        parties=parties,
         form=form,
         schema=schema,
         missing=missing,
@@ -388,6 +400,52 @@ def review(application_id: int) -> Any:
         delivery_address=address,
         mailed=MAILED,
         step="review",
+    )
+
+
+@bp.route("/applications/<id:application_id>/confirm", methods=["GET", "POST"])
+@permission_required(Permission.TRACK_APPLICATION)
+def confirm(application_id: int) -> Any:
+    """各方确认 by a party who is not the applicant: signed in with their own account, they read the
+    application and confirm it; the last confirmation submits it when the applicant already has."""
+    application = db.session.get(Application, application_id)
+    parties = confirmations.sync(db.session, application) if application is not None else []
+    mine = set(lookup_hashes("subject", current_user.id_number)) if current_user.id_number else set()
+    if application is None or not any(c.id_number_hash in mine for c in parties):
+        abort(404)  # not a party: do not confirm that the application exists
+    if application.status != ApplicationState.DRAFT:
+        return redirect(url_for("apply.my_applications"))
+    if request.method == "POST" and FlaskForm().validate_on_submit():
+        confirmations.confirm_online(db.session, application, current_user)
+        waiting = confirmations.pending(db.session, application)
+        if waiting or application.submit_requested_at is None:
+            db.session.commit()
+            flash(
+                "已确认申请内容。"
+                + (confirmations.required_message(waiting) if waiting else "等待申请人提交。"),
+                "success",
+            )
+            return redirect(url_for("apply.my_applications"))
+
+        def submit() -> acceptance.Settlement:
+            settlement = acceptance.accept(db.session, application)
+            settlement.message = f"各方均已确认，申请已提交受理，受理编号 {application.tracking_no}"
+            return settlement
+
+        settled = settle(
+            application, submit, form_endpoint="apply.my_applications", done_endpoint="apply.my_applications"
+        )
+        if settled is not None:
+            return settled
+        return redirect(url_for("apply.my_applications"))
+    db.session.commit()
+    return render_template(
+        "apply/confirm.html",
+        application=application,
+        parties=parties,
+        mine=[c for c in parties if c.id_number_hash in mine],
+        form=bind_unified_form(application, formdata=None),
+        csrf_form=FlaskForm(),
     )
 
 
@@ -507,6 +565,7 @@ def my_applications() -> str:
     return render_template(
         "apply/my.html",
         applications=applications,
+        to_confirm=confirmations.awaiting(db.session, current_user),
         id_number=mask_id_number(current_user.id_number) if current_user.id_number else None,
         csrf_form=FlaskForm(),
     )

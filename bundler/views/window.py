@@ -21,7 +21,7 @@ from ..extensions import db
 from ..models import Application
 from ..permissions import Permission
 from ..privacy import lookup_hashes, mask_name
-from ..services import acceptance, deferrals
+from ..services import acceptance, confirmations, deferrals
 from ..services import applications as service
 from ..services import results as results_service
 from ..services.deadlines import due_dates
@@ -207,6 +207,7 @@ def checklist(application_id: int) -> Any:
             {m.key: request.form.get(f"m_{m.id}", m.status) for m in application.materials},
             _date(request.form.get("commitment_date")),
             {m.key: request.form.get(f"auth_{m.id}", "") for m in application.materials if m.e_licence},
+            set(request.form.getlist("confirmed_party")),
         )
 
         def decide() -> acceptance.Settlement:
@@ -221,14 +222,20 @@ def checklist(application_id: int) -> Any:
                 return settled
         chosen, commitment = decision.states, request.form.get("commitment_date", "")  # shown again as chosen
         authorisations = decision.authorisations
+        ticked = decision.confirmed_parties
     else:
         chosen = {m.key: ("collected" if m.status == "uploaded" else m.status) for m in application.materials}
         commitment = application.commitment_date.isoformat() if application.commitment_date else ""
         authorisations = {}
+        ticked = set()
     missing = service.missing_items(db.session, application)
+    parties = confirmations.sync(db.session, application)
+    db.session.commit()  # the parties to confirm, found on the data as it stands
     return render_template(
         "window/checklist.html",
         application=application,
+        parties=parties,
+        ticked=ticked,
         states={state.value: state.label for state in CHECKLIST_STATES},
         chosen=chosen,
         commitment=commitment,

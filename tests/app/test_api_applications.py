@@ -13,6 +13,7 @@ import graphs
 from bundler.catalogue.queries import bundle_definition
 from bundler.extensions import db
 from bundler.services.accounts import create_token
+from bundler.services.confirmations import parties as confirmation_parties
 
 from testapp import answered, bearer
 
@@ -28,8 +29,17 @@ def _valid_data(code: str, answers: dict | None = None) -> dict:
 
 
 def _body(code: str = "KFD", answers: dict | None = None, **extra) -> dict:
-    """A submission with every question that must be answered answered (see ``testapp.answered``)."""
-    return {"bundle": code, "answers": answered(code, answers), "data": _valid_data(code, answers), **extra}
+    """A submission with every question that must be answered answered (see ``testapp.answered``), every
+    party's ID card checked at the counter (各方确认)."""
+    data = _valid_data(code, answers)
+    parties = [p.key for p in confirmation_parties(bundle_definition(db.session, code).bundle, data)]
+    return {
+        "bundle": code,
+        "answers": answered(code, answers),
+        "data": data,
+        "confirmed_parties": parties,
+        **extra,
+    }
 
 
 def _post(client, token, body, **headers):

@@ -31,7 +31,7 @@ from bundler.queues import SYSTEM_QUEUE
 from bundler.worker import make_worker
 
 from factories import PASSWORD
-from testapp import bearer, department_token, online_draft, pdf_bytes, work_departments
+from testapp import bearer, confirm_as_parties, department_token, online_draft, pdf_bytes, work_departments
 
 APPLICANT_PHONE = "13991620048"
 APPLICANT_NAME = "欧阳晓梅"
@@ -129,7 +129,9 @@ def _submitted_online(client: Any) -> int:
         data={"delivery_method": "邮寄送达", "delivery_address": ADDRESS},
     )
     db.session.expire_all()
-    assert db.session.get(Application, application_id).status == "accepted"
+    assert db.session.get(Application, application_id).status == "draft"  # waiting for the parents
+    assert confirm_as_parties(client.application, application_id) == ["母亲", "父亲"]
+    assert db.session.get(Application, application_id).status == "accepted"  # the last confirmation
     return application_id
 
 

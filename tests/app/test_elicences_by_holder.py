@@ -38,6 +38,7 @@ def _accept(client, token, data, materials, authorisations=None):
             "data": data,
             "materials": materials,
             "licence_authorisations": authorisations or {},
+            "confirmed_parties": ["母亲", "父亲"],
         },
         headers={"Authorization": f"Bearer {token}"},
     )

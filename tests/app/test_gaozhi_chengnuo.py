@@ -23,7 +23,15 @@ from bundler.services import commitments, document_contexts
 from bundler.worker import make_worker
 
 from factories import PASSWORD
-from testapp import accept_by_api, bearer, department_token, pdf_bytes, post_application, scenario_form
+from testapp import (
+    accept_by_api,
+    bearer,
+    confirm_as_parties,
+    department_token,
+    pdf_bytes,
+    post_application,
+    scenario_form,
+)
 
 CHINA = ZoneInfo("Asia/Shanghai")
 MONDAY = dt.datetime(2026, 9, 14, 9, 30, tzinfo=CHINA)
@@ -161,8 +169,11 @@ def test_an_applicant_chooses_a_commitment_online_and_the_pledge_follows_the_rec
                 },
                 content_type="multipart/form-data",
             )
-    submitted = client.post(f"/applications/{application_id}/review", follow_redirects=True)
-    assert "申请已受理" in submitted.get_data(as_text=True), submitted.get_data(as_text=True)
+    waiting = client.post(f"/applications/{application_id}/review", follow_redirects=True)
+    assert "尚未确认" in waiting.get_data(as_text=True)  # 各方确认: the buyer and the seller
+    confirm_as_parties(client.application, application_id)
+    submitted = client.get(f"/applications/{application_id}", follow_redirects=True)
+    assert "已受理" in submitted.get_data(as_text=True), submitted.get_data(as_text=True)
     assert f"/applications/{application_id}/documents/pledge" in submitted.get_data(as_text=True)
     db.session.expire_all()
     application = db.session.get(Application, application_id)

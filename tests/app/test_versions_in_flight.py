@@ -25,6 +25,9 @@ def _data(definition):
     return forms.example_data(forms.merge(definition.bundle, definition.items, parsed), jsonable=True)
 
 
+PARENTS = ["母亲", "父亲"]  # 各方确认: both parents' ID cards checked at the counter
+
+
 def _publish(user, reviewer, kind, code, edit):
     change = changes.start_change(db.session, user, kind, code, ACTION_CHANGE)
     changes.save_content(db.session, change, user, edit(change.content))
@@ -39,7 +42,7 @@ def test_an_application_finishes_under_the_version_it_was_accepted_under(client,
     v1_schema = forms.merge(v1.bundle, v1.items, graphs.parse_answers(v1.bundle["questions"], ANSWERS))
     accepted = client.post(
         "/api/v1/applications",
-        json={"bundle": "XSECS", "answers": ANSWERS, "data": _data(v1)},
+        json={"bundle": "XSECS", "answers": ANSWERS, "data": _data(v1), "confirmed_parties": PARENTS},
         headers=bearer(window_token),
     ).get_json()
     assert accepted["bundle_version"] == 1
@@ -91,7 +94,12 @@ def test_an_application_finishes_under_the_version_it_was_accepted_under(client,
 
     fresh = client.post(
         "/api/v1/applications",
-        json={"bundle": "XSECS", "answers": ANSWERS, "data": _data(bundle_definition(db.session, "XSECS"))},
+        json={
+            "bundle": "XSECS",
+            "answers": ANSWERS,
+            "data": _data(bundle_definition(db.session, "XSECS")),
+            "confirmed_parties": PARENTS,
+        },
         headers=bearer(window_token),
     ).get_json()
     assert fresh["bundle_version"] == 2 and "WJ-002" not in {s["item"] for s in fresh["steps"]}

@@ -34,6 +34,19 @@ def _catalogue(roles=({"name": "股东", "repeat": True, "max": 5},), per="股�
     return catalogue
 
 
+def _confirmed_by(roles):
+    catalogue = _catalogue()
+    catalogue["bundles"][0]["confirm_by"] = roles
+    return catalogue
+
+
+def test_every_party_confirms_loads_and_exports(runner, write_yaml):
+    result = runner.invoke(args=["import", str(write_yaml(_confirmed_by(["股东"])))])
+    assert result.exit_code == 0, result.output
+    exported = yaml.safe_load(runner.invoke(args=["export"]).output)
+    assert exported["bundles"][0]["confirm_by"] == ["股东"]
+
+
 def test_repeating_roles_and_per_steps_load_export_and_merge(runner, write_yaml):
     result = runner.invoke(args=["import", str(write_yaml(_catalogue()))])
     assert result.exit_code == 0, result.output
@@ -67,6 +80,8 @@ def test_what_cannot_work_per_person_is_refused_in_chinese(runner, write_yaml):
         (_catalogue(per=None), "须由按“股东”逐人办理的步骤给出"),
         (_catalogue(roles=({"name": "股东", "repeat": True, "min": 3, "max": 2},)), "至少 3 人多于至多 2 人"),
         (_catalogue(**{"2.when": reads_a_shareholder}), "条件不能引用可有多人的角色的字段“股东.姓名”"),
+        (_confirmed_by(["经营者"]), "角色“经营者”在本件事的表单中没有公民身份号码"),
+        (_confirmed_by("股东"), "各方确认（confirm_by）应为角色名称的列表"),
     ]
     for catalogue, said in cases:
         result = runner.invoke(args=["import", str(write_yaml(catalogue, "bad.yaml"))])

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from forms import build_form, field_name, formdata_for, merge, project
+from forms import build_form, build_notice, field_name, formdata_for, merge, project
 
 SHARE = {"logic": {"==": [{"var": "fields.房屋.共有方式"}, "按份共有"]}}
 
@@ -129,3 +129,10 @@ def test_each_department_gets_the_persons_it_needs(esf):
             "share": buyer["共有份额"],
             "cert": f"B-{i + 1}",
         }
+
+
+def test_the_notice_says_who_must_confirm(esf):
+    bundle, items = esf
+    assert build_notice(bundle, items)["confirm_by"] == ""
+    told = build_notice({**bundle, "confirm_by": ["买方", "卖方"]}, items)["confirm_by"]
+    assert "每一位买方、每一位卖方本人确认" in told and "窗口出示居民身份证" in told
