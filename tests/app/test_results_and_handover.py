@@ -53,6 +53,15 @@ def _tasks(application_id, code):
     ).all()
 
 
+def _approve(client, token, task, results):
+    """The department approves the task through the API: example results, with ``results`` over them."""
+    return client.post(
+        f"/api/v1/tasks/{task.id}/complete",
+        json={"outcome": "approved", "results": {**_example_results(task), **results}},
+        headers=bearer(token),
+    )
+
+
 def _example_results(task):
     return example_results(definitions.schema_for(db.session, task.application), task.item.code)
 
@@ -308,26 +317,12 @@ def test_a_newborns_birth_certificate_is_filed_once_the_id_number_is_issued(app,
     assert [t.person for t in births] == [0, 1]
     certificates = ["S610012345", "S610012346"]
     for birth, certificate in zip(births, certificates, strict=True):
-        answer = client.post(
-            f"/api/v1/tasks/{birth.id}/complete",
-            json={
-                "outcome": "approved",
-                "results": {**_example_results(birth), "新生儿[].出生医学证明编号": certificate},
-            },
-            headers=bearer(wj),
-        )
+        answer = _approve(client, wj, birth, {"新生儿[].出生医学证明编号": certificate})
         assert answer.status_code == 200, answer.get_json()
     assert LocalELicenceStore(db.session).licences_for(NEWBORN) == []
     households = _tasks(application_id, "GA-001")
     assert [t.status for t in households] == [TaskState.READY, TaskState.READY]
-    bad = client.post(
-        f"/api/v1/tasks/{households[0].id}/complete",
-        json={
-            "outcome": "approved",
-            "results": {**_example_results(households[0]), "新生儿[].公民身份号码": "R-1"},
-        },
-        headers=bearer(ga),
-    )
+    bad = _approve(client, ga, households[0], {"新生儿[].公民身份号码": "R-1"})
     assert bad.status_code == 422 and "新生儿[].公民身份号码" in bad.get_json()["errors"], bad.get_json()
     numbers = [NEWBORN, TWIN]
     for household, number in zip(households, numbers, strict=True):
@@ -336,14 +331,7 @@ def test_a_newborns_birth_certificate_is_filed_once_the_id_number_is_issued(app,
         assert mine["person"] == {"role": "新生儿", "number": household.person + 1}
         assert mine["form"]["baby_name"] == child["姓名"]  # its own child, as a plain field
         assert mine["form"]["birth_cert_no"] == certificates[household.person]
-        answer = client.post(
-            f"/api/v1/tasks/{household.id}/complete",
-            json={
-                "outcome": "approved",
-                "results": {**_example_results(household), "新生儿[].公民身份号码": number},
-            },
-            headers=bearer(ga),
-        )
+        answer = _approve(client, ga, household, {"新生儿[].公民身份号码": number})
         assert answer.status_code == 200, answer.get_json()
     for number, certificate in zip(numbers, certificates, strict=True):
         filed = {lic.kind: lic for lic in LocalELicenceStore(db.session).licences_for(number)}

@@ -68,7 +68,12 @@ def test_a_parent_adds_a_second_child_and_each_child_gets_its_own_tasks(
     # the counter's system accepts the same data: every child gets its own tasks
     accepted = client.post(
         "/api/v1/applications",
-        json={"bundle": "XSECS", "answers": saved.answers, "data": saved.data},
+        json={
+            "bundle": "XSECS",
+            "answers": saved.answers,
+            "data": saved.data,
+            "confirmed_parties": ["母亲", "父亲"],
+        },
         headers=bearer(window_token),
     )
     assert accepted.status_code == 201, accepted.get_json()
