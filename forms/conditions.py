@@ -294,7 +294,12 @@ def _say(rule: Logic, labels: Mapping[str, str]) -> str:
     if op == "in" and len(args) == 2 and isinstance(args[1], list):
         return f"{_say(args[0], labels)}为{'或'.join(_literal(v) for v in args[1])}"
     if op in ("and", "or"):
-        joined = ("并且" if op == "and" else "或者").join(_say(a, labels) for a in args)
+        # a bare value among the parts holds when it is given: 已填写父亲的民族
+        parts = (
+            f"已填写{_say(a, labels)}" if isinstance(a, Mapping) and "var" in a else _say(a, labels)
+            for a in args
+        )
+        joined = ("并且" if op == "and" else "或者").join(parts)
         return f"（{joined}）" if len(args) > 1 else joined
     if op == "!":
         return f"并非{_say(args[0], labels)}"

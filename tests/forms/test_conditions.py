@@ -155,6 +155,9 @@ def test_a_condition_in_plain_chinese():
         "and": [{"==": [{"var": "fields.买受人.婚姻状况"}, "已婚"]}, {"!": [{"var": "fields.买受人.首套"}]}]
     }
     assert describe(rule) == "（买受人的婚姻状况为“已婚”并且并非买受人的首套）"
+    differ = {"!=": [{"var": "fields.父亲.民族"}, {"var": "fields.母亲.民族"}]}
+    given = {"and": [{"var": "fields.父亲.民族"}, differ]}  # a bare value: holds when it is given
+    assert describe(given) == "（已填写父亲的民族并且父亲的民族与母亲的民族不同）"
 
 
 def test_the_one_time_notice_says_when_a_material_or_field_depends_on_the_form():
