@@ -95,12 +95,17 @@ def import_command(files: tuple[str, ...]) -> None:
             for problem in doc.problems:
                 click.echo(f"  - {problem}", err=True)
     click.echo(_describe_counts(result.counts))
+    if result.to_follow:
+        click.echo("基本目录已调整，以下实施清单事项须随之调整：", err=True)
+        for told in result.to_follow:
+            click.echo(f"  - {told}", err=True)
     if not result.ok:
         sys.exit(1)
 
 
 def _describe_counts(counts: dict[str, int]) -> str:
     labels = {
+        "catalogue_created": "新增基本目录", "catalogue_updated": "调整基本目录", "catalogue_unchanged": "基本目录未变",
         "departments_created": "新增部门", "departments_updated": "更新部门", "departments_unchanged": "部门未变",
         "items_created": "新增事项", "items_new_version": "事项新版本", "items_unchanged": "事项未变",
         "bundles_created": "新增一件事", "bundles_new_version": "一件事新版本", "bundles_unchanged": "一件事未变",

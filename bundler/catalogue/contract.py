@@ -22,7 +22,11 @@ from graphs import DAYS_UNITS, WORKING_DAYS
 
 from ..channels import CHANNELS
 
-TOP_LEVEL_KEYS = ("departments", "items", "bundles")
+TOP_LEVEL_KEYS = ("catalogue", "departments", "items", "bundles")
+LEVELS = ("国家级", "省级", "市级", "县级")  # 基本目录 levels
+CATALOGUE_KEYS = ("code", "name", "type", "basis", "level")
+# what a district's item must keep from its 基本目录 entry, with the Chinese names used to say so
+KEPT_FROM_CATALOGUE = (("name", "事项名称"), ("type", "事项类型"), ("basis", "设定依据"))
 ITEM_TYPES = (
     "行政许可",
     "行政确认",
@@ -72,7 +76,7 @@ BUNDLE_KEYS = ("code", "name", "lead_department", "description", "questions", "s
 QUESTION_KEYS = ("id", "text", "type", "options")
 STEP_KEYS = ("item", "depends_on", "when")
 
-KIND_LABELS = {"departments": "部门", "items": "事项", "bundles": "一件事"}
+KIND_LABELS = {"catalogue": "基本目录", "departments": "部门", "items": "事项", "bundles": "一件事"}
 
 
 @dataclass(frozen=True)
@@ -92,6 +96,7 @@ class Document:
     """One catalogue file, normalised, with the problems found in it."""
 
     path: str
+    catalogue: list[dict[str, Any]] = field(default_factory=list)
     departments: list[dict[str, Any]] = field(default_factory=list)
     items: list[dict[str, Any]] = field(default_factory=list)
     bundles: list[dict[str, Any]] = field(default_factory=list)
@@ -475,7 +480,31 @@ def _check_roles(entry: _Entry, bundle: Mapping[str, Any]) -> None:
             )
 
 
-_PARSERS = {"departments": _department, "items": _item, "bundles": _bundle}
+def _catalogue_entry(entry: _Entry, raw: Mapping[str, Any]) -> dict[str, Any]:
+    """A 基本目录 entry. Its code is text: an unquoted number would lose its leading zeros."""
+    code = raw.get("code")
+    if code is not None and not isinstance(code, str):
+        entry.problem(f'基本编码（code）应写成带引号的文字，如 "000173001000"，收到：{code!r}')
+    found: dict[str, Any] = {
+        "code": _text(entry, raw, "code", "基本编码", required=True)
+        if isinstance(code, str) or code is None
+        else None,
+        "name": _text(entry, raw, "name", "事项名称", required=True),
+        "type": _text(entry, raw, "type", "事项类型", required=True),
+        "basis": _text(entry, raw, "basis", "设定依据", required=True),
+        "level": _text(entry, raw, "level", "层级", required=True),
+    }
+    if found["type"] is not None and found["type"] not in ITEM_TYPES:
+        entry.problem(f"事项类型“{found['type']}”未知，可用类型：{'、'.join(ITEM_TYPES)}")
+    if found["level"] is not None and found["level"] not in LEVELS:
+        entry.problem(f"层级（level）只能是{'、'.join(LEVELS)}，收到：{found['level']!r}")
+    unknown = sorted(str(k) for k in raw if k not in CATALOGUE_KEYS)
+    if unknown:
+        entry.warning(f"基本目录不认识的键已忽略：{'、'.join(unknown)}")
+    return found
+
+
+_PARSERS = {"catalogue": _catalogue_entry, "departments": _department, "items": _item, "bundles": _bundle}
 
 
 def parse_document(path: str, data: Any) -> Document:
@@ -485,7 +514,9 @@ def parse_document(path: str, data: Any) -> Document:
         doc.problems.append(Problem(path, "文件", "文件为空"))
         return doc
     if not isinstance(data, Mapping):
-        doc.problems.append(Problem(path, "文件", "顶层应为包含 departments、items、bundles 的键值对"))
+        doc.problems.append(
+            Problem(path, "文件", "顶层应为包含 catalogue、departments、items、bundles 的键值对")
+        )
         return doc
     for key in data:
         if key not in TOP_LEVEL_KEYS:
@@ -524,10 +555,31 @@ class KnownCatalogue:
     departments: set[str] = field(default_factory=set)
     items: dict[str, dict[str, Any]] = field(default_factory=dict)
     bundles: set[str] = field(default_factory=set)
+    catalogue: dict[str, dict[str, Any]] = field(default_factory=dict)  # 基本目录 entries by 基本编码
+
+
+def against_catalogue(item: Mapping[str, Any], catalogue: Mapping[str, Mapping[str, Any]]) -> Iterable[str]:
+    """An item of the 实施清单 that names a 基本目录 entry keeps its name, type and basis (both values said)."""
+    code = item.get("catalogue_code")
+    if code is None:
+        return
+    if not isinstance(code, str):
+        yield f"基本编码（catalogue_code）应写成带引号的文字，收到：{code!r}"
+        return
+    entry = catalogue.get(code)
+    if entry is None:
+        yield f"基本目录中没有基本编码“{code}”（既不在数据库中，也不在本次导入的文件中）"
+        return
+    for key, label in KEPT_FROM_CATALOGUE:
+        if item.get(key) != entry.get(key):
+            yield f"{label}“{item.get(key)}”与基本目录 {code} 的{label}“{entry.get(key)}”不一致，实施清单须与基本目录一致"
 
 
 def _check_document(
-    doc: Document, departments: set[str], items: Mapping[str, Mapping[str, Any]]
+    doc: Document,
+    departments: set[str],
+    items: Mapping[str, Mapping[str, Any]],
+    catalogue: Mapping[str, Mapping[str, Any]],
 ) -> list[Problem]:
     found: list[Problem] = []
 
@@ -536,6 +588,8 @@ def _check_document(
 
     for item in doc.items:
         name = f"事项 {item['code']}"
+        for message in against_catalogue(item, catalogue):
+            problem(name, message)
         if item["department"] and item["department"] not in departments:
             problem(name, f"实施部门“{item['department']}”不存在（既不在数据库中，也不在本次导入的文件中）")
         for fld in item["fields"]:
@@ -694,7 +748,10 @@ def check_references(documents: list[Document], known: KnownCatalogue) -> None:
             items: dict[str, Mapping[str, Any]] = dict(known.items)
             items.update({i["code"]: i for lender in lenders for i in lender.items})
             items.update({i["code"]: i for i in doc.items})
-            found[doc.path] = _check_document(doc, departments, items)
+            catalogue: dict[str, Mapping[str, Any]] = dict(known.catalogue)
+            catalogue.update({c["code"]: c for lender in lenders for c in lender.catalogue})
+            catalogue.update({c["code"]: c for c in doc.catalogue})
+            found[doc.path] = _check_document(doc, departments, items, catalogue)
         newly_refused = {path for path, problems in found.items() if problems and path not in refused}
         if not newly_refused:
             break

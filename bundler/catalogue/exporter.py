@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import yaml
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..models import CatalogueEntry
 from .queries import NotFound, departments_by_code, latest_bundle_versions, latest_item_versions
 from .serialize import bundle_dict, department_dict, item_dict
 
@@ -49,7 +51,14 @@ def export_catalogue(session: Session, bundle_code: str | None = None) -> dict[s
             department_dict(d) for code, d in departments_by_code(session).items() if code in needed
         ]
         bundles = [bundle]
-    return _tidy({"departments": departments, "items": items, "bundles": bundles})
+    entries = {
+        e.code: e.to_contract() for e in session.scalars(select(CatalogueEntry).order_by(CatalogueEntry.code))
+    }
+    if bundle_code is not None:  # the entries its items name, so that the file imports on its own
+        entries = {code: e for code, e in entries.items() if code in {i.get("catalogue_code") for i in items}}
+    return _tidy(
+        {"catalogue": list(entries.values()), "departments": departments, "items": items, "bundles": bundles}
+    )
 
 
 def dump_yaml(data: dict[str, Any]) -> str:

@@ -19,6 +19,7 @@ from ..models import (
     BundleQuestion,
     BundleStep,
     BundleVersion,
+    CatalogueEntry,
     Delivery,
     Department,
     Item,
@@ -32,6 +33,7 @@ from ..queues import delivery_queue_name
 from ..states import DeliveryState
 from .contract import (
     BUNDLE_KEYS,
+    CATALOGUE_KEYS,
     DEPARTMENT_KEYS,
     FIELD_KEYS,
     ITEM_KEYS,
@@ -42,6 +44,7 @@ from .contract import (
     Document,
     KnownCatalogue,
     Problem,
+    against_catalogue,
     check_references,
     parse_document,
 )
@@ -55,6 +58,8 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 class ImportResult:
     documents: list[Document]
     counts: Counter[str] = field(default_factory=Counter)
+    # 基本目录 entries changed by the import: the district items that must now follow them
+    to_follow: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -94,6 +99,7 @@ def known_catalogue(session: Session, items: Mapping[str, Mapping[str, Any]] | N
         departments=set(session.scalars(select(Department.code))),
         items={code: dict(entry) for code, entry in items.items()},
         bundles=set(session.scalars(select(Bundle.code))),
+        catalogue={e.code: e.to_contract() for e in session.scalars(select(CatalogueEntry))},
     )
 
 
@@ -265,6 +271,9 @@ def store_documents(session: Session, documents: list[Document]) -> Counter[str]
     """Write the accepted documents' entries (departments, then items, then bundles); caller commits."""
     counts: Counter[str] = Counter()
     accepted = [d for d in documents if d.ok]
+    for doc in accepted:
+        for entry in doc.catalogue:
+            counts[_store_catalogue_entry(session, entry)] += 1
     departments = departments_by_code(session)
     for doc in accepted:
         for entry in doc.departments:
@@ -281,10 +290,39 @@ def store_documents(session: Session, documents: list[Document]) -> Counter[str]
     return counts
 
 
+def _store_catalogue_entry(session: Session, entry: dict[str, Any]) -> str:
+    """Insert or update a 基本目录 entry (the province's list is the source: it is taken as given)."""
+    found = session.scalar(select(CatalogueEntry).where(CatalogueEntry.code == entry["code"]))
+    if found is None:
+        session.add(CatalogueEntry(**{k: entry[k] for k in CATALOGUE_KEYS}))
+        return "catalogue_created"
+    if found.to_contract() == {k: entry[k] for k in CATALOGUE_KEYS}:
+        return "catalogue_unchanged"
+    for key in CATALOGUE_KEYS:
+        setattr(found, key, entry[key])
+    return "catalogue_updated"
+
+
+def items_to_follow(session: Session, codes: Iterable[str] | None = None) -> list[str]:
+    """The district items (latest versions) that no longer keep the name, type or basis of the 基本目录
+    entry they name: each must follow it by a change of its own. ``codes`` limits it to some entries."""
+    entries = {e.code: e.to_contract() for e in session.scalars(select(CatalogueEntry))}
+    wanted = set(codes) if codes is not None else set(entries)
+    told = []
+    for code, version in sorted(latest_item_versions(session).items()):
+        item = item_dict(version)
+        basic = item.get("catalogue_code")
+        if basic in wanted and basic in entries:
+            told += [f"事项 {code}：{message}" for message in against_catalogue(item, entries)]
+    return told
+
+
 def import_files(session: Session, paths: Iterable[str | Path]) -> ImportResult:
     """Check a batch of files together and store every file that has no problem, in the caller's
     transaction (one commit makes the whole batch visible)."""
     documents = [load_document(p) for p in paths]
     check_references(documents, known_catalogue(session))
     counts = store_documents(session, documents)
-    return ImportResult(documents, counts)
+    session.flush()
+    changed = [e["code"] for d in documents if d.ok for e in d.catalogue]
+    return ImportResult(documents, counts, items_to_follow(session, changed) if changed else [])

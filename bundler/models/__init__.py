@@ -4,7 +4,7 @@ from .accounts import ApiToken, LoginSession, User
 from .applications import Application, ApplicationMaterial, Task, Upload
 from .bundles import Bundle, BundleQuestion, BundleStep, BundleVersion, step_dependencies
 from .calendar import CalendarYear
-from .catalogue import Department, Item, ItemField, ItemMaterial, ItemVersion
+from .catalogue import CatalogueEntry, Department, Item, ItemField, ItemMaterial, ItemVersion
 from .changes import CatalogueChange
 from .confirmations import Confirmation
 from .documents import Document
@@ -29,6 +29,7 @@ __all__ = [
     "BundleVersion",
     "CalendarYear",
     "CatalogueChange",
+    "CatalogueEntry",
     "Confirmation",
     "Department",
     "Document",

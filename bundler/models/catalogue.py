@@ -34,6 +34,29 @@ class Department(Timestamped, Model):
         return f"<Department {self.code}>"
 
 
+class CatalogueEntry(Timestamped, Model):
+    """An entry of the 基本目录 (basic catalogue): name, 基本编码, 事项类型 and 设定依据, the same at every
+    level; a district's item (实施清单) that names it (``catalogue_code``) must keep these."""
+
+    __tablename__ = "catalogue_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)  # 基本编码
+    name: Mapped[str] = mapped_column(String(200))
+    type: Mapped[str] = mapped_column(String(40))
+    basis: Mapped[str] = mapped_column(Text)
+    level: Mapped[str] = mapped_column(String(8))  # 国家级 | 省级 | 市级 | 县级
+
+    def to_contract(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "name": self.name,
+            "type": self.type,
+            "basis": self.basis,
+            "level": self.level,
+        }
+
+
 class Item(Timestamped, Model):
     """A government service item (政务服务事项) as one department implements it."""
 
