@@ -333,8 +333,61 @@ def _item(entry: _Entry, raw: Mapping[str, Any]) -> dict[str, Any]:
     materials = [_material(entry, m, i) for i, m in enumerate(_list(entry, raw, "materials", "申请材料"))]
     item["materials"] = [m for m in materials if m is not None]
     _check_rongque_and_commitment(entry, raw, item["materials"])
+    _check_standard_elements(entry, raw)
     item.update(_extras(raw, ITEM_KEYS))
     return item
+
+
+ITEM_KINDS = ("即办件", "承诺件")
+CHANNELS_OF_HANDLING = ("窗口", "网上", "邮寄", "自助终端", "移动端")  # 办理形式
+PHONE_KINDS = {"consult": "咨询电话", "complaint": "监督投诉电话"}
+
+
+def _check_standard_elements(entry: _Entry, raw: Mapping[str, Any]) -> None:
+    """The optional standard elements of the seeds (seed 000, 003; GLOSSARY): kept as the item's own keys,
+    checked for their shape here so that the guide and the reports can rely on them."""
+    texts = {"implementation_code": "实施编码", "exercise_content": "行使内容", "fee_basis": "收费依据"}
+    for key, label in texts.items():
+        value = raw.get(key)
+        if value is not None and not isinstance(value, str):
+            entry.problem(f"{label}（{key}）应为文字，收到：{value!r}")
+    kind = raw.get("kind")
+    if kind is not None and kind not in ITEM_KINDS:
+        entry.problem(f"办件类型（kind）只能是{'或'.join(ITEM_KINDS)}，收到：{kind!r}")
+    if kind == "即办件" and isinstance(raw.get("promised_days"), int) and raw["promised_days"] > 0:
+        entry.problem(f"即办件当场办结，承诺办结时限应为 0，收到：{raw['promised_days']}")
+    visits = raw.get("visits")
+    if visits is not None and (isinstance(visits, bool) or not isinstance(visits, int) or visits < 0):
+        entry.problem(f"到现场次数（visits）应为不小于 0 的整数，收到：{visits!r}")
+    channels = raw.get("channels")
+    if channels is not None and (
+        not isinstance(channels, list) or any(c not in CHANNELS_OF_HANDLING for c in channels)
+    ):
+        entry.problem(
+            f"办理形式（channels）应为以下的列表：{'、'.join(CHANNELS_OF_HANDLING)}，收到：{channels!r}"
+        )
+    process = raw.get("process")
+    if process is not None and (
+        not isinstance(process, list) or not all(isinstance(p, str) and p.strip() for p in process)
+    ):
+        entry.problem(f"办理流程（process）应为环节名称的列表，如 [受理, 审核, 办结]，收到：{process!r}")
+    phones = raw.get("phones")
+    if phones is not None:
+        if not isinstance(phones, Mapping) or any(k not in PHONE_KINDS for k in phones):
+            entry.problem(
+                f"电话（phones）应写成 {{consult: 咨询电话, complaint: 监督投诉电话}}，收到：{phones!r}"
+            )
+        else:
+            for key, number in phones.items():
+                if not isinstance(number, str | int) or not re.fullmatch(r"[0-9-]{3,20}", str(number)):
+                    entry.problem(f"{PHONE_KINDS[key]}“{number}”不是有效的电话号码（数字和连字符）")
+    url = raw.get("online_url")
+    if url is not None and (not isinstance(url, str) or not re.match(r"^https?://\S+$", url)):
+        entry.problem(f"网办地址（online_url）应为 http:// 或 https:// 开头的网址，收到：{url!r}")
+    for index, material in enumerate(raw.get("materials") or []):
+        sample = material.get("sample") if isinstance(material, Mapping) else None
+        if sample is not None and (not isinstance(sample, str) or not sample.strip()):
+            entry.problem(f"第 {index + 1} 个材料的样表（sample）应为文件名或网址，收到：{sample!r}")
 
 
 def _check_rongque_and_commitment(

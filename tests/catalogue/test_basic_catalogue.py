@@ -103,3 +103,39 @@ def test_the_studio_refuses_an_item_change_that_leaves_its_basic_entry(runner, w
     assert any(
         "事项名称“餐饮服务许可”与基本目录 000117007000 的事项名称“食品经营许可”不一致" in p for p in problems
     )
+
+
+ELEMENTS = {
+    "implementation_code": "11610702MB2950142X4000117007000",
+    "exercise_content": "食品经营许可（餐饮服务）",
+    "fee_basis": "不收费",
+    "kind": "承诺件",
+    "visits": 1,
+    "channels": ["窗口", "网上", "邮寄"],
+    "process": ["受理", "审查", "决定", "送达"],
+    "phones": {"consult": "0916-2626315", "complaint": "12345"},
+    "online_url": "https://zwfw.shaanxi.gov.cn/hantai/item/SCJG-001",
+}
+
+
+def test_the_standard_elements_load_and_export_and_bad_ones_are_refused(runner, write_yaml):
+    catalogue = _district(**ELEMENTS)
+    catalogue["items"][0]["materials"][0]["sample"] = "样表-食品经营许可申请书.pdf"
+    result = runner.invoke(args=["import", str(write_yaml({"catalogue": [ENTRY], **catalogue}))])
+    assert result.exit_code == 0, result.output
+    item = yaml.safe_load(runner.invoke(args=["export"]).output)["items"][0]
+    assert {k: item[k] for k in ELEMENTS} == ELEMENTS
+    assert item["materials"][0]["sample"] == "样表-食品经营许可申请书.pdf"
+    bad = [
+        ({"kind": "即时件"}, "办件类型（kind）只能是即办件或承诺件"),
+        ({"kind": "即办件"}, "即办件当场办结，承诺办结时限应为 0"),
+        ({"visits": -1}, "到现场次数（visits）应为不小于 0 的整数"),
+        ({"channels": ["柜台"]}, "办理形式（channels）应为以下的列表"),
+        ({"process": "受理-办结"}, "办理流程（process）应为环节名称的列表"),
+        ({"phones": {"consult": "电话"}}, "咨询电话“电话”不是有效的电话号码"),
+        ({"phones": {"fax": "123"}}, "电话（phones）应写成"),
+        ({"online_url": "zwfw.example"}, "网办地址（online_url）应为 http:// 或 https:// 开头的网址"),
+    ]
+    for changed, said in bad:
+        result = runner.invoke(args=["import", str(write_yaml(_district(**changed), "bad.yaml"))])
+        assert result.exit_code == 1 and said in result.output, (said, result.output)
