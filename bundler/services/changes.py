@@ -357,8 +357,80 @@ def drafted_by(change: CatalogueChange, user: User) -> bool:
     return user.id in change.drafters
 
 
-def publish(session: Session, change: CatalogueChange, user: User, note: str = "") -> int | None:
-    """Publish a submitted change; returns the new version number (None: content already current)."""
+@dataclass(frozen=True)
+class BrokenBundle:
+    """A bundle that an item change would break: what its checker finds only with the change applied."""
+
+    code: str
+    name: str
+    problems: list[str]
+
+    @property
+    def message(self) -> str:
+        return f"会使一件事“{self.name}”（{self.code}）出错：{'；'.join(self.problems[:3])}"
+
+
+def broken_bundles(session: Session, change: CatalogueChange) -> list[BrokenBundle]:
+    """The bundles using the changed item whose checker finds new errors once the change is applied
+    (a new conflict, a produced_by that no longer holds, a required field nobody fills …)."""
+    if change.kind != KIND_ITEM or change.action == ACTION_CANCEL:
+        return []
+    from .studio import review  # the studio builds on this module's permissions
+
+    found, entry = _read(session, change)
+    if found or entry is None:
+        return []
+    broken = []
+    for code, version in sorted(latest_bundle_versions(session).items()):
+        if not any(step.item.code == change.code for step in version.steps):
+            continue
+        content = bundle_dict(version)
+        before = {f.message for f in review(session, content).errors}
+        after = [f.message for f in review(session, content, items_override={change.code: entry}).errors]
+        new = [m for m in after if m not in before]
+        if new:
+            broken.append(BrokenBundle(code, version.name, new))
+    return broken
+
+
+def _draft_follow_ups(session: Session, change: CatalogueChange, broken: list[BrokenBundle]) -> list[str]:
+    """A draft change of each broken bundle for its lead department, saying what to adjust."""
+    made = []
+    for bundle in broken:
+        if _open_change(session, KIND_BUNDLE, bundle.code) is not None:
+            continue  # the lead department already has one open: it sees the problem there
+        now = current(session, KIND_BUNDLE, bundle.code)
+        if now is None:
+            continue
+        department = owner_department(session, KIND_BUNDLE, now[1])
+        if department is None:
+            continue
+        session.add(
+            CatalogueChange(
+                kind=KIND_BUNDLE,
+                code=bundle.code,
+                action=ACTION_CHANGE,
+                status=ChangeState.DRAFT,
+                content=now[1],
+                base_version=now[0],
+                department=department,
+                created_by=None,
+                drafters=[],
+                reason=f"事项 {change.code} 已变更，本件事须随之调整：{'；'.join(bundle.problems[:3])}",
+                legal_basis=change.legal_basis,
+            )
+        )
+        made.append(bundle.code)
+    return made
+
+
+def publish(
+    session: Session, change: CatalogueChange, user: User, note: str = "", *, with_bundle_drafts: bool = False
+) -> int | None:
+    """Publish a submitted change; returns the new version number (None: content already current).
+    An item change that would break a bundle using it is refused with the bundle named, unless the
+    reviewer chooses ``with_bundle_drafts``: then it is published with a draft change of each such bundle
+    for its lead department (open applications keep their versions either way)."""
     if not may_review(user):
         raise ChangeError("只有审核人可以发布变更")
     if drafted_by(change, user):
@@ -369,6 +441,13 @@ def publish(session: Session, change: CatalogueChange, user: User, note: str = "
     found = _with_studio_errors(session, change, found)
     if found:
         raise ChangeError("还有问题未解决：" + "；".join(found[:5]))
+    broken = broken_bundles(session, change)
+    if broken and not with_bundle_drafts:
+        raise ChangeError(
+            "；".join(b.message for b in broken)
+            + "。请先调整这些一件事，或选择“发布并为受影响的一件事生成调整草稿”"
+        )
+    _draft_follow_ups(session, change, broken)
     spec = _KINDS[change.kind]
     if change.action == ACTION_CANCEL:
         now = spec.latest(session, [change.code]).get(change.code)

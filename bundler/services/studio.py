@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -249,9 +250,15 @@ def everything(content: dict[str, Any]) -> dict[str, Any]:
 
 
 def review(
-    session: Session, content: dict[str, Any], raw_answers: dict[str, Any] | None = None
+    session: Session,
+    content: dict[str, Any],
+    raw_answers: dict[str, Any] | None = None,
+    *,
+    items_override: Mapping[str, dict[str, Any]] | None = None,
 ) -> StudioReview:
-    catalogue = catalogue_items(session)
+    """The bundle as the studio reads it; ``items_override`` puts changed items in place of the
+    catalogue's (an item change's impact on the bundles that use the item)."""
+    catalogue = {**catalogue_items(session), **(items_override or {})}
     departments = {code: d.name for code, d in departments_by_code(session).items()}
     codes = [s["item"] for s in content.get("steps", [])]
     items = {c: catalogue[c] for c in codes if c in catalogue}

@@ -77,7 +77,13 @@ def reject(change_id: int) -> Any:
 @permission_required(Permission.REVIEW_CHANGES)
 def publish(change_id: int) -> Any:
     def decide(change: CatalogueChange) -> str:
-        number = service.publish(db.session, change, current_user, request.form.get("note", ""))
+        number = service.publish(
+            db.session,
+            change,
+            current_user,
+            request.form.get("note", ""),
+            with_bundle_drafts=request.form.get("with_bundle_drafts") == "1",
+        )
         return f"已发布第 {number} 版" if number else "内容与现行版本相同，未产生新版本"
 
     return _decide(change_id, decide, "{outcome}。")
