@@ -79,9 +79,9 @@ def commands() -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 def import_command(files: tuple[str, ...]) -> None:
     """导入事项目录与一件事定义文件（YAML，格式见 bundle-format.md）。"""
-    from .catalogue.importer import import_files
+    from .services.catalogue_import import import_catalogue
 
-    result = import_files(db.session, files)
+    result = import_catalogue(db.session, files)
     db.session.commit()
     for doc in result.documents:
         for warning in doc.warnings:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -317,11 +317,32 @@ def items_to_follow(session: Session, codes: Iterable[str] | None = None) -> lis
     return told
 
 
-def import_files(session: Session, paths: Iterable[str | Path]) -> ImportResult:
+def changed_items(
+    session: Session, documents: Iterable[Document]
+) -> dict[str, tuple[Document, dict[str, Any]]]:
+    """The items of the accepted documents whose content differs from their published version."""
+    entries = {i["code"]: (doc, i) for doc in documents if doc.ok for i in doc.items}
+    latest = latest_item_versions(session, list(entries))
+    return {
+        code: (doc, entry)
+        for code, (doc, entry) in entries.items()
+        if code in latest and latest[code].content_hash != content_hash(without_code(entry))
+    }
+
+
+def import_files(
+    session: Session,
+    paths: Iterable[str | Path],
+    *,
+    also_check: Callable[[list[Document]], None] | None = None,
+) -> ImportResult:
     """Check a batch of files together and store every file that has no problem, in the caller's
-    transaction (one commit makes the whole batch visible)."""
+    transaction (one commit makes the whole batch visible). ``also_check`` adds problems of its own
+    before anything is stored (the services' impact check of changed items on published bundles)."""
     documents = [load_document(p) for p in paths]
     check_references(documents, known_catalogue(session))
+    if also_check is not None:
+        also_check(documents)
     counts = store_documents(session, documents)
     session.flush()
     changed = [e["code"] for d in documents if d.ok for e in d.catalogue]

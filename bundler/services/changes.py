@@ -10,7 +10,7 @@ Cancelling (取消) publishes a version marked cancelled; publishing an earlier 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable
+from collections.abc import Callable, Container, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -364,6 +364,7 @@ class BrokenBundle:
     code: str
     name: str
     problems: list[str]
+    items: tuple[str, ...] = ()  # the changed items it uses
 
     @property
     def message(self) -> str:
@@ -375,21 +376,30 @@ def broken_bundles(session: Session, change: CatalogueChange) -> list[BrokenBund
     (a new conflict, a produced_by that no longer holds, a required field nobody fills …)."""
     if change.kind != KIND_ITEM or change.action == ACTION_CANCEL:
         return []
-    from .studio import review  # the studio builds on this module's permissions
-
     found, entry = _read(session, change)
     if found or entry is None:
         return []
+    return bundles_broken_by(session, {change.code: entry})
+
+
+def bundles_broken_by(
+    session: Session, items: Mapping[str, dict[str, Any]], skip: Container[str] = ()
+) -> list[BrokenBundle]:
+    """The published bundles (but those in ``skip``) using any of ``items`` whose studio checker finds
+    errors with these item contents in place that it does not find now."""
+    from .studio import review  # the studio builds on this module's permissions
+
     broken = []
     for code, version in sorted(latest_bundle_versions(session).items()):
-        if not any(step.item.code == change.code for step in version.steps):
+        used = tuple(step.item.code for step in version.steps if step.item.code in items)
+        if code in skip or not used:
             continue
         content = bundle_dict(version)
         before = {f.message for f in review(session, content).errors}
-        after = [f.message for f in review(session, content, items_override={change.code: entry}).errors]
+        after = [f.message for f in review(session, content, items_override=items).errors]
         new = [m for m in after if m not in before]
         if new:
-            broken.append(BrokenBundle(code, version.name, new))
+            broken.append(BrokenBundle(code, version.name, new, used))
     return broken
 
 

@@ -7,8 +7,9 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..catalogue.importer import ImportResult, import_files
+from ..catalogue.importer import ImportResult
 from ..models import Bundle
+from .catalogue_import import import_catalogue
 from .elicences import LocalELicenceStore, read_licence_file
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_catalogue"
@@ -20,7 +21,7 @@ def sample_files() -> list[Path]:
 
 def import_sample(session: Session) -> ImportResult:
     """The sample catalogue, and (once it is in) the demo e-licences of a few fictitious people."""
-    result = import_files(session, sample_files())
+    result = import_catalogue(session, sample_files())
     if result.ok:
         for path in sorted((SAMPLE_DIR / "elicences").glob("*.yaml")):
             LocalELicenceStore(session).load(read_licence_file(path))

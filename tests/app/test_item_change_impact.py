@@ -6,6 +6,7 @@ or chooses to publish it with a draft change of 新生儿出生 for its lead dep
 from __future__ import annotations
 
 import pytest
+import yaml
 from sqlalchemy import select
 
 from bundler.extensions import db
@@ -64,3 +65,13 @@ def test_a_change_that_breaks_nothing_publishes_as_before(sample, make_user):
     changes.submit(db.session, change, officer, reason="调整办公时间", legal_basis="区政务服务中心通知")
     assert changes.broken_bundles(db.session, change) == []
     assert changes.publish(db.session, change, reviewer) == 2
+
+
+def test_bundler_import_refuses_an_item_file_that_breaks_a_published_bundle(sample, runner, write_yaml):
+    exported = yaml.safe_load(runner.invoke(args=["export", "--bundle", "XSECS"]).output)
+    yb = next(i for i in exported["items"] if i["code"] == "YB-001")
+    refused = runner.invoke(args=["import", str(write_yaml({"items": [_birth_date_as_text(yb)]}))])
+    assert refused.exit_code == 1
+    assert "事项 YB-001：会使一件事“新生儿出生”（XSECS）出错" in refused.output
+    hours = runner.invoke(args=["import", str(write_yaml({"items": [{**yb, "hours": "工作日 9:00-17:00"}]}))])
+    assert hours.exit_code == 0 and "事项新版本 1" in hours.output, hours.output
