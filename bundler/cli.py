@@ -334,8 +334,38 @@ def user_create_command(
     click.echo(f"已创建账号：{login}")
 
 
+@click.group("catalogue")
+def catalogue_group() -> None:
+    """事项目录：质量报告。"""
+
+
+@catalogue_group.command("report")
+@with_appcontext
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
+def catalogue_report_command(as_json: bool) -> None:
+    """每个事项的要素完备度、承诺时限压缩一半、到现场次数、即办件/承诺件与距上次申请的月数，并按部门和全区汇总。"""
+    from .services.catalogue_report import report
+
+    figures = report(db.session)
+    if as_json:
+        _print_json(figures)
+        return
+    district = figures["district"]
+    click.echo(
+        f"全区事项 {district['items']} 项：要素完备度 {district['completeness']:.0%}；"
+        f"承诺时限压缩一半以上 {district['meets_half_rule']}/{district['half_rule_judged']}；"
+        f"最多跑一次 {district['at_most_one_visit']}/{district['visits_given']}；即办件 {district['immediate']}；"
+        f"一年以上无申请 {district['dormant']}"
+    )
+    for d in figures["departments"]:
+        click.echo(
+            f"  {d['code']}：{d['items']} 项，完备度 {d['completeness']:.0%}，一年以上无申请 {d['dormant']}"
+        )
+
+
 commands.add_command(token_group)
 commands.add_command(user_group)
+commands.add_command(catalogue_group)
 
 
 @click.group("elicence")
