@@ -5,7 +5,7 @@ from .applications import Application, ApplicationMaterial, Task, Upload
 from .bundles import Bundle, BundleQuestion, BundleStep, BundleVersion, step_dependencies
 from .calendar import CalendarYear
 from .catalogue import CatalogueEntry, Department, Item, ItemField, ItemMaterial, ItemVersion
-from .changes import CatalogueChange
+from .changes import AdjustmentRule, CatalogueChange
 from .confirmations import Confirmation
 from .documents import Document
 from .elicences import ELicence
@@ -17,6 +17,7 @@ from .results import Handover, ResultDocument
 from .routing import AuditEntry, Delivery
 
 __all__ = [
+    "AdjustmentRule",
     "ApiToken",
     "LoginSession",
     "AuditEntry",

@@ -5,10 +5,10 @@ published. Content is a contract-format entry (``shared/spec/bundle-format.md``)
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, String, Text
+from sqlalchemy import Date, DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Model
@@ -49,6 +49,15 @@ class CatalogueChange(Timestamped, Model):
     reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     review_note: Mapped[str | None] = mapped_column(Text)
     published_version: Mapped[int | None]
+    # 调整时限 (seed 003 第十九条, seed 000 二(二)(三)): when the cause arose, what it touches, and the
+    # dates the rules give (working days on the holiday calendar, computed when the change is submitted)
+    cause: Mapped[str | None] = mapped_column(String(200))  # 法律修订、国务院决定、机构改革 …
+    cause_date: Mapped[date | None] = mapped_column(Date)
+    scope: Mapped[str | None] = mapped_column(String(12))  # basic | individual (基本要素 / 个性要素)
+    start_due: Mapped[date | None] = mapped_column(Date)  # to be taken up by (003: 3 working days)
+    due_date: Mapped[date | None] = mapped_column(Date)  # to be published by (000: 10 basic / 5 individual)
+    upper_requested_on: Mapped[date | None] = mapped_column(Date)  # asked of the upper level
+    decision_due: Mapped[date | None] = mapped_column(Date)  # its decision due (000 二(三): 5 working days)
 
     department: Mapped[Department] = relationship()
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
@@ -69,3 +78,16 @@ class CatalogueChange(Timestamped, Model):
     @property
     def editable(self) -> bool:
         return self.status in (ChangeState.DRAFT, ChangeState.REJECTED)
+
+
+class AdjustmentRule(Model):
+    """One deadline rule for catalogue adjustments, in working days; an administrator may change the
+    days as the province's rules change."""
+
+    __tablename__ = "adjustment_rules"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(20), unique=True)  # start | basic | individual | upper_decision
+    label: Mapped[str] = mapped_column(String(100))
+    working_days: Mapped[int]
+    basis: Mapped[str] = mapped_column(Text)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Container, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -44,6 +44,7 @@ from ..models.changes import ACTION_CANCEL, ACTION_CHANGE, ACTION_CREATE, KIND_B
 from ..models.common import VERSION_CANCELLED, VERSION_PUBLISHED
 from ..permissions import Permission, allows
 from ..states import FINISHED_TASKS, OPEN_CHANGE_STATES, ApplicationState, ChangeState
+from . import adjustments
 
 IN_FLIGHT = (ApplicationState.ACCEPTED, ApplicationState.ACCEPTED_PENDING)
 
@@ -308,7 +309,20 @@ def problems(session: Session, change: CatalogueChange) -> list[str]:
     return _with_studio_errors(session, change, contract_problems(session, change))
 
 
-def submit(session: Session, change: CatalogueChange, user: User, *, reason: str, legal_basis: str) -> None:
+def submit(
+    session: Session,
+    change: CatalogueChange,
+    user: User,
+    *,
+    reason: str,
+    legal_basis: str,
+    cause: str = "",
+    cause_date: date | None = None,
+    scope: str | None = None,
+    upper_requested_on: date | None = None,
+) -> None:
+    """Submit for review; with the date its cause arose (and what it touches) the change gets the
+    dates the adjustment rules give (``services/adjustments.py``)."""
     if not change.editable:
         raise ChangeError("该变更已提交审核或已完成")
     require_draft_right(user, change)
@@ -319,6 +333,13 @@ def submit(session: Session, change: CatalogueChange, user: User, *, reason: str
     found = problems(session, change)
     if found:
         raise ChangeError("还有问题未解决：" + "；".join(found[:5]))
+    try:
+        adjustments.record_cause(
+            change, cause=cause, cause_date=cause_date, scope=scope, upper_requested_on=upper_requested_on
+        )
+    except adjustments.AdjustmentError as exc:
+        raise ChangeError(str(exc)) from exc
+    adjustments.schedule(session, change)
     change.reason = reason.strip()
     change.legal_basis = legal_basis.strip()
     change.status = ChangeState.SUBMITTED

@@ -23,10 +23,10 @@ from .. import clock
 from ..catalogue import definitions
 from ..catalogue.queries import NotFound
 from ..extensions import csrf, db
-from ..models import Application, Department, Task
+from ..models import Application, CatalogueChange, Department, Task
 from ..permissions import Permission, can
 from ..privacy import mask_phone
-from ..services import acceptance, supplements, uploads, work_calendar
+from ..services import acceptance, adjustments, supplements, uploads, work_calendar
 from ..services import applications as service
 from ..services import documents as documents_service
 from ..services import results as results_service
@@ -43,6 +43,8 @@ from .api_auth import api_error, current_token, require_token
 from .api_schemas import (
     ApplicationSchema,
     CalendarYearSchema,
+    CatalogueChangeFilterSchema,
+    CatalogueChangeListSchema,
     CompletionResultSchema,
     CompletionSchema,
     CorrectionResultSchema,
@@ -82,6 +84,7 @@ TAGS = [
     {"name": WINDOW, "description": "综合窗口系统（窗口令牌）：创建并受理申请、查询状态、取文书"},
     {"name": DEPARTMENTS, "description": "部门业务系统（部门令牌，只能办理本部门的事项）：取事项、办结"},
     {"name": PUBLIC, "description": "公开信息（无需令牌）：工作日历"},
+    {"name": "事项目录", "description": "事项目录的调整与期限（管理员令牌）"},
 ]
 DESCRIPTION = (
     "综合窗口与部门业务系统的接口。每个请求带 `Authorization: Bearer <令牌>`（`bundler token create` 创建）。"
@@ -880,6 +883,56 @@ def result_document(id: int, document: int) -> Any:
     if found is None:
         return api_error(404, "结果文书不存在")
     return result_response(found)
+
+
+CATALOGUE = "事项目录"
+
+
+@bp.get("/catalogue/changes", tags=[CATALOGUE])
+@bp.doc(
+    operationId="listCatalogueChanges",
+    summary="事项目录的调整及其期限（审改办；管理员令牌）",
+    responses={403: {"description": "令牌的角色无权查看"}},
+)
+@require_token(Permission.SEE_ALL_DEPARTMENTS)
+@bp.arguments(CatalogueChangeFilterSchema, location="query")
+@bp.response(200, CatalogueChangeListSchema, description="按完成期限排序")
+@_refusal(422, "查询参数无效：overdue 只能是 true 或 false")
+@_OTHER_METHOD
+def catalogue_changes(query: dict[str, Any]) -> Any:
+    late = {o.change.id: o.reasons for o in adjustments.overdue(db.session)}
+    found = db.session.scalars(
+        select(CatalogueChange).order_by(
+            CatalogueChange.due_date.is_(None), CatalogueChange.due_date, CatalogueChange.id
+        )
+    ).all()
+    if query.get("overdue"):
+        found = [c for c in found if c.id in late]
+
+    def day(value: Any) -> str | None:
+        return value.isoformat() if value else None
+
+    return {
+        "changes": [
+            {
+                "id": c.id,
+                "kind": c.kind,
+                "code": c.code,
+                "action": c.action,
+                "status": c.status,
+                "department": c.department.code,
+                "cause": c.cause,
+                "cause_date": day(c.cause_date),
+                "scope": c.scope,
+                "start_due": day(c.start_due),
+                "due_date": day(c.due_date),
+                "upper_requested_on": day(c.upper_requested_on),
+                "decision_due": day(c.decision_due),
+                "overdue": late.get(c.id, []),
+            }
+            for c in found
+        ]
+    }
 
 
 @bp.get(

@@ -23,6 +23,7 @@ from ..states import (
     SPECIAL_PROCEDURES,
     ApplicationState,
     CalendarYearState,
+    ChangeState,
     Channel,
     HandoverMethod,
     MaterialState,
@@ -702,3 +703,36 @@ class CalendarYearSchema(ApiSchema):
         required=True, allow_none=True, metadata={"description": "依据（通知、文件或软件包）"}
     )
     updated_at = fields.String(required=True, allow_none=True, metadata={"format": "date-time"})
+
+
+class CatalogueChangeFilterSchema(ApiSchema):
+    overdue = fields.Boolean(
+        load_default=False, metadata={"description": "true：只列出超过调整期限（或上级决定期限）的变更"}
+    )
+
+
+class CatalogueChangeSchema(ApiSchema):
+    """A catalogue change (事项动态调整) and the dates the adjustment rules give it."""
+
+    id = fields.Integer(required=True)
+    kind = fields.String(required=True, metadata={"description": "item（事项）或 bundle（一件事）"})
+    code = fields.String(required=True)
+    action = fields.String(required=True, metadata={"description": "create / change / cancel"})
+    status = fields.String(required=True, validate=_one_of(values(ChangeState)))
+    department = fields.String(required=True, metadata={"description": "起草部门编码"})
+    cause = fields.String(required=True, allow_none=True, metadata={"description": "调整事由"})
+    cause_date = _date("调整事由发生日期")
+    scope = fields.String(
+        required=True, allow_none=True, metadata={"description": "basic（基本要素）或 individual（个性要素）"}
+    )
+    start_due = _date("着手调整的期限（工作日计算）")
+    due_date = _date("完成调整的期限（工作日计算）")
+    upper_requested_on = _date("向上级提出调整申请的日期")
+    decision_due = _date("上级作出调整决定的期限")
+    overdue = fields.List(
+        fields.String(), required=True, metadata={"description": "逾期的情形（中文）；未逾期为空"}
+    )
+
+
+class CatalogueChangeListSchema(ApiSchema):
+    changes = fields.List(fields.Nested(CatalogueChangeSchema), required=True)

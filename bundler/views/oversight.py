@@ -13,6 +13,7 @@ from .. import clock
 from ..extensions import db
 from ..models import Rating
 from ..permissions import Permission, Role
+from ..services import adjustments
 from ..services.monitoring import department_times, in_flight, overdue
 from ..services.ratings import RatingError, bad_ratings_for_lead, follow_up
 from ..states import FollowUpState, labels
@@ -36,6 +37,7 @@ def overview() -> str:
         late=overdue(applications),
         times=department_times(db.session, applications),
         today=clock.today(),
+        late_changes=adjustments.overdue(db.session),  # 事项调整 past the seeds' deadlines (审改办)
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -42,6 +43,16 @@ def _decide(change_id: int, decide: Any, success: str) -> Any:
     return redirect(url_for("studio.change", change_id=change_id))
 
 
+def _day(name: str, what: str) -> date | None:
+    text = request.form.get(name, "").strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise service.ChangeError(f"{what}应为 YYYY-MM-DD 格式的日期") from exc
+
+
 @bp.post("/studio/changes/<id:change_id>/submit")
 @permission_required(Permission.USE_STUDIO)
 def submit(change_id: int) -> Any:
@@ -54,6 +65,10 @@ def submit(change_id: int) -> Any:
             current_user,
             reason=form.get("reason", ""),
             legal_basis=form.get("legal_basis", ""),
+            cause=form.get("cause", ""),
+            cause_date=_day("cause_date", "调整事由发生日期"),
+            scope=form.get("scope") or None,
+            upper_requested_on=_day("upper_requested_on", "向上级提出申请的日期"),
         ),
         "已提交审核。",
     )
