@@ -80,11 +80,12 @@ csrf.exempt(bp)
 WINDOW = "综合窗口"
 DEPARTMENTS = "部门业务系统"
 PUBLIC = "公开信息"
+CATALOGUE = "事项目录"
 TAGS = [
     {"name": WINDOW, "description": "综合窗口系统（窗口令牌）：创建并受理申请、查询状态、取文书"},
     {"name": DEPARTMENTS, "description": "部门业务系统（部门令牌，只能办理本部门的事项）：取事项、办结"},
     {"name": PUBLIC, "description": "公开信息（无需令牌）：工作日历"},
-    {"name": "事项目录", "description": "事项目录的调整与期限（管理员令牌）"},
+    {"name": CATALOGUE, "description": "事项目录的调整与期限（管理员令牌）"},
 ]
 DESCRIPTION = (
     "综合窗口与部门业务系统的接口。每个请求带 `Authorization: Bearer <令牌>`（`bundler token create` 创建）。"
@@ -883,9 +884,6 @@ def result_document(id: int, document: int) -> Any:
     if found is None:
         return api_error(404, "结果文书不存在")
     return result_response(found)
-
-
-CATALOGUE = "事项目录"
 
 
 @bp.get("/catalogue/changes", tags=[CATALOGUE])
