@@ -363,6 +363,29 @@ def catalogue_report_command(as_json: bool) -> None:
         )
 
 
+@catalogue_group.command("rules")
+@with_appcontext
+@click.option(
+    "--set", "changes", multiple=True, metavar="规则=工作日", help="调整一条时限规则，如 individual=5"
+)
+def catalogue_rules_command(changes: tuple[str, ...]) -> None:
+    """事项调整的时限规则（工作日）：列出，或以 --set 调整（未完成的调整随之重算期限）。"""
+    from .services.adjustments import AdjustmentError, rules, set_rule
+
+    try:
+        for pair in changes:
+            key, sep, days = pair.partition("=")
+            if not sep or not days.strip().isdigit():
+                raise AdjustmentError(f"“{pair}”应写成 规则=工作日，如 individual=5")
+            set_rule(db.session, key.strip(), int(days))
+    except AdjustmentError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    for rule in rules(db.session).values():
+        click.echo(f"{rule.key}\t{rule.working_days} 个工作日\t{rule.label}（{rule.basis}）")
+
+
 commands.add_command(token_group)
 commands.add_command(user_group)
 commands.add_command(catalogue_group)

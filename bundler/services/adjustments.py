@@ -27,8 +27,28 @@ class AdjustmentError(ValueError):
     """Deadline data that cannot be taken; the message is Chinese."""
 
 
-def rules(session: Session) -> dict[str, AdjustmentRule]:
-    return {r.key: r for r in session.scalars(select(AdjustmentRule).order_by(AdjustmentRule.id))}
+@dataclass(frozen=True)
+class Rule:
+    key: str
+    label: str
+    working_days: int
+    basis: str
+
+
+# The seeds' rules; a row of ``adjustment_rules`` with the same key (an administrator's) takes precedence.
+DEFAULT_RULES = (
+    Rule("start", "调整事由发生后着手调整", 3, "《朔州市平鲁区政务服务事项动态管理办法（试行）》第十九条"),
+    Rule("basic", "基本要素调整完成", 10, "南政办函〔2023〕58号 二（二）"),
+    Rule("individual", "个性要素调整完成", 5, "南政办函〔2023〕58号 二（二）"),
+    Rule("upper_decision", "上级作出调整决定", 5, "南政办函〔2023〕58号 二（三）"),
+)
+
+
+def rules(session: Session) -> dict[str, Rule]:
+    found = {r.key: r for r in DEFAULT_RULES}
+    for row in session.scalars(select(AdjustmentRule)):
+        found[row.key] = Rule(row.key, row.label, row.working_days, row.basis)
+    return found
 
 
 def set_rule(session: Session, key: str, working_days: int) -> None:
@@ -38,7 +58,12 @@ def set_rule(session: Session, key: str, working_days: int) -> None:
         raise AdjustmentError(f"没有“{key}”这条时限规则")
     if working_days < 0 or working_days > 60:
         raise AdjustmentError("时限应为 0 至 60 个工作日")
-    rule.working_days = working_days
+    row = session.scalar(select(AdjustmentRule).where(AdjustmentRule.key == key))
+    if row is None:
+        row = AdjustmentRule(key=key, label=rule.label, working_days=working_days, basis=rule.basis)
+        session.add(row)
+    row.working_days = working_days
+    session.flush()
     for change in session.scalars(select(CatalogueChange).where(CatalogueChange.status.notin_(DONE))):
         schedule(session, change)
 

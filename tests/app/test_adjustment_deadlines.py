@@ -88,3 +88,12 @@ def test_a_cause_in_the_future_or_without_its_scope_is_refused(sample, make_user
             assert said in str(exc)
         else:
             raise AssertionError(said)
+
+
+def test_an_administrator_edits_the_rules_from_the_command_line(sample, runner):
+    listed = runner.invoke(args=["catalogue", "rules"])
+    assert "individual\t5 个工作日\t个性要素调整完成" in listed.output
+    changed = runner.invoke(args=["catalogue", "rules", "--set", "individual=4"])
+    assert changed.exit_code == 0 and "individual\t4 个工作日" in changed.output
+    refused = runner.invoke(args=["catalogue", "rules", "--set", "unknown=3"])
+    assert refused.exit_code != 0 and "没有“unknown”这条时限规则" in refused.output
