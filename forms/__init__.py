@@ -26,7 +26,7 @@ from forms.checks import (
 from forms.dictionary import ElementDictionary, default_dictionary, load_dictionary
 from forms.examples import example_data, example_value
 from forms.fieldtypes import CheckedText, FieldType, field_types
-from forms.keys import field_name
+from forms.keys import field_name, group_key, split_group_key
 from forms.merge import BundleError, merge, merge_items
 from forms.metrics import reduction
 from forms.notice import build_notice
@@ -37,6 +37,8 @@ from forms.schema import Conflict, MergedField, MergedMaterial, MergedSchema, Se
 from forms.suggest import suggest
 
 __all__ = [
+    "group_key",
+    "split_group_key",
     "RepeatingRole",
     "per_role",
     "person_count",

@@ -17,7 +17,7 @@ from wtforms import FieldList, Form, FormField
 
 from forms.conditions import any_of, hidden_keys
 from forms.fieldtypes import FieldType, FormFieldSpec, field_types
-from forms.keys import field_name
+from forms.keys import field_name, group_key, split_group_key
 from forms.schema import MergedField, MergedSchema, Section
 from forms.validators import is_blank
 
@@ -243,8 +243,8 @@ def _add_section(
     row_attrs["column_types"] = types.MappingProxyType(column_types)
     row_cls = types.new_class(f"{group}Row", (Form,), exec_body=lambda ns: ns.update(row_attrs))
     lo, hi = schema.groups.get(group, (0, None))
-    group_key = f"{group}[]"
-    name = field_name(group_key)
+    rows_key = group_key(group)
+    name = field_name(rows_key)
     attrs[name] = GroupField(
         FormField(row_cls, label=group),
         min_rows=lo,
@@ -253,7 +253,7 @@ def _add_section(
         label=group,
         description=by_key[section.keys[0]].help if section.keys else "",
     )
-    field_keys[name] = group_key
+    field_keys[name] = rows_key
     return (name,)
 
 
@@ -273,18 +273,13 @@ def form_to_data(form: Any, *, jsonable: bool = False) -> dict[str, Any]:
     is empty: what was typed before the answer that hides it is not kept."""
     data = _collect(form, jsonable)
     for key in form.hidden_keys():
-        group, column = _column_of(key)
+        in_group = split_group_key(key)
         if key in data:
             data[key] = [] if key.endswith("[]") else None
-        elif column and isinstance(data.get(group), list):
-            data[group] = [{**row, column: None} for row in data[group]]
+        elif in_group and isinstance(data.get(group_key(in_group[0])), list):
+            rows = group_key(in_group[0])
+            data[rows] = [{**row, in_group[1]: None} for row in data[rows]]
     return data
-
-
-def _column_of(key: str) -> tuple[str, str]:
-    """``买方[].共有份额`` -> (``买方[]``, ``共有份额``); ("", "") for a key outside a group."""
-    group, marker, column = key.partition("[].")
-    return (f"{group}[]", column) if marker else ("", "")
 
 
 def _collect(form: Any, jsonable: bool) -> dict[str, Any]:

@@ -47,6 +47,13 @@ def group_key(group: str) -> str:
     return f"{group}[]"
 
 
+def split_group_key(key: str) -> tuple[str, str] | None:
+    """``买方[].共有份额`` -> (``买方``, ``共有份额``): the group and the column of a key inside a
+    repeating group (a repeating role's persons included); None for a key outside one."""
+    group, marker, column = key.partition("[].")
+    return (group, column) if marker else None
+
+
 def group_of(identity: Identity) -> str | None:
     return identity[1] if identity[0] in ("g", "go") else None
 

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from forms.keys import group_key
+
 
 @dataclass(frozen=True)
 class RepeatingRole:
@@ -41,7 +43,7 @@ def per_role(step: Mapping[str, Any]) -> str | None:
 
 def person_count(data: Mapping[str, Any], role: str) -> int:
     """How many persons of ``role`` the unified data names (at least one)."""
-    rows = data.get(f"{role}[]")
+    rows = data.get(group_key(role))
     return max(len(rows), 1) if isinstance(rows, list) else 1
 
 

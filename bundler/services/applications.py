@@ -244,7 +244,7 @@ def subject_of(schema: forms.MergedSchema, data: Mapping[str, Any]) -> tuple[str
                 k.partition(".")[2]: v for k, v in data.items() if k.startswith(f"{fld.role}.")
             }
         else:
-            rows = data.get(f"{fld.group}[]") or [{}]
+            rows = data.get(fld.group_key or "") or [{}]
             person = rows[0] if isinstance(rows, list) and rows else {}
         number = person.get(fld.element or "")
         if number:

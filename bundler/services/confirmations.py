@@ -60,7 +60,7 @@ def parties(bundle: Mapping[str, Any], data: Mapping[str, Any]) -> list[Party]:
     found = []
     for role in confirm_roles(bundle):
         if role in repeating:
-            rows = data.get(f"{role}[]") or []
+            rows = data.get(forms.group_key(role)) or []
             people = [(f"{role}#{i + 1}", row) for i, row in enumerate(rows) if isinstance(row, Mapping)]
         else:
             people = [(role, {k.partition(".")[2]: v for k, v in data.items() if k.startswith(f"{role}.")})]

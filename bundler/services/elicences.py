@@ -191,7 +191,7 @@ def licence_provider(session: Session) -> ELicenceProvider:
 def holder_number(schema: forms.MergedSchema, data: Mapping[str, Any], role: str) -> str | None:
     """The ID number or credit code the form gives for a role (whose licences its materials may use);
     for a repeating role only while it names one person (several persons each hold their own)."""
-    rows = data.get(f"{role}[]") if role in schema.repeating else None
+    rows = data.get(forms.group_key(role)) if role in schema.repeating else None
     if role in schema.repeating and not (isinstance(rows, list) and len(rows) == 1):
         return None
     for fld in schema.asked_fields:

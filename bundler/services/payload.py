@@ -184,12 +184,12 @@ def produced_values(application: Application) -> dict[str, Any]:
         if task.status != TaskState.DONE:
             continue
         for key, value in (task.results or {}).items():
-            group, marker, column = key.partition("[].")
-            if not marker:
+            in_group = forms.split_group_key(key)
+            if in_group is None:
                 values[key] = value
                 continue
-            rows = values.setdefault(f"{group}[]", [])
+            rows = values.setdefault(forms.group_key(in_group[0]), [])
             while len(rows) <= task.person:
                 rows.append({})
-            rows[task.person][column] = value
+            rows[task.person][in_group[1]] = value
     return values

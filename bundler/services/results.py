@@ -230,8 +230,8 @@ def issued_licences(
 
 def _person_key(key: str) -> str:
     """``新生儿[].出生医学证明编号`` -> ``新生儿.出生医学证明编号``: one person's value."""
-    group, marker, column = key.partition("[].")
-    return f"{group}.{column}" if marker else key
+    in_group = forms.split_group_key(key)
+    return f"{in_group[0]}.{in_group[1]}" if in_group else key
 
 
 def _own(f: forms.MergedField) -> str:
@@ -251,7 +251,7 @@ def _application_licences(
     results = {t.id: dict(replaced.get(t.id, t.results or {})) for t in done}
     known: dict[str, Any] = dict(application.data or {})
     for t in done:
-        known.update({k: v for k, v in results[t.id].items() if "[]." not in k})
+        known.update({k: v for k, v in results[t.id].items() if not forms.split_group_key(k)})
     return [
         record
         for t in done
@@ -270,7 +270,7 @@ def _person_known(
     if person is None:
         return {}
     role, index = person
-    rows = (application.data or {}).get(f"{role}[]") or []
+    rows = (application.data or {}).get(forms.group_key(role)) or []
     known = {f"{role}.{col}": v for col, v in rows[index].items()} if index < len(rows) else {}
     for other in application.tasks:
         if other.id in results and other.per_person == person:
