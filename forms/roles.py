@@ -47,6 +47,6 @@ def person_count(data: Mapping[str, Any], role: str) -> int:
     return max(len(rows), 1) if isinstance(rows, list) else 1
 
 
-def person_label(role: str, index: int, total: int) -> str:
-    """``新生儿（第 2 位）``; a single person is just the role."""
-    return f"{role}（第 {index + 1} 位）" if total > 1 else role
+def person_label(role: str, index: int) -> str:
+    """``新生儿（第 2 位）`` for the person at ``index`` (from 0) of a repeating role."""
+    return f"{role}（第 {index + 1} 位）"

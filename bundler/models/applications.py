@@ -8,6 +8,8 @@ from typing import Any
 from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from forms.roles import person_label
+
 from ..extensions import Model
 from ..privacy import EncryptedBytes, EncryptedJSON, EncryptedText
 from ..states import ApplicationState, Channel, MaterialState, TaskState, label
@@ -187,4 +189,4 @@ class Task(Timestamped, Model):
     @property
     def person_label(self) -> str:
         """``新生儿（第 2 位）`` for a task run per person, else empty."""
-        return f"{self.per_role}（第 {self.person + 1} 位）" if self.per_role else ""
+        return person_label(self.per_role, self.person) if self.per_role else ""

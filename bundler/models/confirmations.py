@@ -8,6 +8,8 @@ from datetime import datetime
 from sqlalchemy import DateTime, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from forms.roles import person_label
+
 from ..extensions import Model
 from ..privacy import EncryptedText
 from ..states import ConfirmationChannel, label
@@ -41,7 +43,7 @@ class Confirmation(Model):
     def party_label(self) -> str:
         """``买方（第 2 位）`` for ``买方#2``; a role of one person as it is."""
         role, mark, number = self.party.partition("#")
-        return f"{role}（第 {number} 位）" if mark else role
+        return person_label(role, int(number) - 1) if mark else role
 
     @property
     def channel_label(self) -> str:

@@ -8,6 +8,7 @@ from flask import Flask
 from werkzeug.routing import IntegerConverter
 
 from forms.fieldtypes import display_value
+from forms.roles import person_label
 
 from ..permissions import Permission, can
 from .item_editor import field_type_choices
@@ -78,6 +79,7 @@ def register_views(app: Flask) -> None:
     from ..privacy import mask_name
 
     app.jinja_env.filters["mask_name"] = mask_name
+    app.jinja_env.globals["person_label"] = person_label  # 新生儿（第 2 位）
     from ..services.uploads import ACCEPT_ATTRIBUTE, limit_label, size_label
 
     app.jinja_env.filters["filesize"] = size_label
