@@ -360,8 +360,7 @@ def accept(
     problems = _check_materials(application, decision, licence_problem)
     if problems:
         raise ApplicationError("；".join(problems))
-    confirmations.confirm_at_counter(session, application, decision.confirmed_parties, by)
-    unconfirmed = confirmations.pending(session, application)
+    unconfirmed = confirmations.confirm_at_counter(session, application, decision.confirmed_parties, by)
     if unconfirmed:
         raise ApplicationError(confirmations.required_message(unconfirmed))
     for material in application.materials:

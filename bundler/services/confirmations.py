@@ -8,10 +8,9 @@ changing the application afterwards asks every party again.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -83,16 +82,17 @@ def content_digest(application: Application) -> str:
     return hashlib.sha256(content.encode("utf-8")).hexdigest()
 
 
-def sync(session: Session, application: Application) -> list[Confirmation]:
+def sync(session: Session, application: Application, digest: str | None = None) -> list[Confirmation]:
     """The application's confirmation rows, one per party the form names now; a party that changed
-    (another person) starts again, and so does every party when the content changed."""
+    (another person) starts again, and so does every party when the content changed. ``digest``:
+    the content's, when the caller has it already."""
     bundle = pinned(session, application).bundle
     wanted = {p.key: p for p in parties(bundle, application.data or {})}
     rows = {
         c.party: c
         for c in session.scalars(select(Confirmation).where(Confirmation.application_id == application.id))
     }
-    digest = content_digest(application)
+    digest = digest or content_digest(application)
     for key, row in list(rows.items()):
         party = wanted.get(key)
         if party is None or row.id_number_hash != lookup_hash("subject", party.number):
@@ -119,57 +119,68 @@ def pending(session: Session, application: Application) -> list[Confirmation]:
     return [c for c in sync(session, application) if c.confirmed_at is None]
 
 
-def _record(row: Confirmation, digest: str, channel: str, by: User | None) -> None:
-    row.confirmed_at = clock.utcnow()
-    row.content_digest = digest
-    row.channel = channel
-    row.confirmed_by_id = by.id if by is not None else None
+def _confirm(
+    session: Session,
+    application: Application,
+    chosen: Callable[[Confirmation], bool],
+    *,
+    channel: str,
+    by: User | None,
+) -> tuple[list[Confirmation], list[Confirmation]]:
+    """Record the confirmation of each chosen party for the content as it stands (audited); the
+    chosen parties and those still to confirm."""
+    digest = content_digest(application)
+    rows = sync(session, application, digest)
+    picked = [row for row in rows if chosen(row)]
+    actor = f"用户 {by.id}" if by is not None else "窗口系统"
+    for row in picked:
+        if row.confirmed_at is None:
+            row.confirmed_at = clock.utcnow()
+            row.content_digest = digest
+            row.channel = channel
+            row.confirmed_by_id = by.id if by is not None else None
+            after = {
+                "party": row.party,
+                **({"counter": True} if channel == ConfirmationChannel.COUNTER else {}),
+            }
+            audit(session, actor, "confirm", application=application, after=after)
+    return picked, [row for row in rows if row.confirmed_at is None]
 
 
 def confirm_online(session: Session, application: Application, user: User) -> list[Confirmation]:
     """The signed-in person confirms, for every party their ID number is (a father may also be the
-    户主); refused when the account's ID number is none of the parties'."""
+    户主); refused when the account's ID number is none of the parties'. The parties still to confirm."""
     if application.status != ApplicationState.DRAFT:
         raise ConfirmationError("该申请已经提交，无需再确认")
     mine = set(lookup_hashes("subject", user.id_number)) if user.id_number else set()
-    rows = [c for c in sync(session, application) if c.id_number_hash in mine]
-    if not rows:
+    picked, waiting = _confirm(
+        session, application, lambda c: c.id_number_hash in mine, channel=ConfirmationChannel.ONLINE, by=user
+    )
+    if not picked:
         raise ConfirmationError("您的身份证号码不是本申请需要确认的当事人之一")
-    digest = content_digest(application)
-    for row in rows:
-        if row.confirmed_at is None:
-            _record(row, digest, ConfirmationChannel.ONLINE, user)
-            audit(session, f"用户 {user.id}", "confirm", application=application, after={"party": row.party})
-    return rows
+    return waiting
 
 
 def request_submission(session: Session, application: Application, user: User) -> list[Confirmation]:
     """The applicant submits online: their own confirmation (when they are a party), and the parties
     still to confirm, for whom the submission then waits (it is accepted at the last confirmation)."""
-    with contextlib.suppress(ConfirmationError):  # the applicant may be none of the parties (an agent)
-        confirm_online(session, application, user)
-    waiting = pending(session, application)
+    try:
+        waiting = confirm_online(session, application, user)
+    except ConfirmationError:  # the applicant may be none of the parties (an agent)
+        waiting = pending(session, application)
     application.submit_requested_at = clock.utcnow() if waiting else None
     return waiting
 
 
 def confirm_at_counter(
     session: Session, application: Application, keys: Iterable[str], clerk: User | None
-) -> None:
-    """The clerk checked each named party's ID card and heard them confirm the content."""
-    digest = content_digest(application)
+) -> list[Confirmation]:
+    """The clerk checked each named party's ID card and heard them confirm the content; the parties
+    still to confirm."""
     wanted = set(keys)
-    for row in sync(session, application):
-        if row.party in wanted and row.confirmed_at is None:
-            _record(row, digest, ConfirmationChannel.COUNTER, clerk)
-            actor = f"用户 {clerk.id}" if clerk is not None else "窗口系统"
-            audit(
-                session,
-                actor,
-                "confirm",
-                application=application,
-                after={"party": row.party, "counter": True},
-            )
+    return _confirm(
+        session, application, lambda c: c.party in wanted, channel=ConfirmationChannel.COUNTER, by=clerk
+    )[1]
 
 
 def required_message(rows: Iterable[Confirmation]) -> str:

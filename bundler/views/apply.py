@@ -416,8 +416,7 @@ def confirm(application_id: int) -> Any:
     if application.status != ApplicationState.DRAFT:
         return redirect(url_for("apply.my_applications"))
     if request.method == "POST" and FlaskForm().validate_on_submit():
-        confirmations.confirm_online(db.session, application, current_user)
-        waiting = confirmations.pending(db.session, application)
+        waiting = confirmations.confirm_online(db.session, application, current_user)
         if waiting or application.submit_requested_at is None:
             db.session.commit()
             flash(
