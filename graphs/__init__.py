@@ -12,7 +12,7 @@ from .planning import Plan, longest_chain, plan, plan_graph, stages
 from .runtime import STATES, RuntimeView, evaluate
 from .scenarios import AnswerError, applicable_items, parse_answers, step_applies
 from .states import FAILED as FAILED_STEPS
-from .states import TASK_LABELS, TaskState, combined, step_states
+from .states import TASK_LABELS, TaskState, step_states
 from .svg import render as render_svg
 from .validation import BundleError, Problem, reduced_dependencies, validate
 from .workdays import (
@@ -38,7 +38,6 @@ from .workdays import (
 
 __all__ = [
     "FAILED_STEPS",
-    "combined",
     "step_states",
     "DAYS_UNITS",
     "NATURAL_DAYS",

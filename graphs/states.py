@@ -47,7 +47,7 @@ def combined(states: Iterable[str]) -> TaskState:
     for failed in (TaskState.REJECTED, TaskState.REVOKED, TaskState.BLOCKED):
         if failed in found:
             return failed
-    if not found or found == {TaskState.WAITING}:
+    if not found:
         return TaskState.WAITING
     if found <= {TaskState.READY, TaskState.WAITING}:  # the rest are released with the next release
         return TaskState.WAITING if TaskState.WAITING in found else TaskState.READY
