@@ -55,7 +55,8 @@ def export_catalogue(session: Session, bundle_code: str | None = None) -> dict[s
         e.code: e.to_contract() for e in session.scalars(select(CatalogueEntry).order_by(CatalogueEntry.code))
     }
     if bundle_code is not None:  # the entries its items name, so that the file imports on its own
-        entries = {code: e for code, e in entries.items() if code in {i.get("catalogue_code") for i in items}}
+        named = {i.get("catalogue_code") for i in items}
+        entries = {code: e for code, e in entries.items() if code in named}
     return _tidy(
         {"catalogue": list(entries.values()), "departments": departments, "items": items, "bundles": bundles}
     )
