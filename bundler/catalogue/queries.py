@@ -142,3 +142,48 @@ def bundle_definition(session: Session, code: str) -> BundleDefinition:
     item_versions = latest_item_versions(session, [s["item"] for s in bundle["steps"]])
     items = {c: item_dict(v) for c, v in item_versions.items()}
     return BundleDefinition(version, bundle, items, departments_by_code(session))
+
+
+def bundles_using(session: Session, item_code: str) -> list[tuple[str, str]]:
+    """(code, name) of the current bundles with a step of the item, by bundle code."""
+    query = _current_only(
+        select(Bundle.code, BundleVersion.name).select_from(BundleVersion),
+        BundleVersion,
+        BundleVersion.bundle_id,
+    )
+    query = (
+        query.join(Bundle, Bundle.id == BundleVersion.bundle_id)
+        .join(BundleStep, BundleStep.bundle_version_id == BundleVersion.id)
+        .join(Item, Item.id == BundleStep.item_id)
+        .where(Item.code == item_code)
+        .distinct()
+        .order_by(Bundle.code)
+    )
+    return [(code, name) for code, name in session.execute(query)]
+
+
+def item_listing(
+    session: Session, words: list[str], department: str | None, offset: int, limit: int
+) -> tuple[int, list[tuple[str, str, str, str]]]:
+    """A page of the current items whose code, name or department holds every word: the total found
+    and (code, name, type, department name) of each on the page, by code. Only these columns load."""
+    query = _current_only(
+        select(Item.code, ItemVersion.name, ItemVersion.type, Department.name).select_from(ItemVersion),
+        ItemVersion,
+        ItemVersion.item_id,
+    )
+    query = query.join(Item, Item.id == ItemVersion.item_id).join(
+        Department, Department.id == Item.department_id
+    )
+    for word in words:
+        word = word.lower()
+        query = query.where(
+            func.lower(ItemVersion.name).contains(word, autoescape=True)
+            | func.lower(Item.code).contains(word, autoescape=True)
+            | func.lower(Department.name).contains(word, autoescape=True)
+        )
+    if department:
+        query = query.where(Department.code == department)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.execute(query.order_by(Item.code).offset(offset).limit(limit)).all()
+    return total, [(code, name, kind, dept) for code, name, kind, dept in rows]

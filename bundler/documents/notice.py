@@ -116,7 +116,7 @@ def notice_context(session: Session, bundle_code: str, answers: Mapping[str, Any
                     "tolerable": bool(e.get("tolerable")),
                     "e_licence": bool(e.get("e_licence")),
                     "per_person": e.get("role") if e.get("per_person") else None,
-                    "items": [ref(i["code"]) for i in e["items"]],
+                    "items": [{**ref(i["code"]), "name_in_item": i["name_in_item"]} for i in e["items"]],
                     "condition_text": cond,
                 }
             )

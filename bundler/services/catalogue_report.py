@@ -15,53 +15,13 @@ from sqlalchemy.orm import Session
 import graphs
 
 from .. import clock
+from ..catalogue.elements import completeness
 from ..catalogue.queries import latest_item_versions
 from ..catalogue.serialize import item_dict
 from ..models import Application, Item, ItemVersion, Task
 from ..states import TaskState
 
-# The standard elements a complete item gives (seed 000 一, seed 003 第八条; GLOSSARY). A list, a map
-# or a number counts as given when it is not empty; 0 days and 0 visits count as given.
-STANDARD_ELEMENTS = (
-    "name",
-    "type",
-    "basis",
-    "department",
-    "catalogue_code",
-    "implementation_code",
-    "exercise_content",
-    "service_object",
-    "conditions",
-    "materials",
-    "legal_days",
-    "promised_days",
-    "fees",
-    "fee_basis",
-    "result",
-    "kind",
-    "visits",
-    "channels",
-    "process",
-    "place",
-    "hours",
-    "phone",
-    "complaint_phone",
-    "online_url",
-)
 DORMANT_MONTHS = 12  # 挂起 candidates: no application for a year or more (or never)
-
-
-def _given(value: Any) -> bool:
-    if value is None:
-        return False
-    if isinstance(value, str | list | dict | tuple):
-        return bool(value)
-    return True
-
-
-def completeness(item: Mapping[str, Any]) -> float:
-    """The share of the standard elements the item gives (0–1, four places)."""
-    return round(sum(_given(item.get(key)) for key in STANDARD_ELEMENTS) / len(STANDARD_ELEMENTS), 4)
 
 
 def kind_of(item: Mapping[str, Any]) -> str:

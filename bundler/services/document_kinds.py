@@ -15,14 +15,16 @@ from typing import Any, ClassVar, Literal
 
 from sqlalchemy.orm import Session, object_session
 
+from ..catalogue.elements import ELEMENT_LABELS
 from ..documents.notice import notice_context
 from ..models import Application, BundleVersion, Document, Task
 from ..permissions import Permission
 from ..states import ApplicationState, MaterialState
 from . import document_contexts as contexts
+from . import guides
 from .supplements import open_supplements
 
-Subject = Literal["application", "task", "bundle"]
+Subject = Literal["application", "task", "bundle", "guide"]
 
 
 class DocumentKind:
@@ -251,6 +253,26 @@ class ItemForm(DocumentKind):
         if task is None:
             raise LookupError(f"document {document.id}: task not found")
         return contexts.item_form(session, task)
+
+
+@DOCUMENT_KINDS.register
+class Guide(DocumentKind):
+    """办事指南: an item's or a bundle's published guide, as the public page shows it (public)."""
+
+    name = "guide"
+    title = "办事指南"
+    subject = "guide"
+    audience = None
+
+    def context(self, session: Session, document: Document) -> dict[str, Any]:
+        code, of = document.params["code"], document.params["of"]
+        found = guides.bundle_guide(session, code, contexts.centre()) if of == "bundle" else None
+        return {
+            "of": of,
+            "guide": found or guides.item_guide(session, code),
+            "labels": ELEMENT_LABELS,
+            "sections": guides.SECTIONS,
+        }
 
 
 def context_for(session: Session, document: Document) -> dict[str, Any]:

@@ -144,6 +144,13 @@ def notice_document(session: Session, bundle_version_id: int, answers: dict[str,
     )
 
 
+def guide_document(session: Session, of: str, code: str, content: dict[str, Any]) -> Document:
+    """The A4 PDF of an item's (``of="item"``) or a bundle's guide showing ``content`` (the guide as
+    built now: a new publication, or new contacts of the centre, make a new document)."""
+    key = _digest("guide", of, code, content)
+    return get_or_create(session, "guide", key, params={"of": of, "code": code})
+
+
 def render(document_id: int) -> None:
     """The job: build the context, render the PDF, store it. Runs in a worker's app context."""
     from ..documents.pdf import render_pdf

@@ -37,6 +37,7 @@ def register_views(app: Flask) -> None:
     from .documents import bp as documents_bp
     from .errors import register_error_pages
     from .files import bp as files_bp
+    from .guide import bp as guide_bp
     from .oversight import bp as oversight_bp
     from .public import bp as public_bp
     from .report import bp as report_bp
@@ -58,6 +59,7 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(review_bp)
     app.register_blueprint(report_bp)
     app.register_blueprint(files_bp)
+    app.register_blueprint(guide_bp)
     register_error_pages(app)
 
     from .. import states

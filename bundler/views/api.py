@@ -26,12 +26,13 @@ from ..extensions import csrf, db
 from ..models import Application, CatalogueChange, Department, Task
 from ..permissions import Permission, can
 from ..privacy import mask_phone
-from ..services import acceptance, adjustments, supplements, uploads, work_calendar
+from ..services import acceptance, adjustments, guides, supplements, uploads, work_calendar
 from ..services import applications as service
 from ..services import documents as documents_service
 from ..services import results as results_service
 from ..services import tasks as tasks_service
 from ..services.deadlines import due_dates
+from ..services.document_contexts import centre
 from ..services.document_kinds import DOCUMENT_KINDS
 from ..services.documents import documents_for
 from ..services.notifications import notices_of
@@ -52,6 +53,8 @@ from .api_schemas import (
     DocumentPendingSchema,
     ErrorSchema,
     FileUploadSchema,
+    GuideBundleSchema,
+    GuideItemSchema,
     HandoverSchema,
     IdempotencySchema,
     NewApplicationSchema,
@@ -84,7 +87,7 @@ CATALOGUE = "事项目录"
 TAGS = [
     {"name": WINDOW, "description": "综合窗口系统（窗口令牌）：创建并受理申请、查询状态、取文书"},
     {"name": DEPARTMENTS, "description": "部门业务系统（部门令牌，只能办理本部门的事项）：取事项、办结"},
-    {"name": PUBLIC, "description": "公开信息（无需令牌）：工作日历"},
+    {"name": PUBLIC, "description": "公开信息（无需令牌）：工作日历、办事指南"},
     {"name": CATALOGUE, "description": "事项目录的调整与期限（管理员令牌）"},
 ]
 DESCRIPTION = (
@@ -950,6 +953,30 @@ def calendar_year(year: int) -> Any:
     try:
         return work_calendar.year_view(db.session, year).to_json()
     except work_calendar.CalendarProblem as exc:
+        return api_error(404, str(exc))
+
+
+@bp.get("/guide/items/<code>", tags=[PUBLIC], parameters=[_path("code", "事项编码")])
+@bp.doc(operationId="getItemGuide", summary="事项的办事指南（与表单同源的已发布版本；无需令牌）", security=[])
+@bp.response(200, GuideItemSchema, description="全部标准要素；未公布的要素为 null")
+@_refusal(404, "事项不存在或尚未发布")
+@_OTHER_METHOD
+def guide_item(code: str) -> Any:
+    try:
+        return guides.item_guide(db.session, code)
+    except NotFound as exc:
+        return api_error(404, str(exc))
+
+
+@bp.get("/guide/bundles/<code>", tags=[PUBLIC], parameters=[_path("code", "一件事编码")])
+@bp.doc(operationId="getBundleGuide", summary="一件事的办事指南（含各事项的指南；无需令牌）", security=[])
+@bp.response(200, GuideBundleSchema, description="情形、事项与顺序、一套材料、时限、地点与各事项的全部要素")
+@_refusal(404, "一件事不存在或尚未发布")
+@_OTHER_METHOD
+def guide_bundle(code: str) -> Any:
+    try:
+        return guides.bundle_guide(db.session, code, centre())
+    except NotFound as exc:
         return api_error(404, str(exc))
 
 

@@ -736,3 +736,163 @@ class CatalogueChangeSchema(ApiSchema):
 
 class CatalogueChangeListSchema(ApiSchema):
     changes = fields.List(fields.Nested(CatalogueChangeSchema), required=True)
+
+
+# --- the public guide (办事指南) ------------------------------------------------------------------------
+
+
+def _text(description: str) -> fields.Field:
+    return fields.String(required=True, allow_none=True, metadata={"description": description})
+
+
+class CodeNameSchema(ApiSchema):
+    code = fields.String(required=True)
+    name = fields.String(required=True)
+
+
+class GuideSampleSchema(ApiSchema):
+    name = fields.String(required=True, metadata={"description": "样表文件名或网址的末段"})
+    url = _text("样表网址；为 null 时样表在窗口提供")
+
+
+class GuideMaterialSchema(ApiSchema):
+    name = fields.String(required=True)
+    kind = _text("材料类别（合并同类材料的依据）")
+    required = fields.Boolean(required=True, metadata={"description": "必交"})
+    e_licence = fields.Boolean(required=True, metadata={"description": "可用电子证照免交"})
+    deferrable = fields.Boolean(required=True, metadata={"description": "容缺可后补"})
+    pledge = fields.Boolean(required=True, metadata={"description": "可以告知承诺代替"})
+    produced_by = _text("由该事项办结后提供（事项编码），申请人无需提交")
+    condition = _text("需要提交的情形；所有情形都要时为 null")
+    sample = fields.Nested(GuideSampleSchema, required=True, allow_none=True)
+
+
+class GuideItemContentSchema(ApiSchema):
+    """Every standard element of an item (null when the item does not give it)."""
+
+    code = fields.String(required=True, metadata={"description": "事项编码"})
+    name = fields.String(required=True, metadata={"description": "事项名称"})
+    version = fields.Integer(required=True, metadata={"description": "已发布的版本（与表单同源）"})
+    department = fields.Nested(CodeNameSchema, required=True, metadata={"description": "实施主体"})
+    catalogue_code = _text("基本编码（基本目录）")
+    implementation_code = _text("实施编码")
+    type = fields.String(required=True, metadata={"description": "事项类型"})
+    exercise_content = _text("行使内容")
+    basis = _text("设定依据")
+    service_object = _text("服务对象")
+    conditions = _text("受理条件")
+    kind = _text("办件类型：即办件或承诺件")
+    legal_days = fields.Integer(required=True, metadata={"description": "法定办结时限（days_unit）"})
+    promised_days = fields.Integer(required=True, metadata={"description": "承诺办结时限（days_unit）"})
+    days_unit = fields.String(required=True, metadata={"description": "工作日或自然日"})
+    visits = fields.Integer(required=True, allow_none=True, metadata={"description": "到办事现场次数"})
+    channels = fields.List(
+        fields.String(), required=True, allow_none=True, metadata={"description": "办理形式"}
+    )
+    online_url = _text("网上办理地址")
+    process = fields.List(
+        fields.String(), required=True, allow_none=True, metadata={"description": "办理流程（环节）"}
+    )
+    fees = _text("收费标准")
+    fee_basis = _text("收费依据")
+    result = _text("办理结果")
+    place = _text("办理地点")
+    hours = _text("办理时间")
+    phone = _text("咨询电话")
+    complaint_phone = _text("监督投诉电话")
+    materials = fields.List(fields.Nested(GuideMaterialSchema), required=True)
+    form_fields = fields.Integer(required=True, metadata={"description": "申请表的栏目数"})
+    completeness = fields.Float(required=True, metadata={"description": "标准要素完备度（0–1）"})
+    missing = fields.List(fields.String(), required=True, metadata={"description": "未公布的要素（中文名）"})
+
+
+class GuideItemSchema(GuideItemContentSchema):
+    """An item's 办事指南."""
+
+    bundles = fields.List(
+        fields.Nested(CodeNameSchema), required=True, metadata={"description": "包含本事项的一件事"}
+    )
+
+
+class GuideBundleItemSchema(GuideItemContentSchema):
+    condition = _text("办理本事项的情形；所有情形都办时为 null")
+    depends_on = fields.List(fields.String(), required=True, metadata={"description": "须先办结的事项编码"})
+
+
+class GuideStepRefSchema(ApiSchema):
+    code = fields.String(required=True)
+    name = fields.String(required=True)
+    department = fields.String(required=True, metadata={"description": "实施部门名称"})
+
+
+class GuideMaterialSourceSchema(GuideStepRefSchema):
+    name_in_item = fields.String(required=True, metadata={"description": "该事项中的材料名称"})
+
+
+class GuideBundleMaterialSchema(ApiSchema):
+    name = fields.String(required=True)
+    required = fields.Boolean(required=True)
+    deferrable = fields.Boolean(required=True, metadata={"description": "容缺可后补"})
+    e_licence = fields.Boolean(required=True, metadata={"description": "可用电子证照免交"})
+    per_person = _text("每人一份的角色（如 新生儿）")
+    condition = _text("需要提交的情形；所有情形都要时为 null")
+    items = fields.List(fields.Nested(GuideMaterialSourceSchema), required=True)
+    samples = fields.List(fields.Nested(GuideSampleSchema), required=True)
+
+
+class GuideQuestionSchema(ApiSchema):
+    id = fields.String(required=True)
+    text = fields.String(required=True)
+    options = fields.List(fields.String(), required=True)
+
+
+class GuideProvidedSchema(ApiSchema):
+    name = fields.String(required=True)
+    produced_by = fields.Nested(GuideStepRefSchema, required=True, allow_none=True)
+
+
+class GuideFormFieldSchema(ApiSchema):
+    label = fields.String(required=True)
+    required = fields.Boolean(required=True)
+    condition = _text("需要填写的情形")
+
+
+class GuideFormSectionSchema(ApiSchema):
+    title = fields.String(required=True)
+    fields_ = fields.List(
+        fields.Nested(GuideFormFieldSchema), required=True, data_key="fields", attribute="fields"
+    )
+
+
+class GuideBundleSchema(ApiSchema):
+    """A bundle's 办事指南, with each item's own."""
+
+    code = fields.String(required=True)
+    name = fields.String(required=True)
+    version = fields.Integer(required=True)
+    description = _text("说明")
+    audience = _text("个人或企业")
+    life_event = _text("人生事件或企业阶段")
+    lead_department = fields.Nested(CodeNameSchema, required=True)
+    promised_days = fields.Integer(required=True, metadata={"description": "承诺时限（工作日，关键路径）"})
+    sum_promised_days = fields.Integer(required=True, metadata={"description": "分别办理的承诺时限合计"})
+    statutory_days = fields.Integer(required=True)
+    sum_statutory_days = fields.Integer(required=True)
+    stages = fields.List(
+        fields.List(fields.Nested(GuideStepRefSchema)),
+        required=True,
+        metadata={"description": "办理顺序：每一步并联办理的事项"},
+    )
+    visits = fields.Integer(required=True, metadata={"description": "到办事现场次数"})
+    visits_separately = fields.Integer(
+        required=True, allow_none=True, metadata={"description": "分别办理各事项的到现场次数合计"}
+    )
+    questions = fields.List(fields.Nested(GuideQuestionSchema), required=True)
+    confirm_by = _text("须由各方确认的说明")
+    items = fields.List(fields.Nested(GuideBundleItemSchema), required=True)
+    materials = fields.List(fields.Nested(GuideBundleMaterialSchema), required=True)
+    provided = fields.List(fields.Nested(GuideProvidedSchema), required=True)
+    form_sections = fields.List(fields.Nested(GuideFormSectionSchema), required=True)
+    place = _text("办理地点（综合窗口）")
+    hours = _text("办理时间")
+    phone = _text("咨询电话")

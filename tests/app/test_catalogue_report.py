@@ -9,7 +9,7 @@ import json
 
 import yaml
 
-from bundler.services.catalogue_report import STANDARD_ELEMENTS
+from bundler.catalogue.elements import STANDARD_ELEMENTS
 from bundler.services.sample import sample_files
 
 from testapp import accept_by_api
