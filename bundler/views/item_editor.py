@@ -22,19 +22,20 @@ from wtforms.validators import DataRequired, NumberRange, Optional
 import graphs
 from forms.fieldtypes import field_types
 
-from ..catalogue.contract import FIELD_KEYS, ITEM_TEXT_KEYS, ITEM_TYPES, MATERIAL_KEYS
+from ..catalogue.contract import (
+    CHANNELS_OF_HANDLING,
+    FIELD_KEYS,
+    ITEM_KINDS,
+    ITEM_TEXT_KEYS,
+    ITEM_TYPES,
+    MATERIAL_KEYS,
+)
+from ..catalogue.elements import ELEMENT_LABELS as LABELS
 
-TEXT_LABELS = {
-    "basis": "设定依据",
-    "conditions": "受理条件",
-    "service_object": "服务对象",
-    "fees": "收费标准",
-    "result": "办理结果",
-    "place": "办理地点",
-    "hours": "办理时间",
-    "phone": "咨询电话",
-    "complaint_phone": "监督投诉电话",
-}
+# Standard elements kept as optional keys of the entry (not columns): written only when given.
+OPTIONAL_TEXT_KEYS = ("catalogue_code", "implementation_code", "exercise_content", "fee_basis", "online_url")
+OPTIONAL_LIST_KEYS = {"channels": "channels", "process": "process_steps"}  # key → form field
+# (``process`` is a method of every WTForms form, so the field is ``process_steps``)
 BLANK_ROWS = 2  # empty rows offered for new fields and materials
 
 
@@ -67,10 +68,11 @@ class MaterialRow(Form):
     e_licence = BooleanField("可用电子证照")
     deferrable = BooleanField("可容缺后补")
     produced_by = StringField("由事项产生")
+    sample = StringField("样表（文件名或网址）")
     remove = BooleanField("删除")
 
 
-MATERIAL_ROW_KEYS = (*MATERIAL_KEYS, "deferrable")
+MATERIAL_ROW_KEYS = (*MATERIAL_KEYS, "deferrable", "sample")
 
 
 class ItemForm(FlaskForm):
@@ -101,15 +103,35 @@ class ItemForm(FlaskForm):
         validators=[Optional(), NumberRange(min=0, message="核查时限不能为负数")],
         description="按本事项的时限单位计算，自准予之日起",
     )
-    basis = TextAreaField(TEXT_LABELS["basis"])
-    conditions = TextAreaField(TEXT_LABELS["conditions"])
-    service_object = StringField(TEXT_LABELS["service_object"])
-    fees = StringField(TEXT_LABELS["fees"])
-    result = StringField(TEXT_LABELS["result"])
-    place = StringField(TEXT_LABELS["place"])
-    hours = StringField(TEXT_LABELS["hours"])
-    phone = StringField(TEXT_LABELS["phone"])
-    complaint_phone = StringField(TEXT_LABELS["complaint_phone"])
+    catalogue_code = StringField(
+        LABELS["catalogue_code"],
+        description="基本目录中的编码；填写后事项名称、类型和设定依据须与基本目录一致",
+    )
+    implementation_code = StringField(LABELS["implementation_code"])
+    exercise_content = TextAreaField(LABELS["exercise_content"])
+    basis = TextAreaField(LABELS["basis"])
+    conditions = TextAreaField(LABELS["conditions"])
+    service_object = StringField(LABELS["service_object"])
+    kind = SelectField(
+        LABELS["kind"], choices=[("", "（未填写）"), *[(k, k) for k in ITEM_KINDS]], default=""
+    )
+    visits = IntegerField(
+        LABELS["visits"], validators=[Optional(), NumberRange(min=0, message="到现场次数不能为负数")]
+    )
+    channels = StringField(
+        LABELS["channels"], description=f"逗号分隔，可选：{'、'.join(CHANNELS_OF_HANDLING)}"
+    )
+    online_url = StringField(LABELS["online_url"], description="http:// 或 https:// 开头")
+    process_steps = StringField(
+        LABELS["process"], description="按先后顺序写环节名称，逗号分隔，如：受理，审查，决定，办结"
+    )
+    fees = StringField(LABELS["fees"])
+    fee_basis = StringField(LABELS["fee_basis"])
+    result = StringField(LABELS["result"])
+    place = StringField(LABELS["place"])
+    hours = StringField(LABELS["hours"])
+    phone = StringField(LABELS["phone"])
+    complaint_phone = StringField(LABELS["complaint_phone"])
     fields = FieldList(FormField(FieldRow), min_entries=1)
     materials = FieldList(FormField(MaterialRow), min_entries=1)
 
@@ -126,6 +148,9 @@ def item_form(content: dict[str, Any] | None = None) -> ItemForm:
     if content is None:
         return ItemForm()
     data = {k: content.get(k) for k in ("name", "type", "legal_days", "promised_days", *ITEM_TEXT_KEYS)}
+    data.update({k: content.get(k) for k in (*OPTIONAL_TEXT_KEYS, "visits")})
+    data["kind"] = content.get("kind") or ""
+    data.update({f: "，".join(str(v) for v in content.get(k) or []) for k, f in OPTIONAL_LIST_KEYS.items()})
     data["days_unit"] = content.get("days_unit") or graphs.WORKING_DAYS
     data["no_rongque"] = content.get("rongque") is False
     commitment = content.get("commitment") or {}
@@ -152,6 +177,7 @@ def _rows(
     keys: tuple[str, ...],
     previous: list[dict[str, Any]],
     unwritten_when_false: tuple[str, ...] = (),
+    unwritten_when_empty: tuple[str, ...] = (),
 ) -> list[dict[str, Any]]:
     """The entries of a table of rows; empty rows and rows marked 删除 are dropped, and the keys the
     form does not show are kept from the stored entry of the same name. A flag in
@@ -169,6 +195,9 @@ def _rows(
         for flag in unwritten_when_false:
             if not values[flag] and flag not in before:
                 del values[flag]
+        for key in unwritten_when_empty:  # an optional key left empty is not written
+            if values[key] is None:
+                del values[key]
         extras = {k: v for k, v in before.items() if k not in keys}
         entries.append({**extras, **values})
     return entries
@@ -191,6 +220,13 @@ def content_from(form: ItemForm, previous: dict[str, Any]) -> dict[str, Any]:
     content = dict(previous)
     for key in ("name", "type", "legal_days", "promised_days", *ITEM_TEXT_KEYS):
         content[key] = _clean(form[key].data)
+    optional: dict[str, Any] = {k: _clean(form[k].data) for k in (*OPTIONAL_TEXT_KEYS, "kind", "visits")}
+    optional.update({k: split_options(form[f].data) or None for k, f in OPTIONAL_LIST_KEYS.items()})
+    for key, value in optional.items():  # an element left empty is not written
+        if value is None:
+            content.pop(key, None)
+        else:
+            content[key] = value
     if form.days_unit.data != graphs.WORKING_DAYS or "days_unit" in previous:  # the default is not written
         content["days_unit"] = form.days_unit.data
     if form.no_rongque.data:
@@ -204,6 +240,10 @@ def content_from(form: ItemForm, previous: dict[str, Any]) -> dict[str, Any]:
         content["commitment"] = commitment
     content["fields"] = _rows(form.fields, FIELD_KEYS, previous.get("fields", []))
     content["materials"] = _rows(
-        form.materials, MATERIAL_ROW_KEYS, previous.get("materials", []), unwritten_when_false=("deferrable",)
+        form.materials,
+        MATERIAL_ROW_KEYS,
+        previous.get("materials", []),
+        unwritten_when_false=("deferrable",),
+        unwritten_when_empty=("sample",),
     )
     return content

@@ -52,8 +52,17 @@ def _item_form(content) -> dict[str, str]:
         "hours",
         "phone",
         "complaint_phone",
+        "catalogue_code",
+        "implementation_code",
+        "exercise_content",
+        "fee_basis",
+        "online_url",
+        "kind",
     ):
         data[key] = content.get(key) or ""
+    data["visits"] = "" if content.get("visits") is None else str(content["visits"])
+    data["channels"] = "，".join(content.get("channels") or [])
+    data["process_steps"] = "，".join(content.get("process") or [])
     for i, fld in enumerate(content.get("fields", [])):
         for key in ("name", "label", "role", "element", "type", "group", "produced_by", "max_length"):
             data[f"fields-{i}-{key}"] = "" if fld.get(key) is None else str(fld[key])
@@ -61,7 +70,7 @@ def _item_form(content) -> dict[str, str]:
         if fld.get("required"):
             data[f"fields-{i}-required"] = "y"
     for i, mat in enumerate(content.get("materials", [])):
-        for key in ("name", "kind", "role", "produced_by"):
+        for key in ("name", "kind", "role", "produced_by", "sample"):
             data[f"materials-{i}-{key}"] = mat.get(key) or ""
         for key in ("required", "e_licence", "deferrable"):
             if mat.get(key):
@@ -74,6 +83,11 @@ def _item_form(content) -> dict[str, str]:
     if content.get("days_unit"):
         data["days_unit"] = content["days_unit"]
     return data
+
+
+def _edit_item(client, change_id, form) -> str:
+    assert client.post(f"/studio/changes/{change_id}/item", data=form).status_code == 302
+    return client.get(f"/studio/changes/{change_id}").get_data(as_text=True)
 
 
 def _flash_errors(page: str) -> list[str]:
@@ -382,3 +396,56 @@ def test_the_item_editor_sets_rongque_deferrable_materials_and_gaozhi_chengnuo(c
     assert refused.status_code == 422
     assert "核查时限不能为负数" in refused.get_data(as_text=True)
     assert f'value="{materials[0]}"' in refused.get_data(as_text=True)  # what was typed stays
+
+
+def test_the_item_editor_keeps_every_standard_element(client, sample, make_user):
+    make_user("department", login="scjg-officer", department="SCJG")
+    _login(client, "scjg-officer")
+    change_id = _change_id(client.post("/studio/item/SCJG-001/change"))
+    stored = dict(db.session.get(CatalogueChange, change_id).content)
+    form = _item_form(stored)
+    form.update(
+        {
+            "implementation_code": "11610702MB0000000X4000000000001",
+            "exercise_content": "个体工商户设立登记",
+            "fee_basis": "《市场主体登记管理条例》第二十七条",
+            "kind": "即办件",
+            "promised_days": "0",
+            "visits": "0",
+            "channels": "网上，移动端",
+            "online_url": "https://zwfw.example.gov.cn/scjg-001",
+            "process_steps": "申请，受理，核准，发照",
+            "materials-0-sample": "https://zwfw.example.gov.cn/samples/gtsq.pdf",
+        }
+    )
+    assert client.post(f"/studio/changes/{change_id}/item", data=form).status_code == 302
+    db.session.expire_all()
+    content = db.session.get(CatalogueChange, change_id).content
+    assert content["kind"] == "即办件" and content["visits"] == 0
+    assert content["channels"] == ["网上", "移动端"]
+    assert content["process"] == ["申请", "受理", "核准", "发照"]
+    assert content["online_url"] == "https://zwfw.example.gov.cn/scjg-001"
+    assert content["implementation_code"] == "11610702MB0000000X4000000000001"
+    assert content["materials"][0]["sample"] == "https://zwfw.example.gov.cn/samples/gtsq.pdf"
+    assert "sample" not in content["materials"][1]  # an empty sample is not written
+    page = client.get(f"/studio/changes/{change_id}").get_data(as_text=True)
+    assert 'value="网上，移动端"' in page and 'value="申请，受理，核准，发照"' in page
+
+    form.update({"channels": "", "process_steps": "", "online_url": "", "visits": "", "kind": ""})
+    assert client.post(f"/studio/changes/{change_id}/item", data=form).status_code == 302
+    db.session.expire_all()
+    content = db.session.get(CatalogueChange, change_id).content
+    assert not {"channels", "process", "online_url", "visits", "kind"} & set(content)
+
+    refused = client.post(f"/studio/changes/{change_id}/item", data={**form, "visits": "-1"})
+    assert refused.status_code == 422 and "到现场次数不能为负数" in refused.get_data(as_text=True)
+    assert 'value="-1"' in refused.get_data(as_text=True)  # what was typed stays
+
+    # a draft keeps what the contract would refuse, and says so until it is mended (submission refuses it)
+    for key, value, said in (
+        ("channels", "窗口，电话", "办理形式（channels）应为以下的列表"),
+        ("online_url", "zwfw.example.gov.cn", "网办地址（online_url）应为 http:// 或 https:// 开头的网址"),
+    ):
+        page = _edit_item(client, change_id, {**form, key: value})
+        assert said in page, key
+        assert f'value="{value}"' in page
