@@ -343,7 +343,7 @@ def catalogue_group() -> None:
 @with_appcontext
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
 def catalogue_report_command(as_json: bool) -> None:
-    """每个事项的要素完备度、承诺时限压缩一半、到现场次数、即办件/承诺件与距上次申请的月数，并按部门和全区汇总。"""
+    """每个事项的要素完备度、承诺时限压缩一半、到现场次数、即办件/承诺件与距上次申请的月数，并按部门和全区汇总（含办事指南抽检）。"""
     from .services.catalogue_report import report
 
     figures = report(db.session)
@@ -357,6 +357,13 @@ def catalogue_report_command(as_json: bool) -> None:
         f"最多跑一次 {district['at_most_one_visit']}/{district['visits_given']}；即办件 {district['immediate']}；"
         f"一年以上无申请 {district['dormant']}"
     )
+    checks = district["guide_checks"]
+    if checks["drawn"]:
+        accuracy = f"{checks['accuracy']:.0%}" if checks["accuracy"] is not None else "—"
+        click.echo(
+            f"办事指南抽检 {checks['drawn']} 个：已核对 {checks['checked']}，准确率 {accuracy}；"
+            f"有问题 {checks['found']}，已整改 {checks['corrected']}，逾期 {checks['overdue']}"
+        )
     for d in figures["departments"]:
         click.echo(
             f"  {d['code']}：{d['items']} 项，完备度 {d['completeness']:.0%}，一年以上无申请 {d['dormant']}"

@@ -50,6 +50,8 @@ class Permission(StrEnum):
     DRAFT_BUNDLE_CHANGES = "draft_bundle_changes"  # the bundles one's department leads
     USE_STUDIO = "use_studio"  # open the studio and the drafts one may see
     REVIEW_CHANGES = "review_changes"  # publish or send back drafted changes
+    CHECK_GUIDES = "check_guides"  # 办事指南抽检: draw published guides and record findings
+    MANAGE_RULES = "manage_rules"  # the adjustment deadline rules (working days) of the 审改办
     SEE_ALL_CATALOGUE = "see_all_catalogue"  # every department's items and bundles in the studio
     VIEW_CHANGE_HISTORY = "view_change_history"  # versions of an item or a bundle and their diffs
     MANAGE_JOBS = "manage_jobs"  # failed jobs and deliveries across the installation
@@ -94,6 +96,7 @@ GRANTS: dict[Role, frozenset[Permission]] = {
         {
             Permission.USE_STUDIO,
             Permission.REVIEW_CHANGES,
+            Permission.CHECK_GUIDES,
             Permission.SEE_ALL_CATALOGUE,
             Permission.MANAGE_CALENDAR,
             Permission.VIEW_CHANGE_HISTORY,

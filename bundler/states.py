@@ -124,6 +124,15 @@ class Verification(Labelled):
     FALSE = "false"  # 承诺不实：结果撤销
 
 
+class GuideCheckState(Labelled):
+    """A guide drawn in a sampling check (办事指南抽检)."""
+
+    DRAWN = "drawn"  # drawn, not yet checked
+    PASSED = "passed"  # checked: accurate and complete
+    FOUND = "found"  # findings recorded: the department corrects by the due date
+    CORRECTED = "corrected"  # the department corrected it
+
+
 class DocumentState(Labelled):
     PENDING = "pending"
     READY = "ready"
@@ -191,6 +200,12 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
     },
     PauseKind: {PauseKind.SUPPLEMENT: "补正", PauseKind.SPECIAL: "特别程序"},
     Verification: {Verification.CONFIRMED: "核查属实", Verification.FALSE: "核查不实，已撤销"},
+    GuideCheckState: {
+        GuideCheckState.DRAWN: "待检查",
+        GuideCheckState.PASSED: "合格",
+        GuideCheckState.FOUND: "待整改",
+        GuideCheckState.CORRECTED: "已整改",
+    },
     DocumentState: {
         DocumentState.PENDING: "生成中",
         DocumentState.READY: "已生成",
@@ -239,6 +254,7 @@ __all__ = [
     "DeliveryState",
     "DocumentState",
     "FollowUpState",
+    "GuideCheckState",
     "HandoverMethod",
     "Labelled",
     "MaterialState",

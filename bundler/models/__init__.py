@@ -9,6 +9,7 @@ from .changes import AdjustmentRule, CatalogueChange
 from .confirmations import Confirmation
 from .documents import Document
 from .elicences import ELicence
+from .guide_checks import GuideCheck, GuideCheckEntry
 from .keys import KeyCheck
 from .notifications import Notification
 from .pauses import TaskPause
@@ -35,6 +36,8 @@ __all__ = [
     "Department",
     "Document",
     "ELicence",
+    "GuideCheck",
+    "GuideCheckEntry",
     "Handover",
     "KeyCheck",
     "Item",

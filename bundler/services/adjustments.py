@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 import graphs
 
 from .. import clock
-from ..models import AdjustmentRule, CatalogueChange
-from ..states import ChangeState
+from ..models import AdjustmentRule, CatalogueChange, GuideCheckEntry
+from ..states import ChangeState, GuideCheckState
 from . import work_calendar
 
 SCOPES = {"basic": "基本要素", "individual": "个性要素"}
@@ -41,6 +41,7 @@ DEFAULT_RULES = (
     Rule("basic", "基本要素调整完成", 10, "南政办函〔2023〕58号 二（二）"),
     Rule("individual", "个性要素调整完成", 5, "南政办函〔2023〕58号 二（二）"),
     Rule("upper_decision", "上级作出调整决定", 5, "南政办函〔2023〕58号 二（三）"),
+    Rule("guide_correction", "办事指南抽检问题整改", 5, "南政办函〔2023〕58号 二（二）"),
 )
 
 
@@ -66,6 +67,17 @@ def set_rule(session: Session, key: str, working_days: int) -> None:
     session.flush()
     for change in session.scalars(select(CatalogueChange).where(CatalogueChange.status.notin_(DONE))):
         schedule(session, change)
+    if key == "guide_correction":  # the corrections still owed follow the new days too
+        owed = select(GuideCheckEntry).where(GuideCheckEntry.status == GuideCheckState.FOUND)
+        for entry in session.scalars(owed):
+            if entry.checked_at is not None:
+                entry.due_date = due_after(session, clock.local(entry.checked_at).date(), key)
+
+
+def due_after(session: Session, start: dt.date, key: str) -> dt.date:
+    """The date ``key``'s working days after ``start``, on the holiday calendar."""
+    days = rules(session)[key].working_days
+    return graphs.add_working_days(start, days, calendar=work_calendar.current(session)).date
 
 
 def record_cause(

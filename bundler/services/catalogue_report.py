@@ -1,7 +1,8 @@
 """The catalogue's quality figures (seed 000, 001 五(一), 004 §32): for each published item how complete
 its standard elements are, the half rule (承诺时限压缩一半以上), the visits it asks (最多跑一次), 即办件
 or 承诺件, and the months since its last application (挂起 candidates); totals per department and for
-the district. ``bundler catalogue report --json`` prints them."""
+the district, with the sampling checks of the guides (抽检: drawn, accurate, corrected, overdue).
+``bundler catalogue report --json`` prints them."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from ..catalogue.queries import latest_item_versions
 from ..catalogue.serialize import item_dict
 from ..models import Application, Item, ItemVersion, Task
 from ..states import TaskState
+from . import guide_checks
 
 DORMANT_MONTHS = 12  # 挂起 candidates: no application for a year or more (or never)
 
@@ -91,10 +93,17 @@ def report(session: Session) -> dict[str, Any]:
             }
         )
     departments = sorted({r["department"] for r in rows})
+    checks = guide_checks.figures(session)
+    none = guide_checks.Figures(0, 0, 0, 0, 0, 0)
     return {
         "items": rows,
         "departments": [
-            {"code": d, **_totals([r for r in rows if r["department"] == d])} for d in departments
+            {
+                "code": d,
+                **_totals([r for r in rows if r["department"] == d]),
+                "guide_checks": checks.get(d, none).to_json(),
+            }
+            for d in departments
         ],
-        "district": _totals(rows),
+        "district": {**_totals(rows), "guide_checks": checks.get("", none).to_json()},
     }

@@ -38,6 +38,7 @@ def register_views(app: Flask) -> None:
     from .errors import register_error_pages
     from .files import bp as files_bp
     from .guide import bp as guide_bp
+    from .guide_checks import bp as guide_checks_bp
     from .oversight import bp as oversight_bp
     from .public import bp as public_bp
     from .report import bp as report_bp
@@ -60,6 +61,7 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(report_bp)
     app.register_blueprint(files_bp)
     app.register_blueprint(guide_bp)
+    app.register_blueprint(guide_checks_bp)
     register_error_pages(app)
 
     from .. import states

@@ -1,4 +1,5 @@
-"""Operations for system administrators: failed jobs and failed deliveries, with a retry action."""
+"""Operations for system administrators: failed jobs and failed deliveries, with a retry action; the
+deadline rules of the 审改办 (working days)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from ..models import Delivery, Department, Notification
 from ..permissions import Permission
 from ..privacy import mask_phone
 from ..queues import all_queue_names, queue
+from ..services import adjustments
 from ..services.notifications import NOTICE_EVENTS
 from ..services.outbox import dispatch, retry_failed
 from ..states import DeliveryState
@@ -117,3 +119,35 @@ def notifications() -> str:
         sender=current_app.config["SMS_SENDER"],
         mask_phone=mask_phone,
     )
+
+
+@bp.route("/rules", methods=["GET", "POST"])
+@permission_required(Permission.MANAGE_RULES)
+def rules() -> Any:
+    """The deadline rules of catalogue adjustments and guide corrections, in working days."""
+    typed: dict[str, str] = {}
+    status = 200
+    if request.method == "POST":
+        if not FlaskForm().validate_on_submit():
+            abort(400)
+        key = request.form.get("key", "")
+        typed = {key: (request.form.get("working_days") or "").strip()}
+        try:
+            days = int(typed[key]) if typed[key].lstrip("-").isdigit() else None
+            if days is None:
+                raise adjustments.AdjustmentError("时限应填写工作日数（整数）")
+            adjustments.set_rule(db.session, key, days)
+        except adjustments.AdjustmentError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+            status = 422
+        else:
+            db.session.commit()
+            flash(
+                f"已修改“{adjustments.rules(db.session)[key].label}”为 {days} 个工作日，在办的调整和整改已按新时限重新计算。",
+                "success",
+            )
+            return redirect(url_for("admin.rules"))
+    return render_template(
+        "admin/rules.html", rules=list(adjustments.rules(db.session).values()), typed=typed
+    ), status

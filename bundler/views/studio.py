@@ -21,7 +21,7 @@ from ..models import CatalogueChange
 from ..models.changes import ACTION_CANCEL, ACTION_CHANGE, ACTION_CREATE, KIND_BUNDLE, KIND_ITEM, KIND_LABELS
 from ..permissions import Permission, can
 from ..services import changes as service
-from ..services import studio
+from ..services import guide_checks, studio
 from ..states import OPEN_CHANGE_STATES, ChangeState
 from .auth import permission_required
 from .item_editor import content_from, item_form, split_options
@@ -71,6 +71,7 @@ def index() -> Any:
         open_changes=open_changes,
         flagged=items_changed_since_bundles(db.session),
         may_create_bundle=can(current_user, Permission.DRAFT_BUNDLE_CHANGES),
+        guides_to_correct=guide_checks.owed_count(db.session, mine) if mine else 0,
     )
 
 
