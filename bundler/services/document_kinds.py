@@ -265,11 +265,10 @@ class Guide(DocumentKind):
     audience = None
 
     def context(self, session: Session, document: Document) -> dict[str, Any]:
-        code, of = document.params["code"], document.params["of"]
-        found = guides.bundle_guide(session, code, contexts.centre()) if of == "bundle" else None
+        of = document.params["of"]
         return {
             "of": of,
-            "guide": found or guides.item_guide(session, code),
+            "guide": guides.guide_of(session, of, document.params["code"], contexts.centre()),
             "labels": ELEMENT_LABELS,
             "sections": guides.SECTIONS,
         }

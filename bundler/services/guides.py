@@ -196,6 +196,11 @@ def bundle_guide(session: Session, code: str, centre: Mapping[str, str]) -> dict
     }
 
 
+def guide_of(session: Session, of: str, code: str, centre: Mapping[str, str]) -> dict[str, Any]:
+    """The guide of an item (``of="item"``) or a bundle (``"bundle"``). Raises :class:`NotFound`."""
+    return bundle_guide(session, code, centre) if of == "bundle" else item_guide(session, code)
+
+
 @dataclass
 class GuideListing:
     """What the guide list shows for a search: the matching bundles and one page of the items."""

@@ -962,10 +962,7 @@ def calendar_year(year: int) -> Any:
 @_refusal(404, "事项不存在或尚未发布")
 @_OTHER_METHOD
 def guide_item(code: str) -> Any:
-    try:
-        return guides.item_guide(db.session, code)
-    except NotFound as exc:
-        return api_error(404, str(exc))
+    return _guide("item", code)
 
 
 @bp.get("/guide/bundles/<code>", tags=[PUBLIC], parameters=[_path("code", "一件事编码")])
@@ -974,8 +971,12 @@ def guide_item(code: str) -> Any:
 @_refusal(404, "一件事不存在或尚未发布")
 @_OTHER_METHOD
 def guide_bundle(code: str) -> Any:
+    return _guide("bundle", code)
+
+
+def _guide(of: str, code: str) -> Any:
     try:
-        return guides.bundle_guide(db.session, code, centre())
+        return guides.guide_of(db.session, of, code, centre())
     except NotFound as exc:
         return api_error(404, str(exc))
 

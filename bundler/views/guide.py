@@ -35,9 +35,7 @@ def index() -> str:
 
 def _found(of: str, code: str) -> dict[str, Any]:
     try:
-        if of == "bundle":
-            return guides.bundle_guide(db.session, code, centre())
-        return guides.item_guide(db.session, code)
+        return guides.guide_of(db.session, of, code, centre())
     except NotFound:
         abort(404)
 

@@ -3,6 +3,7 @@ its own items and says what it corrected. The rules' days are edited on the rule
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -80,34 +81,36 @@ def draw() -> Any:
     return redirect(url_for("guide_checks.index"))
 
 
-@bp.post("/entries/<id:entry_id>/verdict")
-@permission_required(Permission.CHECK_GUIDES)
-def verdict(entry_id: int) -> Any:
+def _act(entry_id: int, field: str, act: Callable[[GuideCheckEntry, str], None], done: str) -> Any:
+    """Run ``act`` on the entry with the text typed in ``field``; on a refusal the page again, with it."""
     entry = _entry(entry_id)
-    findings = request.form.get("findings") or ""
-    accurate = request.form.get("accurate") == "yes"
+    typed = request.form.get(field) or ""
     if not FlaskForm().validate_on_submit():
         abort(400)
     try:
-        guide_checks.record(db.session, entry, current_user, accurate=accurate, findings=findings)
+        act(entry, typed)
     except guide_checks.GuideCheckError as exc:
-        return _refused(exc, {f"findings-{entry_id}": findings})
+        return _refused(exc, {f"{field}-{entry_id}": typed})
     db.session.commit()
-    flash(f"已记录：{entry.item.code} {entry.status_label}。", "success")
+    flash(done.format(code=entry.item.code, status=entry.status_label), "success")
     return redirect(url_for("guide_checks.index", _anchor=f"entry-{entry_id}"))
+
+
+@bp.post("/entries/<id:entry_id>/verdict")
+@permission_required(Permission.CHECK_GUIDES)
+def verdict(entry_id: int) -> Any:
+    accurate = request.form.get("accurate") == "yes"
+
+    def record(entry: GuideCheckEntry, findings: str) -> None:
+        guide_checks.record(db.session, entry, current_user, accurate=accurate, findings=findings)
+
+    return _act(entry_id, "findings", record, "已记录：{code} {status}。")
 
 
 @bp.post("/entries/<id:entry_id>/correction")
 @permission_required(Permission.DRAFT_ITEM_CHANGES)
 def correction(entry_id: int) -> Any:
-    entry = _entry(entry_id)
-    note = request.form.get("correction") or ""
-    if not FlaskForm().validate_on_submit():
-        abort(400)
-    try:
+    def correct(entry: GuideCheckEntry, note: str) -> None:
         guide_checks.correct(db.session, entry, current_user, note)
-    except guide_checks.GuideCheckError as exc:
-        return _refused(exc, {f"correction-{entry_id}": note})
-    db.session.commit()
-    flash(f"已记录 {entry.item.code} 的整改情况。", "success")
-    return redirect(url_for("guide_checks.index", _anchor=f"entry-{entry_id}"))
+
+    return _act(entry_id, "correction", correct, "已记录 {code} 的整改情况。")
