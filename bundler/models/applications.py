@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forms.roles import person_label
@@ -135,17 +135,45 @@ class Upload(Timestamped, Model):
     material: Mapped[ApplicationMaterial] = relationship(back_populates="uploads")
 
 
+_OPEN = ", ".join(f"'{state.value}'" for state in (TaskState.READY, TaskState.IN_PROGRESS, TaskState.PAUSED))
+OPEN_TASK_PREDICATE = text(f"status IN ({_OPEN}) AND delivered_at IS NOT NULL")
+VERIFY_PREDICATE = text("verify_due IS NOT NULL AND verified_at IS NULL")
+
+
 class Task(Timestamped, Model):
     """One step of an accepted application, for one department."""
 
     __tablename__ = "tasks"
-    __table_args__ = (UniqueConstraint("application_id", "item_id", "person"),)
+    __table_args__ = (
+        UniqueConstraint("application_id", "item_id", "person"),
+        # a department's list by due date (the API; a state filtered along the way) and by state
+        Index("ix_tasks_department_due", "department_id", "due_date", "id"),
+        Index("ix_tasks_department_status_due", "department_id", "status", "due_date", "id"),
+        # the queue page: the delivered open work only, a small part of a year's tasks
+        Index(
+            "ix_tasks_department_open",
+            "department_id",
+            "due_date",
+            "id",
+            postgresql_include=["status"],
+            postgresql_where=OPEN_TASK_PREDICATE,
+            sqlite_where=OPEN_TASK_PREDICATE,
+        ),
+        # 告知承诺 results still to verify (核查)
+        Index(
+            "ix_tasks_department_verify",
+            "department_id",
+            "verify_due",
+            postgresql_where=VERIFY_PREDICATE,
+            sqlite_where=VERIFY_PREDICATE,
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
     item_version_id: Mapped[int] = mapped_column(ForeignKey("item_versions.id"))
-    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"))  # indexed with the due date
     position: Mapped[int]
     # a step run per person (``per: 新生儿``): the role, and which person, counted from 0 in the
     # application's order (the role is None and the person 0 for a step run once)

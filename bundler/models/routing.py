@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, event
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Model
@@ -14,11 +14,18 @@ from ..states import DeliveryState
 from .applications import Task
 from .common import Timestamped, utcnow
 
+DUE_PREDICATE = text(f"status IN ('{DeliveryState.PENDING.value}', '{DeliveryState.QUEUED.value}')")
+
 
 class Delivery(Timestamped, Model):
     """One delivery of a task to its department, written in the same transaction as the task."""
 
     __tablename__ = "deliveries"
+    __table_args__ = (
+        # the dispatcher's sweep reads only the deliveries still to hand over, never the delivered millions
+        Index("ix_deliveries_due", "id", postgresql_where=DUE_PREDICATE, sqlite_where=DUE_PREDICATE),
+        Index("ix_deliveries_delivered_at", "delivered_at"),  # the latest deliveries first
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), index=True)

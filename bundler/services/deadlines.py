@@ -4,7 +4,7 @@ date is final or an estimate (it runs through a year whose holidays are not yet 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
@@ -41,8 +41,12 @@ class DueDates:
 
     def is_estimate(self, task: Task) -> bool:
         """The due date runs through a provisional year of the calendar."""
-        ready = clock.local(task.ready_at).date() if task.ready_at else None
-        return work_calendar.due_is_estimate(self.calendar, ready, task.due_date)
+        return self.dates_are_estimate(task.ready_at, task.due_date)
+
+    def dates_are_estimate(self, ready_at: datetime | None, due: date | None) -> bool:
+        """``is_estimate`` from a task's two columns (lists that load no task objects)."""
+        ready = clock.local(ready_at).date() if ready_at else None
+        return work_calendar.due_is_estimate(self.calendar, ready, due)
 
     def promise_is_estimate(self, application: Application) -> bool:
         """The promised completion date runs through a provisional year."""

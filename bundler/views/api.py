@@ -23,10 +23,10 @@ from .. import clock
 from ..catalogue import definitions
 from ..catalogue.queries import NotFound
 from ..extensions import csrf, db
-from ..models import Application, CatalogueChange, Department, Task
+from ..models import Application, CatalogueChange, Task
 from ..permissions import Permission, can
 from ..privacy import mask_phone
-from ..services import acceptance, adjustments, guides, supplements, uploads, work_calendar
+from ..services import acceptance, adjustments, guides, supplements, uploads, work_calendar, work_queue
 from ..services import applications as service
 from ..services import documents as documents_service
 from ..services import results as results_service
@@ -39,7 +39,7 @@ from ..services.notifications import notices_of
 from ..services.outbox import dispatch_application
 from ..services.ownership import system_may_open
 from ..services.payload import task_payload
-from ..states import DocumentState, TaskState
+from ..states import DocumentState
 from .api_auth import api_error, current_token, require_token
 from .api_schemas import (
     ApplicationSchema,
@@ -461,29 +461,33 @@ def _department_token_for(code: str) -> Response | None:
 @bp.arguments(TaskFilterSchema, location="query")
 @bp.response(200, TaskListSchema, description="按办理期限排序")
 @_refusal(400, "请求含有无法保存的字符")
-@_refusal(422, "状态不是事项的状态之一")
+@_refusal(422, "状态不是事项的状态之一，limit 超出范围，或 cursor 无效")
 @_OTHER_METHOD
 def department_tasks(query: dict[str, Any], code: str) -> Any:
     refused = _department_token_for(code)
     if refused:
         return refused
-    tasks = select(Task).join(Department, Task.department_id == Department.id).where(Department.code == code)
-    status = query.get("status")
-    tasks = tasks.where(Task.status == status) if status else tasks.where(Task.status != TaskState.SKIPPED)
-    found = db.session.scalars(tasks.order_by(Task.due_date.is_(None), Task.due_date, Task.id)).all()
+    try:
+        found = work_queue.task_listing(
+            db.session, code, query.get("status"), query["limit"], query.get("cursor")
+        )
+    except work_queue.CursorError as exc:
+        return api_error(422, str(exc))
     due = due_dates(db.session)
     return {
         "tasks": [
             {
-                "id": task.id,
-                "application": task.application_id,
-                "item": task.item.code,
-                "status": task.status,
-                "due": task.due_date.isoformat() if task.due_date else None,
-                "due_is_estimate": due.is_estimate(task),
+                "id": row.id,
+                "application": row.application_id,
+                "item": row.item,
+                "status": row.status,
+                "due": row.due_date.isoformat() if row.due_date else None,
+                "due_is_estimate": due.dates_are_estimate(row.ready_at, row.due_date),
             }
-            for task in found
-        ]
+            for row in found.rows
+        ],
+        "total": found.total,
+        "next_cursor": found.next_cursor,
     }
 
 

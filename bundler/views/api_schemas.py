@@ -12,12 +12,13 @@ from typing import Any
 
 from flask_smorest.fields import Upload  # type: ignore[import-untyped]
 from marshmallow import EXCLUDE, Schema, fields, pre_load
-from marshmallow.validate import Length, OneOf, Regexp
+from marshmallow.validate import Length, OneOf, Range, Regexp
 
 from ..catalogue.contract import CODE_PATTERN
 from ..services.document_kinds import DOCUMENT_KINDS
 from ..services.notifications import NOTICE_EVENTS
 from ..services.tasks import OUTCOMES
+from ..services.work_queue import API_LIMIT, API_MAX_LIMIT
 from ..states import (
     SETTLED_AT_ACCEPTANCE,
     SPECIAL_PROCEDURES,
@@ -312,6 +313,15 @@ class TaskFilterSchema(ApiSchema):
         validate=_one_of(values(TaskState), "状态"),
         metadata={"description": "只列出这一状态的事项；省略时列出除“不适用”（skipped）外的全部"},
     )
+    limit = fields.Integer(
+        load_default=API_LIMIT,
+        validate=Range(min=1, max=API_MAX_LIMIT, error=f"limit 应为 1 至 {API_MAX_LIMIT}"),
+        metadata={"description": f"每次最多返回的事项数（默认 {API_LIMIT}）"},
+    )
+    cursor = fields.String(
+        validate=Length(max=100, error="cursor 无效"),
+        metadata={"description": "上一次应答的 next_cursor，取其后的一页"},
+    )
 
 
 class TaskSummarySchema(ApiSchema):
@@ -329,6 +339,10 @@ class TaskSummarySchema(ApiSchema):
 class TaskListSchema(ApiSchema):
     tasks = fields.List(
         fields.Nested(TaskSummarySchema), required=True, metadata={"description": "按办理期限排序"}
+    )
+    total = fields.Integer(required=True, metadata={"description": "符合条件的事项总数（不分页）"})
+    next_cursor = fields.String(
+        required=True, allow_none=True, metadata={"description": "下一页的 cursor；已是最后一页时为 null"}
     )
 
 

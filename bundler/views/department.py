@@ -7,7 +7,6 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import func, select
 
 from .. import clock
 from ..catalogue import definitions
@@ -16,7 +15,7 @@ from ..extensions import db
 from ..models import Delivery, Task
 from ..permissions import Permission
 from ..privacy import mask_name
-from ..services import commitments, deferrals, supplements
+from ..services import commitments, deferrals, supplements, work_queue
 from ..services import results as results_service
 from ..services import tasks as tasks_service
 from ..services.deadlines import due_dates
@@ -24,7 +23,7 @@ from ..services.documents import get_or_create, task_cache_key
 from ..services.outbox import dispatch, dispatch_application, retry_failed
 from ..services.payload import produced_values, task_payload
 from ..services.uploads import task_upload
-from ..states import OPEN_TASKS, SPECIAL_PROCEDURES, DeliveryState, TaskState
+from ..states import SPECIAL_PROCEDURES, DeliveryState
 from .auth import permission_required
 from .documents import serve
 from .files import file_response
@@ -54,46 +53,24 @@ def _own_task(task_id: int) -> Task:
 @bp.get("/")
 @permission_required(Permission.WORK_TASKS)
 def queue() -> str:
-    tasks = db.session.scalars(
-        select(Task)
-        .where(
-            Task.department_id == _department_id(),
-            Task.status.in_(OPEN_TASKS),
-            Task.delivered_at.is_not(None),
-        )
-        .order_by(Task.due_date.is_(None), Task.due_date, Task.id)
-    ).all()
+    page = request.args.get("page", "1")
+    found = work_queue.department_queue(
+        db.session,
+        _department_id(),
+        request.args.get("status", ""),
+        int(page) if page.isdigit() else 1,
+    )
     due = due_dates(db.session)
-    ranked = sorted(tasks, key=due.rank)
-    failed = db.session.scalars(
-        select(Delivery)
-        .join(Task)
-        .where(Task.department_id == _department_id(), Delivery.status == DeliveryState.FAILED)
-    ).all()
-    corrected = db.session.scalars(  # handed again because an earlier step's result was corrected
-        select(Task)
-        .join(Delivery, Delivery.task_id == Task.id)
-        .where(Task.department_id == _department_id(), Delivery.status == DeliveryState.DELIVERED)
-        .group_by(Task.id)
-        .having(func.count(Delivery.id) > 1)
-        .order_by(func.max(Delivery.delivered_at).desc())
-        .limit(20)
-    ).all()
-    verifying = db.session.scalars(  # 告知承诺 approvals whose 核查 is still open, the nearest first
-        select(Task)
-        .where(
-            Task.department_id == _department_id(),
-            Task.verify_due.is_not(None),
-            Task.verified_at.is_(None),
-            Task.status == TaskState.DONE,
-        )
-        .order_by(Task.verify_due, Task.id)
-        .limit(50)
-    ).all()
+    department_id = _department_id()
+    failed = work_queue.failed_deliveries(db.session, department_id)
+    corrected = work_queue.handed_again(db.session, department_id)
+    verifying = work_queue.verifications_due(db.session, department_id)
     return render_template(
         "department/queue.html",
-        tasks=ranked,
-        overdue_materials=deferrals.overdue_for_tasks(db.session, ranked),
+        found=found,
+        tasks=found.tasks,
+        filters=work_queue.FILTERS,
+        overdue_materials=deferrals.overdue_for_tasks(db.session, found.tasks),
         verifying=verifying,
         today=clock.today(),
         due=due,
