@@ -1,0 +1,99 @@
+"""Lists a page at a time (issue #18, part 1): the department queue pages by due date with its state
+filters and counts; the department tasks API walks every task once with limit and cursor, honours its
+status filter and says the total; bad paging input is refused in Chinese."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+from sqlalchemy import select, update
+
+from bundler.extensions import db
+from bundler.models import Department, Task
+from bundler.queues import department_queue_name
+from bundler.services import work_queue
+from bundler.worker import make_worker
+
+from factories import PASSWORD
+from testapp import accept_by_api, bearer, department_token
+
+
+def _scjg_tasks(app, client, window_token, applications: int = 4) -> list[int]:
+    """Accepted 开饭店 applications delivered to SCJG's inbox, with distinct due dates (by id)."""
+    for _ in range(applications):
+        accept_by_api(client, window_token)
+    make_worker(app, [department_queue_name("SCJG")]).work(burst=True)
+    db.session.rollback()
+    department = db.session.scalar(select(Department.id).where(Department.code == "SCJG"))
+    ids = list(db.session.scalars(select(Task.id).where(Task.department_id == department).order_by(Task.id)))
+    for offset, task_id in enumerate(ids):  # a known order: the last task is due first
+        db.session.execute(
+            update(Task)
+            .where(Task.id == task_id)
+            .values(due_date=dt.date(2027, 3, 1) - dt.timedelta(days=offset))
+        )
+    db.session.commit()
+    return ids
+
+
+def test_the_queue_pages_by_due_date_with_filters(app, client, window_token, make_user, monkeypatch):
+    ids = _scjg_tasks(app, client, window_token)
+    running = db.session.scalars(
+        select(Task.id).where(
+            Task.id.in_(ids), Task.status.in_(["ready", "in_progress"]), Task.delivered_at.is_not(None)
+        )
+    ).all()
+    assert len(running) >= 4
+    paused = running[0]
+    db.session.execute(update(Task).where(Task.id == paused).values(status="paused"))
+    db.session.commit()
+    expected = sorted(set(running) - {paused}, reverse=True)  # the later the id, the nearer its due date
+    monkeypatch.setattr(work_queue, "PAGE_SIZE", 2)
+    make_user("department", login="scjg01", department="SCJG")
+    client.post("/login", data={"login": "scjg01", "password": PASSWORD})
+
+    seen = []
+    for page in range(1, -(-len(expected) // 2) + 1):
+        html = client.get(f"/department/?page={page}").get_data(as_text=True)
+        seen += [
+            int(i) for i in re.findall(r'href="/department/tasks/(\d+)"', html.split('class="queue"')[1])
+        ]
+        assert f"第 {page} / {-(-len(expected) // 2)} 页" in html
+    assert seen == expected
+    html = client.get("/department/?status=paused").get_data(as_text=True)
+    assert re.findall(r'href="/department/tasks/(\d+)"', html.split('class="queue"')[1]) == [str(paused)]
+    assert "暂停计时（补正、特别程序） 1" in html and f"待办（待办理和办理中） {len(expected)}" in html
+    assert client.get("/department/?page=999").status_code == 200  # past the end: the last page
+    assert client.get("/department/?status=nonsense&page=x").status_code == 200  # the default list
+
+
+def test_the_tasks_api_walks_every_task_once_with_a_cursor(app, client, window_token):
+    ids = _scjg_tasks(app, client, window_token, applications=3)
+    token = department_token("SCJG")
+    seen, cursor, pages = [], None, 0
+    while True:
+        query = "limit=2" + (f"&cursor={cursor}" if cursor else "")
+        body = client.get(f"/api/v1/departments/SCJG/tasks?{query}", headers=bearer(token)).get_json()
+        assert body["total"] == len(ids)
+        assert len(body["tasks"]) <= 2
+        seen += [t["id"] for t in body["tasks"]]
+        pages += 1
+        cursor = body["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == sorted(ids, reverse=True) and pages == -(-len(ids) // 2)
+    ready = client.get("/api/v1/departments/SCJG/tasks?status=ready", headers=bearer(token)).get_json()
+    assert ready["tasks"] and {t["status"] for t in ready["tasks"]} == {"ready"}
+    assert ready["total"] == len(ready["tasks"]) < len(ids)
+
+    for query, said in (
+        ("cursor=!!!", "cursor 无效"),
+        ("cursor=bm90LWEtY3Vyc29y", "cursor 无效"),
+        ("limit=0", "limit 应为 1 至 500"),
+        ("limit=501", "limit 应为 1 至 500"),
+    ):
+        refused = client.get(f"/api/v1/departments/SCJG/tasks?{query}", headers=bearer(token))
+        assert refused.status_code == 422, query
+        assert said in json.dumps(refused.get_json(), ensure_ascii=False), (query, refused.get_json())
