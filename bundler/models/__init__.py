@@ -16,6 +16,7 @@ from .pauses import TaskPause
 from .ratings import Rating
 from .results import Handover, ResultDocument
 from .routing import AuditEntry, Delivery
+from .summaries import DepartmentMonth
 
 __all__ = [
     "AdjustmentRule",
@@ -23,6 +24,7 @@ __all__ = [
     "LoginSession",
     "AuditEntry",
     "Delivery",
+    "DepartmentMonth",
     "Application",
     "ApplicationMaterial",
     "Bundle",

@@ -18,9 +18,22 @@ from .bundles import BundleVersion
 from .catalogue import Department, Item, ItemVersion
 from .common import Timestamped, json_column, utcnow
 
+IN_FLIGHT_PREDICATE = text(
+    f"status IN ('{ApplicationState.ACCEPTED.value}', '{ApplicationState.ACCEPTED_PENDING.value}')"
+)
+
 
 class Application(Timestamped, Model):
     __tablename__ = "applications"
+    __table_args__ = (  # the overview's list of applications in flight, by promised date
+        Index(
+            "ix_applications_in_flight",
+            "promised_date",
+            "id",
+            postgresql_where=IN_FLIGHT_PREDICATE,
+            sqlite_where=IN_FLIGHT_PREDICATE,
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     tracking_no: Mapped[str | None] = mapped_column(String(32), unique=True)
@@ -137,6 +150,7 @@ class Upload(Timestamped, Model):
 
 _OPEN = ", ".join(f"'{state.value}'" for state in (TaskState.READY, TaskState.IN_PROGRESS, TaskState.PAUSED))
 OPEN_TASK_PREDICATE = text(f"status IN ({_OPEN}) AND delivered_at IS NOT NULL")
+RUNNING_TASK_PREDICATE = text(f"status IN ('{TaskState.READY.value}', '{TaskState.IN_PROGRESS.value}')")
 VERIFY_PREDICATE = text("verify_due IS NOT NULL AND verified_at IS NULL")
 
 
@@ -158,6 +172,14 @@ class Task(Timestamped, Model):
             postgresql_include=["status"],
             postgresql_where=OPEN_TASK_PREDICATE,
             sqlite_where=OPEN_TASK_PREDICATE,
+        ),
+        # the overview's overdue list: running work by due date, across departments
+        Index(
+            "ix_tasks_running_due",
+            "due_date",
+            "id",
+            postgresql_where=RUNNING_TASK_PREDICATE,
+            sqlite_where=RUNNING_TASK_PREDICATE,
         ),
         # 告知承诺 results still to verify (核查)
         Index(
@@ -187,6 +209,8 @@ class Task(Timestamped, Model):
     paused_days: Mapped[int] = mapped_column(default=0)  # working days the clock stood still (补正)
     delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # time from ready to decided, pauses left out, in the item's unit (working or natural days)
+    days_used: Mapped[int | None]
     results: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON, default=dict, nullable=False)
     reason: Mapped[str | None] = mapped_column(EncryptedText)  # refusal or supplement note
     # 告知承诺: a result approved on a signed commitment is verified (核查) by ``verify_due``.

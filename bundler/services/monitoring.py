@@ -1,96 +1,224 @@
 """The overview for window staff and lead departments: what is in flight, what is overdue, and where
-time is being lost (per department, working days used against promised limits)."""
+time is being lost (per department, working days used against promised limits).
+
+Every figure is a grouped query over indexed columns or a read of ``department_months``, a summary
+kept up to date as each task is decided, so the page costs the same with a year of applications as
+with a day's; the lists are paged.
+"""
 
 from __future__ import annotations
 
-from collections import defaultdict
+import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
-
-import graphs
+from sqlalchemy import case, func, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session, joinedload, load_only, selectinload
 
 from .. import clock
-from ..models import Application, BundleVersion, Task
+from ..clock import utcnow
+from ..models import Application, BundleVersion, Department, DepartmentMonth, ItemVersion, Task
 from ..states import ApplicationState, TaskState
 from . import work_calendar
 
 IN_FLIGHT = (ApplicationState.ACCEPTED, ApplicationState.ACCEPTED_PENDING)
+RUNNING = (TaskState.READY, TaskState.IN_PROGRESS)
+OPEN = (*RUNNING, TaskState.PAUSED)
+PAGE_SIZE = 30  # applications in flight on one page
+LATE_SHOWN = 50  # overdue steps listed (the count says how many there are)
+
+
+def record_decision(session: Session, task: Task) -> None:
+    """A task was decided (approved, refused or revoked): keep its days and add it to its
+    department's month. Runs in the caller's transaction, so the figure and the decision commit together."""
+    if task.ready_at is None or task.finished_at is None:
+        return
+    version = task.item_version
+    used = work_calendar.days_used(
+        task.ready_at, task.finished_at, task.paused_days, version.days_unit, work_calendar.current(session)
+    )
+    task.days_used = used
+    values: dict[str, Any] = {
+        "department_id": task.department_id,
+        "month": clock.local(task.finished_at).date().replace(day=1),
+        "finished": 1,
+        "days_used": used,
+        "days_promised": version.promised_days,
+        "on_time": int(used <= version.promised_days),
+        "updated_at": utcnow(),
+    }
+    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = insert(DepartmentMonth).values(**values)
+    table = DepartmentMonth.__table__.c
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["department_id", "month"],
+            set_={
+                "finished": table.finished + 1,
+                "days_used": table.days_used + used,
+                "days_promised": table.days_promised + version.promised_days,
+                "on_time": table.on_time + values["on_time"],
+                "updated_at": values["updated_at"],
+            },
+        )
+    )
 
 
 @dataclass
 class DepartmentTime:
     department: str
     finished: int
-    average_days: float  # days from ready to finished (in each item's unit, pauses left out)
+    average_days: float  # days from ready to decided (in each item's unit, pauses left out)
     average_promised: float
-    on_time: float  # share finished within the promised limit
+    on_time: float  # share decided within the promised limit
     open_tasks: int
     overdue: int
 
 
-def in_flight(session: Session, lead_department_id: int | None = None) -> list[Application]:
-    query = (
-        select(Application)
-        .where(Application.status.in_(IN_FLIGHT))
-        .options(selectinload(Application.tasks).selectinload(Task.department))
-        .order_by(Application.promised_date, Application.id)
+@dataclass
+class Overview:
+    in_flight: int
+    overdue: int  # running steps past their due date
+    late: list[Task]  # the first of them, by due date
+    applications: list[Application]  # one page of those in flight, by promised date
+    page: int
+    pages: int
+    times: list[DepartmentTime]
+    figures_as_of: dt.datetime | None  # the latest decision counted in ``times``
+
+
+def _scoped(query: Any, lead_department_id: int | None, application: Any = Application) -> Any:
+    if lead_department_id is None:
+        return query
+    return query.join(BundleVersion, BundleVersion.id == application.bundle_version_id).where(
+        BundleVersion.lead_department_id == lead_department_id
     )
-    if lead_department_id is not None:
-        query = query.join(BundleVersion).where(BundleVersion.lead_department_id == lead_department_id)
-    return list(session.scalars(query))
 
 
-def overdue(applications: list[Application]) -> list[Task]:
+def overview(session: Session, lead_department_id: int | None = None, page: int = 1) -> Overview:
+    """The overview, for everyone (window staff, administrators) or one lead department's bundles."""
     today = clock.today()
-    return [
-        t
-        for a in applications
-        for t in a.tasks
-        if t.status in (TaskState.READY, TaskState.IN_PROGRESS)
-        and t.due_date is not None
-        and t.due_date < today
-    ]
-
-
-def department_times(session: Session, applications: list[Application]) -> list[DepartmentTime]:
-    """Per department: finished tasks' working days against their promised limits, and open load."""
-    finished = session.scalars(
-        select(Task)
-        .where(Task.finished_at.is_not(None), Task.ready_at.is_not(None))
-        .options(selectinload(Task.department))
-    ).all()
-    used: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    calendar = work_calendar.current(session)
-    for task in finished:
-        assert task.ready_at is not None and task.finished_at is not None  # the query asks for both
-        start, end = clock.local(task.ready_at).date(), clock.local(task.finished_at).date()
-        if task.item_version.days_unit == graphs.NATURAL_DAYS:
-            elapsed = (end - start).days
-        else:
-            elapsed = graphs.working_days_between(start, end, estimate=True, calendar=calendar)
-        days = max(elapsed - task.paused_days, 0)
-        used[task.department.name].append((days, task.item_version.promised_days))
-    open_by: dict[str, list[Task]] = defaultdict(list)
-    for application in applications:
-        for task in application.tasks:
-            if task.status in (TaskState.READY, TaskState.IN_PROGRESS, TaskState.PAUSED):
-                open_by[task.department.name].append(task)
-    late = {t.id for t in overdue(applications)}
-    names = sorted(set(used) | set(open_by))
-    rows = []
-    for name in names:
-        pairs = used.get(name, [])
-        rows.append(
-            DepartmentTime(
-                department=name,
-                finished=len(pairs),
-                average_days=round(sum(d for d, _ in pairs) / len(pairs), 1) if pairs else 0.0,
-                average_promised=round(sum(p for _, p in pairs) / len(pairs), 1) if pairs else 0.0,
-                on_time=round(sum(d <= p for d, p in pairs) / len(pairs), 2) if pairs else 1.0,
-                open_tasks=len(open_by.get(name, [])),
-                overdue=sum(t.id in late for t in open_by.get(name, [])),
+    in_flight_where = Application.status.in_(IN_FLIGHT)
+    in_flight = (
+        session.scalar(_scoped(select(func.count(Application.id)).where(in_flight_where), lead_department_id))
+        or 0
+    )
+    pages = max(1, -(-in_flight // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    applications = list(
+        session.scalars(
+            _scoped(select(Application).where(in_flight_where), lead_department_id)
+            .options(
+                load_only(
+                    Application.id,
+                    Application.tracking_no,
+                    Application.subject_label,
+                    Application.promised_date,
+                    Application.bundle_version_id,
+                ),
+                joinedload(Application.bundle_version).load_only(BundleVersion.id, BundleVersion.name),
+                selectinload(Application.tasks).options(
+                    load_only(
+                        Task.id,
+                        Task.application_id,
+                        Task.status,
+                        Task.department_id,
+                        Task.item_version_id,
+                        Task.per_role,
+                        Task.person,
+                    ),
+                    joinedload(Task.item_version).load_only(ItemVersion.id, ItemVersion.name),
+                    joinedload(Task.department).load_only(Department.id, Department.name),
+                ),
             )
+            .order_by(Application.promised_date, Application.id)
+            .offset((page - 1) * PAGE_SIZE)
+            .limit(PAGE_SIZE)
         )
-    return sorted(rows, key=lambda r: (-(r.average_days - r.average_promised), -r.overdue, r.department))
+    )
+    late_where = (Task.status.in_(RUNNING), Task.due_date < today)
+    late_query = select(Task).where(*late_where)
+    count_query = select(func.count(Task.id)).where(*late_where)
+    if lead_department_id is not None:
+        late_query = _scoped(
+            late_query.join(Application, Application.id == Task.application_id), lead_department_id
+        )
+        count_query = _scoped(
+            count_query.join(Application, Application.id == Task.application_id), lead_department_id
+        )
+    late = list(
+        session.scalars(
+            late_query.options(
+                joinedload(Task.application).load_only(Application.id, Application.tracking_no),
+                joinedload(Task.item_version).load_only(ItemVersion.id, ItemVersion.name),
+                joinedload(Task.department).load_only(Department.id, Department.name),
+            )
+            .order_by(Task.due_date, Task.id)
+            .limit(LATE_SHOWN)
+        )
+    )
+    times, as_of = department_times(session, lead_department_id, today)
+    return Overview(
+        in_flight=in_flight,
+        overdue=session.scalar(count_query) or 0,
+        late=late,
+        applications=applications,
+        page=page,
+        pages=pages,
+        times=times,
+        figures_as_of=as_of,
+    )
+
+
+def department_times(
+    session: Session, lead_department_id: int | None, today: dt.date
+) -> tuple[list[DepartmentTime], dt.datetime | None]:
+    """Per department: decided tasks' days against their promised limits (every month kept in
+    ``department_months``), and the open load (of the lead department's bundles, when scoped)."""
+    decided = session.execute(
+        select(
+            DepartmentMonth.department_id,
+            func.sum(DepartmentMonth.finished),
+            func.sum(DepartmentMonth.days_used),
+            func.sum(DepartmentMonth.days_promised),
+            func.sum(DepartmentMonth.on_time),
+            func.max(DepartmentMonth.updated_at),
+        ).group_by(DepartmentMonth.department_id)
+    ).all()
+    open_query = select(
+        Task.department_id,
+        func.count(Task.id),
+        func.sum(case((Task.status.in_(RUNNING) & (Task.due_date < today), 1), else_=0)),
+    ).where(Task.status.in_(OPEN), Task.delivered_at.is_not(None))
+    if lead_department_id is not None:
+        open_query = _scoped(
+            open_query.join(Application, Application.id == Task.application_id), lead_department_id
+        )
+    load = {row[0]: (row[1], row[2] or 0) for row in session.execute(open_query.group_by(Task.department_id))}
+    names = {
+        department_id: name for department_id, name in session.execute(select(Department.id, Department.name))
+    }
+    rows, as_of = {}, None
+    for department_id, finished, used, promised, on_time, updated in decided:
+        as_of = max(as_of, updated) if as_of and updated else (updated or as_of)
+        rows[department_id] = DepartmentTime(
+            department=names.get(department_id, str(department_id)),
+            finished=finished,
+            average_days=round(used / finished, 1) if finished else 0.0,
+            average_promised=round(promised / finished, 1) if finished else 0.0,
+            on_time=round(on_time / finished, 2) if finished else 1.0,
+            open_tasks=0,
+            overdue=0,
+        )
+    for department_id, (count, late) in load.items():
+        row = rows.setdefault(
+            department_id,
+            DepartmentTime(names.get(department_id, str(department_id)), 0, 0.0, 0.0, 1.0, 0, 0),
+        )
+        row.open_tasks, row.overdue = count, late
+    ordered = sorted(
+        rows.values(), key=lambda r: (-(r.average_days - r.average_promised), -r.overdue, r.department)
+    )
+    return ordered, as_of

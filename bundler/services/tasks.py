@@ -18,7 +18,7 @@ from ..catalogue import definitions
 from ..clock import utcnow
 from ..models import Application, Delivery, Task
 from ..states import ApplicationState, TaskState, Verification
-from . import commitments, deferrals, work_calendar
+from . import commitments, deferrals, monitoring, work_calendar
 from . import results as results_service
 from .audit import audit
 from .notifications import notify
@@ -88,6 +88,7 @@ def complete(
     task.results = checked
     task.reason = (reason or "").strip() or None
     task.finished_at = utcnow()
+    monitoring.record_decision(session, task)
     if outcome == "approved":
         commitments.schedule_verification(session, task)
     audit(session, actor, outcome, task, before=before, after=_state(task))
@@ -189,6 +190,7 @@ def revoke_for_overdue(session: Session, task: Task, reason: str, *, actor: str)
     task.status = TaskState.REVOKED
     task.reason = f"容缺材料（{names}）逾期未补交：{reason.strip()}"
     task.finished_at = utcnow()
+    monitoring.record_decision(session, task)
     audit(session, actor, "revoke", task, before=before, after=_state(task))
     notify(session, task.application, "result", item=task.title, outcome=f"撤销（{task.reason}）")
     return release(session, task.application, actor)

@@ -275,6 +275,23 @@ def task_due(task: Task, calendar: graphs.WorkCalendar) -> graphs.Deadline:
     )
 
 
+def days_used(
+    ready_at: dt.datetime,
+    finished_at: dt.datetime,
+    paused_days: int,
+    unit: str,
+    calendar: graphs.WorkCalendar,
+) -> int:
+    """The days a step took from ready to decided, in its item's unit, the days its clock stood still
+    left out."""
+    start, end = clock.local(ready_at).date(), clock.local(finished_at).date()
+    if unit == graphs.NATURAL_DAYS:
+        elapsed = (end - start).days
+    else:
+        elapsed = graphs.working_days_between(start, end, estimate=True, calendar=calendar)
+    return max(elapsed - (paused_days or 0), 0)
+
+
 def due_is_estimate(calendar: graphs.WorkCalendar, start: dt.date | None, due: dt.date | None) -> bool:
     """True when a date counted from ``start`` to ``due`` runs through a provisional year."""
     if due is None:

@@ -65,7 +65,7 @@ def department_queue(session: Session, department_id: int, status: str = "", pag
         Task.delivered_at.is_not(None),
     )
     counts = dict(
-        session.execute(select(Task.status, func.count()).where(*where).group_by(Task.status)).tuples().all()
+        session.execute(select(Task.status, func.count()).where(*where).group_by(Task.status)).all()
     )
     total = sum(counts.get(state, 0) for state in states)
     pages = max(1, -(-total // PAGE_SIZE))

@@ -13,8 +13,7 @@ from .. import clock
 from ..extensions import db
 from ..models import Rating
 from ..permissions import Permission, Role
-from ..services import adjustments
-from ..services.monitoring import department_times, in_flight, overdue
+from ..services import adjustments, monitoring
 from ..services.ratings import RatingError, bad_ratings_for_lead, follow_up
 from ..states import FollowUpState, labels
 from .auth import permission_required
@@ -30,12 +29,10 @@ def _lead_scope() -> int | None:
 @bp.get("/overview")
 @permission_required(Permission.VIEW_OVERVIEW)
 def overview() -> str:
-    applications = in_flight(db.session, _lead_scope())
+    page = request.args.get("page", "1")
     return render_template(
         "oversight/overview.html",
-        applications=applications,
-        late=overdue(applications),
-        times=department_times(db.session, applications),
+        found=monitoring.overview(db.session, _lead_scope(), int(page) if page.isdigit() else 1),
         today=clock.today(),
         late_changes=adjustments.overdue(db.session),  # 事项调整 past the seeds' deadlines (审改办)
     )

@@ -49,12 +49,15 @@ def test_a_reviewer_records_a_finding_and_the_department_corrects_it(
     log_in(page, "dept-officer")
     page.goto("/studio")
     page.get_by_role("link", name="查看抽检问题").click()
-    mine = page.locator("article.guide-check")
-    expect(mine).to_have_count(1)
+    theirs = db.session.scalars(
+        select(GuideCheckEntry).where(GuideCheckEntry.department_id == department.id)
+    ).all()
+    expect(page.locator("article.guide-check")).to_have_count(len(theirs))  # their own guides only
+    mine = page.locator(f"#entry-{entry.id}")
     expect(mine).to_contain_text("办理时间未区分冬令时和夏令时")
     assert heading.split(" · ")[1] in mine.get_by_role("heading", level=3).inner_text()  # the same item
     mine.get_by_label(re.compile("整改情况")).fill("已补充冬令时、夏令时办理时间，并提交事项变更")
     mine.get_by_role("button", name="提交整改情况").click()
     expect(page.get_by_role("status").filter(has_text="整改情况")).to_be_visible()
-    expect(page.locator("article.guide-check").first.get_by_text("已整改", exact=True)).to_be_visible()
+    expect(page.locator(f"#entry-{entry.id}").get_by_text("已整改", exact=True)).to_be_visible()
     shot(page, "corrected")

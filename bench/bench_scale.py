@@ -1,0 +1,268 @@
+"""Scale benchmark: the pages and APIs whose lists grow with a year of applications, measured on the
+product's own rows replicated by SQL (PostgreSQL).
+
+It accepts ``--real`` applications through the window API (the sample bundles in turn), decides every
+step of 90% of them through the department API (results as their departments give them), adds a few
+ratings, and measures every page. Then it copies those rows (applications, materials, tasks,
+deliveries, audit log, ratings) by ``INSERT … SELECT … generate_series`` until there are
+``--applications`` (default 100,000; ``--huge`` for 1,000,000), spread over the past year, recounts
+the department summary, ANALYZEs and measures again. It prints p50 / p99 of each page at both sizes,
+the growth ratio, and the largest resident memory of this process (the web code runs in it).
+
+    BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test BENCH_REDIS_URL=redis://127.0.0.1:6379/13 \\
+        .venv/bin/python bench/bench_scale.py [--applications N | --huge] [--runs 30]
+
+The database's tables are dropped and created again (1M applications need about 12 GB of disk).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from sqlalchemy import func, select, text  # noqa: E402
+from timing import timed  # noqa: E402
+
+from bundler import create_app  # noqa: E402
+from bundler.catalogue import definitions  # noqa: E402
+from bundler.database import rebuild_schema  # noqa: E402
+from bundler.extensions import db  # noqa: E402
+from bundler.models import Application, Department, Rating, Task  # noqa: E402
+from bundler.queues import all_queue_names  # noqa: E402
+from bundler.services import outbox  # noqa: E402
+from bundler.services.accounts import create_token, create_user  # noqa: E402
+from bundler.services.sample import import_sample  # noqa: E402
+from bundler.worker import make_worker  # noqa: E402
+
+from testapp import bearer, example_results, post_application  # noqa: E402
+
+PASSWORD = "Bench-passw0rd"
+BUNDLES = ("KFD", "XSECS", "KBLD")
+DEPARTMENT = "SCJG"  # the queue measured: the department with the most steps in the sample
+# Copied tables, each with the columns that point at another copied row.
+COPIED: dict[str, dict[str, str]] = {
+    "applications": {},
+    "application_materials": {"application_id": "applications"},
+    "tasks": {"application_id": "applications"},
+    "deliveries": {"task_id": "tasks"},
+    "audit_log": {"application_id": "applications", "task_id": "tasks"},
+    "ratings": {"application_id": "applications", "task_id": "tasks"},
+}
+UNIQUE_TEXT = {"applications": ["tracking_no"]}  # made unique per copy
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def accept_and_decide(app: Any, window: str, admin: str, real: int) -> list[int]:
+    client = app.test_client()
+    accepted = []
+    for n in range(real):
+        response = post_application(client, window, BUNDLES[n % len(BUNDLES)])
+        assert response.status_code == 201, response.get_json()
+        accepted.append(response.get_json()["id"])
+    names = all_queue_names(list(db.session.scalars(select(Department.code))))
+    make_worker(app, names).work(burst=True)
+    for n, application_id in enumerate(accepted):
+        if n % 10 == 9:
+            continue  # one in ten stays in flight
+        for _ in range(12):
+            db.session.expire_all()
+            application = db.session.get(Application, application_id)
+            ready = [t for t in application.tasks if t.status in ("ready", "in_progress")]
+            if not ready:
+                break
+            schema = definitions.schema_for(db.session, application)
+            for task in ready:
+                done = client.post(
+                    f"/api/v1/tasks/{task.id}/complete",
+                    json={"outcome": "approved", "results": example_results(schema, task.item.code, seed=n)},
+                    headers=bearer(admin),
+                )
+                assert done.status_code == 200, done.get_json()
+            make_worker(app, names).work(burst=True)
+    for n, application_id in enumerate(accepted[:: max(1, real // 8)]):
+        db.session.add(
+            Rating(application_id=application_id, score=1 + n % 5, follow_up="open" if n % 5 < 2 else None)
+        )
+    db.session.commit()
+    return accepted
+
+
+def replicate(target: int) -> None:
+    """Copy the rows until there are ``target`` applications (ids shifted per copy, times spread over
+    the past year), then recount the department summary and ANALYZE."""
+    with db.engine.begin() as conn:
+        real = conn.execute(text("SELECT count(*) FROM applications")).scalar_one()
+        copies = max(0, -(-target // real) - 1)
+        if not copies:
+            return
+        offsets = {
+            t: conn.execute(text(f"SELECT coalesce(max(id), 0) FROM {t}")).scalar_one() for t in COPIED
+        }
+        for table, pointers in COPIED.items():
+            columns = [c.name for c in db.metadata.tables[table].columns]
+            shown = []
+            for name in columns:
+                column = db.metadata.tables[table].c[name]
+                if name == "id":
+                    shown.append(f"id + g * {offsets[table]}")
+                elif name in pointers:
+                    shown.append(f"{name} + g * {offsets[pointers[name]]}")
+                elif name in UNIQUE_TEXT.get(table, []):
+                    shown.append(f"{name} || '-' || g")
+                elif column.type.python_type.__name__ == "datetime":
+                    shown.append(f"{name} - make_interval(days => (g % 365))")
+                elif column.type.python_type.__name__ == "date":
+                    shown.append(f"{name} - (g % 365)")
+                else:
+                    shown.append(name)
+            conn.execute(
+                text(
+                    f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(shown)} "
+                    f"FROM {table} CROSS JOIN generate_series(1, {copies}) AS g WHERE id <= {offsets[table]}"
+                )
+            )
+            conn.execute(
+                text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+            )
+        conn.execute(text("DELETE FROM department_months"))
+        conn.execute(
+            text(
+                "INSERT INTO department_months (department_id, month, finished, days_used, days_promised, on_time, "
+                "updated_at) SELECT t.department_id, date_trunc('month', t.finished_at)::date, count(*), "
+                "sum(t.days_used), sum(v.promised_days), sum(CASE WHEN t.days_used <= v.promised_days THEN 1 ELSE 0 END), "
+                "now() FROM tasks t JOIN item_versions v ON v.id = t.item_version_id WHERE t.days_used IS NOT NULL "
+                "GROUP BY 1, 2"
+            )
+        )
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM ANALYZE"))
+
+
+def measure(
+    app: Any, runs: int, tokens: dict[str, str], window: str, sample_id: int
+) -> dict[str, tuple[float, float]]:
+    clients = {}
+    for login in ("bench-officer", "bench-clerk", "bench-lead", "bench-admin"):
+        client = app.test_client()
+        assert client.post("/login", data={"login": login, "password": PASSWORD}).status_code == 302
+        clients[login] = client
+    officer, clerk, lead, admin = (
+        clients[k] for k in ("bench-officer", "bench-clerk", "bench-lead", "bench-admin")
+    )
+    api = app.test_client()
+    cursor = api.get(
+        f"/api/v1/departments/{DEPARTMENT}/tasks?limit=50", headers=bearer(tokens["dept"])
+    ).get_json()["next_cursor"]
+    pages: dict[str, Callable[[], Any]] = {
+        "department queue /department/": lambda: officer.get("/department/"),
+        "  ?status=ready&page=2": lambda: officer.get("/department/?status=ready&page=2"),
+        "department tasks API": lambda: api.get(
+            f"/api/v1/departments/{DEPARTMENT}/tasks", headers=bearer(tokens["dept"])
+        ),
+        "  next page (cursor)": lambda: api.get(
+            f"/api/v1/departments/{DEPARTMENT}/tasks?cursor={cursor}", headers=bearer(tokens["dept"])
+        ),
+        "window overview /overview": lambda: clerk.get("/overview"),
+        "lead overview /overview": lambda: lead.get("/overview"),
+        "lead ratings /lead/ratings": lambda: lead.get("/lead/ratings"),
+        "admin failed jobs /admin/jobs": lambda: admin.get("/admin/jobs"),
+        "catalogue changes API": lambda: api.get(
+            "/api/v1/catalogue/changes", headers=bearer(tokens["admin"])
+        ),
+        "status API /applications/ID": lambda: api.get(
+            f"/api/v1/applications/{sample_id}", headers=bearer(window)
+        ),
+        "bundle report /bundles/KFD/report": lambda: clerk.get("/bundles/KFD/report"),
+    }
+    found = {}
+    for name, call in pages.items():
+        status = call().status_code
+        assert status == 200, (name, status)
+        found[name] = timed(call, runs, warmup=3)
+    found["one acceptance (POST)"] = timed(
+        lambda: post_application(api, window, "KFD"), max(5, runs // 3), warmup=1
+    )
+    with app.app_context():
+        found["one dispatch pass"] = timed(outbox.dispatch, runs, warmup=1)
+    return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--applications", type=int, default=100_000)
+    parser.add_argument("--huge", action="store_true", help="1,000,000 applications")
+    parser.add_argument("--real", type=int, default=42)
+    parser.add_argument("--runs", type=int, default=30)
+    args = parser.parse_args()
+    target = 1_000_000 if args.huge else args.applications
+    url = os.environ.get("BENCH_DATABASE_URL")
+    if not url or not url.startswith("postgresql"):
+        sys.exit("BENCH_DATABASE_URL must name a PostgreSQL database (its tables are dropped)")
+    config = {
+        "INSTANCE_PATH": tempfile.mkdtemp(prefix="bench-scale-"),
+        "DATABASE_URL": url,
+        "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13"),
+        "SAMPLE_CATALOGUE": False,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+    }
+    app = create_app(config)
+    with app.app_context():
+        rebuild_schema()
+        assert import_sample(db.session).ok
+        for login, role, department in (
+            ("bench-officer", "department", DEPARTMENT),
+            ("bench-clerk", "window", None),
+            ("bench-lead", "lead", DEPARTMENT),
+            ("bench-admin", "admin", None),
+        ):
+            create_user(db.session, login=login, password=PASSWORD, role=role, department_code=department)
+        tokens = {
+            "window": create_token(db.session, "window", None, "bench window"),
+            "admin": create_token(db.session, "admin", None, "bench admin"),
+            "dept": create_token(db.session, "department", DEPARTMENT, "bench dept"),
+        }
+        db.session.commit()
+        started = time.perf_counter()
+        accepted = accept_and_decide(app, tokens["window"], tokens["admin"], args.real)
+        print(f"{len(accepted)} real acceptances, 90% decided, in {time.perf_counter() - started:.0f} s")
+        empty = measure(app, args.runs, tokens, tokens["window"], accepted[0])
+        rss_empty = rss_mb()
+        started = time.perf_counter()
+        replicate(target)
+        counts = {t: db.session.execute(text(f"SELECT count(*) FROM {t}")).scalar_one() for t in COPIED}
+        print(
+            f"replicated in {time.perf_counter() - started:.0f} s: "
+            + ", ".join(f"{t} {n:,}" for t, n in counts.items())
+        )
+        open_tasks = db.session.scalar(
+            select(func.count(Task.id)).where(Task.status.in_(["ready", "in_progress"]))
+        )
+        print(f"running tasks {open_tasks:,}")
+        db.session.remove()
+    full = measure(app, args.runs, tokens, tokens["window"], accepted[0])
+    print(f"\n{'page':40} {'empty p50':>10} {'p99':>8} {f'{target:,} p50':>14} {'p99':>8} {'growth':>7}")
+    for name, (p50, p99) in full.items():
+        e50, e99 = empty[name]
+        print(f"{name:40} {e50:8.1f}ms {e99:6.1f}ms {p50:12.1f}ms {p99:6.1f}ms {p50 / e50:6.2f}×")
+    print(
+        f"\nlargest resident memory of this process: {rss_empty:.0f} MB after the small run, {rss_mb():.0f} MB after all"
+    )
+
+
+if __name__ == "__main__":
+    main()
