@@ -153,6 +153,11 @@ def scenario_form(bundle: str = "KFD", answers: Mapping[str, Any] | None = None)
 def post_application(client: FlaskClient, token: str, bundle: str = "KFD", **body: Any) -> Any:
     """``POST /api/v1/applications`` with the bundle's example data, as the window system sends it; the
     questions ``body`` leaves unanswered are answered as :func:`answered` does."""
+    return client.post("/api/v1/applications", json=application_body(bundle, **body), headers=bearer(token))
+
+
+def application_body(bundle: str = "KFD", **body: Any) -> dict[str, Any]:
+    """What :func:`post_application` sends (in an app context)."""
     definition = bundle_definition(db.session, bundle)
     body["answers"] = answered(bundle, body.get("answers"))
     answers = graphs.parse_answers(definition.bundle["questions"], body["answers"])
@@ -160,9 +165,7 @@ def post_application(client: FlaskClient, token: str, bundle: str = "KFD", **bod
     data = forms.example_data(forms.merge(definition.bundle, definition.items, answers), jsonable=True)
     # 各方确认: the window system checked every party's ID card (unless the test says whom it checked)
     body.setdefault("confirmed_parties", [p.key for p in confirmation_parties(definition.bundle, data)])
-    return client.post(
-        "/api/v1/applications", json={"bundle": bundle, "data": data, **body}, headers=bearer(token)
-    )
+    return {"bundle": bundle, "data": data, **body}
 
 
 def accept_by_api(client: FlaskClient, token: str, bundle: str = "KFD", **body: Any) -> dict[str, Any]:

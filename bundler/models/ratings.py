@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Model
@@ -15,11 +15,16 @@ from .common import Timestamped
 BAD_SCORE = 2  # 1–2 stars is a bad rating (差评), followed up by the lead department
 
 
+BAD_PREDICATE = text("follow_up IS NOT NULL")
+
+
 class Rating(Timestamped, Model):
     __tablename__ = "ratings"
     __table_args__ = (
         UniqueConstraint("application_id", "task_id"),
         CheckConstraint("score BETWEEN 1 AND 5", name="score_range"),
+        # the bad ratings a lead department follows up: a small part of all ratings
+        Index("ix_ratings_bad", "id", postgresql_where=BAD_PREDICATE, sqlite_where=BAD_PREDICATE),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

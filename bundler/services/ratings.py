@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, joinedload
 
 from ..clock import utcnow
-from ..models import Application, BundleVersion, Rating
+from ..models import Application, BundleVersion, Department, ItemVersion, Rating, Task
 from ..states import FINISHED_STATES, FollowUpState, TaskState, labels
 
 
@@ -43,18 +45,61 @@ def rate(
     return ratings
 
 
-def bad_ratings_for_lead(session: Session, department_id: int | None) -> list[Rating]:
-    """Bad ratings of the bundles a lead department owns (all of them for an administrator: None)."""
+PAGE_SIZE = 30  # bad ratings on one page
+
+
+@dataclass
+class BadRatings:
+    ratings: list[Rating]
+    total: int
+    page: int
+    pages: int
+
+
+def _bad_ratings(department_id: int | None) -> Select[Any]:
     query = (
         select(Rating)
         .join(Application, Rating.application_id == Application.id)
         .join(BundleVersion, Application.bundle_version_id == BundleVersion.id)
         .where(Rating.follow_up.is_not(None))
-        .order_by(Rating.follow_up == FollowUpState.CLOSED, Rating.id.desc())
     )
     if department_id is not None:
         query = query.where(BundleVersion.lead_department_id == department_id)
-    return list(session.scalars(query))
+    return query
+
+
+def bad_ratings_for_lead(session: Session, department_id: int | None, page: int = 1) -> BadRatings:
+    """A page of the bad ratings of the bundles a lead department owns (every bundle for an
+    administrator: None), open ones first, the newest first; only what the list shows is loaded."""
+    query = _bad_ratings(department_id)
+    total = (
+        session.scalar(select(func.count()).select_from(query.with_only_columns(Rating.id).subquery())) or 0
+    )
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    found = session.scalars(
+        query.options(
+            joinedload(Rating.application)
+            .load_only(Application.id, Application.tracking_no, Application.bundle_version_id)
+            .joinedload(Application.bundle_version)
+            .load_only(BundleVersion.id, BundleVersion.name),
+            joinedload(Rating.task)
+            .load_only(Task.id, Task.item_version_id, Task.department_id, Task.per_role, Task.person)
+            .options(
+                joinedload(Task.item_version).load_only(ItemVersion.id, ItemVersion.name),
+                joinedload(Task.department).load_only(Department.id, Department.name),
+            ),
+        )
+        .order_by(Rating.follow_up == FollowUpState.CLOSED, Rating.id.desc())
+        .offset((page - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE)
+    ).all()
+    return BadRatings(list(found), total, page, pages)
+
+
+def lead_may_follow_up(session: Session, rating_id: int, department_id: int | None) -> Rating | None:
+    """The bad rating, if it is one of the lead department's bundles (any, for None)."""
+    return session.scalar(_bad_ratings(department_id).where(Rating.id == rating_id))
 
 
 def follow_up(rating: Rating, state: str, note: str) -> None:

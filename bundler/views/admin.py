@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..models import Delivery, Department, Notification
+from ..models import Application, Delivery, Department, ItemVersion, Notification, Task
 from ..permissions import Permission
 from ..privacy import mask_phone
 from ..queues import all_queue_names, queue
@@ -27,6 +27,7 @@ from .auth import permission_required
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 NOTICES_PER_PAGE = 100
+SHOWN = 100  # failed deliveries, and failed jobs per queue, listed (the newest)
 
 
 def _failed_jobs() -> tuple[list[dict[str, Any]], str | None]:
@@ -34,7 +35,7 @@ def _failed_jobs() -> tuple[list[dict[str, Any]], str | None]:
     jobs: list[dict[str, Any]] = []
     try:
         for name in names:
-            for job_id in FailedJobRegistry(queue=queue(name)).get_job_ids():
+            for job_id in FailedJobRegistry(queue=queue(name)).get_job_ids(0, SHOWN - 1):
                 job = queue(name).fetch_job(job_id)
                 if job is not None:
                     jobs.append(_job_row(name, job))
@@ -61,7 +62,17 @@ def _job_row(queue_name: str, job: Any) -> dict[str, Any]:
 def jobs() -> str:
     failed_jobs, problem = _failed_jobs()
     deliveries = db.session.scalars(
-        select(Delivery).where(Delivery.status == DeliveryState.FAILED).order_by(Delivery.id)
+        select(Delivery)
+        .where(Delivery.status == DeliveryState.FAILED)
+        .options(
+            joinedload(Delivery.task).options(
+                joinedload(Task.department).load_only(Department.id, Department.name),
+                joinedload(Task.item_version).load_only(ItemVersion.id, ItemVersion.name),
+                joinedload(Task.application).load_only(Application.id, Application.tracking_no),
+            )
+        )
+        .order_by(Delivery.id.desc())
+        .limit(SHOWN)
     ).all()
     return render_template(
         "admin/jobs.html", jobs=failed_jobs, problem=problem, deliveries=deliveries, csrf_form=FlaskForm()

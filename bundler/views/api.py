@@ -13,8 +13,9 @@ from typing import Any
 
 from flask import Blueprint as FlaskBlueprint
 from flask import Response, jsonify, request, url_for
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 from werkzeug.exceptions import MethodNotAllowed
 
 from graphs import AnswerError
@@ -902,17 +903,21 @@ def result_document(id: int, document: int) -> Any:
 @require_token(Permission.SEE_ALL_DEPARTMENTS)
 @bp.arguments(CatalogueChangeFilterSchema, location="query")
 @bp.response(200, CatalogueChangeListSchema, description="按完成期限排序")
-@_refusal(422, "查询参数无效：overdue 只能是 true 或 false")
+@_refusal(422, "查询参数无效：overdue 只能是 true 或 false，limit 为 1 至 500，page 为正整数")
 @_OTHER_METHOD
 def catalogue_changes(query: dict[str, Any]) -> Any:
     late = {o.change.id: o.reasons for o in adjustments.overdue(db.session)}
-    found = db.session.scalars(
-        select(CatalogueChange).order_by(
-            CatalogueChange.due_date.is_(None), CatalogueChange.due_date, CatalogueChange.id
-        )
-    ).all()
+    listed = select(CatalogueChange)
     if query.get("overdue"):
-        found = [c for c in found if c.id in late]
+        listed = listed.where(CatalogueChange.id.in_(list(late)))
+    total = db.session.scalar(select(func.count()).select_from(listed.subquery())) or 0
+    limit, page = query["limit"], query["page"]
+    found = db.session.scalars(
+        listed.options(joinedload(CatalogueChange.department))
+        .order_by(CatalogueChange.due_date.is_(None), CatalogueChange.due_date, CatalogueChange.id)
+        .offset((page - 1) * limit)
+        .limit(limit)
+    ).all()
 
     def day(value: Any) -> str | None:
         return value.isoformat() if value else None
@@ -936,7 +941,9 @@ def catalogue_changes(query: dict[str, Any]) -> Any:
                 "overdue": late.get(c.id, []),
             }
             for c in found
-        ]
+        ],
+        "total": total,
+        "next_page": page + 1 if page * limit < total else None,
     }
 
 

@@ -723,6 +723,16 @@ class CatalogueChangeFilterSchema(ApiSchema):
     overdue = fields.Boolean(
         load_default=False, metadata={"description": "true：只列出超过调整期限（或上级决定期限）的变更"}
     )
+    limit = fields.Integer(
+        load_default=API_LIMIT,
+        validate=Range(min=1, max=API_MAX_LIMIT, error=f"limit 应为 1 至 {API_MAX_LIMIT}"),
+        metadata={"description": f"每页的变更数（默认 {API_LIMIT}）"},
+    )
+    page = fields.Integer(
+        load_default=1,
+        validate=Range(min=1, error="page 应为正整数"),
+        metadata={"description": "页码，从 1 开始"},
+    )
 
 
 class CatalogueChangeSchema(ApiSchema):
@@ -750,6 +760,10 @@ class CatalogueChangeSchema(ApiSchema):
 
 class CatalogueChangeListSchema(ApiSchema):
     changes = fields.List(fields.Nested(CatalogueChangeSchema), required=True)
+    total = fields.Integer(required=True, metadata={"description": "符合条件的变更总数"})
+    next_page = fields.Integer(
+        required=True, allow_none=True, metadata={"description": "下一页的页码；已是最后一页时为 null"}
+    )
 
 
 # --- the public guide (办事指南) ------------------------------------------------------------------------

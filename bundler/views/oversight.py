@@ -11,10 +11,9 @@ from flask_wtf import FlaskForm
 
 from .. import clock
 from ..extensions import db
-from ..models import Rating
 from ..permissions import Permission, Role
 from ..services import adjustments, monitoring
-from ..services.ratings import RatingError, bad_ratings_for_lead, follow_up
+from ..services.ratings import RatingError, bad_ratings_for_lead, follow_up, lead_may_follow_up
 from ..states import FollowUpState, labels
 from .auth import permission_required
 
@@ -41,9 +40,10 @@ def overview() -> str:
 @bp.get("/lead/ratings")
 @permission_required(Permission.FOLLOW_UP_RATINGS)
 def ratings() -> str:
+    page = request.args.get("page", "1")
     return render_template(
         "oversight/ratings.html",
-        ratings=bad_ratings_for_lead(db.session, _lead_scope()),
+        found=bad_ratings_for_lead(db.session, _lead_scope(), int(page) if page.isdigit() else 1),
         states=labels(FollowUpState),
         csrf_form=FlaskForm(),
     )
@@ -52,8 +52,8 @@ def ratings() -> str:
 @bp.post("/lead/ratings/<id:rating_id>")
 @permission_required(Permission.FOLLOW_UP_RATINGS)
 def follow_up_rating(rating_id: int) -> Any:
-    rating = db.session.get(Rating, rating_id)
-    if rating is None or rating not in bad_ratings_for_lead(db.session, _lead_scope()):
+    rating = lead_may_follow_up(db.session, rating_id, _lead_scope())
+    if rating is None:
         abort(404)
     if not FlaskForm().validate_on_submit():
         abort(400)
