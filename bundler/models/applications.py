@@ -151,6 +151,7 @@ class Upload(Timestamped, Model):
 _OPEN = ", ".join(f"'{state.value}'" for state in (TaskState.READY, TaskState.IN_PROGRESS, TaskState.PAUSED))
 OPEN_TASK_PREDICATE = text(f"status IN ({_OPEN}) AND delivered_at IS NOT NULL")
 RUNNING_TASK_PREDICATE = text(f"status IN ('{TaskState.READY.value}', '{TaskState.IN_PROGRESS.value}')")
+REDELIVERED_PREDICATE = text("redelivered_at IS NOT NULL")
 VERIFY_PREDICATE = text("verify_due IS NOT NULL AND verified_at IS NULL")
 
 
@@ -181,6 +182,14 @@ class Task(Timestamped, Model):
             postgresql_where=RUNNING_TASK_PREDICATE,
             sqlite_where=RUNNING_TASK_PREDICATE,
         ),
+        # the tasks handed to their department again, the latest first
+        Index(
+            "ix_tasks_department_redelivered",
+            "department_id",
+            "redelivered_at",
+            postgresql_where=REDELIVERED_PREDICATE,
+            sqlite_where=REDELIVERED_PREDICATE,
+        ),
         # 告知承诺 results still to verify (核查)
         Index(
             "ix_tasks_department_verify",
@@ -207,7 +216,8 @@ class Task(Timestamped, Model):
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     paused_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     paused_days: Mapped[int] = mapped_column(default=0)  # working days the clock stood still (补正)
-    delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # the first delivery
+    redelivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # the latest one after
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # time from ready to decided, pauses left out, in the item's unit (working or natural days)
     days_used: Mapped[int | None]

@@ -53,7 +53,10 @@ def deliver(delivery_id: int) -> None:
     delivery.attempts += 1
     delivery.status = DeliveryState.DELIVERED
     delivery.delivered_at = utcnow()
-    task.delivered_at = task.delivered_at or delivery.delivered_at
+    if task.delivered_at is None:
+        task.delivered_at = delivery.delivered_at
+    else:  # handed again: an earlier step's result corrected, a 补正 answered, a file added
+        task.redelivered_at = delivery.delivered_at
     audit(db.session, "系统", "delivered", task, after={"channel": channel.name, "queue": delivery.queue})
     db.session.commit()
 

@@ -72,7 +72,7 @@ def department_queue(session: Session, department_id: int, status: str = "", pag
     page = min(max(page, 1), pages)
     query = (
         select(Task)
-        .where(*where, Task.status.in_(states))
+        .where(Task.department_id == department_id, Task.status.in_(states), Task.delivered_at.is_not(None))
         .options(  # what the list shows, no more: the application's data stays encrypted and unread
             load_only(
                 Task.id,
@@ -132,15 +132,14 @@ def task_listing(
 ) -> TaskListing:
     """The department's tasks (of one state, or all but skipped) by due date, ``limit`` after ``cursor``.
     Raises :class:`CursorError`."""
-    where = [Department.code == department_code]
+    department_id = session.scalar(select(Department.id).where(Department.code == department_code))
+    where = [Task.department_id == department_id]
     where.append(Task.status == status if status else Task.status != TaskState.SKIPPED)
-    base = select(Task.id).join(Department, Department.id == Task.department_id).where(*where)
-    total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
+    total = session.scalar(select(func.count(Task.id)).where(*where)) or 0
     query = (
         select(
             Task.id, Task.application_id, Item.code.label("item"), Task.status, Task.due_date, Task.ready_at
         )
-        .join(Department, Department.id == Task.department_id)
         .join(Item, Item.id == Task.item_id)
         .where(*where)
     )
@@ -197,19 +196,14 @@ def failed_deliveries(session: Session, department_id: int, limit: int = 50) -> 
 
 def handed_again(session: Session, department_id: int, limit: int = 20) -> list[Task]:
     """Tasks delivered again after their first delivery (an earlier step's result corrected, a 补正
-    answered), the latest first: the newest deliveries are read, not the department's history."""
+    answered), the latest first."""
     query = _listed(
         select(Task)
-        .join(Delivery, Delivery.task_id == Task.id)
-        .where(
-            Task.department_id == department_id,
-            Delivery.status == DeliveryState.DELIVERED,
-            Delivery.delivered_at > Task.delivered_at,
-        )
-        .order_by(Delivery.delivered_at.desc())
-        .limit(limit * 3)
+        .where(Task.department_id == department_id, Task.redelivered_at.is_not(None))
+        .order_by(Task.redelivered_at.desc())
+        .limit(limit)
     )
-    return list(dict.fromkeys(session.scalars(query).unique()))[:limit]
+    return list(session.scalars(query))
 
 
 def verifications_due(session: Session, department_id: int, limit: int = 50) -> list[Task]:

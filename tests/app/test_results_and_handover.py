@@ -16,6 +16,7 @@ from bundler.catalogue import definitions
 from bundler.extensions import db
 from bundler.models import Application, AuditEntry, Delivery, Department, Notification, ResultDocument, Task
 from bundler.queues import SYSTEM_QUEUE, department_queue_name, remote_queue_name
+from bundler.services import work_queue
 from bundler.services.elicences import LocalELicenceStore
 from bundler.states import TaskState
 from bundler.worker import make_worker
@@ -200,6 +201,8 @@ def test_results_checked_corrected_refusal_blocks_partly_done_handover_and_notic
         ).all()
         assert [d.status for d in deliveries] == ["delivered", "delivered"], code
     food = _task(application_id, "SCJG-003")
+    assert food.redelivered_at is not None and food.redelivered_at > food.delivered_at
+    assert food in work_queue.handed_again(db.session, food.department_id)  # the queue's “重新推送” list
     inbox = client.get(f"/api/v1/tasks/{food.id}", headers=bearer(scjg)).get_json()
     assert inbox["corrections"][0]["after"] == {KEY: CORRECTED}
     assert [(lic.kind, lic.number) for lic in LocalELicenceStore(db.session).licences_for(CORRECTED)] == [
