@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from ..models import Bundle, BundleStep, BundleVersion, Department, Item, ItemVersion
@@ -56,23 +57,42 @@ def latest_item_version_ids(session: Session) -> dict[str, int]:
     return {code: version_id for code, version_id in session.execute(query)}
 
 
-def current_versions(session: Session, bundle_code: str) -> tuple[int, dict[str, int]] | None:
-    """What a new application is pinned to, in one query: the id of the bundle's latest published
-    version and the ids of the latest published versions of its steps' items (by item code)."""
+@dataclass(frozen=True)
+class CurrentVersions:
+    """What a new application is pinned to."""
+
+    bundle_version_id: int
+    lead_department_id: int
+    item_versions: dict[str, int]  # item code → id of its latest published version
+
+
+@cache
+def _current_versions_statement() -> Any:
+    """Built once per process: constructing the statement cost more than running it."""
     query = _current_only(
-        select(BundleVersion.id, Item.code, ItemVersion.id), BundleVersion, BundleVersion.bundle_id
+        select(BundleVersion.id, BundleVersion.lead_department_id, Item.code, ItemVersion.id),
+        BundleVersion,
+        BundleVersion.bundle_id,
     )
     query = (
         query.join(Bundle, Bundle.id == BundleVersion.bundle_id)
         .join(BundleStep, BundleStep.bundle_version_id == BundleVersion.id)
         .join(Item, Item.id == BundleStep.item_id)
         .join(ItemVersion, ItemVersion.item_id == Item.id)
-        .where(Bundle.code == bundle_code)
+        .where(Bundle.code == bindparam("bundle_code"))
     )
-    rows = session.execute(_current_only(query, ItemVersion, ItemVersion.item_id)).all()
+    return _current_only(query, ItemVersion, ItemVersion.item_id)
+
+
+def current_versions(session: Session, bundle_code: str) -> CurrentVersions | None:
+    """The bundle's latest published version, its lead department and the latest published versions
+    of its steps' items, in one query."""
+    rows = session.execute(_current_versions_statement(), {"bundle_code": bundle_code}).all()
     if not rows:
         return None
-    return rows[0][0], {code: item_version_id for _, code, item_version_id in rows}
+    return CurrentVersions(
+        rows[0][0], rows[0][1], {code: item_version_id for _, _, code, item_version_id in rows}
+    )
 
 
 def latest_bundle_versions(session: Session, codes: Iterable[str] | None = None) -> dict[str, BundleVersion]:

@@ -25,9 +25,17 @@ IN_FLIGHT_PREDICATE = text(
 
 class Application(Timestamped, Model):
     __tablename__ = "applications"
-    __table_args__ = (  # the overview's list of applications in flight, by promised date
+    __table_args__ = (  # the overview's list of applications in flight by promised date: all, a lead's
         Index(
             "ix_applications_in_flight",
+            "promised_date",
+            "id",
+            postgresql_where=IN_FLIGHT_PREDICATE,
+            sqlite_where=IN_FLIGHT_PREDICATE,
+        ),
+        Index(
+            "ix_applications_lead_in_flight",
+            "lead_department_id",
             "promised_date",
             "id",
             postgresql_where=IN_FLIGHT_PREDICATE,
@@ -38,6 +46,8 @@ class Application(Timestamped, Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     tracking_no: Mapped[str | None] = mapped_column(String(32), unique=True)
     bundle_version_id: Mapped[int] = mapped_column(ForeignKey("bundle_versions.id"), index=True)
+    # the pinned version's lead department, kept here so a lead's lists need no join (it never changes)
+    lead_department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
     status: Mapped[str] = mapped_column(String(20), default=ApplicationState.DRAFT, index=True)
     channel: Mapped[str] = mapped_column(String(10), default=Channel.ONLINE)
     answers: Mapped[dict[str, Any]] = json_column(dict)
@@ -174,6 +184,23 @@ class Task(Timestamped, Model):
             postgresql_where=OPEN_TASK_PREDICATE,
             sqlite_where=OPEN_TASK_PREDICATE,
         ),
+        # a lead department's overview: its bundles' running work by due date, and its open work per department
+        Index(
+            "ix_tasks_lead_running_due",
+            "lead_department_id",
+            "due_date",
+            "id",
+            postgresql_where=RUNNING_TASK_PREDICATE,
+            sqlite_where=RUNNING_TASK_PREDICATE,
+        ),
+        Index(
+            "ix_tasks_lead_open",
+            "lead_department_id",
+            "department_id",
+            postgresql_include=["status", "due_date"],
+            postgresql_where=OPEN_TASK_PREDICATE,
+            sqlite_where=OPEN_TASK_PREDICATE,
+        ),
         # the overview's overdue list: running work by due date, across departments
         Index(
             "ix_tasks_running_due",
@@ -205,6 +232,7 @@ class Task(Timestamped, Model):
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
     item_version_id: Mapped[int] = mapped_column(ForeignKey("item_versions.id"))
     department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"))  # indexed with the due date
+    lead_department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))  # the application's
     position: Mapped[int]
     # a step run per person (``per: 新生儿``): the role, and which person, counted from 0 in the
     # application's order (the role is None and the person 0 for a step run once)
@@ -232,7 +260,7 @@ class Task(Timestamped, Model):
     application: Mapped[Application] = relationship(back_populates="tasks")
     item: Mapped[Item] = relationship()
     item_version: Mapped[ItemVersion] = relationship()
-    department: Mapped[Department] = relationship()
+    department: Mapped[Department] = relationship(foreign_keys=[department_id])
 
     @property
     def status_label(self) -> str:

@@ -78,11 +78,12 @@ def start_application(
     current = current_versions(session, bundle_code)
     if current is None:
         raise NotFound(f"一件事“{bundle_code}”不存在或尚未发布")
-    version_id, item_versions = current
+    version_id, item_versions = current.bundle_version_id, current.item_versions
     _, bundle = bundle_definition(session, version_id)
     parsed = _scenario(bundle["questions"], answers or {})
     application = Application(
         bundle_version_id=version_id,
+        lead_department_id=current.lead_department_id,
         status=ApplicationState.DRAFT,
         channel=channel,
         answers=parsed,
@@ -422,6 +423,7 @@ def _create_tasks(
                 item=item,
                 item_version=version,
                 department=department,
+                lead_department_id=application.lead_department_id,
                 position=position,
                 per_role=role if code in applicable else None,
                 person=person,

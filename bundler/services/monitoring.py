@@ -89,12 +89,9 @@ class Overview:
     figures_as_of: dt.datetime | None  # the latest decision counted in ``times``
 
 
-def _scoped(query: Any, lead_department_id: int | None, application: Any = Application) -> Any:
-    if lead_department_id is None:
-        return query
-    return query.join(BundleVersion, BundleVersion.id == application.bundle_version_id).where(
-        BundleVersion.lead_department_id == lead_department_id
-    )
+def _scoped(query: Any, lead_department_id: int | None, column: Any) -> Any:
+    """The query limited to one lead department's bundles (``column``: the row's copy of it)."""
+    return query if lead_department_id is None else query.where(column == lead_department_id)
 
 
 def overview(session: Session, lead_department_id: int | None = None, page: int = 1) -> Overview:
@@ -102,14 +99,22 @@ def overview(session: Session, lead_department_id: int | None = None, page: int 
     today = clock.today()
     in_flight_where = Application.status.in_(IN_FLIGHT)
     in_flight = (
-        session.scalar(_scoped(select(func.count(Application.id)).where(in_flight_where), lead_department_id))
+        session.scalar(
+            _scoped(
+                select(func.count(Application.id)).where(in_flight_where),
+                lead_department_id,
+                Application.lead_department_id,
+            )
+        )
         or 0
     )
     pages = max(1, -(-in_flight // PAGE_SIZE))
     page = min(max(page, 1), pages)
     applications = list(
         session.scalars(
-            _scoped(select(Application).where(in_flight_where), lead_department_id)
+            _scoped(
+                select(Application).where(in_flight_where), lead_department_id, Application.lead_department_id
+            )
             .options(
                 load_only(
                     Application.id,
@@ -139,15 +144,10 @@ def overview(session: Session, lead_department_id: int | None = None, page: int 
         )
     )
     late_where = (Task.status.in_(RUNNING), Task.due_date < today)
-    late_query = select(Task).where(*late_where)
-    count_query = select(func.count(Task.id)).where(*late_where)
-    if lead_department_id is not None:
-        late_query = _scoped(
-            late_query.join(Application, Application.id == Task.application_id), lead_department_id
-        )
-        count_query = _scoped(
-            count_query.join(Application, Application.id == Task.application_id), lead_department_id
-        )
+    late_query = _scoped(select(Task).where(*late_where), lead_department_id, Task.lead_department_id)
+    count_query = _scoped(
+        select(func.count(Task.id)).where(*late_where), lead_department_id, Task.lead_department_id
+    )
     late = list(
         session.scalars(
             late_query.options(
@@ -192,10 +192,7 @@ def department_times(
         func.count(Task.id),
         func.sum(case((Task.status.in_(RUNNING) & (Task.due_date < today), 1), else_=0)),
     ).where(Task.status.in_(OPEN), Task.delivered_at.is_not(None))
-    if lead_department_id is not None:
-        open_query = _scoped(
-            open_query.join(Application, Application.id == Task.application_id), lead_department_id
-        )
+    open_query = _scoped(open_query, lead_department_id, Task.lead_department_id)
     load = {row[0]: (row[1], row[2] or 0) for row in session.execute(open_query.group_by(Task.department_id))}
     names = {
         department_id: name for department_id, name in session.execute(select(Department.id, Department.name))

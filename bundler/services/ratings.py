@@ -57,14 +57,11 @@ class BadRatings:
 
 
 def _bad_ratings(department_id: int | None) -> Select[Any]:
-    query = (
-        select(Rating)
-        .join(Application, Rating.application_id == Application.id)
-        .join(BundleVersion, Application.bundle_version_id == BundleVersion.id)
-        .where(Rating.follow_up.is_not(None))
-    )
+    query = select(Rating).where(Rating.follow_up.is_not(None))
     if department_id is not None:
-        query = query.where(BundleVersion.lead_department_id == department_id)
+        query = query.join(Application, Rating.application_id == Application.id).where(
+            Application.lead_department_id == department_id
+        )
     return query
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import create_engine, select, text
 
 from bundler import create_app
 from bundler.extensions import db
-from bundler.models import Application, DepartmentMonth, Task
+from bundler.models import Application, Department, DepartmentMonth, Task
 from bundler.services import monitoring
 from bundler.services.accounts import create_token
 from bundler.services.sample import import_sample
@@ -80,6 +80,18 @@ def test_department_times_equal_the_decisions_counted_by_hand(
         for row in found.times:
             assert row.open_tasks == sum(t.department.name == row.department for t in running), row
             assert row.overdue == sum(t.department.name == row.department for t in late), row
+
+        # a lead department sees its own bundles' work only (开饭店 is led by SCJG)
+        lead_of = {
+            code: db.session.scalar(select(Department.id).where(Department.code == code))
+            for code in ("SCJG", "XSP")
+        }
+        own, other = (monitoring.overview(db.session, lead_of[code]) for code in ("SCJG", "XSP"))
+        assert (own.in_flight, own.overdue, [t.id for t in own.late]) == (3, len(late), [t.id for t in late])
+        assert (other.in_flight, other.overdue, other.applications) == (0, 0, [])
+        assert sum(r.open_tasks for r in own.times) == len(running) and not any(
+            r.open_tasks for r in other.times
+        )
 
         monkeypatch.setattr(monitoring, "PAGE_SIZE", 2)
         make_user("window", login="clerk-o")
