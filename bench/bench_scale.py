@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from sqlalchemy import func, select, text  # noqa: E402
 from timing import timed  # noqa: E402
 
-from bundler import create_app  # noqa: E402
+from bundler import create_app, freeze_startup_heap  # noqa: E402
 from bundler.catalogue import definitions  # noqa: E402
 from bundler.database import rebuild_schema  # noqa: E402
 from bundler.extensions import db  # noqa: E402
@@ -94,8 +94,14 @@ def accept_and_decide(app: Any, window: str, admin: str, real: int) -> list[int]
                 assert done.status_code == 200, done.get_json()
             make_worker(app, names).work(burst=True)
     for n, application_id in enumerate(accepted[:: max(1, real // 8)]):
+        lead = db.session.get(Application, application_id).lead_department_id
         db.session.add(
-            Rating(application_id=application_id, score=1 + n % 5, follow_up="open" if n % 5 < 2 else None)
+            Rating(
+                application_id=application_id,
+                lead_department_id=lead,
+                score=1 + n % 5,
+                follow_up="open" if n % 5 < 2 else None,
+            )
         )
     db.session.commit()
     return accepted
@@ -238,6 +244,7 @@ def main() -> None:
         "RATELIMIT_ENABLED": False,
     }
     app = create_app(config)
+    freeze_startup_heap()  # as the production web server does (bundler.web_app)
     with app.app_context():
         rebuild_schema()
         assert import_sample(db.session).ok
@@ -259,6 +266,7 @@ def main() -> None:
         print(f"{len(accepted)} real acceptances, 90% decided, in {time.perf_counter() - started:.0f} s")
         db.session.remove()
     # requests push their own app context only outside one (flask-login keeps the user on ``g``)
+    rss_start = rss_mb()
     empty = measure(app, args.runs, tokens, tokens["window"], accepted[0])
     rss_empty = rss_mb()
     with app.app_context():
@@ -280,7 +288,8 @@ def main() -> None:
         e50, e99 = empty[name]
         print(f"{name:40} {e50:8.1f}ms {e99:6.1f}ms {p50:12.1f}ms {p99:6.1f}ms {p50 / e50:6.2f}×")
     print(
-        f"\nlargest resident memory of this process: {rss_empty:.0f} MB after the small run, {rss_mb():.0f} MB after all"
+        f"\nlargest resident memory of this process (the web code runs in it): {rss_start:.0f} MB before the pages,"
+        f" {rss_empty:.0f} MB after the small run, {rss_mb():.0f} MB after the large one"
     )
 
 

@@ -25,10 +25,19 @@ class Rating(Timestamped, Model):
         CheckConstraint("score BETWEEN 1 AND 5", name="score_range"),
         # the bad ratings a lead department follows up: a small part of all ratings
         Index("ix_ratings_bad", "id", postgresql_where=BAD_PREDICATE, sqlite_where=BAD_PREDICATE),
+        Index(
+            "ix_ratings_lead_bad",
+            "lead_department_id",
+            "id",
+            postgresql_include=["follow_up"],
+            postgresql_where=BAD_PREDICATE,
+            sqlite_where=BAD_PREDICATE,
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    lead_department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))  # the application's
     task_id: Mapped[int | None] = mapped_column(
         ForeignKey("tasks.id", ondelete="CASCADE")
     )  # None: the whole service

@@ -36,7 +36,11 @@ def rate(
         if not 1 <= score <= 5:
             raise RatingError("评分为 1 到 5 星")
         rating = Rating(
-            application=application, task_id=task_id, score=score, comment=(comment or "").strip() or None
+            application=application,
+            lead_department_id=application.lead_department_id,
+            task_id=task_id,
+            score=score,
+            comment=(comment or "").strip() or None,
         )
         if rating.is_bad:
             rating.follow_up = FollowUpState.OPEN
@@ -58,11 +62,7 @@ class BadRatings:
 
 def _bad_ratings(department_id: int | None) -> Select[Any]:
     query = select(Rating).where(Rating.follow_up.is_not(None))
-    if department_id is not None:
-        query = query.join(Application, Rating.application_id == Application.id).where(
-            Application.lead_department_id == department_id
-        )
-    return query
+    return query if department_id is None else query.where(Rating.lead_department_id == department_id)
 
 
 def bad_ratings_for_lead(session: Session, department_id: int | None, page: int = 1) -> BadRatings:

@@ -1,6 +1,6 @@
-"""lead department on applications and tasks: the pinned bundle version's lead department, copied when
-the application is made (it never changes), so a lead department's overview counts and lists its own
-work from indexes without joining the versions (issue #18)
+"""lead department on applications, tasks and ratings: the pinned bundle version's lead department,
+copied when the application is made (it never changes), so a lead department's overview and 差评 list
+count and list its own work from indexes without joining the versions (issue #18)
 
 Revision ID: b1c2d3e40025
 Revises: b1c2d3e40024
@@ -19,11 +19,12 @@ depends_on = None
 
 IN_FLIGHT = sa.text("status IN ('accepted', 'accepted_pending')")
 RUNNING = sa.text("status IN ('ready', 'in_progress')")
+BAD = sa.text("follow_up IS NOT NULL")
 OPEN_TASKS = sa.text("status IN ('ready', 'in_progress', 'paused') AND delivered_at IS NOT NULL")
 
 
 def upgrade():
-    for table in ("applications", "tasks"):
+    for table in ("applications", "tasks", "ratings"):
         op.add_column(table, sa.Column("lead_department_id", sa.Integer(), nullable=True))
         if op.get_bind().dialect.name != "sqlite":  # SQLite adds no constraint to an existing table
             op.create_foreign_key(
@@ -40,6 +41,18 @@ def upgrade():
     op.execute(
         "UPDATE tasks SET lead_department_id = "
         "(SELECT lead_department_id FROM applications WHERE applications.id = tasks.application_id)"
+    )
+    op.execute(
+        "UPDATE ratings SET lead_department_id = "
+        "(SELECT lead_department_id FROM applications WHERE applications.id = ratings.application_id)"
+    )
+    op.create_index(
+        "ix_ratings_lead_bad",
+        "ratings",
+        ["lead_department_id", "id"],
+        postgresql_include=["follow_up"],
+        postgresql_where=BAD,
+        sqlite_where=BAD,
     )
     op.create_index(
         "ix_applications_lead_in_flight",
@@ -66,10 +79,11 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_index("ix_ratings_lead_bad", table_name="ratings")
     op.drop_index("ix_tasks_lead_open", table_name="tasks")
     op.drop_index("ix_tasks_lead_running_due", table_name="tasks")
     op.drop_index("ix_applications_lead_in_flight", table_name="applications")
-    for table in ("tasks", "applications"):
+    for table in ("ratings", "tasks", "applications"):
         if op.get_bind().dialect.name != "sqlite":
             op.drop_constraint(op.f(f"fk_{table}_lead_department_id_departments"), table, type_="foreignkey")
         op.drop_column(table, "lead_department_id")
