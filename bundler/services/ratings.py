@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from ..clock import utcnow
 from ..models import Application, BundleVersion, Department, ItemVersion, Rating, Task
@@ -75,12 +75,12 @@ def bad_ratings_for_lead(session: Session, department_id: int | None, page: int 
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(page, 1), pages)
     found = session.scalars(
-        query.options(
-            joinedload(Rating.application)
+        query.options(  # loaded by primary key once the page is chosen (a join would join every match)
+            selectinload(Rating.application)
             .load_only(Application.id, Application.tracking_no, Application.bundle_version_id)
             .joinedload(Application.bundle_version)
             .load_only(BundleVersion.id, BundleVersion.name),
-            joinedload(Rating.task)
+            selectinload(Rating.task)
             .load_only(Task.id, Task.item_version_id, Task.department_id, Task.per_role, Task.person)
             .options(
                 joinedload(Task.item_version).load_only(ItemVersion.id, ItemVersion.name),
