@@ -57,6 +57,15 @@ def latest_item_version_ids(session: Session) -> dict[str, int]:
     return {code: version_id for code, version_id in session.execute(query)}
 
 
+def _with_step_items(query: Any) -> Any:
+    """A query over bundle versions joined to their bundle, their steps and the steps' items."""
+    return (
+        query.join(Bundle, Bundle.id == BundleVersion.bundle_id)
+        .join(BundleStep, BundleStep.bundle_version_id == BundleVersion.id)
+        .join(Item, Item.id == BundleStep.item_id)
+    )
+
+
 @dataclass(frozen=True)
 class CurrentVersions:
     """What a new application is pinned to."""
@@ -75,9 +84,7 @@ def _current_versions_statement() -> Any:
         BundleVersion.bundle_id,
     )
     query = (
-        query.join(Bundle, Bundle.id == BundleVersion.bundle_id)
-        .join(BundleStep, BundleStep.bundle_version_id == BundleVersion.id)
-        .join(Item, Item.id == BundleStep.item_id)
+        _with_step_items(query)
         .join(ItemVersion, ItemVersion.item_id == Item.id)
         .where(Bundle.code == bindparam("bundle_code"))
     )
@@ -122,9 +129,7 @@ def items_changed_since_bundles(session: Session) -> dict[str, list[str]]:
         select(Bundle.code, Item.code).select_from(BundleVersion), BundleVersion, BundleVersion.bundle_id
     )
     query = (
-        query.join(Bundle, Bundle.id == BundleVersion.bundle_id)
-        .join(BundleStep, BundleStep.bundle_version_id == BundleVersion.id)
-        .join(Item, Item.id == BundleStep.item_id)
+        _with_step_items(query)
         .join(later, later.item_id == Item.id)
         .where(
             later.created_at > BundleVersion.created_at,
@@ -171,14 +176,7 @@ def bundles_using(session: Session, item_code: str) -> list[tuple[str, str]]:
         BundleVersion,
         BundleVersion.bundle_id,
     )
-    query = (
-        query.join(Bundle, Bundle.id == BundleVersion.bundle_id)
-        .join(BundleStep, BundleStep.bundle_version_id == BundleVersion.id)
-        .join(Item, Item.id == BundleStep.item_id)
-        .where(Item.code == item_code)
-        .distinct()
-        .order_by(Bundle.code)
-    )
+    query = _with_step_items(query).where(Item.code == item_code).distinct().order_by(Bundle.code)
     return [(code, name) for code, name in session.execute(query)]
 
 
