@@ -217,7 +217,8 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
 # Tasks that will never move again: graphs/ calls a blocked step unfinished (it is below a refusal), the
 # application stores it as blocked and is done with it.
 FINISHED_TASKS = FINISHED_STEPS | {TaskState.BLOCKED}
-ACCEPTED_STATES = (ApplicationState.ACCEPTED, ApplicationState.ACCEPTED_PENDING)
+ACCEPTED_STATES = (ApplicationState.ACCEPTED, ApplicationState.ACCEPTED_PENDING)  # in flight
+RUNNING_TASKS = (TaskState.READY, TaskState.IN_PROGRESS)  # open with its clock running (not paused)
 FINISHED_STATES = (ApplicationState.COMPLETED, ApplicationState.PARTLY_DONE)  # 办结: results handed over
 EDITABLE_STATES = (ApplicationState.DRAFT, ApplicationState.REFUSED)  # the applicant may still change it
 OWED_MATERIALS = (MaterialState.DEFERRED, MaterialState.SUPPLIED)  # 容缺: not yet confirmed by a department
@@ -246,6 +247,7 @@ __all__ = [
     "OPEN_CHANGE_STATES",
     "OPEN_TASKS",
     "OWED_MATERIALS",
+    "RUNNING_TASKS",
     "ApplicationState",
     "CalendarYearState",
     "Channel",

@@ -5,41 +5,46 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, and_, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forms.roles import person_label
 
 from ..extensions import Model
 from ..privacy import EncryptedBytes, EncryptedJSON, EncryptedText
-from ..states import ApplicationState, Channel, MaterialState, TaskState, label
+from ..states import (
+    ACCEPTED_STATES,
+    OPEN_TASKS,
+    RUNNING_TASKS,
+    ApplicationState,
+    Channel,
+    MaterialState,
+    TaskState,
+    label,
+)
 from .accounts import ApiToken, User
 from .bundles import BundleVersion
 from .catalogue import Department, Item, ItemVersion
-from .common import Timestamped, json_column, utcnow
+from .common import Timestamped, json_column, partial_index, status_in, utcnow
 
-IN_FLIGHT_PREDICATE = text(
-    f"status IN ('{ApplicationState.ACCEPTED.value}', '{ApplicationState.ACCEPTED_PENDING.value}')"
-)
+IN_FLIGHT_PREDICATE = status_in(ACCEPTED_STATES)
 
 
 class Application(Timestamped, Model):
     __tablename__ = "applications"
     __table_args__ = (  # the overview's list of applications in flight by promised date: all, a lead's
-        Index(
+        partial_index(
             "ix_applications_in_flight",
             "promised_date",
             "id",
-            postgresql_where=IN_FLIGHT_PREDICATE,
-            sqlite_where=IN_FLIGHT_PREDICATE,
+            where=IN_FLIGHT_PREDICATE,
         ),
-        Index(
+        partial_index(
             "ix_applications_lead_in_flight",
             "lead_department_id",
             "promised_date",
             "id",
-            postgresql_where=IN_FLIGHT_PREDICATE,
-            sqlite_where=IN_FLIGHT_PREDICATE,
+            where=IN_FLIGHT_PREDICATE,
         ),
     )
 
@@ -158,9 +163,8 @@ class Upload(Timestamped, Model):
     material: Mapped[ApplicationMaterial] = relationship(back_populates="uploads")
 
 
-_OPEN = ", ".join(f"'{state.value}'" for state in (TaskState.READY, TaskState.IN_PROGRESS, TaskState.PAUSED))
-OPEN_TASK_PREDICATE = text(f"status IN ({_OPEN}) AND delivered_at IS NOT NULL")
-RUNNING_TASK_PREDICATE = text(f"status IN ('{TaskState.READY.value}', '{TaskState.IN_PROGRESS.value}')")
+OPEN_TASK_PREDICATE = and_(status_in(OPEN_TASKS), text("delivered_at IS NOT NULL"))
+RUNNING_TASK_PREDICATE = status_in(RUNNING_TASKS)
 REDELIVERED_PREDICATE = text("redelivered_at IS NOT NULL")
 VERIFY_PREDICATE = text("verify_due IS NOT NULL AND verified_at IS NULL")
 
@@ -175,55 +179,49 @@ class Task(Timestamped, Model):
         Index("ix_tasks_department_due", "department_id", "due_date", "id"),
         Index("ix_tasks_department_status_due", "department_id", "status", "due_date", "id"),
         # the queue page: the delivered open work only, a small part of a year's tasks
-        Index(
+        partial_index(
             "ix_tasks_department_open",
             "department_id",
             "due_date",
             "id",
             postgresql_include=["status"],
-            postgresql_where=OPEN_TASK_PREDICATE,
-            sqlite_where=OPEN_TASK_PREDICATE,
+            where=OPEN_TASK_PREDICATE,
         ),
         # a lead department's overview: its bundles' running work by due date, and its open work per department
-        Index(
+        partial_index(
             "ix_tasks_lead_running_due",
             "lead_department_id",
             "due_date",
             "id",
-            postgresql_where=RUNNING_TASK_PREDICATE,
-            sqlite_where=RUNNING_TASK_PREDICATE,
+            where=RUNNING_TASK_PREDICATE,
         ),
-        Index(
+        partial_index(
             "ix_tasks_lead_open",
             "lead_department_id",
             "department_id",
             postgresql_include=["status", "due_date"],
-            postgresql_where=OPEN_TASK_PREDICATE,
-            sqlite_where=OPEN_TASK_PREDICATE,
+            where=OPEN_TASK_PREDICATE,
         ),
         # the overview's overdue list: running work by due date, across departments
-        Index(
+        partial_index(
             "ix_tasks_running_due",
             "due_date",
             "id",
-            postgresql_where=RUNNING_TASK_PREDICATE,
-            sqlite_where=RUNNING_TASK_PREDICATE,
+            where=RUNNING_TASK_PREDICATE,
         ),
         # the tasks handed to their department again, the latest first
-        Index(
+        partial_index(
             "ix_tasks_department_redelivered",
             "department_id",
             "redelivered_at",
-            postgresql_where=REDELIVERED_PREDICATE,
-            sqlite_where=REDELIVERED_PREDICATE,
+            where=REDELIVERED_PREDICATE,
         ),
         # 告知承诺 results still to verify (核查)
-        Index(
+        partial_index(
             "ix_tasks_department_verify",
             "department_id",
             "verify_due",
-            postgresql_where=VERIFY_PREDICATE,
-            sqlite_where=VERIFY_PREDICATE,
+            where=VERIFY_PREDICATE,
         ),
     )
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Model
 from ..privacy import EncryptedText
 from .applications import Application, Task
-from .common import Timestamped
+from .common import Timestamped, partial_index
 
 BAD_SCORE = 2  # 1–2 stars is a bad rating (差评), followed up by the lead department
 
@@ -24,14 +24,13 @@ class Rating(Timestamped, Model):
         UniqueConstraint("application_id", "task_id"),
         CheckConstraint("score BETWEEN 1 AND 5", name="score_range"),
         # the bad ratings a lead department follows up: a small part of all ratings
-        Index("ix_ratings_bad", "id", postgresql_where=BAD_PREDICATE, sqlite_where=BAD_PREDICATE),
-        Index(
+        partial_index("ix_ratings_bad", "id", where=BAD_PREDICATE),
+        partial_index(
             "ix_ratings_lead_bad",
             "lead_department_id",
             "id",
             postgresql_include=["follow_up"],
-            postgresql_where=BAD_PREDICATE,
-            sqlite_where=BAD_PREDICATE,
+            where=BAD_PREDICATE,
         ),
     )
 

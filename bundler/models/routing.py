@@ -5,16 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text, event, text
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Model
 from ..privacy import EncryptedJSON
 from ..states import DeliveryState
 from .applications import Task
-from .common import Timestamped, utcnow
+from .common import Timestamped, partial_index, status_in, utcnow
 
-DUE_PREDICATE = text(f"status IN ('{DeliveryState.PENDING.value}', '{DeliveryState.QUEUED.value}')")
+DUE_PREDICATE = status_in((DeliveryState.PENDING, DeliveryState.QUEUED))
 
 
 class Delivery(Timestamped, Model):
@@ -23,7 +23,7 @@ class Delivery(Timestamped, Model):
     __tablename__ = "deliveries"
     __table_args__ = (
         # the dispatcher's sweep reads only the deliveries still to hand over, never the delivered millions
-        Index("ix_deliveries_due", "id", postgresql_where=DUE_PREDICATE, sqlite_where=DUE_PREDICATE),
+        partial_index("ix_deliveries_due", "id", where=DUE_PREDICATE),
         Index("ix_deliveries_delivered_at", "delivered_at"),  # the latest deliveries first
     )
 

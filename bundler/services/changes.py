@@ -43,10 +43,8 @@ from ..models import (
 from ..models.changes import ACTION_CANCEL, ACTION_CHANGE, ACTION_CREATE, KIND_BUNDLE, KIND_ITEM
 from ..models.common import VERSION_CANCELLED, VERSION_PUBLISHED
 from ..permissions import Permission, allows
-from ..states import FINISHED_TASKS, OPEN_CHANGE_STATES, ApplicationState, ChangeState
+from ..states import ACCEPTED_STATES, FINISHED_TASKS, OPEN_CHANGE_STATES, ChangeState
 from . import adjustments
-
-IN_FLIGHT = (ApplicationState.ACCEPTED, ApplicationState.ACCEPTED_PENDING)
 
 
 class ChangeError(ValueError):
@@ -510,7 +508,9 @@ class Impact:
 
 
 def impact(session: Session, kind: str, code: str) -> Impact:
-    in_flight = select(func.count(func.distinct(Application.id))).where(Application.status.in_(IN_FLIGHT))
+    in_flight = select(func.count(func.distinct(Application.id))).where(
+        Application.status.in_(ACCEPTED_STATES)
+    )
     if kind == KIND_BUNDLE:
         count = session.scalar(
             in_flight.join(BundleVersion, Application.bundle_version_id == BundleVersion.id)

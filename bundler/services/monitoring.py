@@ -20,12 +20,9 @@ from sqlalchemy.orm import Session, joinedload, load_only, selectinload
 from .. import clock
 from ..clock import utcnow
 from ..models import Application, BundleVersion, Department, DepartmentMonth, ItemVersion, Task
-from ..states import ApplicationState, TaskState
+from ..states import ACCEPTED_STATES, OPEN_TASKS, RUNNING_TASKS
 from . import work_calendar
 
-IN_FLIGHT = (ApplicationState.ACCEPTED, ApplicationState.ACCEPTED_PENDING)
-RUNNING = (TaskState.READY, TaskState.IN_PROGRESS)
-OPEN = (*RUNNING, TaskState.PAUSED)
 PAGE_SIZE = 30  # applications in flight on one page
 LATE_SHOWN = 50  # overdue steps listed (the count says how many there are)
 
@@ -97,7 +94,7 @@ def _scoped(query: Any, lead_department_id: int | None, column: Any) -> Any:
 def overview(session: Session, lead_department_id: int | None = None, page: int = 1) -> Overview:
     """The overview, for everyone (window staff, administrators) or one lead department's bundles."""
     today = clock.today()
-    in_flight_where = Application.status.in_(IN_FLIGHT)
+    in_flight_where = Application.status.in_(ACCEPTED_STATES)
     in_flight = (
         session.scalar(
             _scoped(
@@ -143,7 +140,7 @@ def overview(session: Session, lead_department_id: int | None = None, page: int 
             .limit(PAGE_SIZE)
         )
     )
-    late_where = (Task.status.in_(RUNNING), Task.due_date < today)
+    late_where = (Task.status.in_(RUNNING_TASKS), Task.due_date < today)
     late_query = _scoped(select(Task).where(*late_where), lead_department_id, Task.lead_department_id)
     count_query = _scoped(
         select(func.count(Task.id)).where(*late_where), lead_department_id, Task.lead_department_id
@@ -190,8 +187,8 @@ def department_times(
     open_query = select(
         Task.department_id,
         func.count(Task.id),
-        func.sum(case((Task.status.in_(RUNNING) & (Task.due_date < today), 1), else_=0)),
-    ).where(Task.status.in_(OPEN), Task.delivered_at.is_not(None))
+        func.sum(case((Task.status.in_(RUNNING_TASKS) & (Task.due_date < today), 1), else_=0)),
+    ).where(Task.status.in_(OPEN_TASKS), Task.delivered_at.is_not(None))
     open_query = _scoped(open_query, lead_department_id, Task.lead_department_id)
     load = {row[0]: (row[1], row[2] or 0) for row in session.execute(open_query.group_by(Task.department_id))}
     names = {

@@ -18,21 +18,19 @@ from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session, joinedload, load_only
 
 from ..models import Application, Delivery, Department, Item, ItemVersion, Task
-from ..states import DeliveryState, TaskState
+from ..states import OPEN_TASKS, RUNNING_TASKS, DeliveryState, TaskState
 
 PAGE_SIZE = 30  # rows of the queue page
 API_LIMIT = 50  # tasks per API answer unless ``limit`` says otherwise
 API_MAX_LIMIT = 500
 
-RUNNING = (TaskState.READY, TaskState.IN_PROGRESS)
 # The queue's filters: value → (label, states). The first is the default.
 FILTERS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "": ("待办（待办理和办理中）", RUNNING),
+    "": ("待办（待办理和办理中）", RUNNING_TASKS),
     TaskState.READY.value: ("待办理", (TaskState.READY,)),
     TaskState.IN_PROGRESS.value: ("办理中", (TaskState.IN_PROGRESS,)),
     TaskState.PAUSED.value: ("暂停计时（补正、特别程序）", (TaskState.PAUSED,)),
 }
-QUEUE_STATES = tuple(dict.fromkeys(s for _, states in FILTERS.values() for s in states))
 
 
 def _by_due(query: Any) -> Any:
@@ -61,7 +59,7 @@ def department_queue(session: Session, department_id: int, status: str = "", pag
     states = FILTERS[status][1]
     where = (
         Task.department_id == department_id,
-        Task.status.in_(QUEUE_STATES),
+        Task.status.in_(OPEN_TASKS),
         Task.delivered_at.is_not(None),
     )
     counts = dict(
