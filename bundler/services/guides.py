@@ -24,6 +24,7 @@ from ..catalogue.queries import (
 )
 from ..catalogue.serialize import item_dict
 from ..documents.notice import notice_context
+from . import paging
 from .overview import BundleSummary, find_bundles, published_bundles
 
 PAGE_SIZE = 30  # items on one page of the guide list
@@ -218,8 +219,8 @@ def search(session: Session, query: str = "", department: str | None = None, pag
     bundles = [] if department else find_bundles(published_bundles(session), " ".join(words))
     page = max(page, 1)
     total, rows = item_listing(session, words, department, (page - 1) * PAGE_SIZE, PAGE_SIZE)
-    pages = max(1, -(-total // PAGE_SIZE))
-    if page > pages:  # past the end (a stale link): the last page
-        page = pages
+    shown, pages = paging.clamp(total, page, PAGE_SIZE)
+    if shown != page:  # past the end (a stale link): the last page
+        page = shown
         total, rows = item_listing(session, words, department, (page - 1) * PAGE_SIZE, PAGE_SIZE)
     return GuideListing(bundles, rows, total, page, pages)

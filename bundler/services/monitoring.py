@@ -21,7 +21,7 @@ from .. import clock
 from ..clock import utcnow
 from ..models import Application, BundleVersion, Department, DepartmentMonth, ItemVersion, Task
 from ..states import ACCEPTED_STATES, OPEN_TASKS, RUNNING_TASKS
-from . import work_calendar
+from . import paging, work_calendar
 
 PAGE_SIZE = 30  # applications in flight on one page
 LATE_SHOWN = 50  # overdue steps listed (the count says how many there are)
@@ -105,8 +105,7 @@ def overview(session: Session, lead_department_id: int | None = None, page: int 
         )
         or 0
     )
-    pages = max(1, -(-in_flight // PAGE_SIZE))
-    page = min(max(page, 1), pages)
+    page, pages = paging.clamp(in_flight, page, PAGE_SIZE)
     applications = list(
         session.scalars(
             _scoped(

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from ..clock import utcnow
 from ..models import Application, BundleVersion, Department, ItemVersion, Rating, Task
 from ..states import FINISHED_STATES, FollowUpState, TaskState, labels
+from . import paging
 
 
 class RatingError(ValueError):
@@ -72,8 +73,7 @@ def bad_ratings_for_lead(session: Session, department_id: int | None, page: int 
     total = (
         session.scalar(select(func.count()).select_from(query.with_only_columns(Rating.id).subquery())) or 0
     )
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(page, 1), pages)
+    page, pages = paging.clamp(total, page, PAGE_SIZE)
     found = session.scalars(
         query.options(  # loaded by primary key once the page is chosen (a join would join every match)
             selectinload(Rating.application)

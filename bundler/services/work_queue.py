@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, joinedload, load_only
 
 from ..models import Application, Delivery, Department, Item, ItemVersion, Task
 from ..states import OPEN_TASKS, RUNNING_TASKS, DeliveryState, TaskState
+from . import paging
 
 PAGE_SIZE = 30  # rows of the queue page
 API_LIMIT = 50  # tasks per API answer unless ``limit`` says otherwise
@@ -66,8 +67,7 @@ def department_queue(session: Session, department_id: int, status: str = "", pag
         session.execute(select(Task.status, func.count()).where(*where).group_by(Task.status)).all()
     )
     total = sum(counts.get(state, 0) for state in states)
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(page, 1), pages)
+    page, pages = paging.clamp(total, page, PAGE_SIZE)
     query = (
         select(Task)
         .where(Task.department_id == department_id, Task.status.in_(states), Task.delivered_at.is_not(None))

@@ -53,12 +53,8 @@ def _own_task(task_id: int) -> Task:
 @bp.get("/")
 @permission_required(Permission.WORK_TASKS)
 def queue() -> str:
-    page = request.args.get("page", "1")
     found = work_queue.department_queue(
-        db.session,
-        _department_id(),
-        request.args.get("status", ""),
-        int(page) if page.isdigit() else 1,
+        db.session, _department_id(), request.args.get("status", ""), request.args.get("page", 1, type=int)
     )
     due = due_dates(db.session)
     department_id = _department_id()

@@ -22,8 +22,7 @@ bp = Blueprint("guide", __name__, url_prefix="/guide")
 def index() -> str:
     query = request.args.get("q", "")[:100].strip()
     department = request.args.get("department", "")[:64] or None
-    page = request.args.get("page", "1")
-    listing = guides.search(db.session, query, department, int(page) if page.isdigit() else 1)
+    listing = guides.search(db.session, query, department, request.args.get("page", 1, type=int))
     return render_template(
         "guide/index.html",
         listing=listing,

@@ -28,10 +28,9 @@ def _lead_scope() -> int | None:
 @bp.get("/overview")
 @permission_required(Permission.VIEW_OVERVIEW)
 def overview() -> str:
-    page = request.args.get("page", "1")
     return render_template(
         "oversight/overview.html",
-        found=monitoring.overview(db.session, _lead_scope(), int(page) if page.isdigit() else 1),
+        found=monitoring.overview(db.session, _lead_scope(), request.args.get("page", 1, type=int)),
         today=clock.today(),
         late_changes=adjustments.overdue(db.session),  # 事项调整 past the seeds' deadlines (审改办)
     )
@@ -40,10 +39,9 @@ def overview() -> str:
 @bp.get("/lead/ratings")
 @permission_required(Permission.FOLLOW_UP_RATINGS)
 def ratings() -> str:
-    page = request.args.get("page", "1")
     return render_template(
         "oversight/ratings.html",
-        found=bad_ratings_for_lead(db.session, _lead_scope(), int(page) if page.isdigit() else 1),
+        found=bad_ratings_for_lead(db.session, _lead_scope(), request.args.get("page", 1, type=int)),
         states=labels(FollowUpState),
         csrf_form=FlaskForm(),
     )
