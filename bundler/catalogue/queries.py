@@ -91,6 +91,12 @@ def _current_versions_statement() -> Any:
     return _current_only(query, ItemVersion, ItemVersion.item_id)
 
 
+def latest_item_version_number(session: Session, item_id: int) -> int | None:
+    """The number of the item's latest published version (None when it is not offered now)."""
+    query = _current_only(select(ItemVersion.version), ItemVersion, ItemVersion.item_id)
+    return session.scalar(query.where(ItemVersion.item_id == item_id))
+
+
 def current_versions(session: Session, bundle_code: str) -> CurrentVersions | None:
     """The bundle's latest published version, its lead department and the latest published versions
     of its steps' items, in one query."""

@@ -23,6 +23,7 @@ from ..catalogue.definitions import catalogue_items
 from ..catalogue.exporter import dump_yaml
 from ..catalogue.importer import known_catalogue, store_bundle, store_item
 from ..catalogue.queries import (
+    bundles_using,
     departments_by_code,
     latest_bundle_versions,
     latest_item_versions,
@@ -518,11 +519,7 @@ def impact(session: Session, kind: str, code: str) -> Impact:
             .where(Bundle.code == code)
         )
         return Impact([], count or 0)
-    using = sorted(
-        (bundle_code, version.name)
-        for bundle_code, version in latest_bundle_versions(session).items()
-        if any(step.item.code == code for step in version.steps)
-    )
+    using = bundles_using(session, code)
     count = session.scalar(
         in_flight.join(Task, Task.application_id == Application.id)
         .join(ItemVersion, Task.item_version_id == ItemVersion.id)

@@ -16,7 +16,6 @@ from ..states import TaskState
 from . import work_calendar
 
 YELLOW_WITHIN = 1  # working days left at which a task is flagged yellow
-_RANK = {"red": 0, "yellow": 1, "green": 2}
 
 
 @dataclass(frozen=True)
@@ -34,10 +33,6 @@ class DueDates:
         if left < 0:
             return "red"
         return "yellow" if left <= YELLOW_WITHIN else "green"
-
-    def rank(self, task: Task) -> tuple[int, date]:
-        """Red first, then yellow, then green; within a colour the nearest limit first."""
-        return _RANK[self.urgency(task)], task.due_date or clock.today()
 
     def is_estimate(self, task: Task) -> bool:
         """The due date runs through a provisional year of the calendar."""

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from .. import clock
-from ..catalogue.queries import latest_item_version_ids
+from ..catalogue.queries import latest_item_version_ids, latest_item_version_number
 from ..clock import utcnow
 from ..models import Department, GuideCheck, GuideCheckEntry, Item, ItemVersion, User
 from ..permissions import Permission, allows
@@ -78,17 +78,6 @@ def record(session: Session, entry: GuideCheckEntry, user: User, *, accurate: bo
         entry.due_date = due_after(session, clock.today(), RULE)
 
 
-def current_version(session: Session, item_id: int) -> int | None:
-    """The item's published version now (None when it is no longer published)."""
-    code = session.scalar(select(Item.code).where(Item.id == item_id))
-    version_id = latest_item_version_ids(session).get(code or "")
-    return (
-        session.scalar(select(ItemVersion.version).where(ItemVersion.id == version_id))
-        if version_id
-        else None
-    )
-
-
 def correct(session: Session, entry: GuideCheckEntry, user: User, note: str) -> None:
     """The department says what it corrected (and the version it published, if any, is recorded)."""
     if not allows(user.role, Permission.DRAFT_ITEM_CHANGES) or (
@@ -103,7 +92,7 @@ def correct(session: Session, entry: GuideCheckEntry, user: User, note: str) -> 
     entry.correction = note
     entry.corrected_by = user
     entry.corrected_at = utcnow()
-    entry.corrected_version = current_version(session, entry.item_id)
+    entry.corrected_version = latest_item_version_number(session, entry.item_id)
     entry.status = GuideCheckState.CORRECTED
 
 
