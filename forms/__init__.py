@@ -13,7 +13,7 @@ Validators: plain functions ``forms.check_*`` and WTForms validators in :mod:`fo
 Field types (text, date, id_number ...): one class each, registered in :mod:`forms.fieldtypes`.
 """
 
-from forms import conditions
+from forms import conditions, materials
 from forms.build import UnresolvedConflicts, build_form, form_to_data, formdata_for, prefill_data
 from forms.checks import (
     check_bank_account,
@@ -73,6 +73,7 @@ __all__ = [
     "form_to_data",
     "formdata_for",
     "load_dictionary",
+    "materials",
     "merge",
     "merge_items",
     "prefill_data",

@@ -54,8 +54,8 @@ def merge_materials(
                 e_licence=bool(m.get("e_licence", False)),
                 original=_original(m.get("original")),
                 copies=m.get("copies"),
-                deferrable=m.get("deferrable") is True and items[code].get("rongque") is not False,
-                commitment=bool({str(m.get("name") or kind), kind} & _commitment_replaces(items[code])),
+                deferrable=deferrable(items[code], m),
+                commitment=replaced_by_commitment(items[code], m),
                 when=m.get("when"),
             )
             for code, _idx, m in raws
@@ -76,6 +76,17 @@ def merge_materials(
         )
     merged.sort(key=lambda m: (d.role_rank(m.role), m.role or "", m.kind))
     return tuple(merged), component
+
+
+def deferrable(item: Mapping[str, Any], material: Mapping[str, Any]) -> bool:
+    """容缺: the material is marked deferrable and its item allows 容缺受理 at all."""
+    return material.get("deferrable") is True and item.get("rongque") is not False
+
+
+def replaced_by_commitment(item: Mapping[str, Any], material: Mapping[str, Any]) -> bool:
+    """告知承诺: the item's commitment names the material (by its name or its kind)."""
+    kind = str(material.get("kind") or material.get("name") or "")
+    return bool({str(material.get("name") or kind), kind} & _commitment_replaces(item))
 
 
 def _commitment_replaces(item: Mapping[str, Any]) -> frozenset[str]:

@@ -51,17 +51,14 @@ def _sample(value: Any) -> dict[str, str | None] | None:
 def _material(
     item: Mapping[str, Any], material: Mapping[str, Any], labels: Mapping[str, str]
 ) -> dict[str, Any]:
-    found = item.get("commitment")
-    commitment: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
-    replaced = {str(r) for r in commitment.get("replaces") or []}
     when = forms.conditions.to_logic(material.get("when"))
     return {
         "name": material["name"],
         "kind": material.get("kind"),
         "required": bool(material.get("required", True)),
         "e_licence": bool(material.get("e_licence")),
-        "deferrable": bool(material.get("deferrable")),
-        "pledge": material["name"] in replaced or material.get("kind") in replaced,
+        "deferrable": forms.materials.deferrable(item, material),
+        "pledge": forms.materials.replaced_by_commitment(item, material),
         "produced_by": material.get("produced_by"),
         "condition": f"{forms.conditions.describe(when, labels)}时提交" if when is not None else None,
         "sample": _sample(material.get("sample")),

@@ -183,3 +183,21 @@ def test_unknown_codes_are_a_404_in_chinese(client, sample):
     assert client.get("/guide/bundles/NOPE/pdf").status_code == 404
     answer = client.get("/api/v1/guide/items/NOPE")
     assert answer.status_code == 404 and "事项“NOPE”不存在或尚未发布" in json.loads(answer.data)["error"]
+
+
+def test_the_guide_marks_materials_as_the_forms_do(client, runner, write_yaml):
+    """容缺 only where the item allows 容缺受理; 告知承诺 by the material's name or kind."""
+    catalogue = f.small_catalogue()
+    item = catalogue["items"][0]
+    item["rongque"] = False
+    item["commitment"] = {"replaces": ["健康证明"], "verify_days": 10}
+    item["materials"] = [
+        {"name": "从业人员健康证明", "kind": "健康证明", "required": True, "deferrable": True},
+        {"name": "营业执照", "kind": "营业执照", "required": True},
+    ]
+    assert runner.invoke(args=["import", str(write_yaml(catalogue))]).exit_code == 0
+    health, licence = client.get("/api/v1/guide/items/SCJG-001").get_json()["materials"]
+    assert health["deferrable"] is False  # the item does not allow 容缺受理
+    assert health["pledge"] is True and licence["pledge"] is False
+    page = client.get("/guide/items/SCJG-001").get_data(as_text=True)
+    assert "容缺可后补" not in page and "可告知承诺代替" in page
