@@ -10,8 +10,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
+from ..catalogue.queries import departments_by_code
 from ..extensions import db
-from ..models import Department, GuideCheckEntry
+from ..models import GuideCheckEntry
 from ..permissions import Permission, allows
 from ..services import adjustments, guide_checks
 from .auth import permission_required
@@ -30,7 +31,7 @@ def _page(status: int = 200, typed: dict[str, Any] | None = None) -> tuple[str, 
         abort(403)
     department_id = None if reviewer else current_user.department_id
     figures = guide_checks.figures(db.session)
-    names = {d.code: d.name for d in db.session.query(Department)}
+    names = {code: d.name for code, d in departments_by_code(db.session).items()}
     rule = adjustments.rules(db.session)[guide_checks.RULE]
     found = guide_checks.entries(db.session, department_id)
     return render_template(
