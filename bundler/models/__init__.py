@@ -1,5 +1,6 @@
 """Database models. Import from here: ``from bundler.models import Item``."""
 
+from . import counts  # noqa: F401  (keeps the count tables exact on every commit)
 from .accounts import ApiToken, LoginSession, User
 from .applications import Application, ApplicationMaterial, Task, Upload
 from .bundles import Bundle, BundleQuestion, BundleStep, BundleVersion, step_dependencies
@@ -16,7 +17,7 @@ from .pauses import TaskPause
 from .ratings import Rating
 from .results import Handover, ResultDocument
 from .routing import AuditEntry, Delivery
-from .summaries import DepartmentMonth
+from .summaries import ApplicationCount, DepartmentMonth, TaskCount
 
 __all__ = [
     "AdjustmentRule",
@@ -25,6 +26,8 @@ __all__ = [
     "AuditEntry",
     "Delivery",
     "DepartmentMonth",
+    "ApplicationCount",
+    "TaskCount",
     "Application",
     "ApplicationMaterial",
     "Bundle",

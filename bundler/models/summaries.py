@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, UniqueConstraint
+from sqlalchemy import Date, DateTime, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import Model
@@ -27,3 +27,35 @@ class DepartmentMonth(Model):
     days_promised: Mapped[int] = mapped_column(default=0)
     on_time: Mapped[int] = mapped_column(default=0)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class TaskCount(Model):
+    """How many tasks a department has in each state, per lead department and whether they have been
+    handed over yet: kept exact in the transaction of each change (``counts.py``), so totals and
+    loads are a read of a few rows however many tasks a year brings."""
+
+    __tablename__ = "task_counts"
+    __table_args__ = (
+        UniqueConstraint(
+            "department_id", "lead_department_id", "status", "delivered", name="uq_task_counts_key"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"))
+    lead_department_id: Mapped[int] = mapped_column()  # 0: an application without a lead department
+    status: Mapped[str] = mapped_column(String(20))
+    delivered: Mapped[bool] = mapped_column()
+    tasks: Mapped[int] = mapped_column(default=0)
+
+
+class ApplicationCount(Model):
+    """How many applications are in each state, per lead department (kept like ``TaskCount``)."""
+
+    __tablename__ = "application_counts"
+    __table_args__ = (UniqueConstraint("lead_department_id", "status", name="uq_application_counts_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_department_id: Mapped[int] = mapped_column()  # 0: none
+    status: Mapped[str] = mapped_column(String(20))
+    applications: Mapped[int] = mapped_column(default=0)

@@ -34,9 +34,13 @@ class Settlement:
     application: Application
     message: str
     documents: list[Document] = field(default_factory=list)
+    application_id: int | None = None  # kept here: after the commit, reading it would load the row again
+
+    def __post_init__(self) -> None:
+        self.application_id = self.application.id
 
     def hand_off(self) -> None:
-        dispatch_application(self.application.id)
+        dispatch_application(self.application_id or self.application.id)
         start_rendering(self.documents)
 
 

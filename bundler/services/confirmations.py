@@ -88,6 +88,10 @@ def sync(session: Session, application: Application, digest: str | None = None) 
     the content's, when the caller has it already."""
     bundle = pinned(session, application).bundle
     wanted = {p.key: p for p in parties(bundle, application.data or {})}
+    if application.id is None:  # not written yet: nobody has confirmed anything
+        if not wanted:
+            return []  # and nobody is asked to: the application is written once, at acceptance
+        session.flush()
     rows = {
         c.party: c
         for c in session.scalars(select(Confirmation).where(Confirmation.application_id == application.id))

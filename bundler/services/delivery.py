@@ -33,7 +33,11 @@ def deliver(delivery_id: int) -> None:
     delivery = db.session.get(
         Delivery,
         delivery_id,
-        options=[joinedload(Delivery.task, innerjoin=True).joinedload(Task.department, innerjoin=True)],
+        options=[
+            joinedload(Delivery.task, innerjoin=True).options(
+                joinedload(Task.department, innerjoin=True), joinedload(Task.item_version, innerjoin=True)
+            )
+        ],
         with_for_update={"of": Delivery},
     )
     if delivery is None or delivery.status in (DeliveryState.DELIVERED, DeliveryState.FAILED):

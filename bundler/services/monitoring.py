@@ -12,14 +12,23 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, joinedload, load_only, selectinload
 
 from .. import clock
 from ..clock import utcnow
-from ..models import Application, BundleVersion, Department, DepartmentMonth, ItemVersion, Task
+from ..models import (
+    Application,
+    ApplicationCount,
+    BundleVersion,
+    Department,
+    DepartmentMonth,
+    ItemVersion,
+    Task,
+    TaskCount,
+)
 from ..states import ACCEPTED_STATES, OPEN_TASKS, RUNNING_TASKS
 from . import paging, work_calendar
 
@@ -98,9 +107,11 @@ def overview(session: Session, lead_department_id: int | None = None, page: int 
     in_flight = (
         session.scalar(
             _scoped(
-                select(func.count(Application.id)).where(in_flight_where),
+                select(func.sum(ApplicationCount.applications)).where(
+                    ApplicationCount.status.in_(ACCEPTED_STATES)
+                ),
                 lead_department_id,
-                Application.lead_department_id,
+                ApplicationCount.lead_department_id,
             )
         )
         or 0
@@ -183,13 +194,20 @@ def department_times(
             func.max(DepartmentMonth.updated_at),
         ).group_by(DepartmentMonth.department_id)
     ).all()
-    open_query = select(
-        Task.department_id,
-        func.count(Task.id),
-        func.sum(case((Task.status.in_(RUNNING_TASKS) & (Task.due_date < today), 1), else_=0)),
-    ).where(Task.status.in_(OPEN_TASKS), Task.delivered_at.is_not(None))
-    open_query = _scoped(open_query, lead_department_id, Task.lead_department_id)
-    load = {row[0]: (row[1], row[2] or 0) for row in session.execute(open_query.group_by(Task.department_id))}
+    open_query = select(TaskCount.department_id, func.sum(TaskCount.tasks)).where(
+        TaskCount.status.in_(OPEN_TASKS), TaskCount.delivered.is_(True)
+    )
+    open_query = _scoped(open_query, lead_department_id, TaskCount.lead_department_id)
+    late_query = select(Task.department_id, func.count(Task.id)).where(
+        Task.status.in_(RUNNING_TASKS), Task.due_date < today, Task.delivered_at.is_not(None)
+    )
+    late_query = _scoped(late_query, lead_department_id, Task.lead_department_id)
+    late = dict(session.execute(late_query.group_by(Task.department_id)).all())
+    load = {
+        department_id: (int(count), late.get(department_id, 0))
+        for department_id, count in session.execute(open_query.group_by(TaskCount.department_id))
+        if count
+    }
     names = {
         department_id: name for department_id, name in session.execute(select(Department.id, Department.name))
     }

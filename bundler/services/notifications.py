@@ -137,8 +137,26 @@ def notices_of(session: Session, application_id: int) -> list[Notification]:
 
 def hand_off(application_id: int | None = None) -> int:
     """After the caller's commit: queue the pending notices that are due (an application's, or every
-    one: new, due for another attempt, or held by a job that never ran). Each is held for
-    ``STALE_AFTER`` while its job runs. Best effort: with Redis down they wait for the dispatcher loop."""
+    one: new, due for another attempt, or held by a job that never ran). Best effort: with Redis down
+    they wait for the dispatcher loop."""
+    with Session(db.engine) as own:
+        ids = claim(own, application_id)
+        own.commit()
+        if not ids:
+            return 0
+        try:
+            enqueue_all(jobs(ids), result_ttl=0)  # the notifications table records the outcome
+        except (RedisError, OSError) as exc:
+            release(own, ids)
+            own.commit()
+            current_app.logger.warning("notifications not queued (Redis unavailable): %s", exc)
+            return 0
+    return len(ids)
+
+
+def claim(session: Session, application_id: int | None = None) -> list[int]:
+    """Hold the due notices (an application's, or all) for ``STALE_AFTER`` while their jobs run, in
+    the caller's transaction; rows another process holds are skipped. Their ids."""
     now = clock.utcnow()
     due = select(Notification.id).where(
         Notification.status == NotificationState.PENDING,
@@ -146,34 +164,29 @@ def hand_off(application_id: int | None = None) -> int:
     )
     if application_id is not None:
         due = due.where(Notification.application_id == application_id)
-    with Session(db.engine) as own:
-        ids = list(
-            own.scalars(
-                update(Notification)
-                .where(
-                    Notification.id.in_(
-                        due.order_by(Notification.id).limit(500).with_for_update(skip_locked=True)
-                    )
+    return list(
+        session.scalars(
+            update(Notification)
+            .where(
+                Notification.id.in_(
+                    due.order_by(Notification.id).limit(500).with_for_update(skip_locked=True)
                 )
-                .values(next_attempt_at=now + STALE_AFTER)
-                .returning(Notification.id)
-                .execution_options(synchronize_session=False)
             )
+            .values(next_attempt_at=now + STALE_AFTER)
+            .returning(Notification.id)
+            .execution_options(synchronize_session=False)
         )
-        own.commit()
-        if not ids:
-            return 0
-        try:
-            enqueue_all(
-                (Job(SYSTEM_QUEUE, "bundler.jobs.send_notification", i, f"notification-{i}") for i in ids),
-                result_ttl=0,  # the notifications table records the outcome and the next attempt
-            )
-        except (RedisError, OSError) as exc:
-            own.execute(update(Notification).where(Notification.id.in_(ids)).values(next_attempt_at=None))
-            own.commit()
-            current_app.logger.warning("notifications not queued (Redis unavailable): %s", exc)
-            return 0
-    return len(ids)
+    )
+
+
+def jobs(ids: list[int]) -> list[Job]:
+    """The send jobs of claimed notices (job id = notice id, so a repeat is recognised)."""
+    return [Job(SYSTEM_QUEUE, "bundler.jobs.send_notification", i, f"notification-{i}") for i in ids]
+
+
+def release(session: Session, ids: list[int]) -> None:
+    """Claimed notices that could not be queued are due again at once."""
+    session.execute(update(Notification).where(Notification.id.in_(ids)).values(next_attempt_at=None))
 
 
 def send(notification_id: int) -> None:

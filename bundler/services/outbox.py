@@ -69,40 +69,53 @@ def dispatch(delivery_ids: list[int] | None = None, *, application_id: int | Non
     between the two leaves them queued: the stale sweep hands them out again, and a job that arrives
     twice delivers once.
     """
-    with Session(db.engine) as session:
-        claimed = _claim(session, delivery_ids, application_id)
-        if not claimed:
-            return 0
-        try:
-            _push(claimed)
-        except (RedisError, OSError) as exc:
-            session.execute(
-                update(Delivery)
-                .where(Delivery.id.in_([row.id for row in claimed]), Delivery.status == DeliveryState.QUEUED)
-                .values(status=DeliveryState.PENDING, enqueued_at=None)
-            )
-            session.commit()
-            current_app.logger.warning("deliveries not queued (Redis unavailable), will retry: %s", exc)
-            return 0
-        return len(claimed)
+    return _hand_out(delivery_ids, application_id, notices=False)
 
 
 def dispatch_application(application_id: int) -> int:
     """Right after an acceptance or a release is committed: queue its deliveries and its notices
-    without waiting for the dispatcher loop (which remains the safety net)."""
-    notifications.hand_off(application_id)
-    return dispatch(application_id=application_id)
+    without waiting for the dispatcher loop (which remains the safety net). One transaction claims
+    both and one Redis round trip queues both. The number of deliveries queued."""
+    return _hand_out(None, application_id, notices=True)
 
 
-def _push(claimed: list[Any]) -> None:
-    enqueue_all(
-        (Job(name, "bundler.jobs.deliver_task", row_id, f"delivery-{row_id}") for row_id, name in claimed),
-        result_ttl=0,  # the database records the delivery and its next attempt (retries.py)
-    )
+def _hand_out(delivery_ids: list[int] | None, application_id: int | None, *, notices: bool) -> int:
+    with Session(db.engine) as session:
+        claimed = _claim(session, delivery_ids, application_id)
+        notice_ids = notifications.claim(session, application_id) if notices else []
+        session.commit()
+        if not claimed and not notice_ids:
+            return 0
+        try:
+            enqueue_all(
+                [*_delivery_jobs(claimed), *notifications.jobs(notice_ids)],
+                result_ttl=0,  # the database records each outcome and its next attempt (retries.py)
+            )
+        except (RedisError, OSError) as exc:
+            if claimed:
+                session.execute(
+                    update(Delivery)
+                    .where(
+                        Delivery.id.in_([row.id for row in claimed]), Delivery.status == DeliveryState.QUEUED
+                    )
+                    .values(status=DeliveryState.PENDING, enqueued_at=None)
+                )
+            if notice_ids:
+                notifications.release(session, notice_ids)
+            session.commit()
+            current_app.logger.warning(
+                "deliveries and notices not queued (Redis unavailable), will retry: %s", exc
+            )
+            return 0
+        return len(claimed)
+
+
+def _delivery_jobs(claimed: list[Any]) -> list[Job]:
+    return [Job(name, "bundler.jobs.deliver_task", row_id, f"delivery-{row_id}") for row_id, name in claimed]
 
 
 def _claim(session: Session, delivery_ids: list[int] | None, application_id: int | None) -> list[Any]:
-    """Mark the due deliveries queued and return their (id, queue), committed."""
+    """Mark the due deliveries queued and return their (id, queue), in the caller's transaction."""
     now = utcnow()
     stale = now - timedelta(seconds=current_app.config["DELIVERY_ACK_SECONDS"])
     due = select(Delivery.id).where(
@@ -125,7 +138,6 @@ def _claim(session: Session, delivery_ids: list[int] | None, application_id: int
         .returning(Delivery.id, Delivery.queue)
         .execution_options(synchronize_session=False)
     ).all()
-    session.commit()
     return sorted(claimed)
 
 

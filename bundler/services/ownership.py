@@ -78,12 +78,13 @@ def link_to_account(session: Session, application: Application) -> None:
     mobile = applicant_mobile(session, application)
     if not mobile:
         return
-    owner = session.scalar(
-        select(User).where(
-            User.role == Role.APPLICANT,
-            User.id_number_hash == application.subject_hash,
-            User.login_hash.in_(lookup_hashes("login", mobile)),
+    with session.no_autoflush:  # accounts do not depend on the application: it is written at the commit
+        owner = session.scalar(
+            select(User).where(
+                User.role == Role.APPLICANT,
+                User.id_number_hash == application.subject_hash,
+                User.login_hash.in_(lookup_hashes("login", mobile)),
+            )
         )
-    )
     if owner is not None:
         application.applicant = owner

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 import forms
 
@@ -22,7 +22,7 @@ from .elicences import material_kind
 
 
 def task_payload(session: Session, task: Task) -> dict[str, Any]:
-    application = task.application
+    application = _application_of(session, task)
     schema = schema_for(session, application)
     definition = pinned(session, application)
     produced = produced_values(application)
@@ -53,6 +53,20 @@ def task_payload(session: Session, task: Task) -> dict[str, Any]:
         "verify_due": task.verify_due.isoformat() if task.verify_due else None,
         "complete_url": f"{current_app.config['PUBLIC_URL'].rstrip('/')}/api/v1/tasks/{task.id}/complete",
     }
+
+
+def _application_of(session: Session, task: Task) -> Application:
+    """The task's application with what the payload reads of it — every step and its item, every
+    material and its files, the window token — in four queries, not one per step and per material."""
+    return session.scalars(
+        select(Application)
+        .where(Application.id == task.application_id)
+        .options(
+            selectinload(Application.tasks).joinedload(Task.item),
+            selectinload(Application.materials).selectinload(ApplicationMaterial.uploads),
+            joinedload(Application.api_token),
+        )
+    ).one()
 
 
 def upstream_results(task: Task) -> dict[str, dict[str, Any]]:

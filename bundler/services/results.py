@@ -138,12 +138,15 @@ def result_document(session: Session, application: Application, document_id: int
 def step_results(session: Session, application: Application) -> dict[int, dict[str, Any]]:
     """What each finished step gave back, by task id: results with their labels, the reason of a
     refusal or a block, and the documents (shown as soon as the step is decided)."""
+    decided = [
+        t for t in application.tasks if t.status in (TaskState.DONE, TaskState.REJECTED, TaskState.BLOCKED)
+    ]
+    if not decided:
+        return {}  # nothing to look up (a new application)
     schema = definitions.schema_for(session, application)
     documents = documents_of(session, application)
     shown = {}
-    for task in application.tasks:
-        if task.status not in (TaskState.DONE, TaskState.REJECTED, TaskState.BLOCKED):
-            continue
+    for task in decided:
         results = dict(task.results or {}) if task.status == TaskState.DONE else {}
         shown[task.id] = {
             "results": results,
@@ -343,6 +346,8 @@ def awaiting_handover(session: Session, limit: int = 50) -> list[Application]:
 
 
 def handover_of(session: Session, application: Application) -> Handover | None:
+    if application.status not in FINISHED_STATES:
+        return None  # results are handed over once the application is finished (record_handover)
     return session.scalar(select(Handover).where(Handover.application_id == application.id))
 
 

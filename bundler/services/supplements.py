@@ -52,6 +52,8 @@ def history(session: Session, task: Task) -> list[TaskPause]:
 
 def open_supplements(session: Session, application: Application) -> list[TaskPause]:
     """The 补正 rounds of an application waiting for the applicant's answer."""
+    if all(task.status != TaskState.PAUSED for task in application.tasks):
+        return []  # a round pauses its step until it ends: none is open
     return list(
         session.scalars(
             select(TaskPause)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session, selectinload
 
 import graphs
@@ -37,16 +37,41 @@ class CalendarProblem(ValueError):
 # --- reading ----------------------------------------------------------------------------------------
 
 _cached: tuple[Any, graphs.WorkCalendar] | None = None
+_IN_TRANSACTION = "work_calendar"  # session.info key: the calendar this transaction has looked at
 
 
 def current(session: Session) -> graphs.WorkCalendar:
-    """The calendar as stored now (built again only after a year changed, in any process)."""
+    """The calendar as stored now (built again only after a year changed, in any process).
+
+    Whether a year changed is asked once per transaction: an acceptance dates its steps, its promise
+    and its 容缺 materials on one calendar, and pays for one look rather than one per date."""
+    seen = session.info.get(_IN_TRANSACTION)
+    if seen is not None:
+        return seen
     global _cached
-    count, updated = session.execute(select(func.count(), func.max(CalendarYear.updated_at))).one()
+    with session.no_autoflush:  # rows the caller has not written yet do not change the calendar
+        count, updated = session.execute(select(func.count(), func.max(CalendarYear.updated_at))).one()
     stamp = (count, updated)
     if _cached is None or _cached[0] != stamp:
         _cached = (stamp, _build(session.scalars(select(CalendarYear)).all(), updated))
+    session.info[_IN_TRANSACTION] = _cached[1]
     return _cached[1]
+
+
+def _forget(session: Session, *_: Any) -> None:
+    session.info.pop(_IN_TRANSACTION, None)
+
+
+event.listen(Session, "after_commit", _forget)
+event.listen(Session, "after_rollback", _forget)
+event.listen(Session, "after_soft_rollback", _forget)
+
+
+@event.listens_for(Session, "before_flush")
+def _forget_on_change(session: Session, *_: Any) -> None:
+    """A year written in this transaction (entered, published) counts from the next date on."""
+    if any(isinstance(row, CalendarYear) for row in (*session.new, *session.dirty, *session.deleted)):
+        _forget(session)
 
 
 def _build(rows: Iterable[CalendarYear], updated: dt.datetime | None) -> graphs.WorkCalendar:

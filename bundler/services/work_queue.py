@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session, joinedload, load_only
 
-from ..models import Application, Delivery, Department, Item, ItemVersion, Task
+from ..models import Application, Delivery, Department, Item, ItemVersion, Task, TaskCount
 from ..states import OPEN_TASKS, RUNNING_TASKS, DeliveryState, TaskState
 from . import paging
 
@@ -58,14 +58,7 @@ def department_queue(session: Session, department_id: int, status: str = "", pag
     """One page of the department's delivered open tasks of a filter (unknown filters: the default)."""
     status = status if status in FILTERS else ""
     states = FILTERS[status][1]
-    where = (
-        Task.department_id == department_id,
-        Task.status.in_(OPEN_TASKS),
-        Task.delivered_at.is_not(None),
-    )
-    counts = dict(
-        session.execute(select(Task.status, func.count()).where(*where).group_by(Task.status)).all()
-    )
+    counts = task_counts(session, department_id, OPEN_TASKS, delivered=True)
     total = sum(counts.get(state, 0) for state in states)
     page, pages = paging.clamp(total, page, PAGE_SIZE)
     query = (
@@ -88,6 +81,24 @@ def department_queue(session: Session, department_id: int, status: str = "", pag
     )
     tasks = list(session.scalars(_by_due(_listed(query))))
     return QueuePage(tasks, total, page, pages, status, counts)
+
+
+def task_counts(
+    session: Session,
+    department_id: int,
+    states: tuple[str, ...] | None = None,
+    *,
+    delivered: bool | None = None,
+) -> dict[str, int]:
+    """The department's tasks per state (of these states; handed over or not), from ``task_counts``."""
+    query = select(TaskCount.status, func.sum(TaskCount.tasks)).where(
+        TaskCount.department_id == department_id
+    )
+    if states is not None:
+        query = query.where(TaskCount.status.in_(states))
+    if delivered is not None:
+        query = query.where(TaskCount.delivered.is_(delivered))
+    return {status: int(n) for status, n in session.execute(query.group_by(TaskCount.status)) if n}
 
 
 class CursorError(ValueError):
@@ -133,7 +144,8 @@ def task_listing(
     department_id = session.scalar(select(Department.id).where(Department.code == department_code))
     where = [Task.department_id == department_id]
     where.append(Task.status == status if status else Task.status != TaskState.SKIPPED)
-    total = session.scalar(select(func.count(Task.id)).where(*where)) or 0
+    counted = task_counts(session, department_id or 0)
+    total = counted.get(status, 0) if status else sum(counted.values()) - counted.get(TaskState.SKIPPED, 0)
     query = (
         select(
             Task.id, Task.application_id, Item.code.label("item"), Task.status, Task.due_date, Task.ready_at

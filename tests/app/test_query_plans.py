@@ -110,6 +110,7 @@ def test_two_dispatchers_sweeping_at_once_never_claim_the_same_delivery(
             with app.app_context(), Session(db.engine) as session:
                 start.wait(timeout=10)
                 while rows := outbox._claim(session, None, None):
+                    session.commit()  # as the dispatcher does before it pushes the jobs
                     claimed[index].extend(row.id for row in rows)
         except BaseException as exc:  # reported by the test thread
             errors.append(exc)
