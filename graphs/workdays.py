@@ -25,9 +25,10 @@ in ``estimated_years`` and a Chinese ``warning``. Every computed date carries th
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any, Literal
 
 import chinese_calendar
@@ -76,6 +77,13 @@ class WorkCalendar:
         if day.year not in self.published:
             raise self.unknown_year(day)
         return self._workday(day)
+
+    @cached_property
+    def _adjustments(self) -> tuple[list[dt.date], list[dt.date]]:
+        """The days that break the weekday rule, sorted: weekend days worked (调休) and weekdays off."""
+        extra = sorted(d for d in self.workdays if d.weekday() >= 5)
+        removed = sorted(d for d in self.holidays if d.weekday() < 5 and d not in self.workdays)
+        return extra, removed
 
     def _workday(self, day: dt.date) -> bool:
         if day in self.workdays:
@@ -142,12 +150,23 @@ class _Counter:
         return day
 
     def between(self, start: dt.date, end: dt.date) -> int:
+        """Working days in ``(start, end]``, a year at a time: the weekdays by arithmetic, then the
+        published year's 调休 days added and its weekday holidays taken off (two binary searches), so
+        that a due date a year away costs what tomorrow's does."""
         if end < start:
             return -self.between(end, start)
-        count, day = 0, start
-        while day < end:
-            day += dt.timedelta(days=1)
-            count += self.is_workday(day)
+        count, last = 0, start
+        while last < end:
+            first = last + dt.timedelta(days=1)
+            last = min(end, dt.date(first.year, 12, 31))
+            count += _weekdays(first, last)
+            if first.year in self.calendar.published:
+                extra, removed = self.calendar._adjustments
+                count += _within(extra, first, last) - _within(removed, first, last)
+            elif not self.estimate:
+                raise self.calendar.unknown_year(first)
+            else:
+                self.estimated.add(first.year)
         return count
 
     def paused(self, pauses: Iterable[Pause], as_of: dt.date | None, unit: str = WORKING_DAYS) -> int:
@@ -165,6 +184,19 @@ class _Counter:
                 if unit == NATURAL_DAYS or self.is_workday(day):
                     stopped.add(day)
         return len(stopped)
+
+
+def _weekdays(first: dt.date, last: dt.date) -> int:
+    """Monday-to-Friday days in ``[first, last]``."""
+    days = (last - first).days + 1
+    weeks, rest = divmod(days, 7)
+    start = first.weekday()
+    return weeks * 5 + sum((start + i) % 7 < 5 for i in range(rest))
+
+
+def _within(days: list[dt.date], first: dt.date, last: dt.date) -> int:
+    """How many of the sorted ``days`` fall in ``[first, last]``."""
+    return bisect_right(days, last) - bisect_left(days, first)
 
 
 def _as_date(value: dt.date | dt.datetime) -> dt.date:

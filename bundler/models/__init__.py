@@ -17,7 +17,7 @@ from .pauses import TaskPause
 from .ratings import Rating
 from .results import Handover, ResultDocument
 from .routing import AuditEntry, Delivery
-from .summaries import ApplicationCount, DepartmentMonth, TaskCount
+from .summaries import ApplicationCount, DepartmentMonth, RunningDueCount, TaskCount
 
 __all__ = [
     "AdjustmentRule",
@@ -28,6 +28,7 @@ __all__ = [
     "DepartmentMonth",
     "ApplicationCount",
     "TaskCount",
+    "RunningDueCount",
     "Application",
     "ApplicationMaterial",
     "Bundle",

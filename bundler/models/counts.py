@@ -1,14 +1,18 @@
-"""Keeps ``task_counts`` and ``application_counts`` exact: every flush adds up how the tasks and
-applications it writes move between states, and the commit adds the sums to the count rows in one
-statement, in a fixed order (so two transactions never wait on each other's rows crosswise).
+"""Keeps the count tables exact: every flush adds up how the tasks and applications it writes move
+between the counted groups, and the commit adds the sums to the count rows, one statement per table,
+keys in order (so two transactions never wait on each other's rows crosswise).
 
 Every change of a task or an application goes through the ORM, so every change is counted; rows
 written with SQL elsewhere (a migration, the scale benchmark's copies) are counted by :func:`recount`.
+Each table is one :class:`Count` in ``COUNTS``: what it counts, its key, and the query that counts the
+rows from scratch.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import delete, event, func, inspect, select
@@ -16,86 +20,150 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from ..states import RUNNING_TASKS
 from .applications import Application, Task
-from .summaries import ApplicationCount, TaskCount
+from .summaries import ApplicationCount, RunningDueCount, TaskCount
 
 _PENDING = "counts"  # session.info key: the moves of this transaction, not yet added
-
-TaskKey = tuple[int, int, str, bool]  # department, lead department (0: none), status, handed over
-ApplicationKey = tuple[int, str]  # lead department (0: none), status
+Key = tuple[Any, ...]
 
 
-def _before(obj: Any, name: str) -> Any:
-    """The value an attribute had when the row was loaded (the flush just wrote the new one)."""
-    history = inspect(obj).attrs[name].history
-    if history.deleted:
-        return history.deleted[0]
-    return getattr(obj, name)
+@dataclass(frozen=True)
+class Count:
+    """One count table: the rows of ``source`` it counts, grouped by ``key`` (``None``: not counted)."""
+
+    model: Any
+    source: type
+    keys: tuple[str, ...]  # the count table's key columns, in the order ``key`` gives them
+    column: str  # the count
+    watched: tuple[str, ...]  # the source's attributes a change of which can move a row between groups
+    key: Callable[[Callable[[str], Any]], Key | None]  # from the source's attribute values
+    grouped: Callable[[], Any]  # the key columns and count(*), counted from the source rows
+
+    def upsert(self, insert: Any) -> Any:
+        """INSERT … ON CONFLICT DO UPDATE: a new count row, or the count added to the existing one."""
+        statement = insert(self.model)
+        column = self.model.__table__.c[self.column]
+        return statement.on_conflict_do_update(
+            index_elements=list(self.keys), set_={self.column: column + statement.excluded[self.column]}
+        )
 
 
-def _changed(obj: Any, *names: str) -> bool:
-    attributes = inspect(obj).attrs
-    return any(attributes[name].history.has_changes() for name in names)
-
-
-def _task_key(task: Task, *, before: bool = False) -> TaskKey:
-    value = (lambda name: _before(task, name)) if before else (lambda name: getattr(task, name))
+def _task_key(value: Callable[[str], Any]) -> Key:
     return (
-        task.department_id,
-        task.lead_department_id or 0,
+        value("department_id"),
+        value("lead_department_id") or 0,
         value("status"),
         value("delivered_at") is not None,
     )
 
 
-def _application_key(application: Application, *, before: bool = False) -> ApplicationKey:
-    status = _before(application, "status") if before else application.status
-    return (application.lead_department_id or 0, status)
+def _running_due_key(value: Callable[[str], Any]) -> Key | None:
+    """Running work with a due date, by that date: overdue is the sum before today."""
+    if value("status") not in RUNNING_TASKS or value("due_date") is None:
+        return None
+    return (value("department_id"), value("lead_department_id") or 0, value("due_date"))
+
+
+def _task_groups() -> Any:
+    delivered, lead = Task.delivered_at.is_not(None), func.coalesce(Task.lead_department_id, 0)
+    return select(Task.department_id, lead, Task.status, delivered, func.count()).group_by(
+        Task.department_id, lead, Task.status, delivered
+    )
+
+
+def _running_due_groups() -> Any:
+    lead = func.coalesce(Task.lead_department_id, 0)
+    return (
+        select(Task.department_id, lead, Task.due_date, func.count())
+        .where(Task.status.in_(RUNNING_TASKS), Task.due_date.is_not(None))
+        .group_by(Task.department_id, lead, Task.due_date)
+    )
+
+
+def _application_groups() -> Any:
+    lead = func.coalesce(Application.lead_department_id, 0)
+    return select(lead, Application.status, func.count()).group_by(lead, Application.status)
+
+
+COUNTS = (
+    Count(
+        TaskCount,
+        Task,
+        ("department_id", "lead_department_id", "status", "delivered"),
+        "tasks",
+        ("status", "delivered_at"),
+        _task_key,
+        _task_groups,
+    ),
+    Count(
+        RunningDueCount,
+        Task,
+        ("department_id", "lead_department_id", "due_date"),
+        "tasks",
+        ("status", "due_date"),
+        _running_due_key,
+        _running_due_groups,
+    ),
+    Count(
+        ApplicationCount,
+        Application,
+        ("lead_department_id", "status"),
+        "applications",
+        ("status",),
+        lambda value: (value("lead_department_id") or 0, value("status")),
+        _application_groups,
+    ),
+)
+_UPSERTS = {
+    name: [count.upsert(insert) for count in COUNTS]
+    for name, insert in (("postgresql", postgresql_insert), ("sqlite", sqlite_insert))
+}
+
+
+def _now(row: Any) -> Callable[[str], Any]:
+    return lambda name: getattr(row, name)
+
+
+def _before(row: Any) -> Callable[[str], Any]:
+    """The values the row had before this flush wrote it."""
+    state = inspect(row).attrs
+
+    def value(name: str) -> Any:
+        history = state[name].history
+        return history.deleted[0] if history.deleted else getattr(row, name)
+
+    return value
+
+
+def _changed(row: Any, names: tuple[str, ...]) -> bool:
+    state = inspect(row).attrs
+    return any(state[name].history.has_changes() for name in names)
 
 
 @event.listens_for(Session, "after_flush")
 def _collect(session: Session, _context: Any) -> None:
-    tasks: Counter[TaskKey] = Counter()
-    applications: Counter[ApplicationKey] = Counter()
+    moves: list[Counter[Key]] = [Counter() for _ in COUNTS]
+
+    def move(row: Any, *, was: bool, now: bool) -> None:
+        for count, counter in zip(COUNTS, moves, strict=True):
+            if not isinstance(row, count.source) or (was and now and not _changed(row, count.watched)):
+                continue
+            if was and (old := count.key(_before(row))) is not None:
+                counter[old] -= 1
+            if now and (new := count.key(_now(row))) is not None:
+                counter[new] += 1
+
     for row in session.new:
-        if isinstance(row, Task):
-            tasks[_task_key(row)] += 1
-        elif isinstance(row, Application):
-            applications[_application_key(row)] += 1
+        move(row, was=False, now=True)
     for row in session.dirty:
-        if isinstance(row, Task) and _changed(row, "status", "delivered_at"):
-            tasks[_task_key(row, before=True)] -= 1
-            tasks[_task_key(row)] += 1
-        elif isinstance(row, Application) and _changed(row, "status"):
-            applications[_application_key(row, before=True)] -= 1
-            applications[_application_key(row)] += 1
+        move(row, was=True, now=True)
     for row in session.deleted:
-        if isinstance(row, Task):
-            tasks[_task_key(row, before=True)] -= 1
-        elif isinstance(row, Application):
-            applications[_application_key(row, before=True)] -= 1
-    if any(tasks.values()) or any(applications.values()):
-        pending = session.info.setdefault(_PENDING, (Counter(), Counter()))
-        pending[0].update(tasks)
-        pending[1].update(applications)
-
-
-def _adding(insert: Any, model: Any, keys: list[str], column: str) -> Any:
-    """INSERT … ON CONFLICT DO UPDATE: a new count row, or the count added to the existing one. Built
-    once per dialect, so each commit only sends its rows (one executemany)."""
-    statement = insert(model)
-    return statement.on_conflict_do_update(
-        index_elements=keys, set_={column: model.__table__.c[column] + statement.excluded[column]}
-    )
-
-
-_UPSERTS = {
-    name: (
-        _adding(insert, TaskCount, ["department_id", "lead_department_id", "status", "delivered"], "tasks"),
-        _adding(insert, ApplicationCount, ["lead_department_id", "status"], "applications"),
-    )
-    for name, insert in (("postgresql", postgresql_insert), ("sqlite", sqlite_insert))
-}
+        move(row, was=True, now=False)
+    if any(any(counter.values()) for counter in moves):
+        pending = session.info.setdefault(_PENDING, [Counter() for _ in COUNTS])
+        for kept, counter in zip(pending, moves, strict=True):
+            kept.update(counter)
 
 
 @event.listens_for(Session, "before_commit")
@@ -104,22 +172,15 @@ def _add(session: Session) -> None:
     pending = session.info.pop(_PENDING, None)
     if pending is None:
         return
-    tasks, applications = pending
-    add_tasks, add_applications = _UPSERTS[session.get_bind().dialect.name]
-    task_rows = [
-        {"department_id": k[0], "lead_department_id": k[1], "status": k[2], "delivered": k[3], "tasks": n}
-        for k, n in sorted(tasks.items())
-        if n
-    ]
-    if task_rows:
-        session.execute(add_tasks, task_rows)
-    application_rows = [
-        {"lead_department_id": k[0], "status": k[1], "applications": n}
-        for k, n in sorted(applications.items())
-        if n
-    ]
-    if application_rows:
-        session.execute(add_applications, application_rows)
+    upserts = _UPSERTS[session.get_bind().dialect.name]
+    for count, upsert, counter in zip(COUNTS, upserts, pending, strict=True):
+        rows = [
+            {**dict(zip(count.keys, key, strict=True)), count.column: n}
+            for key, n in sorted(counter.items(), key=lambda item: tuple(map(str, item[0])))
+            if n
+        ]
+        if rows:
+            session.execute(upsert, rows)
 
 
 def _forget(session: Session, *_: Any) -> None:
@@ -131,44 +192,27 @@ event.listen(Session, "after_rollback", _forget)
 
 def recount(session: Session) -> None:
     """Count every task and application again from their rows (after rows were written with SQL)."""
-    session.execute(delete(TaskCount))
-    session.execute(delete(ApplicationCount))
-    delivered = Task.delivered_at.is_not(None)
-    lead = func.coalesce(Task.lead_department_id, 0)
-    for department_id, lead_id, status, handed, n in session.execute(
-        select(Task.department_id, lead, Task.status, delivered, func.count()).group_by(
-            Task.department_id, lead, Task.status, delivered
-        )
-    ):
-        session.add(
-            TaskCount(
-                department_id=department_id,
-                lead_department_id=lead_id,
-                status=status,
-                delivered=bool(handed),
-                tasks=n,
-            )
-        )
-    application_lead = func.coalesce(Application.lead_department_id, 0)
-    for lead_id, status, n in session.execute(
-        select(application_lead, Application.status, func.count()).group_by(
-            application_lead, Application.status
-        )
-    ):
-        session.add(ApplicationCount(lead_department_id=lead_id, status=status, applications=n))
-    session.flush()
+    for count in COUNTS:
+        session.execute(delete(count.model))
+        rows = [
+            {**dict(zip(count.keys, row[:-1], strict=True)), count.column: row[-1]}
+            for row in session.execute(count.grouped())
+        ]
+        if rows:
+            session.execute(count.model.__table__.insert(), rows)
 
 
-def stored_counts(session: Session) -> tuple[dict[TaskKey, int], dict[ApplicationKey, int]]:
-    """The count rows as they stand, zeros left out (a check compares them with :func:`recount`'s)."""
-    tasks = {
-        (r.department_id, r.lead_department_id, r.status, r.delivered): r.tasks
-        for r in session.scalars(select(TaskCount))
-        if r.tasks
-    }
-    applications = {
-        (r.lead_department_id, r.status): r.applications
-        for r in session.scalars(select(ApplicationCount))
-        if r.applications
-    }
-    return tasks, applications
+def stored_counts(session: Session) -> list[dict[Key, int]]:
+    """Each count table as it stands, zeros left out (a check compares them with :func:`recount`'s)."""
+    found = []
+    for count in COUNTS:
+        table = count.model.__table__
+        columns = [table.c[key] for key in count.keys]
+        found.append(
+            {
+                tuple(row[:-1]): row[-1]
+                for row in session.execute(select(*columns, table.c[count.column]))
+                if row[-1]
+            }
+        )
+    return found

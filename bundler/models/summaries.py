@@ -59,3 +59,19 @@ class ApplicationCount(Model):
     lead_department_id: Mapped[int] = mapped_column()  # 0: none
     status: Mapped[str] = mapped_column(String(20))
     applications: Mapped[int] = mapped_column(default=0)
+
+
+class RunningDueCount(Model):
+    """A department's running work (待办理, 办理中), per lead department and due date (kept like
+    ``TaskCount``): how much is overdue today is the sum of the rows before today."""
+
+    __tablename__ = "running_due_counts"
+    __table_args__ = (
+        UniqueConstraint("department_id", "lead_department_id", "due_date", name="uq_running_due_counts_key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"))
+    lead_department_id: Mapped[int] = mapped_column()  # 0: none
+    due_date: Mapped[date] = mapped_column(Date)
+    tasks: Mapped[int] = mapped_column(default=0)

@@ -26,6 +26,7 @@ from ..models import (
     Department,
     DepartmentMonth,
     ItemVersion,
+    RunningDueCount,
     Task,
     TaskCount,
 )
@@ -153,7 +154,9 @@ def overview(session: Session, lead_department_id: int | None = None, page: int 
     late_where = (Task.status.in_(RUNNING_TASKS), Task.due_date < today)
     late_query = _scoped(select(Task).where(*late_where), lead_department_id, Task.lead_department_id)
     count_query = _scoped(
-        select(func.count(Task.id)).where(*late_where), lead_department_id, Task.lead_department_id
+        select(func.sum(RunningDueCount.tasks)).where(RunningDueCount.due_date < today),
+        lead_department_id,
+        RunningDueCount.lead_department_id,
     )
     late = list(
         session.scalars(
@@ -198,16 +201,13 @@ def department_times(
         TaskCount.status.in_(OPEN_TASKS), TaskCount.delivered.is_(True)
     )
     open_query = _scoped(open_query, lead_department_id, TaskCount.lead_department_id)
-    late_query = select(Task.department_id, func.count(Task.id)).where(
-        Task.status.in_(RUNNING_TASKS), Task.due_date < today, Task.delivered_at.is_not(None)
+    late_query = select(RunningDueCount.department_id, func.sum(RunningDueCount.tasks)).where(
+        RunningDueCount.due_date < today
     )
-    late_query = _scoped(late_query, lead_department_id, Task.lead_department_id)
-    late = dict(session.execute(late_query.group_by(Task.department_id)).all())
-    load = {
-        department_id: (int(count), late.get(department_id, 0))
-        for department_id, count in session.execute(open_query.group_by(TaskCount.department_id))
-        if count
-    }
+    late_query = _scoped(late_query, lead_department_id, RunningDueCount.lead_department_id)
+    overdue = {d: int(n) for d, n in session.execute(late_query.group_by(RunningDueCount.department_id)) if n}
+    open_tasks = {d: int(n) for d, n in session.execute(open_query.group_by(TaskCount.department_id)) if n}
+    load = {d: (open_tasks.get(d, 0), overdue.get(d, 0)) for d in open_tasks.keys() | overdue.keys()}
     names = {
         department_id: name for department_id, name in session.execute(select(Department.id, Department.name))
     }

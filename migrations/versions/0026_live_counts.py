@@ -1,6 +1,7 @@
 """live counts: how many tasks each department has per state (per lead department, handed over or
 not) and how many applications each lead department has per state, kept exact in the transaction of
-each change, so totals and loads read a few rows at any volume; filled here from the rows (issue #18)
+each change, and the running work per due date (overdue: the rows before today), so
+totals, loads and overdue figures read a few rows at any volume; filled here from the rows (issue #18)
 
 Revision ID: b1c2d3e40026
 Revises: b1c2d3e40025
@@ -45,6 +46,29 @@ def upgrade():
         sa.PrimaryKeyConstraint("id", name=op.f("pk_application_counts")),
         sa.UniqueConstraint("lead_department_id", "status", name="uq_application_counts_key"),
     )
+    op.create_table(
+        "running_due_counts",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("department_id", sa.Integer(), nullable=False),
+        sa.Column("lead_department_id", sa.Integer(), nullable=False),
+        sa.Column("due_date", sa.Date(), nullable=False),
+        sa.Column("tasks", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["department_id"],
+            ["departments.id"],
+            name=op.f("fk_running_due_counts_department_id_departments"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_running_due_counts")),
+        sa.UniqueConstraint(
+            "department_id", "lead_department_id", "due_date", name="uq_running_due_counts_key"
+        ),
+    )
+    op.execute(
+        "INSERT INTO running_due_counts (department_id, lead_department_id, due_date, tasks) "
+        "SELECT department_id, COALESCE(lead_department_id, 0), due_date, count(*) FROM tasks "
+        "WHERE status IN ('ready', 'in_progress') AND due_date IS NOT NULL "
+        "GROUP BY department_id, COALESCE(lead_department_id, 0), due_date"
+    )
     op.execute(
         "INSERT INTO task_counts (department_id, lead_department_id, status, delivered, tasks) "
         "SELECT department_id, COALESCE(lead_department_id, 0), status, delivered_at IS NOT NULL, count(*) "
@@ -59,4 +83,5 @@ def upgrade():
 
 def downgrade():
     op.drop_table("application_counts")
+    op.drop_table("running_due_counts")
     op.drop_table("task_counts")

@@ -5,10 +5,13 @@ import datetime as dt
 import chinese_calendar
 import networkx as nx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from graphs import (
     CalendarError,
     StepDates,
+    WorkCalendar,
     add_working_days,
     is_workday,
     paused_working_days,
@@ -16,6 +19,7 @@ from graphs import (
     step_due,
     working_days_between,
 )
+from graphs.workdays import package_calendar as chinese_calendar_tables
 
 D = dt.date
 
@@ -204,3 +208,30 @@ def test_a_step_in_natural_days_is_forecast_in_natural_days():
     graph.add_edge("A", "B")
     forecast = predict_completion(graph, D(2025, 3, 3))
     assert forecast.finish == {"A": D(2025, 3, 18), "B": D(2025, 3, 19)}
+
+
+@given(
+    start=st.dates(min_value=D(2019, 1, 1), max_value=D(2027, 12, 31)),
+    span=st.integers(min_value=-800, max_value=800),
+    provisional=st.sets(st.integers(min_value=2019, max_value=2029), max_size=3),
+)
+@settings(max_examples=300, deadline=None)
+def test_counting_by_arithmetic_equals_counting_day_by_day(start, span, provisional):
+    """``working_days_between`` counts a year at a time; it gives what looking at every day gives,
+    across holidays, 调休 Saturdays, year ends and provisional years (estimated as weekends only)."""
+    package = chinese_calendar_tables()
+    calendar = WorkCalendar(package.holidays, package.workdays, package.published - provisional, "t")
+    end = start + dt.timedelta(days=span)
+    low, high = sorted((start, end))
+
+    def workday(day: dt.date) -> bool:
+        return calendar._workday(day) if day.year in calendar.published else day.weekday() < 5
+
+    by_day = sum(workday(low + dt.timedelta(days=i)) for i in range(1, (high - low).days + 1))
+    assert working_days_between(start, end, estimate=True, calendar=calendar) == (
+        by_day if end >= start else -by_day
+    )
+    touched = range((low + dt.timedelta(days=1)).year, high.year + 1) if high > low else range(0)
+    if any(year not in calendar.published for year in touched):  # and without estimate=True: refused
+        with pytest.raises(CalendarError):
+            working_days_between(start, end, calendar=calendar)
