@@ -18,11 +18,19 @@ The database's tables are dropped and created again (1M applications need about 
 from __future__ import annotations
 
 import argparse
+import http.cookiejar
+import json
 import os
+import re
 import resource
+import signal
+import socket
+import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -228,6 +236,111 @@ def measure(
     return found
 
 
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def _rss(pid: int) -> float:
+    """Resident memory of a process now (MB), from /proc."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def serving_memory(
+    config: dict[str, Any], tokens: dict[str, str], sample_id: int, runs: int
+) -> tuple[float, float]:
+    """The memory of the processes production runs, after this volume's pages: a gunicorn worker that
+    served every page ``runs`` times over HTTP (signed in through the login form, CSRF token and all),
+    and an rq worker (``bundler worker``) that delivered ``runs`` new acceptances and rendered a PDF."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": config["DATABASE_URL"],
+        "REDIS_URL": config["REDIS_URL"],
+        "BUNDLER_INSTANCE_PATH": config["INSTANCE_PATH"],
+    }
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    base = f"http://127.0.0.1:{port}"
+    web = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--workers", "1", "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
+         "bundler:web_app()"],
+        env=env, cwd=ROOT,
+    )  # fmt: skip
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "bundler", "worker"], env=env, cwd=ROOT, stdout=subprocess.DEVNULL
+    )
+    try:
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(f"{base}/healthz", timeout=2)  # noqa: S310 (loopback)
+                break
+            except OSError:
+                time.sleep(0.1)
+        for login in ("bench-officer", "bench-clerk", "bench-lead", "bench-admin"):
+            browser = urllib.request.build_opener(
+                urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+            )
+            form = browser.open(f"{base}/login").read().decode()
+            token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form)
+            fields = {
+                "login": login,
+                "password": PASSWORD,
+                **({"csrf_token": token.group(1)} if token else {}),
+            }
+            browser.open(f"{base}/login", urllib.parse.urlencode(fields).encode())
+            pages = {
+                "bench-officer": ["/department/", "/department/?status=ready&page=2"],
+                "bench-clerk": ["/overview", "/bundles/KFD/report"],
+                "bench-lead": ["/overview", "/lead/ratings"],
+                "bench-admin": ["/admin/jobs"],
+            }[login]
+            for _ in range(runs):
+                for page in pages:
+                    with browser.open(f"{base}{page}") as answer:
+                        assert answer.status == 200 and "登录" not in answer.geturl(), (login, page)
+        api = {"Content-Type": "application/json"}
+        calls = [
+            (f"/api/v1/departments/{DEPARTMENT}/tasks", tokens["dept"]),
+            ("/api/v1/catalogue/changes", tokens["admin"]),
+            (f"/api/v1/applications/{sample_id}", tokens["window"]),
+        ]
+        for _ in range(runs):
+            for path, token in calls:
+                request = urllib.request.Request(f"{base}{path}", headers={**api, **bearer(token)})
+                urllib.request.urlopen(request).read()  # noqa: S310 (loopback)
+        with create_app(config).app_context():
+            body = json.dumps(application_body("KFD")).encode()
+        for _ in range(runs):
+            request = urllib.request.Request(
+                f"{base}/api/v1/applications", data=body, headers={**api, **bearer(tokens["window"])}
+            )
+            urllib.request.urlopen(request).read()  # noqa: S310 (loopback)
+        receipt = urllib.request.Request(
+            f"{base}/api/v1/applications/{sample_id}/documents/receipt", headers=bearer(tokens["window"])
+        )
+        for _ in range(100):  # 202 until the worker has rendered it
+            with urllib.request.urlopen(receipt) as answer:  # noqa: S310 (loopback)
+                if answer.status == 200:
+                    break
+            time.sleep(0.2)
+        time.sleep(2)  # the worker finishes the deliveries queued last
+        web_rss = max((_rss(pid) for pid in _children(web.pid)), default=0.0)
+        return web_rss, _rss(worker.pid)
+    finally:
+        for process in (web, worker):
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--applications", type=int, default=100_000)
@@ -276,10 +389,10 @@ def main() -> None:
     with app.app_context():
         started = time.perf_counter()
         replicate(target)
-        counts = {t: db.session.execute(text(f"SELECT count(*) FROM {t}")).scalar_one() for t in COPIED}
+        sizes = {t: db.session.execute(text(f"SELECT count(*) FROM {t}")).scalar_one() for t in COPIED}
         print(
             f"replicated in {time.perf_counter() - started:.0f} s: "
-            + ", ".join(f"{t} {n:,}" for t, n in counts.items())
+            + ", ".join(f"{t} {n:,}" for t, n in sizes.items())
         )
         running = db.session.scalar(
             select(func.count(Task.id)).where(Task.status.in_(["ready", "in_progress"]))
@@ -294,6 +407,12 @@ def main() -> None:
     print(
         f"\nlargest resident memory of this process (the web code runs in it): {rss_start:.0f} MB before the pages,"
         f" {rss_empty:.0f} MB after the small run, {rss_mb():.0f} MB after the large one"
+    )
+    web, worker = serving_memory(config, tokens, accepted[0], args.runs)
+    print(
+        f"resident memory of a gunicorn web worker after every page {args.runs} times over HTTP: {web:.0f} MB;"
+        f" of an rq worker after delivering {args.runs} acceptances and rendering a PDF: {worker:.0f} MB"
+        "   target <= 300 MB"
     )
 
 

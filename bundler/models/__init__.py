@@ -17,7 +17,7 @@ from .pauses import TaskPause
 from .ratings import Rating
 from .results import Handover, ResultDocument
 from .routing import AuditEntry, Delivery
-from .summaries import ApplicationCount, DepartmentMonth, RunningDueCount, TaskCount
+from .summaries import ApplicationCount, DepartmentMonth, RatingCount, RunningDueCount, TaskCount
 
 __all__ = [
     "AdjustmentRule",
@@ -29,6 +29,7 @@ __all__ = [
     "ApplicationCount",
     "TaskCount",
     "RunningDueCount",
+    "RatingCount",
     "Application",
     "ApplicationMaterial",
     "Bundle",

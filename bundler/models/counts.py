@@ -22,7 +22,8 @@ from sqlalchemy.orm import Session
 
 from ..states import RUNNING_TASKS
 from .applications import Application, Task
-from .summaries import ApplicationCount, RunningDueCount, TaskCount
+from .ratings import Rating
+from .summaries import ApplicationCount, RatingCount, RunningDueCount, TaskCount
 
 _PENDING = "counts"  # session.info key: the moves of this transaction, not yet added
 Key = tuple[Any, ...]
@@ -86,6 +87,15 @@ def _application_groups() -> Any:
     return select(lead, Application.status, func.count()).group_by(lead, Application.status)
 
 
+def _rating_groups() -> Any:
+    lead = func.coalesce(Rating.lead_department_id, 0)
+    return (
+        select(lead, Rating.follow_up, func.count())
+        .where(Rating.follow_up.is_not(None))
+        .group_by(lead, Rating.follow_up)
+    )
+
+
 COUNTS = (
     Count(
         TaskCount,
@@ -114,7 +124,26 @@ COUNTS = (
         lambda value: (value("lead_department_id") or 0, value("status")),
         _application_groups,
     ),
+    Count(
+        RatingCount,
+        Rating,
+        ("lead_department_id", "follow_up"),
+        "ratings",
+        ("follow_up",),
+        lambda value: (value("lead_department_id") or 0, value("follow_up")) if value("follow_up") else None,
+        _rating_groups,
+    ),
 )
+
+
+def _old_value_kept(target: Any, value: Any, old: Any, initiator: Any) -> None:
+    """Nothing to do: listening with ``active_history`` is what keeps the old value."""
+
+
+for _count in COUNTS:  # a watched value set on an expired row loads the old one first: the move is counted
+    for _name in _count.watched:
+        event.listen(getattr(_count.source, _name), "set", _old_value_kept, active_history=True)
+
 _UPSERTS = {
     name: [count.upsert(insert) for count in COUNTS]
     for name, insert in (("postgresql", postgresql_insert), ("sqlite", sqlite_insert))
@@ -191,7 +220,7 @@ event.listen(Session, "after_rollback", _forget)
 
 
 def recount(session: Session) -> None:
-    """Count every task and application again from their rows (after rows were written with SQL)."""
+    """Count every task, application and bad rating again from their rows (after rows were written with SQL)."""
     for count in COUNTS:
         session.execute(delete(count.model))
         rows = [

@@ -75,3 +75,15 @@ class RunningDueCount(Model):
     lead_department_id: Mapped[int] = mapped_column()  # 0: none
     due_date: Mapped[date] = mapped_column(Date)
     tasks: Mapped[int] = mapped_column(default=0)
+
+
+class RatingCount(Model):
+    """How many bad ratings (差评) each lead department has per follow-up state (kept like ``TaskCount``)."""
+
+    __tablename__ = "rating_counts"
+    __table_args__ = (UniqueConstraint("lead_department_id", "follow_up", name="uq_rating_counts_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_department_id: Mapped[int] = mapped_column()  # 0: none
+    follow_up: Mapped[str] = mapped_column(String(16))
+    ratings: Mapped[int] = mapped_column(default=0)

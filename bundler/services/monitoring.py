@@ -30,7 +30,7 @@ from ..models import (
     Task,
     TaskCount,
 )
-from ..states import ACCEPTED_STATES, OPEN_TASKS, RUNNING_TASKS
+from ..states import ACCEPTED_STATES, OPEN_TASKS, RUNNING_TASKS, TaskState
 from . import paging, work_calendar
 
 PAGE_SIZE = 30  # applications in flight on one page
@@ -132,7 +132,7 @@ def overview(session: Session, lead_department_id: int | None = None, page: int 
                     Application.bundle_version_id,
                 ),
                 joinedload(Application.bundle_version).load_only(BundleVersion.id, BundleVersion.name),
-                selectinload(Application.tasks).options(
+                selectinload(Application.tasks.and_(Task.status != TaskState.SKIPPED)).options(
                     load_only(
                         Task.id,
                         Task.application_id,

@@ -10,7 +10,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from ..clock import utcnow
-from ..models import Application, BundleVersion, Department, ItemVersion, Rating, Task
+from ..models import Application, BundleVersion, Department, ItemVersion, Rating, RatingCount, Task
 from ..states import FINISHED_STATES, FollowUpState, TaskState, labels
 from . import paging
 
@@ -68,30 +68,53 @@ def _bad_ratings(department_id: int | None) -> Select[Any]:
 
 def bad_ratings_for_lead(session: Session, department_id: int | None, page: int = 1) -> BadRatings:
     """A page of the bad ratings of the bundles a lead department owns (every bundle for an
-    administrator: None), open ones first, the newest first; only what the list shows is loaded."""
-    query = _bad_ratings(department_id)
-    total = (
-        session.scalar(select(func.count()).select_from(query.with_only_columns(Rating.id).subquery())) or 0
-    )
+    administrator: None), open ones first, the newest first; only what the list shows is loaded.
+
+    The counts come from ``rating_counts``; the page is read in two parts (the open ones, then the
+    closed ones), each in the order of the lead department's index, so no match is sorted."""
+    counted = select(RatingCount.follow_up, func.sum(RatingCount.ratings)).group_by(RatingCount.follow_up)
+    if department_id is not None:
+        counted = counted.where(RatingCount.lead_department_id == department_id)
+    by_state = {state: int(n) for state, n in session.execute(counted) if n}
+    closed = by_state.get(FollowUpState.CLOSED, 0)
+    total = sum(by_state.values())
+    still_open = total - closed
     page, pages = paging.clamp(total, page, PAGE_SIZE)
-    found = session.scalars(
-        query.options(  # loaded by primary key once the page is chosen (a join would join every match)
-            selectinload(Rating.application)
-            .load_only(Application.id, Application.tracking_no, Application.bundle_version_id)
-            .joinedload(Application.bundle_version)
-            .load_only(BundleVersion.id, BundleVersion.name),
-            selectinload(Rating.task)
-            .load_only(Task.id, Task.item_version_id, Task.department_id, Task.per_role, Task.person)
-            .options(
-                joinedload(Task.item_version).load_only(ItemVersion.id, ItemVersion.name),
-                joinedload(Task.department).load_only(Department.id, Department.name),
-            ),
+    start = (page - 1) * PAGE_SIZE
+    found: list[Rating] = []
+    if start < still_open:
+        found += _rating_page(session, department_id, False, start, PAGE_SIZE)
+    if len(found) < PAGE_SIZE and closed:
+        found += _rating_page(
+            session, department_id, True, max(0, start - still_open), PAGE_SIZE - len(found)
         )
-        .order_by(Rating.follow_up == FollowUpState.CLOSED, Rating.id.desc())
-        .offset((page - 1) * PAGE_SIZE)
-        .limit(PAGE_SIZE)
-    ).all()
-    return BadRatings(list(found), total, page, pages)
+    return BadRatings(found, total, page, pages)
+
+
+def _rating_page(
+    session: Session, department_id: int | None, closed: bool, offset: int, limit: int
+) -> list[Rating]:
+    state = Rating.follow_up == FollowUpState.CLOSED if closed else Rating.follow_up != FollowUpState.CLOSED
+    query = _bad_ratings(department_id).where(state)
+    return list(
+        session.scalars(
+            query.options(  # loaded by primary key once the page is chosen (a join would join every match)
+                selectinload(Rating.application)
+                .load_only(Application.id, Application.tracking_no, Application.bundle_version_id)
+                .joinedload(Application.bundle_version)
+                .load_only(BundleVersion.id, BundleVersion.name),
+                selectinload(Rating.task)
+                .load_only(Task.id, Task.item_version_id, Task.department_id, Task.per_role, Task.person)
+                .options(
+                    joinedload(Task.item_version).load_only(ItemVersion.id, ItemVersion.name),
+                    joinedload(Task.department).load_only(Department.id, Department.name),
+                ),
+            )
+            .order_by(Rating.id.desc())
+            .offset(offset)
+            .limit(limit)
+        )
+    )
 
 
 def lead_may_follow_up(session: Session, rating_id: int, department_id: int | None) -> Rating | None:

@@ -1,7 +1,7 @@
-"""live counts: how many tasks each department has per state (per lead department, handed over or
-not) and how many applications each lead department has per state, kept exact in the transaction of
-each change, and the running work per due date (overdue: the rows before today), so
-totals, loads and overdue figures read a few rows at any volume; filled here from the rows (issue #18)
+"""live counts: each department's tasks per state (per lead department, handed over or not), the
+running work per due date (overdue: the rows before today), each lead department's applications per
+state and its 差评 per follow-up state, kept exact in the transaction of each change, so totals, loads
+and overdue figures read a few rows at any volume; filled here from the rows (issue #18)
 
 Revision ID: b1c2d3e40026
 Revises: b1c2d3e40025
@@ -69,6 +69,20 @@ def upgrade():
         "WHERE status IN ('ready', 'in_progress') AND due_date IS NOT NULL "
         "GROUP BY department_id, COALESCE(lead_department_id, 0), due_date"
     )
+    op.create_table(
+        "rating_counts",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("lead_department_id", sa.Integer(), nullable=False),
+        sa.Column("follow_up", sa.String(length=16), nullable=False),
+        sa.Column("ratings", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_rating_counts")),
+        sa.UniqueConstraint("lead_department_id", "follow_up", name="uq_rating_counts_key"),
+    )
+    op.execute(
+        "INSERT INTO rating_counts (lead_department_id, follow_up, ratings) "
+        "SELECT COALESCE(lead_department_id, 0), follow_up, count(*) FROM ratings "
+        "WHERE follow_up IS NOT NULL GROUP BY COALESCE(lead_department_id, 0), follow_up"
+    )
     op.execute(
         "INSERT INTO task_counts (department_id, lead_department_id, status, delivered, tasks) "
         "SELECT department_id, COALESCE(lead_department_id, 0), status, delivered_at IS NOT NULL, count(*) "
@@ -84,4 +98,5 @@ def upgrade():
 def downgrade():
     op.drop_table("application_counts")
     op.drop_table("running_due_counts")
+    op.drop_table("rating_counts")
     op.drop_table("task_counts")

@@ -12,8 +12,8 @@ from sqlalchemy import create_engine, select, text
 
 from bundler import create_app
 from bundler.extensions import db
-from bundler.models import Application, Department, Task, counts
-from bundler.services import monitoring, work_queue
+from bundler.models import Application, Department, Rating, Task, counts
+from bundler.services import monitoring, ratings, work_queue
 from bundler.services.accounts import create_token
 from bundler.services.sample import import_sample
 
@@ -40,7 +40,7 @@ def _task(application_id: int, item: str) -> Task:
 def test_the_counts_follow_a_day_of_work(app, client, window_token):
     scjg = department_token("SCJG")
     accepted = [accept_by_api(client, window_token)["id"] for _ in range(4)]
-    tasks, _, applications = _stored_equal_recounted()
+    tasks, _, applications, _ = _stored_equal_recounted()
     assert sum(applications.values()) == 4 and sum(tasks.values()) == db.session.scalar(
         select(text("count(*)")).select_from(Task)
     )
@@ -65,7 +65,7 @@ def test_the_counts_follow_a_day_of_work(app, client, window_token):
     ]
     assert [s.status_code for s in steps] == [200] * 4, [s.get_json() for s in steps]
     work_departments(app, "SCJG", "SW", "XF", "WJ", "CG", "SWJ")  # the released steps reach their inboxes
-    tasks, running, applications = _stored_equal_recounted()
+    tasks, running, applications, _ = _stored_equal_recounted()
     assert running and {status for (_, _, status, _) in tasks} >= {
         "done",
         "rejected",
@@ -75,7 +75,14 @@ def test_the_counts_follow_a_day_of_work(app, client, window_token):
     }
     resumed = client.post(f"/api/v1/tasks/{third}/resume", headers=bearer(scjg))
     assert resumed.status_code == 200, resumed.get_json()
-    _stored_equal_recounted()
+    lead = db.session.scalar(select(Department.id).where(Department.code == "SCJG"))
+    bad = [Rating(application_id=a, lead_department_id=lead, score=1, follow_up="open") for a in accepted[:2]]
+    db.session.add_all(bad)
+    db.session.commit()
+    ratings.follow_up(bad[0], "closed", "已回访，申请人认可整改")
+    db.session.commit()
+    *_, rated = _stored_equal_recounted()
+    assert rated == {(lead, "open"): 1, (lead, "closed"): 1}
 
     # what the pages and the API show is read from the counts
     department = db.session.scalar(select(Department.id).where(Department.code == "SCJG"))
@@ -118,7 +125,7 @@ def test_acceptances_at_the_same_time_are_all_counted(app, client, window_token)
     for thread in threads:
         thread.join(timeout=120)
     assert not errors, errors
-    tasks, _, applications = _stored_equal_recounted()
+    tasks, _, applications, _ = _stored_equal_recounted()
     lead = db.session.scalar(select(Department.id).where(Department.code == "SCJG"))  # leads 开饭店
     assert applications == {(lead, "accepted"): 9}
     assert sum(tasks.values()) == db.session.scalar(select(text("count(*)")).select_from(Task))

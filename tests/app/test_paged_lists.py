@@ -11,9 +11,9 @@ import re
 from sqlalchemy import select, update
 
 from bundler.extensions import db
-from bundler.models import Department, Task
+from bundler.models import Department, Rating, Task
 from bundler.queues import department_queue_name
-from bundler.services import work_queue
+from bundler.services import ratings, work_queue
 from bundler.worker import make_worker
 
 from factories import PASSWORD
@@ -97,3 +97,36 @@ def test_the_tasks_api_walks_every_task_once_with_a_cursor(app, client, window_t
         refused = client.get(f"/api/v1/departments/SCJG/tasks?{query}", headers=bearer(token))
         assert refused.status_code == 422, query
         assert said in json.dumps(refused.get_json(), ensure_ascii=False), (query, refused.get_json())
+
+
+def test_bad_ratings_page_open_ones_first_then_closed_newest_first(
+    client, window_token, make_user, monkeypatch
+):
+    """The 差评 list reads open ones, then closed ones, each newest first, from the counts and the
+    index (two parts, no sort of every match): a page boundary inside either part and between them."""
+    lead = db.session.scalar(select(Department.id).where(Department.code == "SCJG"))
+    states = ["open", "closed", "following", "closed", "open", "closed", "open"]
+    applications = [accept_by_api(client, window_token)["id"] for _ in states]
+    made = []
+    for application, state in zip(applications, states, strict=True):
+        rating = Rating(application_id=application, lead_department_id=lead, score=1, follow_up=state)
+        db.session.add(rating)
+        db.session.flush()
+        made.append((rating.id, state))
+    db.session.commit()
+    expected = [i for i, s in sorted(made, reverse=True) if s != "closed"] + [
+        i for i, s in sorted(made, reverse=True) if s == "closed"
+    ]
+    monkeypatch.setattr(ratings, "PAGE_SIZE", 3)
+    seen = []
+    for page in (1, 2, 3):
+        found = ratings.bad_ratings_for_lead(db.session, lead, page)
+        assert (found.total, found.pages) == (7, 3)
+        seen += [r.id for r in found.ratings]
+    assert seen == expected
+    other = ratings.bad_ratings_for_lead(db.session, None, 1)  # an administrator sees every bundle
+    assert other.total == 7
+    make_user("lead", login="lead-r", department="SCJG")
+    client.post("/login", data={"login": "lead-r", "password": PASSWORD})
+    html = client.get("/lead/ratings?page=3").get_data(as_text=True)
+    assert "第 3 / 3 页" in html
