@@ -7,7 +7,10 @@ ratings, and measures every page. Then it copies those rows (applications, mater
 deliveries, audit log, ratings) by ``INSERT … SELECT … generate_series`` until there are
 ``--applications`` (default 100,000; ``--huge`` for 1,000,000), spread over the past year, recounts
 the department summary, ANALYZEs and measures again. It prints p50 / p99 of each page at both sizes,
-the growth ratio, and the largest resident memory of this process (the web code runs in it).
+the growth ratio against the empty database and against ``--baseline`` applications (1,000: the
+smallest volume at which every list fills its page, so that both sides render as many rows), the
+largest resident memory of this process, and the memory of a real gunicorn worker and rq worker after
+serving every page over HTTP.
 
     BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test BENCH_REDIS_URL=redis://127.0.0.1:6379/13 \\
         .venv/bin/python bench/bench_scale.py [--applications N | --huge] [--runs 30]
@@ -347,6 +350,12 @@ def main() -> None:
     parser.add_argument("--huge", action="store_true", help="1,000,000 applications")
     parser.add_argument("--real", type=int, default=42)
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument(
+        "--baseline",
+        type=int,
+        default=1_000,
+        help="a volume whose lists fill their pages (a second reference)",
+    )
     args = parser.parse_args()
     target = 1_000_000 if args.huge else args.applications
     url = os.environ.get("BENCH_DATABASE_URL")
@@ -387,6 +396,10 @@ def main() -> None:
     empty = measure(app, args.runs, tokens, tokens["window"], accepted[0])
     rss_empty = rss_mb()
     with app.app_context():
+        replicate(args.baseline)
+        db.session.remove()
+    baseline = measure(app, args.runs, tokens, tokens["window"], accepted[0])
+    with app.app_context():
         started = time.perf_counter()
         replicate(target)
         sizes = {t: db.session.execute(text(f"SELECT count(*) FROM {t}")).scalar_one() for t in COPIED}
@@ -400,10 +413,20 @@ def main() -> None:
         print(f"running tasks {running:,}")
         db.session.remove()
     full = measure(app, args.runs, tokens, tokens["window"], accepted[0])
-    print(f"\n{'page':40} {'empty p50':>10} {'p99':>8} {f'{target:,} p50':>14} {'p99':>8} {'growth':>7}")
+    print(
+        f"\n{'page':36} {'empty p50':>9} {'p99':>6} {f'{args.baseline:,} p50':>10} {'p99':>6}"
+        f" {f'{target:,} p50':>12} {'p99':>6} {'growth vs empty':>15} {f'vs {args.baseline:,}':>9}"
+    )
     for name, (p50, p99) in full.items():
-        e50, e99 = empty[name]
-        print(f"{name:40} {e50:8.1f}ms {e99:6.1f}ms {p50:12.1f}ms {p99:6.1f}ms {p50 / e50:6.2f}×")
+        (e50, e99), (b50, b99) = empty[name], baseline[name]
+        print(
+            f"{name:36} {e50:7.1f}ms {e99:6.1f} {b50:8.1f}ms {b99:6.1f} {p50:10.1f}ms {p99:6.1f}"
+            f" {p50 / e50:14.2f}× {p50 / b50:8.2f}×"
+        )
+    print(
+        f"(empty: the {args.real} real acceptances, most lists shorter than a page;"
+        f" {args.baseline:,}: the smallest volume whose lists fill their pages)"
+    )
     print(
         f"\nlargest resident memory of this process (the web code runs in it): {rss_start:.0f} MB before the pages,"
         f" {rss_empty:.0f} MB after the small run, {rss_mb():.0f} MB after the large one"

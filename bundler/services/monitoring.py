@@ -15,7 +15,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session, joinedload, load_only, selectinload
+from sqlalchemy.orm import Session
+
+from forms.roles import person_label
 
 from .. import clock
 from ..clock import utcnow
@@ -30,7 +32,7 @@ from ..models import (
     Task,
     TaskCount,
 )
-from ..states import ACCEPTED_STATES, OPEN_TASKS, RUNNING_TASKS, TaskState
+from ..states import ACCEPTED_STATES, OPEN_TASKS, RUNNING_TASKS, TaskState, label
 from . import paging, work_calendar
 
 PAGE_SIZE = 30  # applications in flight on one page
@@ -88,12 +90,71 @@ class DepartmentTime:
 class Overview:
     in_flight: int
     overdue: int  # running steps past their due date
-    late: list[Task]  # the first of them, by due date
-    applications: list[Application]  # one page of those in flight, by promised date
+    late: list[Step]  # the first of them, by due date
+    applications: list[InFlight]  # one page of those in flight, by promised date
     page: int
     pages: int
     times: list[DepartmentTime]
     figures_as_of: dt.datetime | None  # the latest decision counted in ``times``
+
+
+@dataclass(frozen=True)
+class Step:
+    """A step as the overview lists it (read as a row: no task objects)."""
+
+    id: int
+    tracking_no: str | None
+    item: str
+    per_role: str | None
+    person: int
+    department: str
+    status: str
+    due_date: dt.date | None
+
+    @property
+    def title(self) -> str:
+        return f"{self.item} · {person_label(self.per_role, self.person)}" if self.per_role else self.item
+
+    @property
+    def status_label(self) -> str:
+        return label(TaskState, self.status)
+
+
+@dataclass
+class InFlight:
+    """An application in flight as the overview lists it, with its steps that apply."""
+
+    id: int
+    tracking_no: str | None
+    bundle: str
+    subject_label: str | None
+    promised_date: dt.date | None
+    steps: list[Step]
+
+
+def _step_query(*where: Any) -> Any:
+    """The steps matching ``where``: the application's id, then a :class:`Step`'s columns."""
+    return (
+        select(
+            Task.application_id,
+            Task.id,
+            Application.tracking_no,
+            ItemVersion.name,
+            Task.per_role,
+            Task.person,
+            Department.name,
+            Task.status,
+            Task.due_date,
+        )
+        .join(Application, Application.id == Task.application_id)
+        .join(ItemVersion, ItemVersion.id == Task.item_version_id)
+        .join(Department, Department.id == Task.department_id)
+        .where(*where)
+    )
+
+
+def _steps(session: Session, query: Any) -> list[tuple[int, Step]]:
+    return [(application_id, Step(*row)) for application_id, *row in session.execute(query)]
 
 
 def _scoped(query: Any, lead_department_id: int | None, column: Any) -> Any:
@@ -104,7 +165,6 @@ def _scoped(query: Any, lead_department_id: int | None, column: Any) -> Any:
 def overview(session: Session, lead_department_id: int | None = None, page: int = 1) -> Overview:
     """The overview, for everyone (window staff, administrators) or one lead department's bundles."""
     today = clock.today()
-    in_flight_where = Application.status.in_(ACCEPTED_STATES)
     in_flight = (
         session.scalar(
             _scoped(
@@ -118,56 +178,46 @@ def overview(session: Session, lead_department_id: int | None = None, page: int 
         or 0
     )
     page, pages = paging.clamp(in_flight, page, PAGE_SIZE)
-    applications = list(
-        session.scalars(
-            _scoped(
-                select(Application).where(in_flight_where), lead_department_id, Application.lead_department_id
+    shown = session.execute(
+        _scoped(
+            select(
+                Application.id,
+                Application.tracking_no,
+                BundleVersion.name,
+                Application.subject_label,
+                Application.promised_date,
             )
-            .options(
-                load_only(
-                    Application.id,
-                    Application.tracking_no,
-                    Application.subject_label,
-                    Application.promised_date,
-                    Application.bundle_version_id,
-                ),
-                joinedload(Application.bundle_version).load_only(BundleVersion.id, BundleVersion.name),
-                selectinload(Application.tasks.and_(Task.status != TaskState.SKIPPED)).options(
-                    load_only(
-                        Task.id,
-                        Task.application_id,
-                        Task.status,
-                        Task.department_id,
-                        Task.item_version_id,
-                        Task.per_role,
-                        Task.person,
-                    ),
-                    joinedload(Task.item_version).load_only(ItemVersion.id, ItemVersion.name),
-                    joinedload(Task.department).load_only(Department.id, Department.name),
-                ),
-            )
-            .order_by(Application.promised_date, Application.id)
-            .offset((page - 1) * PAGE_SIZE)
-            .limit(PAGE_SIZE)
+            .join(BundleVersion, BundleVersion.id == Application.bundle_version_id)
+            .where(Application.status.in_(ACCEPTED_STATES)),
+            lead_department_id,
+            Application.lead_department_id,
         )
+        .order_by(Application.promised_date, Application.id)
+        .offset((page - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE)
+    ).all()
+    applications = [
+        InFlight(r.id, r.tracking_no, r.name, r.subject_label, r.promised_date, []) for r in shown
+    ]
+    by_id = {a.id: a for a in applications}
+    if by_id:
+        listed = _step_query(Task.application_id.in_(by_id), Task.status != TaskState.SKIPPED)
+        for application_id, step in _steps(
+            session, listed.order_by(Task.application_id, Task.position, Task.person)
+        ):
+            by_id[application_id].steps.append(step)
+    late_query = _scoped(
+        _step_query(Task.status.in_(RUNNING_TASKS), Task.due_date < today),
+        lead_department_id,
+        Task.lead_department_id,
     )
-    late_where = (Task.status.in_(RUNNING_TASKS), Task.due_date < today)
-    late_query = _scoped(select(Task).where(*late_where), lead_department_id, Task.lead_department_id)
+    late = [
+        step for _, step in _steps(session, late_query.order_by(Task.due_date, Task.id).limit(LATE_SHOWN))
+    ]
     count_query = _scoped(
         select(func.sum(RunningDueCount.tasks)).where(RunningDueCount.due_date < today),
         lead_department_id,
         RunningDueCount.lead_department_id,
-    )
-    late = list(
-        session.scalars(
-            late_query.options(
-                joinedload(Task.application).load_only(Application.id, Application.tracking_no),
-                joinedload(Task.item_version).load_only(ItemVersion.id, ItemVersion.name),
-                joinedload(Task.department).load_only(Department.id, Department.name),
-            )
-            .order_by(Task.due_date, Task.id)
-            .limit(LATE_SHOWN)
-        )
     )
     times, as_of = department_times(session, lead_department_id, today)
     return Overview(
