@@ -142,7 +142,7 @@ def replicate(target: int) -> None:
                 elif name in pointers:
                     shown.append(f"{quoted} + g * {offsets[pointers[name]]}")
                 elif name in UNIQUE_TEXT.get(table, []):
-                    shown.append(f"{quoted} || '-' || g")
+                    shown.append(f"{quoted} || '-{offsets[table]}-' || g")  # unique in every round
                 elif column.type.python_type.__name__ == "datetime":
                     shown.append(f"{quoted} - make_interval(days => (g % 365))")
                 elif column.type.python_type.__name__ == "date":
