@@ -11,6 +11,8 @@ import secrets
 import struct
 import zlib
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -330,3 +332,22 @@ def example_results(schema: forms.MergedSchema, item: str, seed: int = 3) -> dic
     the fields its department fills), as example values in JSON."""
     values = {f.key: forms.example_value(f, seed) for f in schema.fields if f.filled_in_step(item)}
     return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in values.items()}
+
+
+@contextmanager
+def migrated_app(database: Path, app_config: Mapping[str, Any]) -> Iterator[tuple[FlaskClient, str]]:
+    """An app of its own on a fresh SQLite file, migrated to the head revision with the sample
+    catalogue and a window token, inside its app context (for tests that migrate down and up again):
+    its client and the token."""
+    from flask_migrate import upgrade
+
+    from bundler.services.accounts import create_token
+    from bundler.services.sample import import_sample
+
+    own = create_app({**app_config, "DATABASE_URL": f"sqlite:///{database}"})
+    with own.app_context():
+        upgrade()
+        assert import_sample(db.session).ok
+        window = create_token(db.session, "window", None, "窗口")
+        db.session.commit()
+        yield own.test_client(), window

@@ -10,14 +10,19 @@ import threading
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, select, text
 
-from bundler import create_app
 from bundler.extensions import db
 from bundler.models import Application, Department, Rating, Task, counts
 from bundler.services import monitoring, ratings, work_queue
-from bundler.services.accounts import create_token
-from bundler.services.sample import import_sample
 
-from testapp import USCC, accept_by_api, application_body, bearer, department_token, work_departments
+from testapp import (
+    USCC,
+    accept_by_api,
+    application_body,
+    bearer,
+    department_token,
+    migrated_app,
+    work_departments,
+)
 
 
 def _stored_equal_recounted() -> list[dict]:
@@ -132,14 +137,7 @@ def test_acceptances_at_the_same_time_are_all_counted(app, client, window_token)
 
 
 def test_the_migration_counts_the_rows_already_there(tmp_path, app_config):
-    config = {**app_config, "DATABASE_URL": f"sqlite:///{tmp_path / 'own.db'}"}
-    own = create_app(config)
-    client = own.test_client()
-    with own.app_context():
-        upgrade()
-        assert import_sample(db.session).ok
-        window = create_token(db.session, "window", None, "窗口")
-        db.session.commit()
+    with migrated_app(tmp_path / "own.db", app_config) as (client, window):
         for _ in range(2):
             accept_by_api(client, window)
         kept = counts.stored_counts(db.session)
@@ -148,8 +146,7 @@ def test_the_migration_counts_the_rows_already_there(tmp_path, app_config):
         downgrade(revision="b1c2d3e40025")  # an installation from before the counts
         upgrade()
         assert counts.stored_counts(db.session) == kept
-        engine = create_engine(config["DATABASE_URL"])
-        with engine.connect() as conn:
+        with create_engine(f"sqlite:///{tmp_path / 'own.db'}").connect() as conn:
             assert (
                 conn.execute(text("SELECT sum(tasks) FROM task_counts")).scalar()
                 == conn.execute(text("SELECT count(*) FROM tasks")).scalar()

@@ -11,15 +11,13 @@ import time_machine
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, select, text
 
-from bundler import create_app
 from bundler.extensions import db
 from bundler.models import Application, Department, DepartmentMonth, Task
 from bundler.services import monitoring
 from bundler.services.accounts import create_token
-from bundler.services.sample import import_sample
 
 from factories import PASSWORD
-from testapp import USCC, accept_by_api, bearer, department_token, work_departments
+from testapp import USCC, accept_by_api, bearer, department_token, migrated_app, work_departments
 
 MONDAY = dt.datetime(2026, 11, 2, 2, 0, tzinfo=dt.UTC)  # 10:00 in China
 
@@ -106,13 +104,7 @@ def test_department_times_equal_the_decisions_counted_by_hand(
 
 
 def test_the_migration_counts_tasks_decided_before_it(tmp_path, app_config):
-    config = {**app_config, "DATABASE_URL": f"sqlite:///{tmp_path / 'own.db'}"}
-    own = create_app(config)
-    client = own.test_client()
-    with own.app_context():
-        upgrade()
-        assert import_sample(db.session).ok
-        window = create_token(db.session, "window", None, "窗口")
+    with migrated_app(tmp_path / "own.db", app_config) as (client, window):
         scjg = create_token(db.session, "department", "SCJG", "SCJG")
         db.session.commit()
         with time_machine.travel(MONDAY, tick=False):
@@ -120,7 +112,7 @@ def test_the_migration_counts_tasks_decided_before_it(tmp_path, app_config):
         for application_id, day in zip(accepted, (1, 3), strict=True):
             with time_machine.travel(MONDAY + dt.timedelta(days=day), tick=False):
                 _approve(client, scjg, application_id)
-        engine = create_engine(config["DATABASE_URL"])
+        engine = create_engine(f"sqlite:///{tmp_path / 'own.db'}")
         query = (
             "SELECT department_id, month, finished, days_used, days_promised, on_time FROM department_months"
         )
