@@ -14,7 +14,7 @@ described in plain Chinese for the one-time notice (:func:`describe`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from json_logic import jsonLogic
@@ -226,6 +226,21 @@ def holds(rule: Logic, data: Mapping[str, Any]) -> bool:
     return bool(_evaluate(rule, {"fields": field_values(data)}))
 
 
+def checker(data: Mapping[str, Any]) -> Callable[[Logic], bool]:
+    """:func:`holds` for many rules over the same data: the data is read into rule values once."""
+    context: dict[str, Any] | None = None
+
+    def check(rule: Logic) -> bool:
+        nonlocal context
+        if isinstance(rule, bool):
+            return rule
+        if context is None:
+            context = {"fields": field_values(data)}
+        return bool(_evaluate(rule, context))
+
+    return check
+
+
 def hidden_keys(fields: Iterable[Any], data: Mapping[str, Any]) -> frozenset[str]:
     """The keys of the conditional fields (``MergedField.when``) not asked for this data, and of each
     repeating group (``group[]``) all of whose columns are not. A field whose condition reads a hidden
@@ -234,8 +249,8 @@ def hidden_keys(fields: Iterable[Any], data: Mapping[str, Any]) -> frozenset[str
     conditional = [f for f in fields if f.when is not None]
     hidden: frozenset[str] = frozenset()
     for _ in range(len(conditional) + 1):
-        seen = {k: (None if k in hidden else v) for k, v in data.items()}
-        now = frozenset(f.key for f in conditional if not holds(f.when, seen))
+        check = checker({k: (None if k in hidden else v) for k, v in data.items()})
+        now = frozenset(f.key for f in conditional if not check(f.when))
         if now == hidden:
             break
         hidden = now

@@ -121,6 +121,15 @@ def _cache(name: str) -> _PinnedCache:
     return caches.setdefault(name, _PinnedCache(ITEM_CACHE_SIZE if name == "items" else 256))
 
 
+def _scenario_key(application: Application) -> tuple[Any, ...]:
+    """What a schema or a plan depends on: the pinned versions and the scenario answers."""
+    return (
+        application.bundle_version_id,
+        tuple(sorted(application.item_versions.items())),
+        tuple(sorted(application.answers.items())),
+    )
+
+
 def schema_for(session: Session, application: Application) -> forms.MergedSchema:
     """The merged schema of the application, for its pinned versions and its answers."""
 
@@ -128,18 +137,22 @@ def schema_for(session: Session, application: Application) -> forms.MergedSchema
         definition = pinned(session, application)
         return forms.merge(definition.bundle, definition.items, application.answers)
 
-    key = (
-        application.bundle_version_id,
-        tuple(sorted(application.item_versions.items())),
-        tuple(sorted(application.answers.items())),
-    )
-    schema: forms.MergedSchema = _cache("schemas").get(key, build)
+    schema: forms.MergedSchema = _cache("schemas").get(_scenario_key(application), build)
     return schema
 
 
 def plan_for(session: Session, application: Application) -> graphs.Plan:
-    definition = pinned(session, application)
-    return graphs.plan(definition.bundle, definition.items, application.answers, version=definition.version)
+    """The application's plan for its pinned versions and its answers (kept like the schema: callers
+    read it, never change it)."""
+
+    def build() -> graphs.Plan:
+        definition = pinned(session, application)
+        return graphs.plan(
+            definition.bundle, definition.items, application.answers, version=definition.version
+        )
+
+    plan: graphs.Plan = _cache("plans").get(_scenario_key(application), build)
+    return plan
 
 
 def item_material_keys(item: Mapping[str, Any]) -> list[str]:

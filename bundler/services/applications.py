@@ -129,9 +129,10 @@ def sync_materials(session: Session, application: Application) -> None:
     schema = schema_for(session, application)
     existing = {m.key: m for m in application.materials}
     wanted: list[ApplicationMaterial] = []
+    check = forms.conditions.checker(application.data or {})
     for position, material in enumerate(schema.materials):
         key = material_key(material)
-        needed = material.when is None or forms.conditions.holds(material.when, application.data or {})
+        needed = material.when is None or check(material.when)
         if not needed and (key not in existing or existing[key].status == MaterialState.PENDING):
             continue
         row = existing.get(key) or ApplicationMaterial(key=key, status=MaterialState.PENDING)
