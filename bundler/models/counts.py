@@ -212,11 +212,12 @@ def _add(session: Session) -> None:
             session.execute(upsert, rows)
 
 
-def _forget(session: Session, *_: Any) -> None:
-    session.info.pop(_PENDING, None)
-
-
-event.listen(Session, "after_rollback", _forget)
+@event.listens_for(Session, "after_transaction_end")
+def _forget(session: Session, transaction: Any) -> None:
+    """The transaction is over (committed: already added; rolled back or closed: nothing happened).
+    A savepoint's end keeps what the transaction counted: begin_nested flushes, and counted, first."""
+    if transaction.parent is None:
+        session.info.pop(_PENDING, None)
 
 
 def recount(session: Session) -> None:

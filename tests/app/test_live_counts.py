@@ -9,6 +9,7 @@ import threading
 
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, select, text
+from sqlalchemy.exc import IntegrityError
 
 from bundler.extensions import db
 from bundler.models import Application, Department, Rating, Task, counts
@@ -151,3 +152,19 @@ def test_the_migration_counts_the_rows_already_there(tmp_path, app_config):
                 conn.execute(text("SELECT sum(tasks) FROM task_counts")).scalar()
                 == conn.execute(text("SELECT count(*) FROM tasks")).scalar()
             )
+
+
+def test_a_savepoint_rolled_back_keeps_what_the_transaction_counted(client, window_token):
+    """begin_nested flushes (and counts) the transaction's changes first; a savepoint that fails (a
+    document created by two requests at once) must not drop them."""
+    accept_by_api(client, window_token)
+    task = db.session.scalar(select(Task).where(Task.status == "ready").order_by(Task.id))
+    task.status = "in_progress"
+    try:
+        with db.session.begin_nested():
+            db.session.add(Rating(application_id=task.application_id, score=9))  # refused: 1–5 stars
+    except IntegrityError:
+        pass
+    db.session.commit()
+    tasks, *_ = _stored_equal_recounted()
+    assert any(status == "in_progress" for (_, _, status, _) in tasks)
