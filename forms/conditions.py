@@ -221,9 +221,7 @@ def field_values(data: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
 
 def holds(rule: Logic, data: Mapping[str, Any]) -> bool:
     """Whether a settled rule holds for the unified data."""
-    if isinstance(rule, bool):
-        return rule
-    return bool(_evaluate(rule, {"fields": field_values(data)}))
+    return checker(data)(rule)
 
 
 def checker(data: Mapping[str, Any]) -> Callable[[Logic], bool]:

@@ -163,6 +163,11 @@ class Upload(Timestamped, Model):
     material: Mapped[ApplicationMaterial] = relationship(back_populates="uploads")
 
 
+def step_title(item_name: str, per_role: str | None, person: int) -> str:
+    """A step's title: the item's name, and for a step run per person whom it is for."""
+    return f"{item_name} · {person_label(per_role, person)}" if per_role else item_name
+
+
 OPEN_TASK_PREDICATE = and_(status_in(OPEN_TASKS), text("delivered_at IS NOT NULL"))
 RUNNING_TASK_PREDICATE = status_in(RUNNING_TASKS)
 REDELIVERED_PREDICATE = text("redelivered_at IS NOT NULL")
@@ -271,8 +276,7 @@ class Task(Timestamped, Model):
 
     @property
     def title(self) -> str:
-        """The item's name, and for a task run per person whom it is for."""
-        return f"{self.item_version.name} · {self.person_label}" if self.per_role else self.item_version.name
+        return step_title(self.item_version.name, self.per_role, self.person)
 
     @property
     def person_label(self) -> str:

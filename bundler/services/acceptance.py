@@ -34,7 +34,8 @@ class Settlement:
     application: Application
     message: str
     documents: list[Document] = field(default_factory=list)
-    application_id: int | None = None  # kept here: after the commit, reading it would load the row again
+    # kept here: after the commit, reading it from the application would load the row again
+    application_id: int | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         self.application_id = self.application.id

@@ -17,8 +17,6 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from forms.roles import person_label
-
 from .. import clock
 from ..clock import utcnow
 from ..models import (
@@ -32,6 +30,7 @@ from ..models import (
     Task,
     TaskCount,
 )
+from ..models.applications import step_title
 from ..states import ACCEPTED_STATES, OPEN_TASKS, RUNNING_TASKS, TaskState, label
 from . import paging, work_calendar
 
@@ -113,7 +112,7 @@ class Step:
 
     @property
     def title(self) -> str:
-        return f"{self.item} · {person_label(self.per_role, self.person)}" if self.per_role else self.item
+        return step_title(self.item, self.per_role, self.person)
 
     @property
     def status_label(self) -> str:
@@ -214,15 +213,10 @@ def overview(session: Session, lead_department_id: int | None = None, page: int 
     late = [
         step for _, step in _steps(session, late_query.order_by(Task.due_date, Task.id).limit(LATE_SHOWN))
     ]
-    count_query = _scoped(
-        select(func.sum(RunningDueCount.tasks)).where(RunningDueCount.due_date < today),
-        lead_department_id,
-        RunningDueCount.lead_department_id,
-    )
     times, as_of = department_times(session, lead_department_id, today)
     return Overview(
         in_flight=in_flight,
-        overdue=session.scalar(count_query) or 0,
+        overdue=sum(row.overdue for row in times),  # every department with overdue work has a row
         late=late,
         applications=applications,
         page=page,

@@ -58,13 +58,10 @@ def current(session: Session) -> graphs.WorkCalendar:
     return _cached[1]
 
 
+@event.listens_for(Session, "after_transaction_end")
 def _forget(session: Session, *_: Any) -> None:
+    """Committed, rolled back (a savepoint too) or closed: the next transaction looks again."""
     session.info.pop(_IN_TRANSACTION, None)
-
-
-event.listen(Session, "after_commit", _forget)
-event.listen(Session, "after_rollback", _forget)
-event.listen(Session, "after_soft_rollback", _forget)
 
 
 @event.listens_for(Session, "before_flush")

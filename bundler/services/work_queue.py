@@ -51,7 +51,11 @@ class QueuePage:
 
     def count(self, value: str) -> int:
         """The tasks of a filter."""
-        return sum(self.counts.get(state, 0) for state in FILTERS[value][1])
+        return _in_filter(self.counts, value)
+
+
+def _in_filter(counts: dict[str, int], value: str) -> int:
+    return sum(counts.get(state, 0) for state in FILTERS[value][1])
 
 
 def department_queue(session: Session, department_id: int, status: str = "", page: int = 1) -> QueuePage:
@@ -59,7 +63,7 @@ def department_queue(session: Session, department_id: int, status: str = "", pag
     status = status if status in FILTERS else ""
     states = FILTERS[status][1]
     counts = task_counts(session, department_id, OPEN_TASKS, delivered=True)
-    total = sum(counts.get(state, 0) for state in states)
+    total = _in_filter(counts, status)
     page, pages = paging.clamp(total, page, PAGE_SIZE)
     query = (
         select(Task)

@@ -53,11 +53,11 @@ def _own_task(task_id: int) -> Task:
 @bp.get("/")
 @permission_required(Permission.WORK_TASKS)
 def queue() -> str:
+    department_id = _department_id()
     found = work_queue.department_queue(
-        db.session, _department_id(), request.args.get("status", ""), request.args.get("page", 1, type=int)
+        db.session, department_id, request.args.get("status", ""), request.args.get("page", 1, type=int)
     )
     due = due_dates(db.session)
-    department_id = _department_id()
     failed = work_queue.failed_deliveries(db.session, department_id)
     corrected = work_queue.handed_again(db.session, department_id)
     verifying = work_queue.verifications_due(db.session, department_id)
