@@ -435,7 +435,7 @@ def holidays_import_command(file: str) -> None:
     from pathlib import Path
 
     from .services import work_calendar
-    from .services.notifications import hand_off
+    from .services.outbox import hand_out
 
     try:
         entry = work_calendar.parse_year_file(Path(file).read_text(encoding="utf-8"))
@@ -448,7 +448,7 @@ def holidays_import_command(file: str) -> None:
         raise click.ClickException(str(exc)) from exc
     db.session.commit()
     for application_id, _old, _new in result.applications_moved:
-        hand_off(application_id)
+        hand_out(application_id=application_id, deliveries=False)
     click.echo(f"{result.message}（节假日 {len(entry.holidays)} 天，调休上班日 {len(entry.workdays)} 天）")
 
 

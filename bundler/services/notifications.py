@@ -1,9 +1,10 @@
 """Telling applicants what happened (短信告知): 受理, 容缺 reminders, 补正, each result, 办结, 出件.
 
 ``notify`` writes a notification in the caller's transaction, with the event that causes it; after
-the commit, ``outbox.dispatch_application`` hands the application's pending ones to the queue, and the
-job sends each through the installation's sender (``SMS_SENDER``, ``bundler/senders/``). The dispatcher
-loop sends what a hand-off missed and the reminders of materials owed under 容缺.
+the commit, ``outbox.dispatch_application`` hands the application's pending ones to the queue (they are
+claimed here: :func:`claim`, :func:`jobs`, :func:`release`), and the job sends each through the
+installation's sender (``SMS_SENDER``, ``bundler/senders/``). The dispatcher loop (``outbox.hand_out``)
+sends what a hand-off missed and the reminders of materials owed under 容缺.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask import current_app
-from redis.exceptions import RedisError
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
@@ -21,7 +21,7 @@ from .. import clock
 from ..catalogue.definitions import pinned, schema_for
 from ..extensions import db
 from ..models import Application, Notification
-from ..queues import SYSTEM_QUEUE, Job, enqueue_all
+from ..queues import SYSTEM_QUEUE, Job
 from ..senders import SENDERS, SendFailed
 from ..states import ApplicationState, MaterialState, NotificationState
 from .elicences import HOLDER_ELEMENTS
@@ -133,25 +133,6 @@ def notices_of(session: Session, application_id: int) -> list[Notification]:
 
 
 # --- sending -------------------------------------------------------------------------------------------
-
-
-def hand_off(application_id: int | None = None) -> int:
-    """After the caller's commit: queue the pending notices that are due (an application's, or every
-    one: new, due for another attempt, or held by a job that never ran). Best effort: with Redis down
-    they wait for the dispatcher loop."""
-    with Session(db.engine) as own:
-        ids = claim(own, application_id)
-        own.commit()
-        if not ids:
-            return 0
-        try:
-            enqueue_all(jobs(ids), result_ttl=0)  # the notifications table records the outcome
-        except (RedisError, OSError) as exc:
-            release(own, ids)
-            own.commit()
-            current_app.logger.warning("notifications not queued (Redis unavailable): %s", exc)
-            return 0
-    return len(ids)
 
 
 def claim(session: Session, application_id: int | None = None) -> list[int]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -62,30 +63,46 @@ def open_deliveries(session: Session, application: Application) -> list[Delivery
 
 def dispatch(delivery_ids: list[int] | None = None, *, application_id: int | None = None) -> int:
     """Queue pending deliveries (all, the ones named, or an application's) and the queued ones not
-    delivered within ``DELIVERY_ACK_SECONDS`` (their job may have died with its worker).
-
-    The rows are claimed first, in one statement (marked queued, rows another dispatcher holds are
-    skipped), then pushed to Redis; if Redis is down they are put back to pending. A process that dies
-    between the two leaves them queued: the stale sweep hands them out again, and a job that arrives
-    twice delivers once.
-    """
-    return _hand_out(delivery_ids, application_id, notices=False)
+    delivered within ``DELIVERY_ACK_SECONDS`` (their job may have died with its worker). The number
+    queued; see :func:`hand_out`."""
+    return hand_out(delivery_ids, application_id=application_id, notices=False).deliveries
 
 
 def dispatch_application(application_id: int) -> int:
     """Right after an acceptance or a release is committed: queue its deliveries and its notices
-    without waiting for the dispatcher loop (which remains the safety net). One transaction claims
-    both and one Redis round trip queues both. The number of deliveries queued."""
-    return _hand_out(None, application_id, notices=True)
+    without waiting for the dispatcher loop (which remains the safety net). The number of deliveries
+    queued."""
+    return hand_out(application_id=application_id).deliveries
 
 
-def _hand_out(delivery_ids: list[int] | None, application_id: int | None, *, notices: bool) -> int:
+@dataclass(frozen=True)
+class HandedOut:
+    deliveries: int
+    notices: int
+
+
+def hand_out(
+    delivery_ids: list[int] | None = None,
+    *,
+    application_id: int | None = None,
+    deliveries: bool = True,
+    notices: bool = True,
+) -> HandedOut:
+    """Queue what is due: deliveries (all, the ones named, or an application's) and the pending
+    notices (all, or the application's), either unless told not to, claimed in one transaction and
+    pushed in one Redis round trip.
+
+    The rows are claimed first (deliveries marked queued, notices held for ``STALE_AFTER``; rows
+    another dispatcher holds are skipped), then pushed to Redis; if Redis is down they are put back.
+    A process that dies between the two leaves them claimed: the stale sweep hands them out again,
+    and a job that arrives twice does its work once.
+    """
     with Session(db.engine) as session:
-        claimed = _claim(session, delivery_ids, application_id)
+        claimed = _claim(session, delivery_ids, application_id) if deliveries else []
         notice_ids = notifications.claim(session, application_id) if notices else []
         session.commit()
         if not claimed and not notice_ids:
-            return 0
+            return HandedOut(0, 0)
         try:
             enqueue_all(
                 [*_delivery_jobs(claimed), *notifications.jobs(notice_ids)],
@@ -106,8 +123,8 @@ def _hand_out(delivery_ids: list[int] | None, application_id: int | None, *, not
             current_app.logger.warning(
                 "deliveries and notices not queued (Redis unavailable), will retry: %s", exc
             )
-            return 0
-        return len(claimed)
+            return HandedOut(0, 0)
+        return HandedOut(len(claimed), len(notice_ids))
 
 
 def _delivery_jobs(claimed: list[Any]) -> list[Job]:
@@ -146,8 +163,7 @@ def run_dispatcher(interval: float = 1.0, stop: Callable[[], bool] | None = None
     next_reminders = 0.0
     while stop is None or not stop():
         try:
-            dispatch()
-            notifications.hand_off()
+            hand_out()  # deliveries and notices due, in one claim and one push
             if time.monotonic() >= next_reminders:
                 _remind()
                 next_reminders = time.monotonic() + REMINDER_INTERVAL

@@ -14,7 +14,7 @@ from wtforms import StringField, TextAreaField
 from ..extensions import db
 from ..permissions import Permission
 from ..services import work_calendar
-from ..services.notifications import hand_off
+from ..services.outbox import hand_out
 from .auth import permission_required
 
 bp = Blueprint("calendar", __name__, url_prefix="/admin/calendar")
@@ -126,4 +126,4 @@ def import_file() -> Any:
 def _tell(result: work_calendar.Republished) -> None:
     """After the commit: send the notices of the applicants whose promised date moved."""
     for application_id, _old, _new in result.applications_moved:
-        hand_off(application_id)
+        hand_out(application_id=application_id, deliveries=False)

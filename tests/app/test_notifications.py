@@ -13,7 +13,7 @@ from bundler import clock
 from bundler.extensions import db
 from bundler.models import Application, Notification, Task
 from bundler.queues import SYSTEM_QUEUE
-from bundler.services import notifications
+from bundler.services import notifications, outbox
 from bundler.services.accounts import create_token
 from bundler.worker import make_worker
 
@@ -114,9 +114,9 @@ def test_an_http_gateway_gets_each_notice_and_failures_are_retried_then_shown(
     second = accept_by_api(client, window_token)
     _send(app)  # handed off at acceptance: the first attempt
     for _ in range(notifications.MAX_ATTEMPTS - 1):  # the dispatcher hands it out again when due
-        assert notifications.hand_off() == 1
+        assert outbox.hand_out().notices == 1
         _send(app)
-    assert notifications.hand_off() == 0
+    assert outbox.hand_out().notices == 0
     [notice] = _notices(second["id"])
     assert notice.status == "failed" and notice.attempts == notifications.MAX_ATTEMPTS
     assert "503" in notice.error
