@@ -192,20 +192,13 @@ class Task(Timestamped, Model):
             postgresql_include=["status"],
             where=OPEN_TASK_PREDICATE,
         ),
-        # a lead department's overview: its bundles' running work by due date, and its open work per department
+        # a lead department's overview: its bundles' running work by due date (its counts: task_counts)
         partial_index(
             "ix_tasks_lead_running_due",
             "lead_department_id",
             "due_date",
             "id",
             where=RUNNING_TASK_PREDICATE,
-        ),
-        partial_index(
-            "ix_tasks_lead_open",
-            "lead_department_id",
-            "department_id",
-            postgresql_include=["status", "due_date"],
-            where=OPEN_TASK_PREDICATE,
         ),
         # the overview's overdue list: running work by due date, across departments
         partial_index(
