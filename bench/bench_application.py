@@ -20,16 +20,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from sample_app import sample_app  # noqa: E402
 from timing import timed  # noqa: E402
 
 import forms  # noqa: E402
 import graphs  # noqa: E402
-from bundler import create_app, freeze_startup_heap  # noqa: E402
 from bundler.catalogue.queries import bundle_definition  # noqa: E402
-from bundler.database import rebuild_schema  # noqa: E402
 from bundler.extensions import db  # noqa: E402
 from bundler.services.accounts import create_token, create_user  # noqa: E402
-from bundler.services.sample import import_sample  # noqa: E402
 
 PASSWORD = "Bench-passw0rd"
 
@@ -43,16 +41,9 @@ def main() -> None:
         "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{workdir / 'bench.db'}",
         "REDIS_URL": os.environ.get("BENCH_REDIS_URL"),
         "INSTANCE_PATH": str(workdir),
-        "WTF_CSRF_ENABLED": False,
-        "SAMPLE_CATALOGUE": False,
-        "RATELIMIT_ENABLED": False,
     }
-    app = create_app(config)
-    freeze_startup_heap()  # as the production web server does (bundler.web_app)
+    app = sample_app("bench-app-", config)
     with app.app_context():
-        rebuild_schema()
-        assert import_sample(db.session).ok
-        db.session.commit()
         create_user(db.session, login="13991620077", password=PASSWORD, role="applicant", name="测试")
         token = create_token(db.session, "window")
         db.session.commit()

@@ -13,22 +13,20 @@ import argparse
 import io
 import os
 import sys
-import tempfile
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pypdf import PdfReader  # noqa: E402
+from sample_app import sample_app  # noqa: E402
 from timing import timed  # noqa: E402
 
-from bundler import create_app, freeze_startup_heap  # noqa: E402
-from bundler.database import rebuild_schema  # noqa: E402
 from bundler.documents.pdf import render_pdf  # noqa: E402
 from bundler.extensions import db  # noqa: E402
 from bundler.models import Document  # noqa: E402
 from bundler.services.document_kinds import context_for  # noqa: E402
-from bundler.services.sample import import_sample  # noqa: E402
 
 PAGES = {
     "GET /guide/ (list)": "/guide/",
@@ -44,19 +42,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=100)
     args = parser.parse_args()
-    config = {
-        "INSTANCE_PATH": tempfile.mkdtemp(prefix="bench-guide-"),
-        "SAMPLE_CATALOGUE": False,
-        "RATELIMIT_ENABLED": False,
-    }
+    config: dict[str, Any] = {}
     if os.environ.get("BENCH_DATABASE_URL"):
         config["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
-    app = create_app(config)
-    freeze_startup_heap()
-    with app.app_context():
-        rebuild_schema()
-        assert import_sample(db.session).ok
-        db.session.commit()
+    app = sample_app("bench-guide-", config)
     client = app.test_client()
     engine = "PostgreSQL" if config.get("DATABASE_URL") else "SQLite"
     print(f"办事指南 on {engine}, sample catalogue, {args.runs} runs")

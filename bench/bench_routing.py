@@ -29,7 +29,6 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.request
@@ -42,19 +41,17 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from redis import Redis  # noqa: E402
 from rq import Queue  # noqa: E402
+from sample_app import sample_app  # noqa: E402
 from sqlalchemy import func, insert, select, text  # noqa: E402
 from timing import percentile  # noqa: E402
 
 import forms  # noqa: E402
 import graphs  # noqa: E402
-from bundler import create_app  # noqa: E402
 from bundler.catalogue.queries import bundle_definition  # noqa: E402
-from bundler.database import rebuild_schema  # noqa: E402
 from bundler.extensions import db  # noqa: E402
 from bundler.models import Application, ApplicationMaterial, Delivery, Task  # noqa: E402
 from bundler.services.accounts import create_token  # noqa: E402
 from bundler.services.applications import checked_data  # noqa: E402
-from bundler.services.sample import import_sample  # noqa: E402
 from bundler.worker import AppWorker  # noqa: E402
 
 from testapp import application_body  # noqa: E402
@@ -227,16 +224,10 @@ def main() -> None:
     args = parser.parse_args()
     database_url = os.environ.get("BENCH_DATABASE_URL") or "postgresql://postgres@127.0.0.1:5432/test"
     redis_url = os.environ.get("BENCH_REDIS_URL") or "redis://127.0.0.1:6379/13"
-    instance = tempfile.mkdtemp(prefix="bench-routing-")
-    config = {
-        "DATABASE_URL": database_url,
-        "REDIS_URL": redis_url,
-        "INSTANCE_PATH": instance,
-        "SAMPLE_CATALOGUE": False,
-    }
-    app = create_app(config)
+    config: dict[str, Any] = {"DATABASE_URL": database_url, "REDIS_URL": redis_url}
+    app = sample_app("bench-routing-", config)
+    instance = config["INSTANCE_PATH"]
     with app.app_context():
-        rebuild_schema()
         with db.engine.begin() as conn:
             conn.execute(text("DROP TABLE IF EXISTS bench_minimal"))
             conn.execute(
@@ -244,8 +235,6 @@ def main() -> None:
                     "CREATE TABLE bench_minimal (id SERIAL PRIMARY KEY, at TIMESTAMPTZ DEFAULT now(), payload TEXT)"
                 )
             )
-        assert import_sample(db.session).ok
-        db.session.commit()
         token = create_token(db.session, "window")
         db.session.commit()
         definition = bundle_definition(db.session, "KFD")

@@ -30,7 +30,6 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.parse
 import urllib.request
@@ -42,19 +41,18 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
+from sample_app import sample_app  # noqa: E402
 from sqlalchemy import func, select, text  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 from timing import timed  # noqa: E402
 
-from bundler import create_app, freeze_startup_heap  # noqa: E402
+from bundler import create_app  # noqa: E402
 from bundler.catalogue import definitions  # noqa: E402
-from bundler.database import rebuild_schema  # noqa: E402
 from bundler.extensions import db  # noqa: E402
 from bundler.models import Application, Department, Rating, Task, counts  # noqa: E402
 from bundler.queues import all_queue_names  # noqa: E402
 from bundler.services import outbox  # noqa: E402
 from bundler.services.accounts import create_token, create_user  # noqa: E402
-from bundler.services.sample import import_sample  # noqa: E402
 from bundler.worker import make_worker  # noqa: E402
 
 from testapp import application_body, bearer, example_results, post_application  # noqa: E402
@@ -362,18 +360,11 @@ def main() -> None:
     if not url or not url.startswith("postgresql"):
         sys.exit("BENCH_DATABASE_URL must name a PostgreSQL database (its tables are dropped)")
     config = {
-        "INSTANCE_PATH": tempfile.mkdtemp(prefix="bench-scale-"),
         "DATABASE_URL": url,
         "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13"),
-        "SAMPLE_CATALOGUE": False,
-        "WTF_CSRF_ENABLED": False,
-        "RATELIMIT_ENABLED": False,
     }
-    app = create_app(config)
-    freeze_startup_heap()  # as the production web server does (bundler.web_app)
+    app = sample_app("bench-scale-", config)
     with app.app_context():
-        rebuild_schema()
-        assert import_sample(db.session).ok
         for login, role, department in (
             ("bench-officer", "department", DEPARTMENT),
             ("bench-clerk", "window", None),
@@ -425,7 +416,7 @@ def main() -> None:
         )
     print(
         f"(empty: the {args.real} real acceptances, most lists shorter than a page;"
-        f" {args.baseline:,}: the smallest volume whose lists fill their pages)"
+        f" {args.baseline:,}: the --baseline reference, meant to be a volume whose lists fill their pages)"
     )
     print(
         f"\nlargest resident memory of this process (the web code runs in it): {rss_start:.0f} MB before the pages,"

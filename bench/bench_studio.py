@@ -12,22 +12,20 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from sample_app import sample_app  # noqa: E402
 from timing import timed  # noqa: E402
 
-from bundler import create_app, freeze_startup_heap  # noqa: E402
 from bundler.catalogue.queries import bundle_definition  # noqa: E402
-from bundler.database import rebuild_schema  # noqa: E402
 from bundler.extensions import db  # noqa: E402
 from bundler.models.changes import ACTION_CHANGE, KIND_BUNDLE  # noqa: E402
 from bundler.services import changes, studio  # noqa: E402
 from bundler.services.accounts import create_user  # noqa: E402
-from bundler.services.sample import import_sample  # noqa: E402
 
 PASSWORD = "Bench-passw0rd"
 
@@ -36,20 +34,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=100)
     args = parser.parse_args()
-    config = {
-        "INSTANCE_PATH": tempfile.mkdtemp(prefix="bench-studio-"),
-        "SAMPLE_CATALOGUE": False,
-        "WTF_CSRF_ENABLED": False,
-        "RATELIMIT_ENABLED": False,
-    }
+    config: dict[str, Any] = {}
     if os.environ.get("BENCH_DATABASE_URL"):
         config["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
-    app = create_app(config)
-    freeze_startup_heap()  # as the production web server does (bundler.web_app)
+    app = sample_app("bench-studio-", config)
     with app.app_context():
-        rebuild_schema()
-        assert import_sample(db.session).ok
-        db.session.commit()
         lead_department = bundle_definition(db.session, "KFD").bundle["lead_department"]
         lead = create_user(
             db.session, login="bench-lead", password=PASSWORD, role="lead", department_code=lead_department
