@@ -24,6 +24,8 @@ from . import paging
 PAGE_SIZE = 30  # rows of the queue page
 API_LIMIT = 50  # tasks per API answer unless ``limit`` says otherwise
 API_MAX_LIMIT = 500
+API_MAX_PAGE = 1_000_000  # a page number an API accepts (500 a page: far beyond any list's end)
+_LARGEST_ID = 2**63 - 1  # what a database integer holds: a larger id in a cursor is not one we gave out
 
 # The queue's filters: value → (label, states). The first is the default.
 FILTERS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -118,9 +120,12 @@ def _after(cursor: str) -> tuple[dt.date | None, int]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         due, _, task_id = raw.partition(":")
-        return (dt.date.fromisoformat(due) if due else None), int(task_id)
+        after = (dt.date.fromisoformat(due) if due else None), int(task_id)
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raise CursorError("cursor 无效：请使用上一页应答中的 next_cursor") from None
+    if not 0 <= after[1] <= _LARGEST_ID:
+        raise CursorError("cursor 无效：请使用上一页应答中的 next_cursor")
+    return after
 
 
 @dataclass

@@ -903,7 +903,7 @@ def result_document(id: int, document: int) -> Any:
 @require_token(Permission.SEE_ALL_DEPARTMENTS)
 @bp.arguments(CatalogueChangeFilterSchema, location="query")
 @bp.response(200, CatalogueChangeListSchema, description="按完成期限排序")
-@_refusal(422, "查询参数无效：overdue 只能是 true 或 false，limit 为 1 至 500，page 为正整数")
+@_refusal(422, "查询参数无效：overdue 只能是 true 或 false，limit 为 1 至 500，page 为 1 至 1000000")
 @_OTHER_METHOD
 def catalogue_changes(query: dict[str, Any]) -> Any:
     late = {o.change.id: o.reasons for o in adjustments.overdue(db.session)}

@@ -18,7 +18,7 @@ from ..catalogue.contract import CODE_PATTERN
 from ..services.document_kinds import DOCUMENT_KINDS
 from ..services.notifications import NOTICE_EVENTS
 from ..services.tasks import OUTCOMES
-from ..services.work_queue import API_LIMIT, API_MAX_LIMIT
+from ..services.work_queue import API_LIMIT, API_MAX_LIMIT, API_MAX_PAGE
 from ..states import (
     SETTLED_AT_ACCEPTANCE,
     SPECIAL_PROCEDURES,
@@ -730,7 +730,7 @@ class CatalogueChangeFilterSchema(ApiSchema):
     )
     page = fields.Integer(
         load_default=1,
-        validate=Range(min=1, error="page 应为正整数"),
+        validate=Range(min=1, max=API_MAX_PAGE, error=f"page 应为 1 至 {API_MAX_PAGE} 的整数"),
         metadata={"description": "页码，从 1 开始"},
     )
 

@@ -14,6 +14,7 @@ from bundler.extensions import db
 from bundler.models import Department, Rating, Task
 from bundler.queues import department_queue_name
 from bundler.services import ratings, work_queue
+from bundler.services.accounts import create_token
 from bundler.worker import make_worker
 
 from factories import PASSWORD
@@ -91,6 +92,10 @@ def test_the_tasks_api_walks_every_task_once_with_a_cursor(app, client, window_t
     for query, said in (
         ("cursor=!!!", "cursor 无效"),
         ("cursor=bm90LWEtY3Vyc29y", "cursor 无效"),
+        (
+            "cursor=MjAyNi0wMS0wMTo5OTk5OTk5OTk5OTk5OTk5OTk5OTk5OTk5OTk5OTk",
+            "cursor 无效",
+        ),  # an id no database integer holds
         ("limit=0", "limit 应为 1 至 500"),
         ("limit=501", "limit 应为 1 至 500"),
     ):
@@ -130,3 +135,15 @@ def test_bad_ratings_page_open_ones_first_then_closed_newest_first(
     client.post("/login", data={"login": "lead-r", "password": PASSWORD})
     html = client.get("/lead/ratings?page=3").get_data(as_text=True)
     assert "第 3 / 3 页" in html
+
+
+def test_the_catalogue_changes_api_refuses_a_page_no_list_reaches(client):
+    """A page number beyond what the API takes is refused in Chinese, not computed into an offset the
+    database cannot hold (it answered 500)."""
+    token = create_token(db.session, "admin")
+    db.session.commit()
+    for page in ("1000001", "197415254414691584"):
+        refused = client.get(f"/api/v1/catalogue/changes?page={page}", headers=bearer(token))
+        assert refused.status_code == 422, page
+        assert "page 应为 1 至 1000000 的整数" in json.dumps(refused.get_json(), ensure_ascii=False)
+    assert client.get("/api/v1/catalogue/changes?page=1000000", headers=bearer(token)).status_code == 200
