@@ -67,6 +67,9 @@ class DeliveryChannel:
     remote: ClassVar[bool] = (
         False  # posts to the department's own system (``webhook_url``, signed with its key)
     )
+    # whether ``deliver`` sends the task's payload; a channel that only marks the task visible here
+    # is spared building it (the form projected, the materials and earlier results read)
+    carries_payload: ClassVar[bool] = True
 
     @classmethod
     def all_options(cls) -> tuple[Option, ...]:

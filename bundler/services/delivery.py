@@ -48,7 +48,11 @@ def deliver(delivery_id: int) -> None:
     channel = CHANNELS.get(department.channel)
     try:
         # delivery_id is the same on every attempt, so the department's system can discard a repeat
-        payload = {**task_payload(db.session, task), "delivery_id": str(delivery_id)}
+        payload = (
+            {**task_payload(db.session, task), "delivery_id": str(delivery_id)}
+            if channel.carries_payload
+            else {}
+        )
         channel.deliver(destination_of(department), payload)
     except DeliveryFailed as exc:
         db.session.rollback()

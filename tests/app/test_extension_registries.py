@@ -113,6 +113,30 @@ def test_a_registered_channel_delivers_through_the_queue_and_worker(
     assert entry.after["channel"] == "mailbox"
 
 
+class DoorbellChannel(MailboxChannel):
+    """A department told only that work is waiting: it reads the task here, so no payload is built."""
+
+    name = "doorbell"
+    label = "到件提醒（测试）"
+    options = ()
+    carries_payload = False
+
+
+def test_a_channel_without_payload_is_spared_building_one(app, client, window_token):
+    MAILBOX.clear()
+    with CHANNELS.registered(DoorbellChannel):
+        scjg = db.session.scalar(select(Department).where(Department.code == "SCJG"))
+        scjg.channel = "doorbell"
+        db.session.commit()
+        accept_by_api(client, window_token)
+        make_worker(app, [department_queue_name("SCJG")]).work(burst=True)
+    db.session.expire_all()
+    [(destination, payload)] = MAILBOX
+    assert destination.code == "SCJG" and payload == {}
+    delivery = db.session.scalar(select(Delivery).where(Delivery.queue == "dept:SCJG"))
+    assert delivery.status == "delivered" and delivery.task.delivered_at is not None
+
+
 def test_a_registered_document_kind_is_offered_rendered_and_downloaded(
     app, client, window_token, archive_slip
 ):
