@@ -41,3 +41,8 @@ def local(moment: datetime | None) -> datetime | None:
     if moment is None:
         return None
     return stored(moment).astimezone(CHINA)
+
+
+def start_of_local_day(day: date) -> datetime:
+    """The stored (UTC) moment a day in China begins, to compare with columns."""
+    return datetime(day.year, day.month, day.day, tzinfo=CHINA).astimezone(UTC)

@@ -45,7 +45,12 @@ class Permission(StrEnum):
     WORK_TASKS = "work_tasks"  # a department's desk: its queue, start, pause, complete its tasks
     TASKS_API = "tasks_api"  # a department system's token: read and complete its tasks through the API
     VIEW_OVERVIEW = "view_overview"  # 办理总览 of applications in progress
-    FOLLOW_UP_RATINGS = "follow_up_ratings"  # 差评整改 of the lead department's bundles
+    FOLLOW_UP_RATINGS = "follow_up_ratings"  # 差评回访 of the lead department's bundles (sees the phone)
+    RECORD_RATINGS = "record_ratings"  # the window's 评价器: a rating the applicant gives at the counter
+    HANDLE_CASES = (
+        "handle_cases"  # 差评核实、整改、申诉 of one's own department (administrators: the centre's)
+    )
+    DECIDE_APPEALS = "decide_appeals"  # 差评申诉裁定
     DRAFT_ITEM_CHANGES = "draft_item_changes"  # 事项动态管理: one's own department's items
     DRAFT_BUNDLE_CHANGES = "draft_bundle_changes"  # the bundles one's department leads
     USE_STUDIO = "use_studio"  # open the studio and the drafts one may see
@@ -67,6 +72,7 @@ GRANTS: dict[Role, frozenset[Permission]] = {
         {
             Permission.ACCEPT_AT_COUNTER,
             Permission.ACCEPT_BY_API,
+            Permission.RECORD_RATINGS,
             Permission.TRACK_APPLICATION,
             Permission.DOWNLOAD_DOCUMENTS,
             Permission.VIEW_OVERVIEW,
@@ -77,6 +83,7 @@ GRANTS: dict[Role, frozenset[Permission]] = {
         {
             Permission.WORK_TASKS,
             Permission.TASKS_API,
+            Permission.HANDLE_CASES,
             Permission.USE_STUDIO,
             Permission.DRAFT_ITEM_CHANGES,
             Permission.VIEW_CHANGE_HISTORY,
@@ -97,6 +104,7 @@ GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.USE_STUDIO,
             Permission.REVIEW_CHANGES,
             Permission.CHECK_GUIDES,
+            Permission.DECIDE_APPEALS,
             Permission.SEE_ALL_CATALOGUE,
             Permission.MANAGE_CALENDAR,
             Permission.VIEW_CHANGE_HISTORY,

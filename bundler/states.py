@@ -86,11 +86,50 @@ class ChangeState(Labelled):
 
 
 class FollowUpState(Labelled):
-    """Follow-up of a bad rating (差评)."""
+    """The case a bad rating (差评) opens: 核实 by the department rated, 整改 when it was true, 回访 by
+    the lead department, closed; a department may appeal (申诉) while it verifies or rectifies, and a
+    reviewer decides."""
 
-    OPEN = "open"
-    FOLLOWING = "following"
+    OPEN = "open"  # to verify (核实)
+    FOLLOWING = "following"  # verified as true: to rectify (整改)
+    REVISITING = "revisiting"  # to call the applicant back (回访)
+    APPEALED = "appealed"  # the department appealed; a reviewer decides
     CLOSED = "closed"
+    WITHDRAWN = "withdrawn"  # the appeal was upheld: not counted as a bad rating
+
+
+class RatingLevel(Labelled):
+    """The five national levels of 好差评, stored as the score (5 best) they always had here."""
+
+    VERY_SATISFIED = "5"
+    SATISFIED = "4"
+    FAIRLY_SATISFIED = "3"
+    DISSATISFIED = "2"
+    VERY_DISSATISFIED = "1"
+
+
+class RevisitOutcome(Labelled):
+    """What the applicant said when the lead department called back about a 差评 (回访)."""
+
+    SATISFIED = "satisfied"
+    FAIRLY_SATISFIED = "fair"
+    DISSATISFIED = "dissatisfied"
+    UNREACHABLE = "unreachable"  # three calls unanswered: closed with the attempts recorded
+
+
+class RatingChannel(Labelled):
+    """Where a rating was given (评价渠道)."""
+
+    ONLINE = "online"  # the applicant's own pages
+    COUNTER = "counter"  # the window's 评价器, turned to the applicant (or the window system's token)
+
+
+class RatingOccasion(Labelled):
+    """The point of the service a rating answers to: one rating per step and occasion."""
+
+    ACCEPTED = "accepted"  # at the counter, once the application was taken
+    REFUSED = "refused"  # after 暂不受理 and its 一次性告知
+    FINISHED = "finished"  # after the results (办结)
 
 
 class NotificationState(Labelled):
@@ -185,8 +224,30 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
     },
     FollowUpState: {
         FollowUpState.OPEN: "待核实",
-        FollowUpState.FOLLOWING: "整改中",
+        FollowUpState.FOLLOWING: "待整改",
+        FollowUpState.REVISITING: "待回访",
+        FollowUpState.APPEALED: "申诉待裁定",
         FollowUpState.CLOSED: "已回访办结",
+        FollowUpState.WITHDRAWN: "申诉成立，不计差评",
+    },
+    RatingLevel: {
+        RatingLevel.VERY_SATISFIED: "非常满意",
+        RatingLevel.SATISFIED: "满意",
+        RatingLevel.FAIRLY_SATISFIED: "基本满意",
+        RatingLevel.DISSATISFIED: "不满意",
+        RatingLevel.VERY_DISSATISFIED: "非常不满意",
+    },
+    RevisitOutcome: {
+        RevisitOutcome.SATISFIED: "满意",
+        RevisitOutcome.FAIRLY_SATISFIED: "基本满意",
+        RevisitOutcome.DISSATISFIED: "不满意",
+        RevisitOutcome.UNREACHABLE: "多次联系未接通",
+    },
+    RatingChannel: {RatingChannel.ONLINE: "网上评价", RatingChannel.COUNTER: "窗口评价器"},
+    RatingOccasion: {
+        RatingOccasion.ACCEPTED: "受理时",
+        RatingOccasion.REFUSED: "一次性告知后",
+        RatingOccasion.FINISHED: "办结后",
     },
     NotificationState: {
         NotificationState.PENDING: "待发送",
@@ -236,6 +297,8 @@ SETTLED_AT_ACCEPTANCE = tuple(
     state for state in MaterialState if state not in (MaterialState.PRODUCED, MaterialState.SUPPLIED)
 )
 OPEN_CHANGE_STATES = (ChangeState.DRAFT, ChangeState.SUBMITTED, ChangeState.REJECTED)
+# a 差评 case still owed work (overdue once past its due date)
+OPEN_CASES = (FollowUpState.OPEN, FollowUpState.FOLLOWING, FollowUpState.REVISITING, FollowUpState.APPEALED)
 
 __all__ = [
     "ACCEPTED_STATES",
@@ -244,6 +307,7 @@ __all__ = [
     "FINISHED_TASKS",
     "LABELS",
     "MATERIAL_SATISFIED",
+    "OPEN_CASES",
     "OPEN_CHANGE_STATES",
     "OPEN_TASKS",
     "OWED_MATERIALS",
@@ -264,6 +328,10 @@ __all__ = [
     "SETTLED_AT_ACCEPTANCE",
     "SPECIAL_PROCEDURES",
     "PauseKind",
+    "RatingChannel",
+    "RatingLevel",
+    "RatingOccasion",
+    "RevisitOutcome",
     "TaskState",
     "Verification",
     "label",

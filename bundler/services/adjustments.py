@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 import graphs
 
 from .. import clock
-from ..models import AdjustmentRule, CatalogueChange, GuideCheckEntry
-from ..states import ChangeState, GuideCheckState
+from ..models import AdjustmentRule, CatalogueChange, GuideCheckEntry, Rating
+from ..states import OPEN_CASES, ChangeState, GuideCheckState
 from . import work_calendar
 
 SCOPES = {"basic": "基本要素", "individual": "个性要素"}
@@ -42,6 +42,12 @@ DEFAULT_RULES = (
     Rule("individual", "个性要素调整完成", 5, "南政办函〔2023〕58号 二（二）"),
     Rule("upper_decision", "上级作出调整决定", 5, "南政办函〔2023〕58号 二（三）"),
     Rule("guide_correction", "办事指南抽检问题整改", 5, "南政办函〔2023〕58号 二（二）"),
+    Rule(
+        "bad_rating",
+        "差评核实、整改和回访办结",
+        5,
+        "汉台区政务服务“秦务员”能力提升实施方案 第15条（“三个100%”）",
+    ),
 )
 
 
@@ -72,6 +78,9 @@ def set_rule(session: Session, key: str, working_days: int) -> None:
         for entry in session.scalars(owed):
             if entry.checked_at is not None:
                 entry.due_date = due_after(session, clock.local(entry.checked_at).date(), key)
+    if key == "bad_rating":  # so do the 差评 cases still open
+        for case in session.scalars(select(Rating).where(Rating.follow_up.in_(OPEN_CASES))):
+            case.due_date = due_after(session, clock.local(case.created_at).date(), key)
 
 
 def due_after(session: Session, start: dt.date, key: str) -> dt.date:

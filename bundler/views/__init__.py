@@ -33,6 +33,7 @@ def register_views(app: Flask) -> None:
     from .apply import bp as apply_bp
     from .auth import bp as auth_bp
     from .calendar import bp as calendar_bp
+    from .cases import bp as cases_bp
     from .department import bp as department_bp
     from .documents import bp as documents_bp
     from .errors import register_error_pages
@@ -62,6 +63,7 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(files_bp)
     app.register_blueprint(guide_bp)
     app.register_blueprint(guide_checks_bp)
+    app.register_blueprint(cases_bp)
     register_error_pages(app)
 
     from .. import states
@@ -74,6 +76,10 @@ def register_views(app: Flask) -> None:
         ChangeState=states.ChangeState,
         MaterialState=states.MaterialState,
         Verification=states.Verification,
+        FollowUpState=states.FollowUpState,
+        RatingChannel=states.RatingChannel,
+        RatingOccasion=states.RatingOccasion,
+        RevisitOutcome=states.RevisitOutcome,
         OPEN_TASKS=states.OPEN_TASKS,
         EDITABLE_STATES=states.EDITABLE_STATES,
         state_label=states.label,

@@ -27,9 +27,19 @@ from ..extensions import csrf, db
 from ..models import Application, CatalogueChange, Task
 from ..permissions import Permission, can
 from ..privacy import mask_phone
-from ..services import acceptance, adjustments, guides, supplements, uploads, work_calendar, work_queue
+from ..services import (
+    acceptance,
+    adjustments,
+    guides,
+    rating_cases,
+    supplements,
+    uploads,
+    work_calendar,
+    work_queue,
+)
 from ..services import applications as service
 from ..services import documents as documents_service
+from ..services import ratings as ratings_service
 from ..services import results as results_service
 from ..services import tasks as tasks_service
 from ..services.deadlines import due_dates
@@ -40,11 +50,14 @@ from ..services.notifications import notices_of
 from ..services.outbox import dispatch_application
 from ..services.ownership import system_may_open
 from ..services.payload import task_payload
-from ..states import DocumentState
+from ..states import DocumentState, RatingChannel
 from .api_auth import api_error, current_token, require_token
 from .api_schemas import (
     ApplicationSchema,
     CalendarYearSchema,
+    CaseListSchema,
+    CaseSchema,
+    CaseStepSchema,
     CatalogueChangeFilterSchema,
     CatalogueChangeListSchema,
     CompletionResultSchema,
@@ -60,8 +73,10 @@ from .api_schemas import (
     IdempotencySchema,
     NewApplicationSchema,
     NewHandoverSchema,
+    NewRatingSchema,
     NotificationListSchema,
     PauseResultSchema,
+    RatingResultSchema,
     SpecialProcedureSchema,
     StoredFileSchema,
     SupplementAnswerResultSchema,
@@ -440,6 +455,54 @@ def add_material_file(files: dict[str, Any], id: int, key: str) -> Any:
     return answer, 201
 
 
+@bp.post("/applications/<id:id>/ratings", tags=[WINDOW], parameters=[_path("id", "申请 id")])
+@bp.doc(
+    operationId="rateApplication",
+    summary="好差评：申请人在窗口评价器上的评价（窗口令牌）；不满意及以下生成差评工单",
+)
+@require_token(Permission.RECORD_RATINGS)
+@bp.arguments(NewRatingSchema)
+@bp.response(201, RatingResultSchema, description="已记录评价")
+@_NOT_AN_OBJECT
+@_refusal(404, "申请不存在")
+@_refusal(422, "请求内容未通过校验；申请尚未受理；事项不属于本申请或尚未办结；原因不在可选范围；或已评价过")
+@_OTHER_METHOD
+def rate_application(body: dict[str, Any], id: int) -> Any:
+    application = _submitted_application(id)
+    if application is None:
+        return api_error(404, "申请不存在")
+    try:
+        task_id = ratings_service.task_for_step(application, body["step"])
+        score = ratings_service.Score(task_id, body["level"], body["reasons"], body["comment"] or "")
+        [rating] = ratings_service.rate(db.session, application, [score], channel=RatingChannel.COUNTER)
+        db.session.flush()
+    except ratings_service.RatingError as exc:
+        db.session.rollback()
+        return api_error(422, str(exc), errors={"rating": [str(exc)]})
+    answer = {
+        "id": rating.id,
+        "level": rating.level_label,
+        "step": body["step"],
+        "occasion": rating.occasion,
+        "channel": rating.channel,
+        "case": _case_json(rating) if rating.follow_up else None,
+    }
+    db.session.commit()
+    return answer, 201
+
+
+def _case_json(case: Any) -> dict[str, Any]:
+    return {
+        "id": case.id,
+        "application": case.application_id,
+        "item": case.task.item.code if case.task else None,
+        "level": case.level_label,
+        "status": case.follow_up,
+        "due": case.due_date,
+        "overdue": rating_cases.is_overdue(case),
+    }
+
+
 # --- department systems -------------------------------------------------------------------------------
 
 
@@ -490,6 +553,54 @@ def department_tasks(query: dict[str, Any], code: str) -> Any:
         "total": found.total,
         "next_cursor": found.next_cursor,
     }
+
+
+@bp.get("/departments/<code>/cases", tags=[DEPARTMENTS], parameters=[_path("code", "部门编码")])
+@bp.doc(
+    operationId="listDepartmentCases",
+    summary="本部门待办的差评工单（只有本部门令牌）：核实、整改、申诉中，期限最早的在前",
+    responses={403: {"description": "令牌不属于该部门"}},
+)
+@require_token(Permission.HANDLE_CASES)
+@bp.response(200, CaseListSchema, description="核实、整改、申诉中的工单，期限最早的在前")
+@_OTHER_METHOD
+def department_cases(code: str) -> Any:
+    token = current_token()
+    if token.department is None or token.department.code != code:
+        return api_error(403, "差评工单只有本部门的令牌可以查看")
+    return {"cases": [_case_json(c) for c in rating_cases.cases_of(db.session, token.department_id)]}
+
+
+@bp.post("/cases/<id:id>", tags=[DEPARTMENTS], parameters=[_path("id", "差评工单 id")])
+@bp.doc(operationId="handleCase", summary="差评工单：核实（属实与否及依据）、整改措施或申诉（部门令牌）")
+@require_token(Permission.HANDLE_CASES)
+@bp.arguments(CaseStepSchema)
+@bp.response(200, CaseSchema, description="工单的新状态")
+@_NOT_AN_OBJECT
+@_refusal(404, "工单不存在或不属于本部门")
+@_refusal(422, "请求内容未通过校验，或工单当前状态不能进行这一步")
+@_OTHER_METHOD
+def handle_case(body: dict[str, Any], id: int) -> Any:
+    token = current_token()
+    case = rating_cases.case_of(db.session, id, department_id=token.department_id)
+    if case is None or token.department_id is None:
+        return api_error(404, "差评工单不存在")
+    actor = _token_actor(token)
+    try:
+        if body["step"] == "verify":
+            if body["verified"] is None:
+                raise ratings_service.RatingError("核实时须说明差评反映的情况是否属实（verified）")
+            rating_cases.verify(db.session, case, true=body["verified"], evidence=body["note"], actor=actor)
+        elif body["step"] == "rectify":
+            rating_cases.rectify(db.session, case, note=body["note"], actor=actor)
+        else:
+            rating_cases.appeal(db.session, case, reason=body["note"], actor=actor)
+    except ratings_service.RatingError as exc:
+        db.session.rollback()
+        return api_error(422, str(exc), errors={"step": [str(exc)]})
+    answer = _case_json(case)
+    db.session.commit()
+    return answer
 
 
 def _own_task(task_id: int) -> Task | None:

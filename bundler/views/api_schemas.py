@@ -26,9 +26,13 @@ from ..states import (
     CalendarYearState,
     ChangeState,
     Channel,
+    FollowUpState,
     HandoverMethod,
     MaterialState,
     NotificationState,
+    RatingChannel,
+    RatingLevel,
+    RatingOccasion,
     TaskState,
     Verification,
     values,
@@ -924,3 +928,62 @@ class GuideBundleSchema(ApiSchema):
     place = _text("办理地点（综合窗口）")
     hours = _text("办理时间")
     phone = _text("咨询电话")
+
+
+LEVEL_LABELS = [level.label for level in RatingLevel]
+
+
+class NewRatingSchema(ApiSchema):
+    level = fields.String(
+        required=True,
+        validate=_one_of(LEVEL_LABELS, "评价等级"),
+        metadata={"title": "评价等级", "description": "非常满意、满意、基本满意、不满意或非常不满意"},
+    )
+    step = fields.String(
+        allow_none=True,
+        load_default=None,
+        metadata={"description": "所评价事项的编码；null 为对整体服务（含综合窗口）的评价"},
+    )
+    reasons = fields.List(fields.String(), load_default=list, metadata={"description": "勾选的原因"})
+    comment = fields.String(allow_none=True, load_default=None, validate=Length(max=500))
+
+
+class CaseSchema(ApiSchema):
+    id = fields.Integer(required=True, metadata={"description": "差评工单 id"})
+    application = fields.Integer(required=True)
+    item = fields.String(
+        allow_none=True, required=True, metadata={"description": "事项编码；null 为整体服务"}
+    )
+    level = fields.String(required=True, validate=_one_of(LEVEL_LABELS))
+    status = fields.String(required=True, validate=_one_of(values(FollowUpState)))
+    due = fields.Date(allow_none=True, required=True, metadata={"description": "办结期限（工作日）"})
+    overdue = fields.Boolean(required=True)
+
+
+class RatingResultSchema(ApiSchema):
+    id = fields.Integer(required=True)
+    level = fields.String(required=True, validate=_one_of(LEVEL_LABELS))
+    step = fields.String(allow_none=True, required=True)
+    occasion = fields.String(required=True, validate=_one_of(values(RatingOccasion)))
+    channel = fields.String(required=True, validate=_one_of(values(RatingChannel)))
+    case = fields.Nested(CaseSchema, allow_none=True, required=True, metadata={"description": "差评工单"})
+
+
+class CaseListSchema(ApiSchema):
+    cases = fields.List(fields.Nested(CaseSchema), required=True)
+
+
+class CaseStepSchema(ApiSchema):
+    step = fields.String(
+        required=True,
+        validate=_one_of(["verify", "rectify", "appeal"], "办理环节"),
+        metadata={"description": "verify（核实）、rectify（整改）或 appeal（申诉）"},
+    )
+    verified = fields.Boolean(
+        allow_none=True, load_default=None, metadata={"description": "核实时必填：差评反映的情况是否属实"}
+    )
+    note = fields.String(
+        required=True,
+        validate=Length(min=1, max=1000),
+        metadata={"description": "核实依据、整改措施或申诉理由"},
+    )

@@ -17,7 +17,7 @@ from graphs import AnswerError
 from ..catalogue import definitions
 from ..catalogue.queries import NotFound, bundle_definition
 from ..extensions import db
-from ..models import Application, ApplicationMaterial, Rating
+from ..models import Application, ApplicationMaterial
 from ..permissions import Permission, can
 from ..privacy import lookup_hashes, mask_id_number, mask_name
 from ..services import acceptance, commitments, confirmations
@@ -37,7 +37,7 @@ from ..services.guidance import answer_labels, guide
 from ..services.notifications import notices_of
 from ..services.outbox import dispatch_application
 from ..services.ownership import OwnershipError, set_id_number, staff_may_open
-from ..services.ratings import RatingError
+from ..services.ratings import RatingError, rated_already
 from ..services.ratings import rate as rate_service
 from ..services.uploads import (
     UploadError,
@@ -48,7 +48,8 @@ from ..services.uploads import (
     store_upload,
     upload_for_applicant,
 )
-from ..states import ApplicationState, Channel, HandoverMethod, TaskState, labels
+from ..states import ApplicationState, Channel, HandoverMethod, RatingChannel, TaskState, labels
+from . import rating_forms
 from .auth import permission_required
 from .files import file_response
 from .results import result_response
@@ -474,12 +475,9 @@ def status_context(application: Application) -> dict[str, Any]:
     ]
     results = [t for t in application.tasks if t.status in (TaskState.DONE, TaskState.REJECTED)]
     finished = results_service.step_results(db.session, application)
-    rated = (
-        db.session.scalar(select(Rating.id).where(Rating.application_id == application.id).limit(1))
-        is not None
-    )
     return {
-        "rated": rated,
+        "rated": rated_already(db.session, application, RatingChannel.ONLINE),
+        **rating_forms.form_context(application),
         "supplements": supplements,
         "results": results,
         "definition": definition,
@@ -592,14 +590,11 @@ def rate(application_id: int) -> Any:
     application = own_application(application_id)
     if not FlaskForm().validate_on_submit():
         abort(400)
-    scores: dict[int | None, tuple[int, str]] = {}
-    for key, value in request.form.items():
-        if key.startswith("score_") and value.isdigit():
-            target = key.removeprefix("score_")
-            task_id = None if target == "all" else int(target) if target.isdigit() else -1
-            scores[task_id] = (int(value), request.form.get(f"comment_{target}", ""))
     try:
-        rate_service(db.session, application, scores)
+        scores = rating_forms.scores_from(request.form)
+        if not any(score.task_id is None for score in scores):
+            raise RatingError("请对整体服务作出评价")
+        rate_service(db.session, application, scores, channel=RatingChannel.ONLINE)
     except RatingError as exc:
         flash(str(exc), "error")
     else:

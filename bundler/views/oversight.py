@@ -12,10 +12,12 @@ from flask_wtf import FlaskForm
 from .. import clock
 from ..extensions import db
 from ..permissions import Permission, Role
-from ..services import adjustments, monitoring
-from ..services.ratings import RatingError, bad_ratings_for_lead, follow_up, lead_may_follow_up
-from ..states import FollowUpState, labels
+from ..services import adjustments, monitoring, rating_cases
+from ..services.notifications import applicant_mobile
+from ..services.ratings import RatingError, bad_ratings_for_lead, lead_may_follow_up
+from ..states import FollowUpState, RevisitOutcome, labels
 from .auth import permission_required
+from .department import actor
 
 bp = Blueprint("oversight", __name__)
 
@@ -39,10 +41,21 @@ def overview() -> str:
 @bp.get("/lead/ratings")
 @permission_required(Permission.FOLLOW_UP_RATINGS)
 def ratings() -> str:
+    """The lead department's 差评 cases: what each department found and did, and the call back (回访),
+    for which it alone sees the applicant's phone number; this month's "三个100%" on top."""
+    found = bad_ratings_for_lead(db.session, _lead_scope(), request.args.get("page", 1, type=int))
+    phones = {
+        r.id: applicant_mobile(db.session, r.application)
+        for r in found.ratings
+        if r.follow_up == FollowUpState.REVISITING
+    }
     return render_template(
         "oversight/ratings.html",
-        found=bad_ratings_for_lead(db.session, _lead_scope(), request.args.get("page", 1, type=int)),
-        states=labels(FollowUpState),
+        found=found,
+        phones=phones,
+        outcomes=labels(RevisitOutcome),
+        hundreds=rating_cases.hundreds(db.session, clock.today()),
+        overdue=rating_cases.is_overdue,
         csrf_form=FlaskForm(),
     )
 
@@ -56,10 +69,16 @@ def follow_up_rating(rating_id: int) -> Any:
     if not FlaskForm().validate_on_submit():
         abort(400)
     try:
-        follow_up(rating, request.form.get("state", ""), request.form.get("note", ""))
+        rating_cases.revisit(
+            db.session,
+            rating,
+            outcome=request.form.get("outcome", ""),
+            note=request.form.get("note", ""),
+            actor=actor(),
+        )
     except RatingError as exc:
         flash(str(exc), "error")
     else:
         db.session.commit()
-        flash("已更新差评跟进情况", "success")
+        flash("已记录回访，差评办结", "success")
     return redirect(url_for("oversight.ratings"))

@@ -21,7 +21,7 @@ from ..extensions import db
 from ..models import Application
 from ..permissions import Permission
 from ..privacy import lookup_hashes, mask_name
-from ..services import acceptance, confirmations, deferrals
+from ..services import acceptance, confirmations, deferrals, ratings
 from ..services import applications as service
 from ..services import results as results_service
 from ..services.deadlines import due_dates
@@ -30,8 +30,10 @@ from ..services.elicences import ELicenceUnavailable, licence_provider
 from ..services.outbox import dispatch_application
 from ..services.ownership import staff_may_open
 from ..services.prefill import prefill_for_person
+from ..services.ratings import RatingError
 from ..services.uploads import UploadError, check_upload, delete_upload, hand_again, store_upload
-from ..states import ApplicationState, Channel, MaterialState
+from ..states import ApplicationState, Channel, MaterialState, RatingChannel
+from . import rating_forms
 from .auth import permission_required
 from .unified_form import handle_unified_form, raw_answers, required_question_ids, settle
 
@@ -337,3 +339,37 @@ def reopen(application_id: int) -> Any:
     else:
         db.session.commit()
     return redirect(url_for("window.form", application_id=application.id))
+
+
+@bp.route("/applications/<id:application_id>/rate", methods=["GET", "POST"])
+@permission_required(Permission.RECORD_RATINGS)
+def rate(application_id: int) -> Any:
+    """The window's 评价器: the clerk turns this page to the applicant (a tablet on the counter), who
+    rates the service at this point (after acceptance, a refusal or collecting the results)."""
+    application = _window_application(application_id)
+    if request.method == "POST":
+        if not FlaskForm().validate_on_submit():
+            abort(400)
+        try:
+            scores = rating_forms.scores_from(request.form)
+            if not any(score.task_id is None for score in scores):
+                raise RatingError("请对整体服务作出评价")
+            ratings.rate(db.session, application, scores, channel=RatingChannel.COUNTER)
+        except RatingError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            return render_template("window/rated.html", application=application)
+    try:
+        occasion = ratings.occasion_of(application, RatingChannel.COUNTER)
+    except RatingError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("window.done", application_id=application.id))
+    return render_template(
+        "window/rate.html",
+        application=application,
+        occasion=occasion,
+        rated=ratings.rated_already(db.session, application, RatingChannel.COUNTER),
+        **rating_forms.form_context(application),
+    )

@@ -60,8 +60,10 @@ def test_completion_results_at_one_point_and_ratings(client, sample, app, make_u
 
     done = [t for t in application.tasks if t.status == "done"]
     form = {
-        "score_all": "5",
-        f"score_{done[0].id}": "1",
+        "level_all": "5",
+        "reasons_all": ["一次办成"],
+        f"level_{done[0].id}": "1",
+        f"reasons_{done[0].id}": ["多次跑动", "办事指南不清楚"],
         f"comment_{done[0].id}": "窗口说法和部门不一致，跑了两趟",
     }
     thanks = client.post(f"/applications/{application_id}/rate", data=form, follow_redirects=True).get_data(
@@ -74,28 +76,47 @@ def test_completion_results_at_one_point_and_ratings(client, sample, app, make_u
     assert "已经评价过了" in again
     ratings = db.session.scalars(select(Rating).where(Rating.application_id == application_id)).all()
     assert sorted(r.score for r in ratings) == [1, 5]
+    assert all(r.channel == "online" and r.occasion == "finished" for r in ratings)
     bad = next(r for r in ratings if r.score == 1)
-    assert bad.follow_up == "open"
+    assert bad.follow_up == "open" and bad.reasons == ["多次跑动", "办事指南不清楚"]
+    assert bad.department_id == done[0].department_id and bad.due_date is not None
 
     lead_department = application.bundle_version.lead_department.code
     lead = app.test_client()
     make_user("lead", login="lead01", department=lead_department, name="牵头科长")
     lead.post("/login", data={"login": "lead01", "password": PASSWORD})
     page = lead.get("/lead/ratings").get_data(as_text=True)
-    assert "跑了两趟" in page and "待核实" in page
-    refused = lead.post(
-        f"/lead/ratings/{bad.id}", data={"state": "closed", "note": ""}, follow_redirects=True
+    assert "跑了两趟" in page and "待核实" in page and "非常不满意" in page
+    early = lead.post(
+        f"/lead/ratings/{bad.id}", data={"outcome": "satisfied", "note": "已回访"}, follow_redirects=True
     )
-    assert "须写明核实整改和回访情况" in refused.get_data(as_text=True)
-    lead.post(f"/lead/ratings/{bad.id}", data={"state": "closed", "note": "已统一告知口径，电话回访满意"})
+    assert "不能进行这一步" in early.get_data(as_text=True)  # the department verifies first
+
+    desk = app.test_client()
+    make_user("department", login="dept-case", department=done[0].department.code, name="科员")
+    desk.post("/login", data={"login": "dept-case", "password": PASSWORD})
+    assert "跑了两趟" in desk.get("/cases").get_data(as_text=True)
+    kept = desk.post(
+        f"/cases/{bad.id}", data={"step": "verify", "note": "窗口口径有误"}, follow_redirects=True
+    ).get_data(as_text=True)
+    assert "请选择差评反映的情况是否属实" in kept and "窗口口径有误" in kept  # what was typed stays
+    desk.post(f"/cases/{bad.id}", data={"step": "verify", "verified": "yes", "note": "窗口口径有误"})
+    desk.post(f"/cases/{bad.id}", data={"step": "rectify", "note": "统一窗口和部门的一次性告知口径"})
+    page = lead.get("/lead/ratings").get_data(as_text=True)
+    assert "待回访" in page and "统一窗口和部门的一次性告知口径" in page and "回访电话" in page
+    lead.post(f"/lead/ratings/{bad.id}", data={"outcome": "satisfied", "note": "电话回访，申请人满意"})
     db.session.expire_all()
-    assert db.session.get(Rating, bad.id).follow_up == "closed"
+    closed = db.session.get(Rating, bad.id)
+    assert closed.follow_up == "closed" and closed.revisit_outcome == "satisfied"
 
     other_lead = app.test_client()
     make_user("lead", login="lead02", department="SCJG", name="另一牵头部门")
     other_lead.post("/login", data={"login": "lead02", "password": PASSWORD})
     assert "跑了两趟" not in other_lead.get("/lead/ratings").get_data(as_text=True)
-    assert other_lead.post(f"/lead/ratings/{bad.id}", data={"state": "open", "note": ""}).status_code == 404
+    assert (
+        other_lead.post(f"/lead/ratings/{bad.id}", data={"outcome": "satisfied", "note": "x"}).status_code
+        == 404
+    )
 
 
 def test_overview_shows_in_flight_overdue_and_time_per_department(client, sample, app, make_user):

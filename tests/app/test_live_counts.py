@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bundler.extensions import db
 from bundler.models import Application, Department, Rating, Task, counts
-from bundler.services import monitoring, ratings, work_queue
+from bundler.services import monitoring, rating_cases, work_queue
 
 from testapp import (
     USCC,
@@ -85,7 +85,8 @@ def test_the_counts_follow_a_day_of_work(app, client, window_token):
     bad = [Rating(application_id=a, lead_department_id=lead, score=1, follow_up="open") for a in accepted[:2]]
     db.session.add_all(bad)
     db.session.commit()
-    ratings.follow_up(bad[0], "closed", "已回访，申请人认可整改")
+    rating_cases.verify(db.session, bad[0], true=False, evidence="调取录像，窗口按规定告知", actor="测试")
+    rating_cases.revisit(db.session, bad[0], outcome="satisfied", note="已回访，申请人认可", actor="测试")
     db.session.commit()
     *_, rated = _stored_equal_recounted()
     assert rated == {(lead, "open"): 1, (lead, "closed"): 1}

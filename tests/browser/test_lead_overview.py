@@ -35,12 +35,18 @@ def test_the_lead_department_reads_its_overview_and_closes_a_bad_rating(
                 score=1,
                 follow_up="open",
                 comment="跑了两趟",
+                reasons=["多次跑动"],
             ),
             Rating(
                 application_id=accepted[2],
                 lead_department_id=scjg,
                 score=2,
-                follow_up="open",
+                follow_up="revisiting",
+                verified=True,
+                verify_note="审批超出承诺时限",
+                verified_at=dt.datetime(2026, 3, 3, 9, tzinfo=dt.UTC),
+                rectify_note="增加审批人员",
+                rectified_at=dt.datetime(2026, 3, 4, 9, tzinfo=dt.UTC),
                 comment="等太久",
             ),
         ]
@@ -74,14 +80,18 @@ def test_the_lead_department_reads_its_overview_and_closes_a_bad_rating(
 
     page.goto("/lead/ratings")
     expect(page.get_by_text("共 2 条，未办结的在前。")).to_be_visible()
-    panels = page.locator("section.panel")
+    panels = page.locator("section.case")
     expect(panels.first).to_contain_text("等太久")  # the newest open one first
     first = panels.first
-    first.get_by_label("跟进状态").select_option("closed")
-    first.get_by_label("跟进说明").fill("已核实，窗口增加引导人员，电话回访申请人满意")
-    first.get_by_role("button", name="保存").click()
-    expect(page.locator("section.panel").first).to_contain_text("跑了两趟")  # still open: now first
-    expect(page.locator("section.panel").nth(1)).to_contain_text("等太久")
+    expect(first).to_contain_text("增加审批人员")  # what the department did, before the call
+    expect(first).to_contain_text("回访电话")
+    first.get_by_label("满意", exact=True).check()
+    first.get_by_label("回访情况").fill("电话回访，申请人对整改满意")
+    first.get_by_role("button", name="记录回访并办结").click()
+    expect(page.get_by_text("已记录回访，差评办结")).to_be_visible()
+    expect(page.locator("section.case").first).to_contain_text("跑了两趟")  # still open: now first
+    expect(page.locator("section.case").nth(1)).to_contain_text("等太久")
+    expect(page.locator("section.case").nth(1)).to_contain_text("已回访办结")
     shot(page, "ratings-closed-one")
     db.session.rollback()
     assert ratings.bad_ratings_for_lead(db.session, scjg).total == 2
