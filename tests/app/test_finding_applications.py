@@ -56,7 +56,7 @@ def test_a_counter_application_appears_in_the_applicants_account_and_can_be_rate
     assert status.status_code == 200 and "评价" in status.get_data(as_text=True)
     rated = client.post(
         f"/applications/{body['id']}/rate",
-        data={"score_all": "5", "comment_all": "窗口很耐心"},
+        data={"level_all": "5", "comment_all": "窗口很耐心"},
         follow_redirects=True,
     )
     assert "感谢您的评价" in rated.get_data(as_text=True)
