@@ -56,7 +56,9 @@ def test_a_phone_user_finds_the_counter_application_and_rates_it(
     expect(page.get_by_text(body["tracking_no"]).first).to_be_visible()
 
     page.get_by_role("group", name="整体服务（含综合窗口）").get_by_text("非常满意", exact=True).click()
-    page.get_by_role("group", name="整体服务（含综合窗口）").get_by_label("意见或建议（可选）").fill("窗口办得很快")
+    page.get_by_role("group", name="整体服务（含综合窗口）").get_by_label("意见或建议（可选）").fill(
+        "窗口办得很快"
+    )
     page.get_by_role("button", name="提交评价").click()
     expect(page.get_by_text("感谢您的评价")).to_be_visible()
     shot(page, "rated")
