@@ -85,11 +85,7 @@ def rate(
     if channel not in values(RatingChannel):
         raise RatingError("评价渠道无效")
     occasion = occasion_of(application, channel)
-    rateable = (
-        {t.id: t for t in application.tasks if t.status in (TaskState.DONE, TaskState.REJECTED)}
-        if occasion == RatingOccasion.FINISHED
-        else {}
-    )
+    rateable = {t.id: t for t in rateable_steps(application)}
     given = set(
         session.scalars(
             select(func.coalesce(Rating.task_id, 0)).where(
@@ -102,7 +98,7 @@ def rate(
         if score.task_id is not None and score.task_id not in rateable:
             raise RatingError(
                 "只能评价本申请中已办结的事项"
-                if rateable or occasion == RatingOccasion.FINISHED
+                if occasion == RatingOccasion.FINISHED
                 else f"{occasion.label}只能评价整体服务"
             )
         if (score.task_id or 0) in given:
@@ -131,6 +127,14 @@ def rate(
         given.add(score.task_id or 0)
         ratings.append(rating)
     return ratings
+
+
+def rateable_steps(application: Application) -> list[Task]:
+    """The steps a rating may be about besides the whole service: the decided ones, once the
+    application is finished (before that, only the whole service is rated)."""
+    if application.status not in FINISHED_STATES:
+        return []
+    return [t for t in application.tasks if t.status in (TaskState.DONE, TaskState.REJECTED)]
 
 
 def task_for_step(application: Application, code: str | None) -> int | None:

@@ -582,8 +582,12 @@ def department_cases(code: str) -> Any:
 @_OTHER_METHOD
 def handle_case(body: dict[str, Any], id: int) -> Any:
     token = current_token()
-    case = rating_cases.case_of(db.session, id, department_id=token.department_id)
-    if case is None or token.department_id is None:
+    case = (
+        rating_cases.case_of(db.session, id, department_id=token.department_id)
+        if token.department_id is not None
+        else None
+    )
+    if case is None:
         return api_error(404, "差评工单不存在")
     actor = _token_actor(token)
     try:

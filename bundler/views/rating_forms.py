@@ -8,22 +8,14 @@ from typing import Any
 from werkzeug.datastructures import MultiDict
 
 from ..models import Application
-from ..services.ratings import BAD_REASONS, GOOD_REASONS, Score
-from ..states import FINISHED_STATES, RatingLevel, TaskState, labels
+from ..services.ratings import BAD_REASONS, GOOD_REASONS, RatingError, Score, rateable_steps
+from ..states import RatingLevel, labels
 
 
 def form_context(application: Application) -> dict[str, Any]:
     """The targets (the whole service, and each finished step once the application is finished), the
     levels and the reasons."""
-    steps = (
-        [
-            (str(t.id), f"{t.department.name} · {t.title}")
-            for t in application.tasks
-            if t.status in (TaskState.DONE, TaskState.REJECTED)
-        ]
-        if application.status in FINISHED_STATES
-        else []
-    )
+    steps = [(str(t.id), f"{t.department.name} · {t.title}") for t in rateable_steps(application)]
     return {
         "rating_targets": [("all", "整体服务（含综合窗口）"), *steps],
         "rating_levels": labels(RatingLevel),
@@ -34,7 +26,7 @@ def form_context(application: Application) -> dict[str, Any]:
 
 def scores_from(form: MultiDict[str, str]) -> list[Score]:
     """The ratings the form carries: one per target whose level was chosen (a target left blank is
-    not rated)."""
+    not rated); the whole service must be among them."""
     scores = []
     for key, value in form.items():
         if not key.startswith("level_") or not value:
@@ -44,4 +36,6 @@ def scores_from(form: MultiDict[str, str]) -> list[Score]:
         scores.append(
             Score(task_id, value, form.getlist(f"reasons_{target}"), form.get(f"comment_{target}", ""))
         )
+    if not any(score.task_id is None for score in scores):
+        raise RatingError("请对整体服务作出评价")
     return scores

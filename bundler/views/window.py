@@ -352,8 +352,6 @@ def rate(application_id: int) -> Any:
             abort(400)
         try:
             scores = rating_forms.scores_from(request.form)
-            if not any(score.task_id is None for score in scores):
-                raise RatingError("请对整体服务作出评价")
             ratings.rate(db.session, application, scores, channel=RatingChannel.COUNTER)
         except RatingError as exc:
             db.session.rollback()
