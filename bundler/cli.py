@@ -7,6 +7,7 @@ import functools
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import Flask, current_app
@@ -581,3 +582,35 @@ def department_check_command() -> None:
 
 
 commands.add_command(department_group)
+
+
+@click.group("ratings")
+def ratings_group() -> None:
+    """好差评：导出评价数据。"""
+
+
+@ratings_group.command("export")
+@with_appcontext
+@click.option("--from", "first", type=click.DateTime(["%Y-%m-%d"]), help="开始日期（含），默认近 12 个月")
+@click.option("--to", "last", type=click.DateTime(["%Y-%m-%d"]), help="结束日期（含），默认今天")
+@click.option("--format", "kind", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
+@click.option(
+    "--output", type=click.File("w", encoding="utf-8"), default="-", help="写入的文件，默认标准输出"
+)
+def ratings_export_command(first: Any, last: Any, kind: str, output: Any) -> None:
+    """期间内的全部评价（含差评核实、整改、回访），列与 GET /api/v1/ratings/export 相同，供省级好差评系统导入。"""
+    from .services import outcomes, rating_export
+
+    try:
+        start, end = outcomes.period(first.date() if first else None, last.date() if last else None)
+    except outcomes.PeriodError as exc:
+        raise click.UsageError(str(exc)) from exc
+    records = rating_export.rows(db.session, start, end)
+    if kind == "json":
+        output.write(json.dumps({"ratings": list(records)}, ensure_ascii=False, indent=2) + "\n")
+        return
+    for line in rating_export.csv_lines(records):
+        output.write(line)
+
+
+commands.add_command(ratings_group)

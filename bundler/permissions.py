@@ -51,6 +51,7 @@ class Permission(StrEnum):
         "handle_cases"  # 差评核实、整改、申诉 of one's own department (administrators: the centre's)
     )
     DECIDE_APPEALS = "decide_appeals"  # 差评申诉裁定
+    EXPORT_RATINGS = "export_ratings"  # every rating of a period, for the province's 好差评 system
     DRAFT_ITEM_CHANGES = "draft_item_changes"  # 事项动态管理: one's own department's items
     DRAFT_BUNDLE_CHANGES = "draft_bundle_changes"  # the bundles one's department leads
     USE_STUDIO = "use_studio"  # open the studio and the drafts one may see
@@ -105,6 +106,7 @@ GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.REVIEW_CHANGES,
             Permission.CHECK_GUIDES,
             Permission.DECIDE_APPEALS,
+            Permission.EXPORT_RATINGS,
             Permission.SEE_ALL_CATALOGUE,
             Permission.MANAGE_CALENDAR,
             Permission.VIEW_CHANGE_HISTORY,

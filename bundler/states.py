@@ -132,6 +132,17 @@ class RatingOccasion(Labelled):
     FINISHED = "finished"  # after the results (办结)
 
 
+class VisitPurpose(Labelled):
+    """Why an applicant came to the counter: each visit is logged there, so 最多跑一次 is counted from
+    what happened, not assumed."""
+
+    SUBMIT = "submit"  # 递交申请（受理或暂不受理）
+    SUPPLEMENT = "supplement"  # 补交、补正材料
+    CONFIRM = "confirm"  # 到场确认、核验原件
+    COLLECT = "collect"  # 领取结果
+    OTHER = "other"
+
+
 class NotificationState(Labelled):
     PENDING = "pending"  # written with its event, not yet handed to the sender
     SENT = "sent"
@@ -249,6 +260,13 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         RatingOccasion.REFUSED: "一次性告知后",
         RatingOccasion.FINISHED: "办结后",
     },
+    VisitPurpose: {
+        VisitPurpose.SUBMIT: "递交申请",
+        VisitPurpose.SUPPLEMENT: "补交材料",
+        VisitPurpose.CONFIRM: "到场确认",
+        VisitPurpose.COLLECT: "领取结果",
+        VisitPurpose.OTHER: "其他",
+    },
     NotificationState: {
         NotificationState.PENDING: "待发送",
         NotificationState.SENT: "已发送",
@@ -334,6 +352,7 @@ __all__ = [
     "RevisitOutcome",
     "TaskState",
     "Verification",
+    "VisitPurpose",
     "label",
     "labels",
     "values",

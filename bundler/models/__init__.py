@@ -18,6 +18,7 @@ from .ratings import Rating
 from .results import Handover, ResultDocument
 from .routing import AuditEntry, Delivery
 from .summaries import ApplicationCount, DepartmentMonth, RatingCount, RunningDueCount, TaskCount
+from .visits import Visit
 
 __all__ = [
     "AdjustmentRule",
@@ -58,5 +59,6 @@ __all__ = [
     "TaskPause",
     "Upload",
     "User",
+    "Visit",
     "step_dependencies",
 ]

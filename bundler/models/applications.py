@@ -76,6 +76,12 @@ class Application(Timestamped, Model):
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     commitment_date: Mapped[date | None] = mapped_column(Date)  # 容缺: materials owed by
     promised_date: Mapped[date | None] = mapped_column(Date)
+    # What the reform saved, measured (issue #19): the promised working days of the planned steps as a
+    # bundle and their sum as separate applications, fixed at acceptance; the working days it took,
+    # from the day of acceptance to the day of completion, on the district's calendar
+    promised_days: Mapped[int | None]
+    separate_days: Mapped[int | None]
+    working_days: Mapped[int | None]
     calendar_note: Mapped[str | None] = mapped_column(Text)  # calendar version, estimate warnings
     delivery_method: Mapped[str | None] = mapped_column(String(20))  # 窗口领取 / 邮寄 / 电子证照
     delivery_address: Mapped[str | None] = mapped_column(EncryptedText)  # 邮寄送达: where to mail the results

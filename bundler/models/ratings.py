@@ -54,6 +54,8 @@ class Rating(Timestamped, Model):
             postgresql_include=["follow_up"],
             where=BAD_PREDICATE,
         ),
+        # the export for the province: a period's ratings, oldest first
+        Index("ix_ratings_created_at", "created_at", "id"),
         # a department's cases by due date
         partial_index("ix_ratings_case_department", "department_id", "due_date", where=BAD_PREDICATE),
     )

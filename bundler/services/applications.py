@@ -385,6 +385,12 @@ def accept(
     _create_tasks(session, application, planned, calendar)
     open_deliveries(session, application)
     application.promised_date = forecast.date
+    application.promised_days = graphs.working_days_between(
+        today, forecast.date, estimate=True, calendar=calendar
+    )
+    application.separate_days = (
+        planned.sum_promised_days
+    )  # each item applied for on its own, one after another
     application.calendar_note = work_calendar.forecast_note(forecast)
     application.status = ApplicationState.ACCEPTED_PENDING if deferred else ApplicationState.ACCEPTED
     application.accepted_at = utcnow()

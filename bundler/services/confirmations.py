@@ -23,7 +23,8 @@ from .. import clock
 from ..catalogue.definitions import pinned
 from ..models import Application, Confirmation, User
 from ..privacy import lookup_hash, lookup_hashes, mask_name
-from ..states import ApplicationState, ConfirmationChannel
+from ..states import ApplicationState, ConfirmationChannel, VisitPurpose
+from . import visits
 from .audit import audit
 
 NUMBER = "公民身份号码"
@@ -148,6 +149,8 @@ def _confirm(
                 **({"counter": True} if channel == ConfirmationChannel.COUNTER else {}),
             }
             audit(session, actor, "confirm", application=application, after=after)
+            if channel == ConfirmationChannel.COUNTER:  # the party came to confirm in person
+                visits.log_visit(session, application, VisitPurpose.CONFIRM, actor=actor)
     return picked, [row for row in rows if row.confirmed_at is None]
 
 

@@ -21,8 +21,8 @@ import forms
 from .. import clock
 from ..catalogue import definitions
 from ..models import ApiToken, Application, ELicence, Handover, ResultDocument, Task, User
-from ..states import FINISHED_STATES, Channel, HandoverMethod, TaskState, label
-from . import uploads
+from ..states import FINISHED_STATES, Channel, HandoverMethod, TaskState, VisitPurpose, label
+from . import uploads, visits
 from .elicences import LocalELicenceStore, holder_hashes
 from .notifications import notify
 
@@ -400,6 +400,8 @@ def record_handover(
         handed_at=clock.utcnow(),
     )
     session.add(handover)
+    if chosen == HandoverMethod.WINDOW:
+        visits.log_visit(session, application, VisitPurpose.COLLECT, actor=actor)
     words = NOTICE_WORDS[chosen]
     if chosen == HandoverMethod.MAIL:
         words += f"（{handover.carrier or '快递'}运单号 {handover.tracking_number}）"

@@ -21,8 +21,8 @@ import graphs
 from .. import clock
 from ..catalogue.definitions import item_material_keys, pinned, schema_for
 from ..models import Application, Task, TaskPause
-from ..states import SPECIAL_PROCEDURES, PauseKind, TaskState
-from . import work_calendar
+from ..states import SPECIAL_PROCEDURES, PauseKind, TaskState, VisitPurpose
+from . import visits, work_calendar
 from .applications import checked_data
 from .audit import audit
 from .notifications import notify
@@ -155,9 +155,11 @@ def answer(
     files: Mapping[str, Sequence[tuple[bytes, str]]],
     note: str = "",
     actor: str,
+    at_counter: bool = False,
 ) -> None:
-    """The applicant's answer (online or at the counter): corrected fields checked like the form, files
-    for the materials asked again; the department is handed the answer and sees what changed."""
+    """The applicant's answer (online or at the counter, which is a visit): corrected fields checked
+    like the form, files for the materials asked again; the department is handed the answer and sees
+    what changed."""
     if pause.kind != PauseKind.SUPPLEMENT or not pause.open:
         raise PauseError("该补正已结束，不能再提交")
     task = pause.task
@@ -199,6 +201,8 @@ def answer(
     pause.answer = {"fields": changed, "files": stored, "note": (note or "").strip()}
     if task.delivered_at is not None:  # the department's system receives the corrected content
         new_delivery(session, task)
+    if at_counter:
+        visits.log_visit(session, application, VisitPurpose.SUPPLEMENT, actor=actor)
     audit(
         session,
         actor,

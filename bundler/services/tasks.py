@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 import graphs
 
+from .. import clock
 from ..catalogue import definitions
 from ..clock import utcnow
 from ..models import Application, Delivery, Task
@@ -226,5 +227,11 @@ def release(session: Session, application: Application, actor: str) -> list[Task
     if view.complete and application.status in (ApplicationState.ACCEPTED, ApplicationState.ACCEPTED_PENDING):
         application.status = ApplicationState.COMPLETED if view.succeeded else ApplicationState.PARTLY_DONE
         application.completed_at = utcnow()
+        application.working_days = graphs.working_days_between(
+            clock.local(application.accepted_at).date() if application.accepted_at else clock.today(),
+            clock.today(),
+            estimate=True,
+            calendar=calendar,
+        )
         notify(session, application, "completed" if view.succeeded else "partly_done")
     return released

@@ -12,7 +12,7 @@ import binascii
 from typing import Any
 
 from flask import Blueprint as FlaskBlueprint
-from flask import Response, jsonify, request, url_for
+from flask import Response, jsonify, request, stream_with_context, url_for
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -31,7 +31,9 @@ from ..services import (
     acceptance,
     adjustments,
     guides,
+    outcomes,
     rating_cases,
+    rating_export,
     supplements,
     uploads,
     work_calendar,
@@ -75,7 +77,11 @@ from .api_schemas import (
     NewHandoverSchema,
     NewRatingSchema,
     NotificationListSchema,
+    OutcomeReportSchema,
     PauseResultSchema,
+    PeriodSchema,
+    RatingExportFilterSchema,
+    RatingExportSchema,
     RatingResultSchema,
     SpecialProcedureSchema,
     StoredFileSchema,
@@ -100,11 +106,13 @@ WINDOW = "综合窗口"
 DEPARTMENTS = "部门业务系统"
 PUBLIC = "公开信息"
 CATALOGUE = "事项目录"
+OVERSIGHT = "好差评"
 TAGS = [
     {"name": WINDOW, "description": "综合窗口系统（窗口令牌）：创建并受理申请、查询状态、取文书"},
     {"name": DEPARTMENTS, "description": "部门业务系统（部门令牌，只能办理本部门的事项）：取事项、办结"},
-    {"name": PUBLIC, "description": "公开信息（无需令牌）：工作日历、办事指南"},
+    {"name": PUBLIC, "description": "公开信息（无需令牌）：工作日历、办事指南、由实际申请统计的改革成效"},
     {"name": CATALOGUE, "description": "事项目录的调整与期限（管理员令牌）"},
+    {"name": OVERSIGHT, "description": "好差评数据导出，供省级好差评系统（管理员令牌）"},
 ]
 DESCRIPTION = (
     "综合窗口与部门业务系统的接口。每个请求带 `Authorization: Bearer <令牌>`（`bundler token create` 创建）。"
@@ -841,6 +849,7 @@ def answer_supplement(body: dict[str, Any], id: int) -> Any:
             files=files,
             note=body.get("note") or "",
             actor=_token_actor(current_token()),
+            at_counter=True,
         )
     except supplements.PauseError as exc:
         db.session.rollback()
@@ -1105,6 +1114,70 @@ def _guide(of: str, code: str) -> Any:
         return guides.guide_of(db.session, of, code, centre())
     except NotFound as exc:
         return api_error(404, str(exc))
+
+
+@bp.get("/bundles/<code>/report", tags=[PUBLIC], parameters=[_path("code", "一件事编码")])
+@bp.doc(operationId="getBundleOutcomes", summary="一件事改革成效：由实际申请统计（无需令牌）", security=[])
+@bp.arguments(PeriodSchema, location="query")
+@bp.response(200, OutcomeReportSchema, description="期间内受理的申请的实际用时、跑动、材料与按月趋势")
+@_refusal(404, "一件事不存在或尚未发布")
+@_refusal(422, "期间无效")
+@_OTHER_METHOD
+def bundle_outcomes(query: dict[str, Any], code: str) -> Any:
+    bundle = outcomes.published_bundle(db.session, code)
+    if bundle is None:
+        return api_error(404, f"一件事 {code} 不存在或尚未发布")
+    return _outcomes(query, bundle)
+
+
+@bp.get("/report", tags=[PUBLIC])
+@bp.doc(operationId="getDistrictOutcomes", summary="全区改革成效：由实际申请统计（无需令牌）", security=[])
+@bp.arguments(PeriodSchema, location="query")
+@bp.response(200, OutcomeReportSchema, description="全部一件事，口径同单个一件事")
+@_refusal(422, "期间无效")
+@_OTHER_METHOD
+def district_outcomes(query: dict[str, Any]) -> Any:
+    return _outcomes(query, None)
+
+
+def _outcomes(query: dict[str, Any], bundle: Any) -> Any:
+    try:
+        first, last = outcomes.period(query.get("first"), query.get("last"))
+    except outcomes.PeriodError as exc:
+        return api_error(422, str(exc), errors={"to": [str(exc)]})
+    return outcomes.report(db.session, bundle=bundle, first=first, last=last)
+
+
+@bp.get("/ratings/export", tags=[OVERSIGHT])
+@bp.doc(
+    operationId="exportRatings",
+    summary="好差评数据导出，供省级好差评系统（管理员令牌）",
+    responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}},
+)
+@require_token(Permission.EXPORT_RATINGS)
+@bp.arguments(RatingExportFilterSchema, location="query")
+@bp.response(200, RatingExportSchema, description="期间内的全部评价（含差评整改情况），按评价时间排序")
+@_refusal(422, "查询参数无效")
+@_OTHER_METHOD
+def export_ratings(query: dict[str, Any]) -> Any:
+    try:
+        first, last = outcomes.period(query.get("first"), query.get("last"))
+    except outcomes.PeriodError as exc:
+        return api_error(422, str(exc), errors={"to": [str(exc)]})
+    if query["format"] == "csv":
+        name = f"ratings-{first.isoformat()}-{last.isoformat()}.csv"
+        return Response(
+            stream_with_context(rating_export.csv_lines(rating_export.rows(db.session, first, last))),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f"attachment; filename={name}"},
+        )
+    limit, page = query["limit"], query["page"]
+    total = rating_export.count(db.session, first, last)
+    return {
+        "ratings": list(rating_export.rows(db.session, first, last, limit=limit, offset=(page - 1) * limit)),
+        "total": total,
+        "next_page": page + 1 if page * limit < total else None,
+    }
 
 
 # --- the document -------------------------------------------------------------------------------------

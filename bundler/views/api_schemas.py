@@ -987,3 +987,127 @@ class CaseStepSchema(ApiSchema):
         validate=Length(min=1, max=1000),
         metadata={"description": "核实依据、整改措施或申诉理由"},
     )
+
+
+class PeriodSchema(ApiSchema):
+    """A period of local days, both included."""
+
+    first = fields.Date(
+        data_key="from", load_default=None, metadata={"description": "开始日期（含），YYYY-MM-DD"}
+    )
+    last = fields.Date(
+        data_key="to", load_default=None, metadata={"description": "结束日期（含），YYYY-MM-DD"}
+    )
+
+
+class RatingExportFilterSchema(PeriodSchema):
+    format = fields.String(
+        load_default="json",
+        validate=_one_of(["json", "csv"], "格式"),
+        metadata={"description": "json（分页）或 csv（期间内全部，带表头的 UTF-8 文件）"},
+    )
+    limit = fields.Integer(
+        load_default=API_LIMIT,
+        validate=Range(min=1, max=API_MAX_LIMIT, error=f"limit 应为 1 至 {API_MAX_LIMIT}"),
+        metadata={"description": f"JSON 每页条数（默认 {API_LIMIT}）"},
+    )
+    page = fields.Integer(
+        load_default=1,
+        validate=Range(min=1, max=API_MAX_PAGE, error=f"page 应为 1 至 {API_MAX_PAGE} 的整数"),
+        metadata={"description": "页码，从 1 开始"},
+    )
+
+
+class ExportedRatingSchema(ApiSchema):
+    """One rating as the province's 好差评 system takes it (the CSV has the same columns, headed in Chinese)."""
+
+    id = fields.Integer(required=True, metadata={"description": "评价编号"})
+    tracking_no = fields.String(required=True, allow_none=True, metadata={"description": "办件编号"})
+    bundle = fields.String(required=True, metadata={"description": "一件事编码"})
+    item = fields.String(
+        required=True, allow_none=True, metadata={"description": "事项编码；null 为整体服务"}
+    )
+    item_name = fields.String(required=True, metadata={"description": "事项名称（整体服务为一件事名称）"})
+    evaluated = fields.String(required=True, metadata={"description": "评价对象：办理部门或政务服务中心"})
+    evaluated_code = fields.String(required=True, metadata={"description": "评价对象编码：部门编码或 centre"})
+    channel = fields.String(required=True, metadata={"description": "评价渠道"})
+    occasion = fields.String(required=True, metadata={"description": "评价节点"})
+    level = fields.String(required=True, validate=_one_of(LEVEL_LABELS))
+    score = fields.Integer(required=True, metadata={"description": "5 非常满意 … 1 非常不满意"})
+    reasons = fields.String(required=True, metadata={"description": "评价原因，以顿号分隔"})
+    comment = fields.String(required=True, metadata={"description": "评价内容"})
+    rated_at = fields.String(required=True, metadata={"description": "评价时间（北京时间）"})
+    rectification = fields.String(required=True, metadata={"description": "整改状态；好评为“无需整改”"})
+    due = fields.String(required=True, allow_none=True, metadata={"description": "整改期限"})
+    verified = fields.String(
+        required=True, allow_none=True, metadata={"description": "核实结果：属实或不属实"}
+    )
+    rectified_at = fields.String(required=True, allow_none=True, metadata={"description": "整改时间"})
+    revisit = fields.String(required=True, allow_none=True, metadata={"description": "回访结果"})
+    revisited_at = fields.String(required=True, allow_none=True, metadata={"description": "回访时间"})
+
+
+class RatingExportSchema(ApiSchema):
+    ratings = fields.List(fields.Nested(ExportedRatingSchema), required=True)
+    total = fields.Integer(required=True)
+    next_page = fields.Integer(required=True, allow_none=True)
+
+
+def _share(description: str) -> fields.Float:
+    return fields.Float(
+        required=True, allow_none=True, metadata={"description": description + "（0 至 1；无数据为 null）"}
+    )
+
+
+def _days(description: str) -> fields.Integer:
+    return fields.Integer(
+        required=True, allow_none=True, metadata={"description": description + "（工作日）"}
+    )
+
+
+class OutcomeFiguresSchema(ApiSchema):
+    applications = fields.Integer(required=True, metadata={"description": "期间内受理的申请"})
+    finished = fields.Integer(required=True, metadata={"description": "其中已办结"})
+    median_working_days = _days("实际用时中位数：受理之日至办结之日")
+    p90_working_days = _days("实际用时第 90 百分位")
+    promised_working_days = _days("承诺时限中位数")
+    separate_working_days = _days("各事项分别申请时承诺时限之和的中位数")
+    within_promise_share = _share("在承诺时限内办结的比例")
+    on_time_share = _share("各环节在本事项承诺时限内办结的比例")
+    online_share = _share("网上申请的比例")
+    visits = fields.Integer(required=True, metadata={"description": "窗口登记的到访次数（每件每天最多一次）"})
+    at_most_one_visit_share = _share("最多跑一次：办结申请中到访不超过一次的比例")
+    once_done_share = _share("一次办成：办结申请中没有补正的比例")
+
+
+class MonthOutcomeSchema(OutcomeFiguresSchema):
+    month = fields.String(required=True, metadata={"description": "受理月份 YYYY-MM"})
+
+
+class DepartmentOnTimeSchema(ApiSchema):
+    code = fields.String(required=True)
+    name = fields.String(required=True)
+    decided = fields.Integer(required=True, metadata={"description": "已作出决定的环节"})
+    on_time = fields.Integer(required=True, metadata={"description": "其中在承诺时限内"})
+    on_time_share = _share("按时办结率")
+
+
+class OutcomeReportSchema(OutcomeFiguresSchema):
+    """The reform measured from the applications accepted in the period."""
+
+    bundle = fields.String(
+        required=True, allow_none=True, metadata={"description": "一件事编码；null 为全区"}
+    )
+    first = fields.String(
+        attribute="from", data_key="from", required=True, metadata={"description": "受理日期自"}
+    )
+    last = fields.String(attribute="to", data_key="to", required=True, metadata={"description": "受理日期至"})
+    materials_collected = fields.Integer(
+        required=True, metadata={"description": "申请人提交（上传或窗口收取）的材料"}
+    )
+    materials_exempted = fields.Integer(
+        required=True, metadata={"description": "免交：电子证照或由本件事内事项产生"}
+    )
+    materials_committed = fields.Integer(required=True, metadata={"description": "以告知承诺代替的材料"})
+    departments = fields.List(fields.Nested(DepartmentOnTimeSchema), required=True)
+    monthly = fields.List(fields.Nested(MonthOutcomeSchema), required=True)

@@ -325,6 +325,7 @@ def answer_supplement(application_id: int, pause_id: int) -> Any:
             files=files,
             note=request.form.get("answer_note", ""),
             actor=actor,
+            at_counter=who == "综合窗口",
         )
     except supplements_service.PauseError as exc:
         db.session.rollback()

@@ -21,7 +21,7 @@ from ..extensions import db
 from ..models import Application
 from ..permissions import Permission
 from ..privacy import lookup_hashes, mask_name
-from ..services import acceptance, confirmations, deferrals, ratings
+from ..services import acceptance, confirmations, deferrals, ratings, visits
 from ..services import applications as service
 from ..services import results as results_service
 from ..services.deadlines import due_dates
@@ -32,7 +32,7 @@ from ..services.ownership import staff_may_open
 from ..services.prefill import prefill_for_person
 from ..services.ratings import RatingError
 from ..services.uploads import UploadError, check_upload, delete_upload, hand_again, store_upload
-from ..states import ApplicationState, Channel, MaterialState, RatingChannel
+from ..states import ApplicationState, Channel, MaterialState, RatingChannel, VisitPurpose
 from . import rating_forms
 from .auth import permission_required
 from .unified_form import handle_unified_form, raw_answers, required_question_ids, settle
@@ -321,6 +321,7 @@ def material_supplied(application_id: int, material_id: int) -> Any:
         flash(str(exc), "error")
         return redirect(url_for("window.done", application_id=application.id))
     hand_again(db.session, material, actor=f"综合窗口 {clerk}")
+    visits.log_visit(db.session, application, VisitPurpose.SUPPLEMENT, actor=f"综合窗口 {clerk}")
     db.session.commit()
     dispatch_application(application.id)
     flash(f"已收取补交的材料：{material.name}，待办理部门确认", "success")
