@@ -25,6 +25,7 @@ from ..queues import SYSTEM_QUEUE, Job
 from ..senders import SENDERS, SendFailed
 from ..states import ApplicationState, MaterialState, NotificationState
 from .elicences import HOLDER_ELEMENTS
+from .rating_links import rate_url
 from .retries import next_attempt
 
 MOBILE_ELEMENTS = ("手机号码", "联系电话", "移动电话")
@@ -56,6 +57,8 @@ TEXTS: dict[str, str] = {
 }
 
 
+RATE_TEXT = " 评价本次服务：{rate_url}"  # every notice: the applicant can rate at each point (好差评)
+
 NOTICE_EVENTS: dict[str, str] = {  # event → what the staff pages call it
     "accepted": "受理",
     "accepted_pending": "容缺受理",
@@ -74,6 +77,8 @@ NOTICE_EVENTS: dict[str, str] = {  # event → what the staff pages call it
 
 def notify(session: Session, application: Application, event: str, **details: Any) -> Notification:
     """Write the notice of ``event`` for the applicant (sent after the caller's commit)."""
+    if application.id is None:
+        session.flush()  # the link to rate names the application
     values = _values(session, application)
     values.update({k: v for k, v in details.items() if v is not None})
     mobile = applicant_mobile(session, application)
@@ -81,7 +86,7 @@ def notify(session: Session, application: Application, event: str, **details: An
         application=application,
         event=event,
         recipient=mobile,
-        body=TEXTS[event].format_map(_Blank(values)),
+        body=TEXTS[event].format_map(_Blank(values)) + RATE_TEXT.format(rate_url=rate_url(application.id)),
         status=NotificationState.PENDING if mobile else NotificationState.UNDELIVERABLE,
     )
     session.add(notification)

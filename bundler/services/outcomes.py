@@ -355,6 +355,22 @@ def period(first: dt.date | None, last: dt.date | None) -> tuple[dt.date, dt.dat
     return first, last
 
 
+def parse_day(typed: str | None) -> dt.date | None:
+    """A day as typed in a form or a query (年-月-日); None when left empty."""
+    typed = (typed or "").strip()
+    if not typed:
+        return None
+    try:
+        return dt.date.fromisoformat(typed)
+    except ValueError:
+        raise PeriodError(f"“{typed[:20]}”不是有效日期，请按 年-月-日 填写（如 2026-11-01）") from None
+
+
+def period_of(first: str | None, last: str | None) -> tuple[dt.date, dt.date]:
+    """The period typed in a page's form (``from``, ``to``). Raises ``PeriodError``."""
+    return period(parse_day(first), parse_day(last))
+
+
 def report(session: Session, *, bundle: Bundle | None, first: dt.date, last: dt.date) -> dict[str, Any]:
     """The measured figures of ``bundle`` (None: the district) for applications accepted from ``first``
     to ``last``, with the monthly trend and the on-time share per department."""

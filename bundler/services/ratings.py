@@ -66,16 +66,25 @@ def level_of(value: str | int | None) -> RatingLevel:
 
 
 def occasion_of(application: Application, channel: str) -> RatingOccasion:
-    """The point of the service a rating now answers to; online only after a refusal or the results."""
+    """The point of the service a rating now answers to: the results, a refusal (一次性告知) or the
+    acceptance (at the counter's 评价器, or later through the link of a notice)."""
     if application.status in FINISHED_STATES:
         return RatingOccasion.FINISHED
     if application.status == ApplicationState.REFUSED:
         return RatingOccasion.REFUSED
-    if channel == RatingChannel.COUNTER and application.accepted_at is not None:
+    if application.accepted_at is not None:
         return RatingOccasion.ACCEPTED
     if channel == RatingChannel.COUNTER:
         raise RatingError("受理或暂不受理后才能在窗口评价")
-    raise RatingError("办结或收到一次性告知后才能评价")
+    raise RatingError("受理、暂不受理或办结后才能评价")
+
+
+def occasion_now(application: Application) -> RatingOccasion | None:
+    """The point of the service an applicant can rate now (None for a draft)."""
+    try:
+        return occasion_of(application, RatingChannel.ONLINE)
+    except RatingError:
+        return None
 
 
 def rate(

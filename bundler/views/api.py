@@ -36,6 +36,7 @@ from ..services import (
     rating_export,
     supplements,
     uploads,
+    visits,
     work_calendar,
     work_queue,
 )
@@ -52,7 +53,7 @@ from ..services.notifications import notices_of
 from ..services.outbox import dispatch_application
 from ..services.ownership import system_may_open
 from ..services.payload import task_payload
-from ..states import DocumentState, RatingChannel
+from ..states import DocumentState, RatingChannel, VisitPurpose
 from .api_auth import api_error, current_token, require_token
 from .api_schemas import (
     ApplicationSchema,
@@ -76,6 +77,7 @@ from .api_schemas import (
     NewApplicationSchema,
     NewHandoverSchema,
     NewRatingSchema,
+    NewVisitSchema,
     NotificationListSchema,
     OutcomeReportSchema,
     PauseResultSchema,
@@ -93,6 +95,7 @@ from .api_schemas import (
     TaskSchema,
     VerificationResultSchema,
     VerificationSchema,
+    VisitListSchema,
 )
 from .documents import pdf_response
 from .files import file_response
@@ -497,6 +500,29 @@ def rate_application(body: dict[str, Any], id: int) -> Any:
     }
     db.session.commit()
     return answer, 201
+
+
+@bp.post("/applications/<id:id>/visits", tags=[WINDOW], parameters=[_path("id", "申请 id")])
+@bp.doc(operationId="logVisit", summary="登记申请人今天到窗口的一次到访（跑动；窗口令牌），同一天只计一次")
+@require_token(Permission.ACCEPT_BY_API)
+@bp.arguments(NewVisitSchema)
+@bp.response(201, VisitListSchema, description="该申请的全部到访记录")
+@_NOT_AN_OBJECT
+@_refusal(404, "申请不存在")
+@_refusal(422, "请求内容未通过校验")
+@_OTHER_METHOD
+def log_visit(body: dict[str, Any], id: int) -> Any:
+    application = _submitted_application(id)
+    if application is None:
+        return api_error(404, "申请不存在")
+    visits.log_visit(
+        db.session, application, VisitPurpose(body["purpose"]), actor=_token_actor(current_token())
+    )
+    db.session.commit()
+    listed = [
+        {"date": v.visited_on, "purposes": v.purposes} for v in visits.visits_of(db.session, application)
+    ]
+    return {"application": application.id, "visits": listed}, 201
 
 
 def _case_json(case: Any) -> dict[str, Any]:

@@ -35,6 +35,7 @@ from ..states import (
     RatingOccasion,
     TaskState,
     Verification,
+    VisitPurpose,
     values,
 )
 
@@ -1111,3 +1112,21 @@ class OutcomeReportSchema(OutcomeFiguresSchema):
     materials_committed = fields.Integer(required=True, metadata={"description": "以告知承诺代替的材料"})
     departments = fields.List(fields.Nested(DepartmentOnTimeSchema), required=True)
     monthly = fields.List(fields.Nested(MonthOutcomeSchema), required=True)
+
+
+class NewVisitSchema(ApiSchema):
+    purpose = fields.String(
+        required=True,
+        validate=_one_of(values(VisitPurpose), "到访事由"),
+        metadata={"title": "到访事由", "description": "submit / supplement / confirm / collect / other"},
+    )
+
+
+class VisitSchema(ApiSchema):
+    date = fields.Date(required=True)
+    purposes = fields.List(fields.String(validate=_one_of(values(VisitPurpose))), required=True)
+
+
+class VisitListSchema(ApiSchema):
+    application = fields.Integer(required=True)
+    visits = fields.List(fields.Nested(VisitSchema), required=True)

@@ -37,7 +37,7 @@ from ..services.guidance import answer_labels, guide
 from ..services.notifications import notices_of
 from ..services.outbox import dispatch_application
 from ..services.ownership import OwnershipError, set_id_number, staff_may_open
-from ..services.ratings import RatingError, rated_already
+from ..services.ratings import RatingError, occasion_now, rated_already
 from ..services.ratings import rate as rate_service
 from ..services.uploads import (
     UploadError,
@@ -478,6 +478,7 @@ def status_context(application: Application) -> dict[str, Any]:
     finished = results_service.step_results(db.session, application)
     return {
         "rated": rated_already(db.session, application, RatingChannel.ONLINE),
+        "rating_occasion": occasion_now(application),
         **rating_forms.form_context(application),
         "supplements": supplements,
         "results": results,

@@ -5,13 +5,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from ..extensions import db
 from ..permissions import Permission, Role
-from ..services import rating_cases
+from ..services import outcomes, rating_cases, rating_export
 from ..services.ratings import RatingError
 from .auth import permission_required
 from .department import actor
@@ -96,3 +106,21 @@ def decide(case_id: int) -> Any:
     db.session.commit()
     flash("已裁定", "success")
     return redirect(url_for("cases.appeals"))
+
+
+@bp.get("/review/ratings.csv")
+@permission_required(Permission.EXPORT_RATINGS)
+def export_ratings() -> Any:
+    """The province's file of every rating in the period (the same as the API's CSV), to upload by hand
+    where the province's system takes files."""
+    try:
+        first, last = outcomes.period_of(request.args.get("from"), request.args.get("to"))
+    except outcomes.PeriodError as exc:
+        flash(f"导出期间无效：{exc}", "error")
+        return redirect(url_for("cases.appeals"))
+    lines = rating_export.csv_lines(rating_export.rows(db.session, first, last))
+    return Response(
+        stream_with_context(lines),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename=ratings-{first}-{last}.csv"},
+    )

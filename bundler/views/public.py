@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 
 from ..extensions import db, limiter
+from ..models import Application
+from ..services import rating_links, ratings
 from ..services.deadlines import due_dates
 from ..services.overview import find_bundles, published_bundles
 from ..services.tracking import TAIL, find_by_tracking_number
+from ..states import RatingChannel
+from . import rating_forms
 
 bp = Blueprint("public", __name__)
 
@@ -59,3 +65,44 @@ def track() -> tuple[str, int] | str:
     return render_template(
         "public/track.html", application=found, tracking_no=tracking_no, tail=TAIL, due=due_dates(db.session)
     )
+
+
+def _linked_application(token: str) -> Application:
+    application_id = rating_links.application_of(token)
+    application = db.session.get(Application, application_id) if application_id is not None else None
+    if application is None:
+        abort(404)
+    return application
+
+
+@bp.route("/r/<token>", methods=["GET", "POST"])
+@limiter.limit("30 per minute", methods=["POST"])
+def rate_by_link(token: str) -> Any:
+    """好差评 through the link of a notice, without an account: the same form as the status page."""
+    application = _linked_application(token)
+    occasion = ratings.occasion_now(application)
+    status, typed = 200, None
+    if request.method == "POST" and occasion is not None:
+        if not FlaskForm().validate_on_submit():
+            abort(400)
+        try:
+            scores = rating_forms.scores_from(request.form)
+            ratings.rate(db.session, application, scores, channel=RatingChannel.ONLINE)
+        except ratings.RatingError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+            status, typed = 422, request.form
+        else:
+            db.session.commit()
+            flash("感谢您的评价！", "success")
+            return redirect(url_for("public.rate_by_link", token=token))
+    application = _linked_application(token)
+    return render_template(
+        "ratings/by_link.html",
+        application=application,
+        token=token,
+        occasion=ratings.occasion_now(application),
+        rated=ratings.rated_already(db.session, application, RatingChannel.ONLINE),
+        typed=typed,
+        **rating_forms.form_context(application),
+    ), status

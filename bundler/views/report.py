@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from flask import Blueprint, Response, abort, render_template, request
@@ -20,31 +19,18 @@ from ..services.studio import reform_report
 bp = Blueprint("report", __name__)
 
 
-def _day(name: str) -> tuple[dt.date | None, str | None]:
-    typed = (request.args.get(name) or "").strip()
-    if not typed:
-        return None, None
-    try:
-        return dt.date.fromisoformat(typed), None
-    except ValueError:
-        return None, f"“{typed}”不是有效日期，请按 年-月-日 填写（如 2026-11-01）"
-
-
 def _measured(bundle: Bundle | None) -> dict[str, Any]:
     """The measured figures for the period asked (``from``, ``to``), what was typed and any problem."""
-    (first, first_problem), (last, last_problem) = _day("from"), _day("to")
-    problems = [p for p in (first_problem, last_problem) if p]
-    if not problems:
-        try:
-            period = outcomes.period(first, last)
-        except outcomes.PeriodError as exc:
-            problems.append(str(exc))
-    if problems:  # the page shows the default period, what was typed stays in the form
-        period = outcomes.period(None, None)
-    figures = outcomes.report(db.session, bundle=bundle, first=period[0], last=period[1])
+    typed = {"from": request.args.get("from", ""), "to": request.args.get("to", "")}
+    problems = []
+    try:
+        first, last = outcomes.period_of(typed["from"], typed["to"])
+    except outcomes.PeriodError as exc:  # the default period is shown, what was typed stays in the form
+        problems.append(str(exc))
+        first, last = outcomes.period(None, None)
     return {
-        "measured": figures,
-        "typed": {"from": request.args.get("from", ""), "to": request.args.get("to", "")},
+        "measured": outcomes.report(db.session, bundle=bundle, first=first, last=last),
+        "typed": typed,
         "period_problems": problems,
         "figures": outcomes.FIGURES,
         "material_figures": outcomes.MATERIAL_FIGURES,

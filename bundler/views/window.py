@@ -32,7 +32,7 @@ from ..services.ownership import staff_may_open
 from ..services.prefill import prefill_for_person
 from ..services.ratings import RatingError
 from ..services.uploads import UploadError, check_upload, delete_upload, hand_again, store_upload
-from ..states import ApplicationState, Channel, MaterialState, RatingChannel, VisitPurpose
+from ..states import ApplicationState, Channel, MaterialState, RatingChannel, VisitPurpose, labels
 from . import rating_forms
 from .auth import permission_required
 from .unified_form import handle_unified_form, raw_answers, required_question_ids, settle
@@ -300,7 +300,28 @@ def done(application_id: int) -> str:
         owed=deferrals.owed(application),
         overdue={m.id for m in deferrals.overdue(application)},
         due=due_dates(db.session),
+        visits=visits.visits_of(db.session, application),
+        visit_purposes=labels(VisitPurpose),
     )
+
+
+@bp.post("/applications/<id:application_id>/visits")
+@permission_required(Permission.ACCEPT_AT_COUNTER)
+def log_visit(application_id: int) -> Any:
+    """The applicant came to the counter today (跑动), for what the clerk picks."""
+    application = _window_application(application_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        purpose = VisitPurpose(request.form.get("purpose", ""))
+    except ValueError:
+        flash("请选择到访事由", "error")
+        return redirect(url_for("window.done", application_id=application.id))
+    clerk = f"综合窗口 用户 {current_user.id}（{mask_name(current_user.name) or current_user.role_label}）"
+    visits.log_visit(db.session, application, purpose, actor=clerk)
+    db.session.commit()
+    flash(f"已登记今天的到访：{purpose.label}", "success")
+    return redirect(url_for("window.done", application_id=application.id))
 
 
 @bp.post("/applications/<id:application_id>/materials/<id:material_id>/supplied")
@@ -348,6 +369,7 @@ def rate(application_id: int) -> Any:
     """The window's 评价器: the clerk turns this page to the applicant (a tablet on the counter), who
     rates the service at this point (after acceptance, a refusal or collecting the results)."""
     application = _window_application(application_id)
+    typed = None
     if request.method == "POST":
         if not FlaskForm().validate_on_submit():
             abort(400)
@@ -357,6 +379,7 @@ def rate(application_id: int) -> Any:
         except RatingError as exc:
             db.session.rollback()
             flash(str(exc), "error")
+            typed = request.form  # shown again as the applicant left it
         else:
             db.session.commit()
             return render_template("window/rated.html", application=application)
@@ -370,5 +393,6 @@ def rate(application_id: int) -> Any:
         application=application,
         occasion=occasion,
         rated=ratings.rated_already(db.session, application, RatingChannel.COUNTER),
+        typed=typed,
         **rating_forms.form_context(application),
-    )
+    ), 200 if typed is None else 422

@@ -22,6 +22,7 @@ from bundler.models import Application, ApplicationMaterial, Task
 from bundler.services import supplements, work_calendar
 from bundler.services.accounts import create_token
 
+from factories import PASSWORD
 from testapp import accept_by_api, bearer, department_token, example_results, online_draft, pdf_bytes
 
 MONDAY = dt.datetime(2026, 11, 2, 2, 0, tzinfo=dt.UTC)  # 10:00 in China, a working Monday
@@ -115,12 +116,23 @@ def test_the_report_counts_what_happened(app, client, sample, window_token, make
             headers=bearer(window_token),
         )
         assert collected.status_code == 201, collected.get_json()
+    with on(4):  # the applicant still waiting comes by to ask (logged by the window system)
+        asked = client.post(
+            f"/api/v1/applications/{unfinished}/visits",
+            json={"purpose": "other"},
+            headers=bearer(window_token),
+        )
+        assert asked.status_code == 201, asked.get_json()
+        assert asked.get_json()["visits"] == [
+            {"date": "2026-11-02", "purposes": ["submit"]},
+            {"date": "2026-11-06", "purposes": ["other"]},
+        ]
 
     # What this test did: days taken (Mon → Mon, Tue, Wed, Thu), trips to the counter (the window
     # system's applications were brought there; the corrected one came back on Tuesday, the slow one
     # came to collect on Thursday; the online one and the mailed one needed none after that)
     taken = {quick: 0, online: 1, slow: 2, corrected: 3}
-    trips = {quick: 1, slow: 2, corrected: 2, unfinished: 1, online: 0}
+    trips = {quick: 1, slow: 2, corrected: 2, unfinished: 2, online: 0}
     calendar = work_calendar.current(db.session)
     db.session.expire_all()
     promised = {
@@ -150,7 +162,7 @@ def test_the_report_counts_what_happened(app, client, sample, window_token, make
         "materials_exempted": sum(s in ("e_licence", "produced") for s in statuses),
     }
     assert expected["median_working_days"] == 1 and expected["p90_working_days"] == 3
-    assert expected["visits"] == 6 and expected["at_most_one_visit_share"] == 0.5
+    assert expected["visits"] == 7 and expected["at_most_one_visit_share"] == 0.5
 
     report = client.get("/api/v1/bundles/TX/report", query_string=NOVEMBER)
     assert report.status_code == 200, report.get_json()
@@ -162,7 +174,7 @@ def test_the_report_counts_what_happened(app, client, sample, window_token, make
         "applications": 5,
         "finished": 4,
         "median_working_days": 1,
-        "visits": 6,
+        "visits": 7,
     }
     assert [m["month"] for m in figures["monthly"]] == ["2026-11"]
     departments = {d["code"]: d for d in figures["departments"]}
@@ -186,9 +198,14 @@ def test_the_report_counts_what_happened(app, client, sample, window_token, make
     assert summary["最多跑一次比例"] == 0.5 and summary["一次办成比例"] == 0.75
     page = client.get("/bundles/TX/report", query_string=NOVEMBER).get_data(as_text=True)
     assert "实际成效" in page and "2026-11" in page
+    typo = client.get("/bundles/TX/report", query_string={"from": "2026-13-01", "to": "2026-11-30"})
+    shown = typo.get_data(as_text=True)
+    assert typo.status_code == 422 and "不是有效日期" in shown and 'value="2026-13-01"' in shown
+    assert "近 12 个月" in shown  # and the default period's figures below
+    assert client.get("/report", query_string=NOVEMBER).status_code == 200
 
 
-def test_the_ratings_reach_the_province_as_csv(app, client, sample, window_token):
+def test_the_ratings_reach_the_province_as_csv(app, client, sample, window_token, make_user):
     tokens: dict[str, str] = {}
     with on(0):
         application_id = accept_by_api(client, window_token, "TX")["id"]
@@ -236,6 +253,13 @@ def test_the_ratings_reach_the_province_as_csv(app, client, sample, window_token
         headers=bearer(admin),
     ).get_json()
     assert before["total"] == 0 and before["ratings"] == []
+
+    make_user("reviewer", login="reviewer-export")
+    reviewer = app.test_client()
+    reviewer.post("/login", data={"login": "reviewer-export", "password": PASSWORD})
+    downloaded = reviewer.get("/review/ratings.csv", query_string=NOVEMBER)
+    assert downloaded.status_code == 200 and downloaded.mimetype == "text/csv"
+    assert list(csv.DictReader(io.StringIO(downloaded.get_data(as_text=True).lstrip("\ufeff")))) == rows
 
     result = app.test_cli_runner().invoke(
         args=["ratings", "export", "--from", "2026-11-01", "--to", "2026-11-30", "--format", "csv"]

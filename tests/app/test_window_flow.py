@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 import forms
@@ -242,3 +243,51 @@ def test_an_unanswered_deciding_question_is_refused_at_the_counter_with_its_name
     steps = {t.item.code: t.status for t in application.tasks}
     assert application.status == "accepted" and steps["XF-001"] != "skipped" and steps["CG-001"] == "skipped"
     assert application.answers["has_signboard"] is False  # the default, used without an answer
+
+
+def test_a_refusal_is_a_visit_and_its_notice_lets_the_applicant_rate_without_an_account(
+    app, client, sample, make_user
+):
+    from bundler.models import Notification, Rating, Visit
+
+    _clerk(client, make_user)
+    application_id = _start(client, "XSECS")
+    client.post(f"/window/applications/{application_id}/scenario", data=scenario_form("XSECS"))
+    application = _fill(client, application_id)
+    required = [m for m in application.materials if m.required and m.status != "produced"]
+    states = _checklist(application, **{m.name: "missing" for m in required})
+    client.post(f"/window/applications/{application_id}/checklist", data={**states, "action": "refuse"})
+    done = client.get(f"/window/applications/{application_id}/done").get_data(as_text=True)
+    assert "到访记录" in done and "递交申请" in done
+    client.post(f"/window/applications/{application_id}/visits", data={"purpose": "other"})
+    client.post(f"/window/applications/{application_id}/visits", data={"purpose": "nonsense"})
+    (visit,) = db.session.scalars(select(Visit).where(Visit.application_id == application_id)).all()
+    assert visit.purposes == ["submit", "other"]  # one trip today, for both
+
+    notice = db.session.scalar(
+        select(Notification).where(
+            Notification.application_id == application_id, Notification.event == "refused"
+        )
+    )
+    link = re.search(r"http://[^/\s]+(/r/[\w.\-]+)", notice.body)
+    assert link, notice.body
+    stranger = app.test_client()  # the applicant, no account, from the text message
+    page = stranger.get(link.group(1)).get_data(as_text=True)
+    assert "好差评" in page and "一次性告知后" in page and 'name="level_all"' in page
+    assert stranger.get(link.group(1)[:-2] + "xx").status_code == 404  # an altered link opens nothing
+    rated = stranger.post(
+        link.group(1),
+        data={"level_all": "2", "reasons_all": ["材料要求多"], "comment_all": "材料清单看不懂"},
+        follow_redirects=True,
+    )
+    assert rated.status_code == 200 and "感谢您的评价" in rated.get_data(as_text=True)
+    (rating,) = db.session.scalars(select(Rating).where(Rating.application_id == application_id)).all()
+    assert (rating.occasion, rating.channel, rating.score, rating.follow_up) == (
+        "refused",
+        "online",
+        2,
+        "open",
+    )
+    assert rating.department_id is None  # the centre's case: the window refused it
+    again = stranger.get(link.group(1)).get_data(as_text=True)
+    assert "已对一次性告知后的服务作出评价" in again
