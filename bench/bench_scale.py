@@ -6,7 +6,7 @@ step of 90% of them through the department API (results as their departments giv
 ratings, and measures every page. Then it copies those rows (applications, materials, tasks,
 deliveries, audit log, ratings) by ``INSERT … SELECT … generate_series`` until there are
 ``--applications`` (default 100,000; ``--huge`` for 1,000,000), spread over the past year, recounts
-the department summary, ANALYZEs and measures again. It prints p50 / p99 of each page at both sizes,
+the department summary and the report's months (timing that job), ANALYZEs and measures again. It prints p50 / p99 of each page at both sizes,
 the growth ratio against the empty database and against ``--baseline`` applications (1,000: the
 smallest volume at which every list fills its page, so that both sides render as many rows), the
 largest resident memory of this process, and the memory of a real gunicorn worker and rq worker after
@@ -51,7 +51,7 @@ from bundler.catalogue import definitions  # noqa: E402
 from bundler.extensions import db  # noqa: E402
 from bundler.models import Application, Department, Rating, Task, counts  # noqa: E402
 from bundler.queues import all_queue_names  # noqa: E402
-from bundler.services import outbox  # noqa: E402
+from bundler.services import outbox, outcome_counts  # noqa: E402
 from bundler.services.accounts import create_token, create_user  # noqa: E402
 from bundler.worker import make_worker  # noqa: E402
 
@@ -68,6 +68,7 @@ COPIED: dict[str, dict[str, str]] = {
     "deliveries": {"task_id": "tasks"},
     "audit_log": {"application_id": "applications", "task_id": "tasks"},
     "ratings": {"application_id": "applications", "task_id": "tasks"},
+    "visits": {"application_id": "applications"},
 }
 UNIQUE_TEXT = {"applications": ["tracking_no"]}  # made unique per copy
 
@@ -178,6 +179,16 @@ def replicate(target: int) -> None:
         session.commit()
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("VACUUM ANALYZE"))
+    recount_outcomes()
+
+
+def recount_outcomes() -> None:
+    """What the periodic job does (the report's recent months), timed: its cost at this volume."""
+    with Session(db.engine) as session:
+        started = time.perf_counter()
+        written = outcome_counts.refresh(session)
+        session.commit()
+    print(f"  report recount job: {written} bundle-months in {time.perf_counter() - started:.2f} s")
 
 
 def measure(
@@ -215,6 +226,8 @@ def measure(
             f"/api/v1/applications/{sample_id}", headers=bearer(window)
         ),
         "bundle report /bundles/KFD/report": lambda: clerk.get("/bundles/KFD/report"),
+        "district report /report": lambda: clerk.get("/report"),
+        "report API /bundles/KFD/report": lambda: api.get("/api/v1/bundles/KFD/report"),
     }
     found = {}
     for name, call in pages.items():
@@ -297,7 +310,7 @@ def serving_memory(
             browser.open(f"{base}/login", urllib.parse.urlencode(fields).encode())
             pages = {
                 "bench-officer": ["/department/", "/department/?status=ready&page=2"],
-                "bench-clerk": ["/overview", "/bundles/KFD/report"],
+                "bench-clerk": ["/overview", "/bundles/KFD/report", "/report"],
                 "bench-lead": ["/overview", "/lead/ratings"],
                 "bench-admin": ["/admin/jobs"],
             }[login]
@@ -382,6 +395,7 @@ def main() -> None:
         accepted = accept_and_decide(app, tokens["window"], tokens["admin"], args.real)
         print(f"{len(accepted)} real acceptances, 90% decided, in {time.perf_counter() - started:.0f} s")
         db.session.remove()
+        recount_outcomes()
     # requests push their own app context only outside one (flask-login keeps the user on ``g``)
     rss_start = rss_mb()
     empty = measure(app, args.runs, tokens, tokens["window"], accepted[0])

@@ -614,3 +614,30 @@ def ratings_export_command(first: Any, last: Any, kind: str, output: Any) -> Non
 
 
 commands.add_command(ratings_group)
+
+
+@click.group("report")
+def report_group() -> None:
+    """改革成效：由实际申请统计的数字。"""
+
+
+@report_group.command("refresh")
+@with_appcontext
+@click.option("--from", "first", type=click.DateTime(["%Y-%m"]), help="从哪个受理月份起（默认近 13 个月）")
+@click.option("--to", "last", type=click.DateTime(["%Y-%m"]), help="到哪个受理月份（默认本月）")
+def report_refresh_command(first: Any, last: Any) -> None:
+    """重新统计各一件事各受理月份的成效数字（任务进程每 OUTCOME_REFRESH_SECONDS 秒自动统计近 13 个月）。"""
+    from . import clock
+    from .services import outcome_counts
+
+    if first is None and last is None:
+        months = outcome_counts.recent_months()
+    else:
+        end = last.date() if last else clock.today()
+        months = outcome_counts.months_between(first.date() if first else end, end)
+    written = outcome_counts.refresh(db.session, months)
+    db.session.commit()
+    click.echo(f"已统计 {len(months)} 个月，{written} 个一件事月份")
+
+
+commands.add_command(report_group)

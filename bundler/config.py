@@ -88,6 +88,8 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
             env.get("DELIVERY_ACK_SECONDS") or 300
         ),  # re-queue if not delivered by then
         "PUBLIC_URL": env.get("PUBLIC_URL") or "http://127.0.0.1:5000",  # printed on documents
+        # the reform report's figures are recounted this often (services/outcome_counts.py)
+        "OUTCOME_REFRESH_SECONDS": int(env.get("OUTCOME_REFRESH_SECONDS") or 600),
         # A signed-in session ends after this long unused: staff (shared counter PCs), applicants.
         "STAFF_IDLE_MINUTES": int(env.get("STAFF_IDLE_MINUTES") or 30),
         "APPLICANT_IDLE_DAYS": int(env.get("APPLICANT_IDLE_DAYS") or 7),

@@ -19,3 +19,12 @@ def deliver_task(delivery_id: int) -> None:
     from .services.delivery import deliver
 
     deliver(delivery_id)
+
+
+def refresh_outcomes(_unused: int = 0) -> None:
+    """Recount the reform report's recent months (enqueued by the dispatcher every few minutes)."""
+    from .extensions import db
+    from .services.outcome_counts import refresh
+
+    refresh(db.session)
+    db.session.commit()

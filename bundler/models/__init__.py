@@ -17,7 +17,14 @@ from .pauses import TaskPause
 from .ratings import Rating
 from .results import Handover, ResultDocument
 from .routing import AuditEntry, Delivery
-from .summaries import ApplicationCount, DepartmentMonth, RatingCount, RunningDueCount, TaskCount
+from .summaries import (
+    ApplicationCount,
+    DepartmentMonth,
+    OutcomeMonth,
+    RatingCount,
+    RunningDueCount,
+    TaskCount,
+)
 from .visits import Visit
 
 __all__ = [
@@ -31,6 +38,7 @@ __all__ = [
     "TaskCount",
     "RunningDueCount",
     "RatingCount",
+    "OutcomeMonth",
     "Application",
     "ApplicationMaterial",
     "Bundle",

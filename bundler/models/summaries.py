@@ -4,8 +4,9 @@ of tasks: per department and month of decision, how many tasks were decided and 
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Date, DateTime, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import Model
@@ -87,3 +88,21 @@ class RatingCount(Model):
     lead_department_id: Mapped[int] = mapped_column()  # 0: none
     follow_up: Mapped[str] = mapped_column(String(16))
     ratings: Mapped[int] = mapped_column(default=0)
+
+
+class OutcomeMonth(Model):
+    """The measured figures of one bundle's applications accepted in one month (local time): counts and
+    histograms of working days (``cohort``), decided steps per department, materials by how they were
+    provided. Recomputed by a job (``services/outcome_counts.py``) over the recent months, so that
+    the reform report reads a dozen rows whatever a year brings; ``refreshed_at`` says how fresh."""
+
+    __tablename__ = "outcome_months"
+    __table_args__ = (UniqueConstraint("bundle_id", "month"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bundle_id: Mapped[int] = mapped_column(ForeignKey("bundles.id"))
+    month: Mapped[date] = mapped_column(Date)  # the first day of the month of acceptance
+    cohort: Mapped[dict[str, Any]] = mapped_column(JSON)
+    departments: Mapped[dict[str, list[int]]] = mapped_column(JSON)  # department id -> [decided, on time]
+    materials: Mapped[dict[str, int]] = mapped_column(JSON)  # material state -> how many
+    refreshed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -25,7 +25,7 @@ from ..channels import CHANNELS
 from ..clock import utcnow
 from ..extensions import db
 from ..models import Application, Delivery, Task
-from ..queues import Job, delivery_queue_name, enqueue_all
+from ..queues import SYSTEM_QUEUE, Job, delivery_queue_name, enqueue_all
 from ..states import DeliveryState, TaskState
 from . import notifications
 from .audit import audit
@@ -160,13 +160,16 @@ def _claim(session: Session, delivery_ids: list[int] | None, application_id: int
 
 def run_dispatcher(interval: float = 1.0, stop: Callable[[], bool] | None = None) -> None:
     """The dispatcher loop of ``bundler dispatch`` (also run by ``bundler serve``)."""
-    next_reminders = 0.0
+    next_reminders = next_count = 0.0
     while stop is None or not stop():
         try:
             hand_out()  # deliveries and notices due, in one claim and one push
             if time.monotonic() >= next_reminders:
                 _remind()
                 next_reminders = time.monotonic() + REMINDER_INTERVAL
+            if time.monotonic() >= next_count:
+                enqueue_all([Job(SYSTEM_QUEUE, "bundler.jobs.refresh_outcomes", 0, "refresh-outcomes")])
+                next_count = time.monotonic() + current_app.config["OUTCOME_REFRESH_SECONDS"]
         except Exception:  # keep going: the rows stay in the database
             current_app.logger.exception("dispatch failed; trying again")
         time.sleep(interval)

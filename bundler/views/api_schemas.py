@@ -1099,10 +1099,15 @@ class OutcomeReportSchema(OutcomeFiguresSchema):
     bundle = fields.String(
         required=True, allow_none=True, metadata={"description": "一件事编码；null 为全区"}
     )
-    first = fields.String(
-        attribute="from", data_key="from", required=True, metadata={"description": "受理日期自"}
+    refreshed_at = fields.String(
+        required=True, allow_none=True, metadata={"description": "统计时间（北京时间；null 为尚未统计）"}
     )
-    last = fields.String(attribute="to", data_key="to", required=True, metadata={"description": "受理日期至"})
+    first = fields.String(
+        attribute="from", data_key="from", required=True, metadata={"description": "受理日期自（整月）"}
+    )
+    last = fields.String(
+        attribute="to", data_key="to", required=True, metadata={"description": "受理日期至（整月）"}
+    )
     materials_collected = fields.Integer(
         required=True, metadata={"description": "申请人提交（上传或窗口收取）的材料"}
     )

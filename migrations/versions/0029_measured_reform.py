@@ -1,6 +1,7 @@
 """The reform measured from applications (issue #19): each application keeps the promised working days
 of its planned steps as one bundle and as separate applications (fixed at acceptance) and the working
-days it took (at completion); ratings are indexed by when they were given (the province's export); visits to the counter are logged, one row per application and day.
+days it took (at completion); ratings are indexed by when they were given (the province's export); visits to the counter are logged, one row per application and day; the report's figures per bundle
+and month of acceptance are kept in outcome_months, recomputed by a job.
 Applications finished before this revision get their working days counted here on the national
 calendar (chinesecalendar); their promised figures stay empty and the report leaves them out of those
 comparisons.
@@ -58,6 +59,21 @@ def upgrade():
         sa.UniqueConstraint("application_id", "visited_on", name=op.f("uq_visits_application_id_visited_on")),
     )
     op.create_index("ix_ratings_created_at", "ratings", ["created_at", "id"])
+    op.create_table(
+        "outcome_months",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("bundle_id", sa.Integer(), nullable=False),
+        sa.Column("month", sa.Date(), nullable=False),
+        sa.Column("cohort", sa.JSON(), nullable=False),
+        sa.Column("departments", sa.JSON(), nullable=False),
+        sa.Column("materials", sa.JSON(), nullable=False),
+        sa.Column("refreshed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["bundle_id"], ["bundles.id"], name=op.f("fk_outcome_months_bundle_id_bundles")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_outcome_months")),
+        sa.UniqueConstraint("bundle_id", "month", name=op.f("uq_outcome_months_bundle_id_month")),
+    )
     connection = op.get_bind()
     finished = connection.execute(
         sa.text(
@@ -79,6 +95,7 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_table("outcome_months")
     op.drop_index("ix_ratings_created_at", table_name="ratings")
     op.drop_table("visits")
     for name in COLUMNS:

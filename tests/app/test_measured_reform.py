@@ -19,8 +19,11 @@ import graphs
 from bundler.catalogue import definitions
 from bundler.extensions import db
 from bundler.models import Application, ApplicationMaterial, Task
+from bundler.queues import SYSTEM_QUEUE
 from bundler.services import supplements, work_calendar
 from bundler.services.accounts import create_token
+from bundler.services.outbox import run_dispatcher
+from bundler.worker import make_worker
 
 from factories import PASSWORD
 from testapp import accept_by_api, bearer, department_token, example_results, online_draft, pdf_bytes
@@ -164,11 +167,18 @@ def test_the_report_counts_what_happened(app, client, sample, window_token, make
     assert expected["median_working_days"] == 1 and expected["p90_working_days"] == 3
     assert expected["visits"] == 7 and expected["at_most_one_visit_share"] == 0.5
 
+    before = client.get("/api/v1/bundles/TX/report", query_string=NOVEMBER).get_json()
+    assert before["refreshed_at"] is None and before["applications"] == 0  # not counted yet
+    loops = iter([False, True])
+    with on(4):  # the dispatcher has the worker recount every few minutes
+        run_dispatcher(0, stop=lambda: next(loops))
+        make_worker(app, [SYSTEM_QUEUE]).work(burst=True)
     report = client.get("/api/v1/bundles/TX/report", query_string=NOVEMBER)
     assert report.status_code == 200, report.get_json()
     figures = report.get_json()
     assert {k: figures[k] for k in expected} == expected
     assert figures["separate_working_days"] >= figures["promised_working_days"]
+    assert figures["refreshed_at"] == "2026-11-06T10:00+08:00"
     november = next(m for m in figures["monthly"] if m["month"] == "2026-11")
     assert {k: november[k] for k in ("applications", "finished", "median_working_days", "visits")} == {
         "applications": 5,
@@ -180,6 +190,10 @@ def test_the_report_counts_what_happened(app, client, sample, window_token, make
     departments = {d["code"]: d for d in figures["departments"]}
     assert sum(d["decided"] for d in departments.values()) == len(steps)
 
+    recounted = app.test_cli_runner().invoke(
+        args=["report", "refresh", "--from", "2026-11", "--to", "2026-11"]
+    )
+    assert recounted.exit_code == 0 and "已统计 1 个月，1 个一件事月份" in recounted.output
     district = client.get("/api/v1/report", query_string=NOVEMBER).get_json()
     assert {k: district[k] for k in expected} == expected  # 退休 is the only bundle applied for
     october = client.get("/api/v1/bundles/TX/report", query_string={"from": "2026-10-01", "to": "2026-10-31"})
