@@ -225,6 +225,7 @@ class ReceiptContext(TypedDict):
     materials_received: list[ReceiptMaterial]
     materials_owed: list[OwedMaterial]
     status_url: str
+    rate_url: NotRequired[str]  # 好差评 of this application, signed (no account needed)
     centre: NotRequired[Centre]
     generated_at: NotRequired[str]
 
@@ -295,6 +296,7 @@ class MissingNoticeContext(TypedDict):
     deadline: NotRequired[str]  # supply by (optional)
     clerk: Clerk
     date: str
+    rate_url: NotRequired[str]  # 好差评 of the refusal, signed (no account needed)
     centre: NotRequired[Centre]
     generated_at: NotRequired[str]
 

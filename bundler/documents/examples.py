@@ -136,6 +136,7 @@ def example_contexts(
         "materials_received": received,
         "materials_owed": owed,
         "status_url": "https://zwfw.example.gov.cn/hantai/yjs/status",
+        "rate_url": "https://zwfw.example.gov.cn/hantai/yjs/r/MQ.example",
         **common,
     }
     contexts["pledge"] = {
@@ -188,6 +189,7 @@ def example_contexts(
         "deadline": graphs.add_working_days(today, 5).date.isoformat(),
         "clerk": clerk,
         "date": today.isoformat(),
+        "rate_url": "https://zwfw.example.gov.cn/hantai/yjs/r/MQ.example",
         **common,
     }
     asking = next(c for c in plan.steps if items[c].get("materials"))

@@ -18,6 +18,7 @@ from ..models import Application, Task
 from ..privacy import mask_id_number, mask_name
 from ..states import MATERIAL_SATISFIED, MaterialState, TaskState, label
 from . import applications as service
+from .rating_links import rate_url
 
 
 def centre() -> dict[str, str]:
@@ -114,6 +115,7 @@ def receipt(session: Session, application: Application) -> dict[str, Any]:
             if m.status == MaterialState.DEFERRED
         ],
         "status_url": f"{current_app.config['PUBLIC_URL'].rstrip('/')}/track",
+        "rate_url": rate_url(application.id),
     }
 
 
@@ -190,6 +192,7 @@ def missing_notice(session: Session, application: Application) -> dict[str, Any]
         ],
         "clerk": _clerk(application),
         "date": (clock.local(application.refused_at) or clock.now()).date().isoformat(),
+        "rate_url": rate_url(application.id),
     }
 
 
