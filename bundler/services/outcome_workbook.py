@@ -28,6 +28,7 @@ def workbook(report: dict[str, Any], title: str) -> bytes:
     summary.title = "汇总"
     summary.append([title])
     summary.append(["受理日期", f"{report['from']} 至 {report['to']}"])
+    summary.append(["统计时间", (report["refreshed_at"] or "尚未统计").replace("T", " ")])
     for figure in (*FIGURES, *MATERIAL_FIGURES):
         _put(summary, [figure.label, report[figure.key]], [None, figure])
     summary.column_dimensions["A"].width = 44
