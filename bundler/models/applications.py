@@ -5,7 +5,19 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, and_, text
+from sqlalchemy import (
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    and_,
+    false,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forms.roles import person_label
@@ -39,6 +51,7 @@ class Application(Timestamped, Model):
             "id",
             where=IN_FLIGHT_PREDICATE,
         ),
+        Index("ix_applications_accepted_at", "accepted_at"),  # a month's applications (the report's counts)
         partial_index(
             "ix_applications_lead_in_flight",
             "lead_department_id",
@@ -82,6 +95,10 @@ class Application(Timestamped, Model):
     promised_days: Mapped[int | None]
     separate_days: Mapped[int | None]
     working_days: Mapped[int | None]
+    # trips to the counter logged (days, see models/visits.py) and whether a step asked for 补正: what
+    # 最多跑一次 and 一次办成 are counted from, read with the row
+    visits: Mapped[int] = mapped_column(default=0, server_default="0")
+    corrected: Mapped[bool] = mapped_column(default=False, server_default=false())
     calendar_note: Mapped[str | None] = mapped_column(Text)  # calendar version, estimate warnings
     delivery_method: Mapped[str | None] = mapped_column(String(20))  # 窗口领取 / 邮寄 / 电子证照
     delivery_address: Mapped[str | None] = mapped_column(EncryptedText)  # 邮寄送达: where to mail the results

@@ -17,9 +17,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from ..models import ApiToken, Application, Document, User
-from ..privacy import mask_name
 from ..states import ApplicationState, Channel, MaterialState
-from . import applications, visits
+from . import applications
 from .deadlines import due_dates
 from .documents import request_application_documents, start_rendering
 from .notifications import notify
@@ -46,12 +45,6 @@ class Settlement:
         start_rendering(self.documents)
 
 
-def _counter_actor(application: Application, by: User | None) -> str:
-    if by is not None:
-        return f"综合窗口 用户 {by.id}（{mask_name(by.name) or by.role_label}）"
-    return f"窗口系统 令牌 {application.api_token_id}" if application.api_token_id else "窗口系统"
-
-
 def accept(
     session: Session,
     application: Application,
@@ -62,7 +55,6 @@ def accept(
 ) -> Settlement:
     """受理 (容缺受理 when materials are deferred). Raises ``applications.ApplicationError``."""
     applications.accept(session, application, decision, by=by)
-    visits.log_submission(session, application, actor=_counter_actor(application, by))
     link_to_account(session, application)
     pending = application.status == ApplicationState.ACCEPTED_PENDING
     promised = None
@@ -78,7 +70,6 @@ def refuse(
 ) -> Settlement:
     """暂不受理 with everything missing told at once (一次性告知书)."""
     applications.refuse(session, application, decision, by=by)
-    visits.log_submission(session, application, actor=_counter_actor(application, by))
     notify(session, application, "refused")
     rendered = request_application_documents(session, application)
     return Settlement(application, "已暂不受理，请打印一次性告知书交给申请人。", rendered)

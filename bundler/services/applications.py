@@ -33,7 +33,7 @@ from ..models import (
 )
 from ..privacy import lookup_hash, mask_id_number, mask_name
 from ..states import SETTLED_AT_ACCEPTANCE, ApplicationState, MaterialState, TaskState, values
-from . import confirmations, work_calendar
+from . import confirmations, visits, work_calendar
 from .audit import audit
 from .elicences import (
     HOLDER_ELEMENTS,
@@ -396,6 +396,7 @@ def accept(
     application.accepted_at = utcnow()
     application.accepted_by = by
     _update_subject(session, application)
+    visits.log_submission(session, application, by)
     session.flush()  # the application, its materials, tasks and deliveries, written together
     if not application.tracking_no:
         application.tracking_no = f"{TRACKING_PREFIX}{today:%Y%m%d}{application.id:06d}"
@@ -467,6 +468,7 @@ def refuse(
     application.status = ApplicationState.REFUSED
     application.refused_at = utcnow()
     application.accepted_by = by
+    visits.log_submission(session, application, by)
     return application
 
 

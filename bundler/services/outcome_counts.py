@@ -19,17 +19,8 @@ from sqlalchemy import ColumnElement, delete, func, select
 from sqlalchemy.orm import Session
 
 from .. import clock
-from ..models import (
-    Application,
-    ApplicationMaterial,
-    BundleVersion,
-    ItemVersion,
-    OutcomeMonth,
-    Task,
-    TaskPause,
-    Visit,
-)
-from ..states import FINISHED_STATES, Channel, PauseKind
+from ..models import Application, ApplicationMaterial, BundleVersion, ItemVersion, OutcomeMonth, Task
+from ..states import FINISHED_STATES, Channel
 
 COUNTS = (
     "applications",
@@ -109,53 +100,50 @@ BUNDLE = BundleVersion.bundle_id
 
 
 def _applications(session: Session, month: dt.date, cohorts: dict[int, Cohort]) -> None:
-    for bundle_id, applications, online in session.execute(
-        select(BUNDLE, func.count(), func.count().filter(Application.channel == Channel.ONLINE))
-        .join(BundleVersion, BundleVersion.id == Application.bundle_version_id)
-        .where(*_accepted_in(month))
-        .group_by(BUNDLE)
-    ):
-        cohorts[bundle_id].counts.update(applications=applications, online=online)
-    corrected = (
-        select(TaskPause.id)
-        .join(Task, Task.id == TaskPause.task_id)
-        .where(Task.application_id == Application.id, TaskPause.kind == PauseKind.SUPPLEMENT)
-        .exists()
-    )
-    trips = select(func.count(Visit.id)).where(Visit.application_id == Application.id).scalar_subquery()
+    """One grouped read of the month's applications: everything the cohort counts is on their rows."""
+    finished = Application.status.in_([str(s) for s in FINISHED_STATES])
+    online = Application.channel == Channel.ONLINE
     columns = (
+        online,
+        finished,
         Application.working_days,
         Application.promised_days,
         Application.separate_days,
-        ~corrected,
-        trips,
+        Application.corrected,
+        Application.visits,
     )
-    for bundle_id, worked, promised, separate, once, made, count in session.execute(
+    for (
+        bundle_id,
+        is_online,
+        is_finished,
+        worked,
+        promised,
+        separate,
+        corrected,
+        made,
+        count,
+    ) in session.execute(
         select(BUNDLE, *columns, func.count())
         .join(BundleVersion, BundleVersion.id == Application.bundle_version_id)
-        .where(*_accepted_in(month), Application.status.in_([str(s) for s in FINISHED_STATES]))
+        .where(*_accepted_in(month))
         .group_by(BUNDLE, *columns)
     ):
-        cohort = cohorts[bundle_id]
-        cohort.counts.update(
-            finished=count, once_done=count if once else 0, at_most_one_visit=count if made <= 1 else 0
+        counts = cohorts[bundle_id].counts
+        counts.update(applications=count, online=count if is_online else 0, visits=count * (made or 0))
+        if not is_finished:
+            continue
+        days = cohorts[bundle_id].days
+        counts.update(
+            finished=count, once_done=0 if corrected else count, at_most_one_visit=count if made <= 1 else 0
         )
         if worked is not None:
-            cohort.days["working_days"][worked] += count
+            days["working_days"][worked] += count
             if promised is not None:
-                cohort.counts.update(promise_known=count, within_promise=count if worked <= promised else 0)
+                counts.update(promise_known=count, within_promise=count if worked <= promised else 0)
         if promised is not None:
-            cohort.days["promised_days"][promised] += count
+            days["promised_days"][promised] += count
         if separate is not None:
-            cohort.days["separate_days"][separate] += count
-    for bundle_id, made in session.execute(
-        select(BUNDLE, func.count(Visit.id))
-        .join(Application, Application.id == Visit.application_id)
-        .join(BundleVersion, BundleVersion.id == Application.bundle_version_id)
-        .where(*_accepted_in(month))
-        .group_by(BUNDLE)
-    ):
-        cohorts[bundle_id].counts.update(visits=made)
+            days["separate_days"][separate] += count
 
 
 def _steps(session: Session, month: dt.date) -> dict[int, dict[str, list[int]]]:

@@ -130,6 +130,7 @@ def request_supplement(
     )
     _pause(session, task, pause, actor)
     task.reason = reason
+    task.application.corrected = True  # not done at once (一次办成 no more)
     asked = [can_materials[k] for k in pause.materials] + [can_fields[k] for k in pause.fields]
     told = reason + (f"（需补交或更正：{'、'.join(asked)}）" if asked else "")
     notify(session, task.application, "supplement", item=task.title, reason=told)

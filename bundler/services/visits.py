@@ -8,7 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import clock
-from ..models import Application, Visit
+from ..models import Application, User, Visit
+from ..privacy import mask_name
 from ..states import Channel, VisitPurpose
 
 
@@ -30,15 +31,22 @@ def log_visit(session: Session, application: Application, purpose: VisitPurpose,
     if visit is None:
         visit = Visit(application=application, visited_on=today, purposes=[], actor=actor)
         session.add(visit)
+        application.visits = (application.visits or 0) + 1  # the report groups applications by their trips
     if purpose not in visit.purposes:
         visit.purposes = [*visit.purposes, str(purpose)]
     return visit
 
 
-def log_submission(session: Session, application: Application, *, actor: str) -> None:
-    """受理 or 暂不受理 of an application brought to the counter (an online one needed no trip)."""
-    if application.channel != Channel.ONLINE:
-        log_visit(session, application, VisitPurpose.SUBMIT, actor=actor)
+def log_submission(session: Session, application: Application, by: User | None) -> None:
+    """受理 or 暂不受理 of an application brought to the counter (an online one needed no trip), by a
+    clerk or through the window system's token."""
+    if application.channel == Channel.ONLINE:
+        return
+    if by is not None:
+        actor = f"综合窗口 用户 {by.id}（{mask_name(by.name) or by.role_label}）"
+    else:
+        actor = f"窗口系统 令牌 {application.api_token_id}" if application.api_token_id else "窗口系统"
+    log_visit(session, application, VisitPurpose.SUBMIT, actor=actor)
 
 
 def visits_of(session: Session, application: Application) -> list[Visit]:

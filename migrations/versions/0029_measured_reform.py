@@ -1,6 +1,7 @@
 """The reform measured from applications (issue #19): each application keeps the promised working days
-of its planned steps as one bundle and as separate applications (fixed at acceptance) and the working
-days it took (at completion); ratings are indexed by when they were given (the province's export); visits to the counter are logged, one row per application and day; the report's figures per bundle
+of its planned steps as one bundle and as separate applications (fixed at acceptance), the working
+days it took (at completion), its trips to the counter and whether a step asked for 补正 (filled here
+from the pauses); applications are indexed by acceptance; ratings are indexed by when they were given (the province's export); visits to the counter are logged, one row per application and day; the report's figures per bundle
 and month of acceptance are kept in outcome_months, recomputed by a job.
 Applications finished before this revision get their working days counted here on the national
 calendar (chinesecalendar); their promised figures stay empty and the report leaves them out of those
@@ -41,6 +42,15 @@ def _local_day(value):
 def upgrade():
     for name in COLUMNS:  # plain ALTER TABLE: SQLite would otherwise copy the table, cascading deletes
         op.add_column("applications", sa.Column(name, sa.Integer(), nullable=True))
+    op.add_column("applications", sa.Column("visits", sa.Integer(), nullable=False, server_default="0"))
+    op.add_column(
+        "applications", sa.Column("corrected", sa.Boolean(), nullable=False, server_default=sa.false())
+    )
+    op.create_index("ix_applications_accepted_at", "applications", ["accepted_at"])
+    op.execute(
+        "UPDATE applications SET corrected = TRUE WHERE id IN (SELECT t.application_id FROM task_pauses p "
+        "JOIN tasks t ON t.id = p.task_id WHERE p.kind = 'supplement')"
+    )
     op.create_table(
         "visits",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -98,5 +108,6 @@ def downgrade():
     op.drop_table("outcome_months")
     op.drop_index("ix_ratings_created_at", table_name="ratings")
     op.drop_table("visits")
-    for name in COLUMNS:
+    op.drop_index("ix_applications_accepted_at", table_name="applications")
+    for name in (*COLUMNS, "visits", "corrected"):
         op.drop_column("applications", name)
