@@ -724,19 +724,24 @@ class CalendarYearSchema(ApiSchema):
     updated_at = fields.String(required=True, allow_none=True, metadata={"format": "date-time"})
 
 
-class CatalogueChangeFilterSchema(ApiSchema):
-    overdue = fields.Boolean(
-        load_default=False, metadata={"description": "true：只列出超过调整期限（或上级决定期限）的变更"}
-    )
+class PageSchema(ApiSchema):
+    """``limit`` and ``page`` of a list paged by number."""
+
     limit = fields.Integer(
         load_default=API_LIMIT,
         validate=Range(min=1, max=API_MAX_LIMIT, error=f"limit 应为 1 至 {API_MAX_LIMIT}"),
-        metadata={"description": f"每页的变更数（默认 {API_LIMIT}）"},
+        metadata={"description": f"每页条数（默认 {API_LIMIT}）"},
     )
     page = fields.Integer(
         load_default=1,
         validate=Range(min=1, max=API_MAX_PAGE, error=f"page 应为 1 至 {API_MAX_PAGE} 的整数"),
         metadata={"description": "页码，从 1 开始"},
+    )
+
+
+class CatalogueChangeFilterSchema(PageSchema):
+    overdue = fields.Boolean(
+        load_default=False, metadata={"description": "true：只列出超过调整期限（或上级决定期限）的变更"}
     )
 
 
@@ -1001,21 +1006,11 @@ class PeriodSchema(ApiSchema):
     )
 
 
-class RatingExportFilterSchema(PeriodSchema):
+class RatingExportFilterSchema(PeriodSchema, PageSchema):
     format = fields.String(
         load_default="json",
         validate=_one_of(["json", "csv"], "格式"),
         metadata={"description": "json（分页）或 csv（期间内全部，带表头的 UTF-8 文件）"},
-    )
-    limit = fields.Integer(
-        load_default=API_LIMIT,
-        validate=Range(min=1, max=API_MAX_LIMIT, error=f"limit 应为 1 至 {API_MAX_LIMIT}"),
-        metadata={"description": f"JSON 每页条数（默认 {API_LIMIT}）"},
-    )
-    page = fields.Integer(
-        load_default=1,
-        validate=Range(min=1, max=API_MAX_PAGE, error=f"page 应为 1 至 {API_MAX_PAGE} 的整数"),
-        metadata={"description": "页码，从 1 开始"},
     )
 
 

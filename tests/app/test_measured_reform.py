@@ -16,7 +16,6 @@ import time_machine
 from sqlalchemy import select
 
 import graphs
-from bundler.catalogue import definitions
 from bundler.extensions import db
 from bundler.models import Application, ApplicationMaterial, Task
 from bundler.queues import SYSTEM_QUEUE
@@ -26,7 +25,7 @@ from bundler.services.outbox import run_dispatcher
 from bundler.worker import make_worker
 
 from factories import PASSWORD
-from testapp import accept_by_api, bearer, department_token, example_results, online_draft, pdf_bytes
+from testapp import accept_by_api, bearer, department_token, finish_by_department_api, online_draft, pdf_bytes
 
 MONDAY = dt.datetime(2026, 11, 2, 2, 0, tzinfo=dt.UTC)  # 10:00 in China, a working Monday
 NOVEMBER = {"from": "2026-11-01", "to": "2026-11-30"}
@@ -34,26 +33,6 @@ NOVEMBER = {"from": "2026-11-01", "to": "2026-11-30"}
 
 def on(days: int) -> time_machine.travel:
     return time_machine.travel(MONDAY + dt.timedelta(days=days), tick=False)
-
-
-def _finish(client, application_id: int, tokens: dict[str, str]) -> None:
-    """Every ready step approved through its department's API, until nothing is ready."""
-    while True:
-        db.session.expire_all()
-        application = db.session.get(Application, application_id)
-        ready = [t for t in application.tasks if t.status == "ready"]
-        if not ready:
-            return
-        schema = definitions.schema_for(db.session, application)
-        for task in ready:
-            code = task.department.code
-            token = tokens.setdefault(code, department_token(code))
-            done = client.post(
-                f"/api/v1/tasks/{task.id}/complete",
-                json={"outcome": "approved", "results": example_results(schema, task.item.code, 5)},
-                headers=bearer(token),
-            )
-            assert done.status_code == 200, done.get_json()
 
 
 def _correction_at_the_counter(
@@ -99,7 +78,7 @@ def test_the_report_counts_what_happened(app, client, sample, window_token, make
         assert submitted.status_code in (302, 303), submitted.get_data(as_text=True)
     quick, slow, corrected, unfinished = by_counter
     with on(0):
-        _finish(client, quick, tokens)  # 即办: the same day
+        finish_by_department_api(client, quick, tokens, seed=5)  # 即办: the same day
         mailed = client.post(
             f"/api/v1/applications/{quick}/handover",
             json={"method": "mail", "address": "汉中市汉台区天汉大道 88 号", "tracking_number": "EMS1"},
@@ -108,11 +87,11 @@ def test_the_report_counts_what_happened(app, client, sample, window_token, make
         assert mailed.status_code == 201, mailed.get_json()
     _correction_at_the_counter(client, window_token, corrected, tokens)
     with on(1):
-        _finish(client, online, tokens)
+        finish_by_department_api(client, online, tokens, seed=5)
     with on(2):
-        _finish(client, slow, tokens)
+        finish_by_department_api(client, slow, tokens, seed=5)
     with on(3):
-        _finish(client, corrected, tokens)
+        finish_by_department_api(client, corrected, tokens, seed=5)
         collected = client.post(
             f"/api/v1/applications/{slow}/handover",
             json={"method": "window", "id_checked": True, "collector": "本人"},
@@ -229,7 +208,7 @@ def test_the_ratings_reach_the_province_as_csv(app, client, sample, window_token
             headers=bearer(window_token),
         )
         assert whole.status_code == 201
-        _finish(client, application_id, tokens)
+        finish_by_department_api(client, application_id, tokens, seed=5)
         db.session.expire_all()
         step = next(t for t in db.session.get(Application, application_id).tasks if t.status == "done")
         code, department = step.item.code, step.department

@@ -8,33 +8,12 @@ from sqlalchemy import select
 
 import graphs
 from bundler import clock
-from bundler.catalogue import definitions
 from bundler.extensions import db
-from bundler.models import Application, Rating
+from bundler.models import Rating
 from bundler.services import rating_cases, work_calendar
 
 from factories import PASSWORD
-from testapp import accept_by_api, bearer, department_token, example_results
-
-
-def _finish_through_the_department_api(client, application_id: int) -> Application:
-    tokens: dict[str, str] = {}
-    while True:
-        db.session.expire_all()
-        application = db.session.get(Application, application_id)
-        ready = [t for t in application.tasks if t.status == "ready"]
-        if not ready:
-            return application
-        schema = definitions.schema_for(db.session, application)
-        for task in ready:
-            code = task.department.code
-            token = tokens.setdefault(code, department_token(code))
-            done = client.post(
-                f"/api/v1/tasks/{task.id}/complete",
-                json={"outcome": "approved", "results": example_results(schema, task.item.code, 7)},
-                headers=bearer(token),
-            )
-            assert done.status_code == 200, done.get_json()
+from testapp import accept_by_api, bearer, department_token, finish_by_department_api
 
 
 def test_a_bad_step_rating_is_verified_rectified_revisited_and_counted(
@@ -49,7 +28,7 @@ def test_a_bad_step_rating_is_verified_rectified_revisited_and_counted(
     assert early.status_code == 201 and early.get_json()["occasion"] == "accepted"
     assert early.get_json()["case"] is None
 
-    application = _finish_through_the_department_api(client, accepted["id"])
+    application = finish_by_department_api(client, accepted["id"])
     assert application.status == "completed"
     step = next(t for t in application.tasks if t.status == "done")
     code, department = step.item.code, step.department.code
@@ -153,7 +132,7 @@ def test_a_bad_step_rating_is_verified_rectified_revisited_and_counted(
 
 
 def test_an_upheld_appeal_leaves_the_three_hundreds(app, client, sample, window_token, make_user):
-    application = _finish_through_the_department_api(client, accept_by_api(client, window_token, "TX")["id"])
+    application = finish_by_department_api(client, accept_by_api(client, window_token, "TX")["id"])
     step = next(t for t in application.tasks if t.status == "done")
     rated = client.post(
         f"/api/v1/applications/{application.id}/ratings",

@@ -160,7 +160,9 @@ def test_a_material_not_marked_deferrable_cannot_be_deferred(client, sample, mak
     assert db.session.get(Application, application_id).status == "draft"
 
 
-def test_refusal_records_everything_missing_and_can_be_resumed(client, sample, make_user):
+def _refused_at_the_counter(client, make_user):
+    """A clerk takes an application for 新生儿出生 and refuses it, every required material missing:
+    its id and the materials told."""
     _clerk(client, make_user)
     application_id = _start(client, "XSECS")
     client.post(f"/window/applications/{application_id}/scenario", data=scenario_form("XSECS"))
@@ -171,6 +173,11 @@ def test_refusal_records_everything_missing_and_can_be_resumed(client, sample, m
         f"/window/applications/{application_id}/checklist", data={**states, "action": "refuse"}
     )
     assert response.status_code == 302
+    return application_id, required
+
+
+def test_refusal_records_everything_missing_and_can_be_resumed(client, sample, make_user):
+    application_id, required = _refused_at_the_counter(client, make_user)
     db.session.expire_all()
     application = db.session.get(Application, application_id)
     assert application.status == "refused"
@@ -250,13 +257,7 @@ def test_a_refusal_is_a_visit_and_its_notice_lets_the_applicant_rate_without_an_
 ):
     from bundler.models import Notification, Rating, Visit
 
-    _clerk(client, make_user)
-    application_id = _start(client, "XSECS")
-    client.post(f"/window/applications/{application_id}/scenario", data=scenario_form("XSECS"))
-    application = _fill(client, application_id)
-    required = [m for m in application.materials if m.required and m.status != "produced"]
-    states = _checklist(application, **{m.name: "missing" for m in required})
-    client.post(f"/window/applications/{application_id}/checklist", data={**states, "action": "refuse"})
+    application_id, _required = _refused_at_the_counter(client, make_user)
     done = client.get(f"/window/applications/{application_id}/done").get_data(as_text=True)
     assert "到访记录" in done and "递交申请" in done
     client.post(f"/window/applications/{application_id}/visits", data={"purpose": "other"})
