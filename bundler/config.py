@@ -92,6 +92,13 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "OUTCOME_REFRESH_SECONDS": int(env.get("OUTCOME_REFRESH_SECONDS") or 600),
         # A signed-in session ends after this long unused: staff (shared counter PCs), applicants.
         "STAFF_IDLE_MINUTES": int(env.get("STAFF_IDLE_MINUTES") or 30),
+        # Login attempts: per account (guessing one password) and per address (a service centre's
+        # staff share one address behind its gateway, so that limit is wide); flask-limiter notation.
+        "LOGIN_LIMIT_PER_ACCOUNT": env.get("LOGIN_LIMIT_PER_ACCOUNT") or "5 per minute; 30 per hour",
+        "LOGIN_LIMIT_PER_ADDRESS": env.get("LOGIN_LIMIT_PER_ADDRESS") or "60 per minute; 600 per hour",
+        # Reverse proxies in front of the service that set X-Forwarded-For/-Proto/-Host (0: none, the
+        # peer's address is the client's); trusting more than there are lets a client pick its address.
+        "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES") or 0),
         "APPLICANT_IDLE_DAYS": int(env.get("APPLICANT_IDLE_DAYS") or 7),
         "SMS_SENDER": env.get("SMS_SENDER") or "development",  # bundler/senders/: development | http
         "SMS_GATEWAY_URL": env.get("SMS_GATEWAY_URL") or None,

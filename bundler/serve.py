@@ -162,6 +162,12 @@ def ensure_port_free(host: str, port: int) -> None:
             ) from exc
 
 
+def local_url(host: str, port: int) -> str:
+    """Where this machine's browser reaches the service (a wildcard address is reached as localhost)."""
+    shown = "127.0.0.1" if host in ("0.0.0.0", "", "::") else host
+    return f"http://{shown}:{port}"
+
+
 def serve(app: Flask, *, host: str, port: int, web_workers: int) -> int:
     """Run the all-in-one installation until interrupted; returns the exit status."""
     ensure_port_free(host, port)
@@ -170,6 +176,8 @@ def serve(app: Flask, *, host: str, port: int, web_workers: int) -> int:
     env["BUNDLER_INSTANCE_PATH"] = app.instance_path
     env["DATABASE_URL"] = app.config["DATABASE_URL"]
     env.setdefault("SECRET_KEY", app.config["SECRET_KEY"])
+    # receipts, notices and webhook links name this address: the port served unless PUBLIC_URL is set
+    env.setdefault("PUBLIC_URL", local_url(host, port))
     embedded: EmbeddedRedis | None = None
     if not app.config.get("REDIS_URL"):
         embedded = EmbeddedRedis(app.config["EMBEDDED_REDIS_FILE"])
@@ -188,7 +196,8 @@ def serve(app: Flask, *, host: str, port: int, web_workers: int) -> int:
     try:
         for child in children:
             child.start()
-        click.echo(f"一件事一次办服务已启动：http://{host}:{port}/  （按 Ctrl-C 停止）")
+        click.echo(f"一件事一次办服务已启动：{local_url(host, port)}/  （按 Ctrl-C 停止）")
+        click.echo(f"回执、短信和推送中的链接使用：{env['PUBLIC_URL']}")
         while not stopping:
             verdict = _supervise(children)
             if verdict is not None:

@@ -156,8 +156,23 @@ def register() -> Any:
     return render_template("auth/register.html", form=form)
 
 
+def _login_typed() -> str:
+    """The account a login attempt is for, as typed (the per-account limit's key)."""
+    return "login:" + (request.form.get("login") or "").strip().lower()[:100]
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("5 per minute; 30 per hour", methods=["POST"], error_message="登录尝试过于频繁，请稍后再试。")
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
+    key_func=_login_typed,
+    methods=["POST"],
+    error_message="该账号登录尝试过于频繁，请稍后再试。",
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"],
+    methods=["POST"],
+    error_message="登录尝试过于频繁，请稍后再试。",
+)
 def login() -> Any:
     form = LoginForm()
     if form.validate_on_submit():

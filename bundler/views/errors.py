@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, render_template, request
+from flask_limiter.errors import RateLimitExceeded
 from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
@@ -33,6 +34,8 @@ def register_error_pages(app: Flask) -> None:
     def http_error(exc: HTTPException) -> Any:
         code = exc.code or 500
         message = MESSAGES.get(code, exc.description or "请求无法完成。")
+        if isinstance(exc, RateLimitExceeded) and exc.limit.error_message:  # the limit says which
+            message = exc.description or message
         if _wants_json():
             return {"error": message, "status": code}, code
         return render_template("error.html", code=code, message=message), code

@@ -46,6 +46,7 @@ def test_serve_shows_the_sample_bundles_and_ctrl_c_leaves_nothing_behind(tmp_pat
         )  # fmt: skip
     try:
         page = wait_for_http(f"http://127.0.0.1:{port}/", timeout=90)
+        assert f"回执、短信和推送中的链接使用：http://127.0.0.1:{port}" in log_path.read_text()  # not :5000
         for name in ("开饭店", "新生儿出生", "企业开办", "退休"):
             assert name in page
         assert "个工作日" in page
