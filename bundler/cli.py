@@ -335,6 +335,33 @@ def user_create_command(
     click.echo(f"已创建账号：{login}")
 
 
+@click.group("demo")
+def demo_group() -> None:
+    """试用：示例账号。"""
+
+
+@demo_group.command("accounts")
+@with_appcontext
+@click.option("--password", help="所有试用账号的密码（默认随机生成并显示一次）")
+def demo_accounts_command(password: str | None) -> None:
+    """为每个角色和部门创建试用账号（登录名以 demo- 开头）并显示登录名和密码；再次运行会重设这些账号的密码。仅用于试用。"""
+    from .services.accounts import AccountError
+    from .services.demo_accounts import ensure_demo_accounts, new_password
+
+    chosen = password or new_password()
+    try:
+        accounts = ensure_demo_accounts(db.session, chosen)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"试用账号（密码均为 {chosen}；仅用于试用，正式环境请删除或改用 bundler user create）：")
+    for account in accounts:
+        click.echo(f"  {account.login:24} {account.role_label:8} {account.department}")
+
+
+commands.add_command(demo_group)
+
+
 @click.group("catalogue")
 def catalogue_group() -> None:
     """事项目录：质量报告。"""

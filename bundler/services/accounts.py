@@ -129,6 +129,13 @@ def change_password(session: Session, user: User, current: str, new: str) -> Non
     user.password_hash = _hasher().hash(new)
 
 
+def set_password(user: User, password: str) -> None:
+    """Set a password without the current one (an administrator's command; the strength rules hold)."""
+    if problem := check_password_strength(password):
+        raise AccountError(problem, "password")
+    user.password_hash = _hasher().hash(password)
+
+
 def token_hash(token: str) -> str:
     """What is stored of a bearer or session token: its SHA-256 (the token itself is never kept)."""
     return hashlib.sha256(token.encode()).hexdigest()
