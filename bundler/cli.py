@@ -135,11 +135,19 @@ def export_command(bundle_code: str | None) -> None:
 @click.option("--port", type=int, envvar="PORT", default=5000, show_default=True, help="网页服务端口")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--web-workers", type=int, default=2, show_default=True, help="网页服务进程数")
-def serve_command(port: int, host: str, web_workers: int) -> None:
+@click.option(
+    "--reference-system/--no-reference-system",
+    default=True,
+    show_default=True,
+    help="为接收地址是示例占位地址的部门启动本机参考业务系统",
+)
+def serve_command(port: int, host: str, web_workers: int, reference_system: bool) -> None:
     """单机一体化运行：迁移数据库、启动内嵌 Redis、任务进程与网页服务（Ctrl-C 全部停止）。"""
     from .serve import serve
 
-    sys.exit(serve(_real_app(), host=host, port=port, web_workers=web_workers))
+    sys.exit(
+        serve(_real_app(), host=host, port=port, web_workers=web_workers, reference_system=reference_system)
+    )
 
 
 @commands.command("worker")
@@ -333,6 +341,35 @@ def user_create_command(
         raise click.ClickException(str(exc)) from exc
     db.session.commit()
     click.echo(f"已创建账号：{login}")
+
+
+@commands.command("reference-system")
+@with_appcontext
+@click.option("--port", type=int, default=5001, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--department", "codes", multiple=True, help="代表哪些部门（默认：全部签名推送的部门）")
+def reference_system_command(port: int, host: str, codes: tuple[str, ...]) -> None:
+    """参考业务系统：接收推送、校验签名，并通过接口以示例结果办结事项（供对接参考与试用；bundler serve 为示例部门自动启动）。"""
+    from sqlalchemy import select
+    from werkzeug.serving import make_server
+
+    from .models import Department
+    from .reference_system import Credentials, create_receiver
+    from .services.reference_departments import credentials
+
+    wanted = list(codes) or list(
+        db.session.scalars(select(Department.code).where(Department.channel == "webhook"))
+    )
+    found = credentials(db.session, wanted)
+    db.session.commit()
+    missing = sorted(set(wanted) - set(found))
+    if missing:
+        raise click.ClickException("部门不存在：" + "、".join(missing))
+    receiver = create_receiver({code: Credentials(*pair) for code, pair in found.items()})
+    click.echo(
+        f"参考业务系统已启动：http://{host}:{port}/reference/<部门编码>，代表 {'、'.join(sorted(found))}"
+    )
+    make_server(host, port, receiver, threaded=True).serve_forever()
 
 
 @click.group("demo")

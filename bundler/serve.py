@@ -168,7 +168,40 @@ def local_url(host: str, port: int) -> str:
     return f"http://{shown}:{port}"
 
 
-def serve(app: Flask, *, host: str, port: int, web_workers: int) -> int:
+def _free_port(preferred: int) -> int:
+    """``preferred`` when nothing listens there, else any free port."""
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", preferred))
+        except OSError:
+            sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _reference_system(app: Flask, port: int, env: dict[str, str]) -> _Child | None:
+    """The reference business system for the departments whose push address is a sample placeholder
+    (none: no child); they are pointed at it, and plain http to it is allowed."""
+    from .services.reference_departments import placeholder_departments, point_at
+
+    with app.app_context():
+        departments = placeholder_departments(db.session)
+        if not departments:
+            return None
+        listening = _free_port(port + 1)
+        point_at(departments, f"http://127.0.0.1:{listening}")
+        db.session.commit()
+        codes = [d.code for d in departments]
+    env["WEBHOOK_ALLOW_HTTP"] = "1"  # the reference system listens on this machine only
+    click.echo(
+        f"示例部门 {'、'.join(codes)} 的推送由本机参考业务系统接收并自动办结：http://127.0.0.1:{listening}/reference/"
+    )
+    command = [sys.executable, "-m", "bundler", "reference-system", "--port", str(listening)]
+    return _Child(
+        "参考业务系统", [*command, *(arg for c in codes for arg in ("--department", c))], False, env
+    )
+
+
+def serve(app: Flask, *, host: str, port: int, web_workers: int, reference_system: bool = True) -> int:
     """Run the all-in-one installation until interrupted; returns the exit status."""
     ensure_port_free(host, port)
     prepare_database(app)
@@ -184,6 +217,7 @@ def serve(app: Flask, *, host: str, port: int, web_workers: int) -> int:
         env["REDIS_URL"] = embedded.url
         click.echo(f"内嵌 Redis 已启动：{embedded.socket_file}")
 
+    reference = _reference_system(app, port, env) if reference_system else None
     stopping = False
 
     def _on_signal(signum: int, _frame: FrameType | None) -> None:
@@ -191,7 +225,7 @@ def serve(app: Flask, *, host: str, port: int, web_workers: int) -> int:
         stopping = True
 
     previous = {s: signal.signal(s, _on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
-    children = _children(host, port, web_workers, env)
+    children = _children(host, port, web_workers, env) + ([reference] if reference else [])
     status = 0
     try:
         for child in children:

@@ -51,8 +51,29 @@ def task_payload(session: Session, task: Task) -> dict[str, Any]:
             if t.status == TaskState.REVOKED and t.id != task.id
         ],
         "verify_due": task.verify_due.isoformat() if task.verify_due else None,
+        "results_asked": results_asked(schema, task.item.code),
         "complete_url": f"{current_app.config['PUBLIC_URL'].rstrip('/')}/api/v1/tasks/{task.id}/complete",
     }
+
+
+def results_asked(schema: forms.MergedSchema, item: str) -> list[dict[str, Any]]:
+    """What the step gives back when it is approved (the results it produces and the fields its
+    department fills), each with a valid example value (what the reference system returns)."""
+    asked = []
+    for fld in schema.fields:
+        if fld.filled_in_step(item):
+            example = forms.example_value(fld, 1)
+            asked.append(
+                {
+                    "key": fld.key,
+                    "label": fld.label,
+                    "type": fld.type,
+                    "required": fld.required,
+                    "options": list(fld.options),
+                    "example": example.isoformat() if hasattr(example, "isoformat") else example,
+                }
+            )
+    return asked
 
 
 def _application_of(session: Session, task: Task) -> Application:

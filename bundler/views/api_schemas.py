@@ -467,7 +467,21 @@ class TaskSchema(ApiSchema):
         metadata={"description": "本申请中已撤销的事项（告知承诺不实或容缺材料逾期）；其结果不再有效"},
     )
     verify_due = _date("告知承诺核查期限（本事项依承诺准予后才有）")
+    results_asked = fields.List(
+        fields.Nested("ResultAskedSchema"),
+        required=True,
+        metadata={"description": "准予时须在 results 中给出的结果（本事项产生的数据项和由部门填写的字段）"},
+    )
     complete_url = fields.String(required=True, metadata={"format": "uri", "description": "办结本事项的地址"})
+
+
+class ResultAskedSchema(ApiSchema):
+    key = fields.String(required=True, metadata={"description": "results 中的键（合并表单的键）"})
+    label = fields.String(required=True)
+    type = fields.String(required=True, metadata={"description": "字段类型"})
+    required = fields.Boolean(required=True)
+    options = fields.List(fields.String(), required=True, metadata={"description": "可选值（选择类字段）"})
+    example = fields.Raw(required=True, metadata={"description": "一个有效的示例值"})
 
 
 class TaskPersonSchema(ApiSchema):

@@ -54,6 +54,8 @@ def test_serve_shows_the_sample_bundles_and_ctrl_c_leaves_nothing_behind(tmp_pat
         commands = _command_lines(children)
         assert "gunicorn" in commands and "bundler worker --kind local" in commands
         assert "bundler worker --kind remote" in commands  # department systems never hold up the inbox
+        assert "bundler reference-system" in commands  # for the sample's tax office and power company
+        assert "示例部门 GD、SW 的推送由本机参考业务系统接收" in log_path.read_text()
         socket_file = re.search(r"内嵌 Redis 已启动：(\S+)", log_path.read_text()).group(1)
         redis_pids = processes_matching(socket_file)
         assert redis_pids, "the embedded redis-server should be running"
