@@ -143,6 +143,9 @@ def act(task_id: int) -> Any:
         }
     )
     typed.update({key: "\n".join(request.form.getlist(key)) for key in ("s_material", "s_field")})
+    if action == "stay":  # Enter pressed in a field: no decision is taken, what was typed stays
+        flash("按回车键不会提交办理决定；填写的内容已保留，请点击相应的按钮。", "info")
+        return _task_page(task, typed, {})
     try:
         if action == "start":
             tasks_service.start(db.session, task, actor())
