@@ -106,3 +106,25 @@ def rate_by_link(token: str) -> Any:
         typed=typed,
         **rating_forms.form_context(application),
     ), status
+
+
+DISPLAY_COOKIE = "display"  # kept per browser: a counter's kiosk, an older person's own phone
+DISPLAY_MODES = ("standard", "large")
+
+
+@bp.get("/display/<mode>")
+def display(mode: str) -> Any:
+    """大字号、高对比 (适老化) or the standard view, kept in this browser for a year."""
+    if mode not in DISPLAY_MODES:
+        abort(404)
+    target = request.args.get("next") or "/"
+    if not target.startswith("/") or target.startswith("//"):
+        target = "/"  # only a page of this site
+    response = redirect(target)
+    response.set_cookie(DISPLAY_COOKIE, mode, max_age=366 * 24 * 3600, samesite="Lax", httponly=True)
+    return response
+
+
+@bp.app_context_processor
+def display_mode() -> dict[str, Any]:
+    return {"large_display": request.cookies.get(DISPLAY_COOKIE) == "large"}
