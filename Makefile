@@ -27,13 +27,13 @@ system-deps:
 	@PYTHON=$(PYTHON) scripts/system-deps.sh
 
 # Python packages, then the browser libraries from the npm lock file (json-logic-js evaluates the form's
-# conditions in the page; served from bundler/static/node_modules).
+# conditions in the page; served from bundler/static/node_modules); axe-core too, for the accessibility tests.
 $(STAMP): pyproject.toml bundler/static/package-lock.json
 	@PYTHON=$(PYTHON) scripts/system-deps.sh
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	npm ci --prefix bundler/static --omit=dev --no-audit --no-fund --loglevel=error
+	npm ci --prefix bundler/static --no-audit --no-fund --loglevel=error
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, has_request_context, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 
 from ..extensions import db, limiter
@@ -127,4 +127,5 @@ def display(mode: str) -> Any:
 
 @bp.app_context_processor
 def display_mode() -> dict[str, Any]:
-    return {"large_display": request.cookies.get(DISPLAY_COOKIE) == "large"}
+    # documents are rendered outside a request (a worker's job): the standard view
+    return {"large_display": has_request_context() and request.cookies.get(DISPLAY_COOKIE) == "large"}
