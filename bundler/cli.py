@@ -698,7 +698,7 @@ def report_refresh_command(first: Any, last: Any) -> None:
         months = outcome_counts.recent_months()
     else:
         end = last.date() if last else clock.today()
-        months = outcome_counts.months_between(first.date() if first else end, end)
+        months = outcome_counts.month_starts(first.date() if first else end, end)
     written = outcome_counts.refresh(db.session, months)
     db.session.commit()
     click.echo(f"已统计 {len(months)} 个月，{written} 个一件事月份")

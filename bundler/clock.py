@@ -7,7 +7,7 @@ Moments are stored in UTC (:func:`utcnow`); SQLite gives them back without a zon
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import overload
 from zoneinfo import ZoneInfo
 
@@ -46,3 +46,17 @@ def local(moment: datetime | None) -> datetime | None:
 def start_of_local_day(day: date) -> datetime:
     """The stored (UTC) moment a day in China begins, to compare with columns."""
     return datetime(day.year, day.month, day.day, tzinfo=CHINA).astimezone(UTC)
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def next_month(day: date) -> date:
+    """The first day of the month after ``day``'s."""
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def local_month(month: date) -> tuple[datetime, datetime]:
+    """The stored (UTC) moments ``month`` (any day of it) begins and the next one begins, in China."""
+    return start_of_local_day(month_start(month)), start_of_local_day(next_month(month))

@@ -50,7 +50,7 @@ def record_decision(session: Session, task: Task) -> None:
     task.days_used = used
     values: dict[str, Any] = {
         "department_id": task.department_id,
-        "month": clock.local(task.finished_at).date().replace(day=1),
+        "month": clock.month_start(clock.local(task.finished_at).date()),
         "finished": 1,
         "days_used": used,
         "days_promised": version.promised_days,

@@ -64,36 +64,26 @@ class Cohort:
         return cohort
 
 
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def next_month(day: dt.date) -> dt.date:
-    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-
-
-def months_between(first: dt.date, last: dt.date) -> list[dt.date]:
+def month_starts(first: dt.date, last: dt.date) -> list[dt.date]:
     """The first days of the months from ``first``'s to ``last``'s."""
-    found, month = [], month_start(first)
+    found, month = [], clock.month_start(first)
     while month <= last:
         found.append(month)
-        month = next_month(month)
+        month = clock.next_month(month)
     return found
 
 
 def recent_months(today: dt.date | None = None) -> list[dt.date]:
     today = today or clock.today()
-    first = month_start(today)
+    first = clock.month_start(today)
     for _ in range(RECENT_MONTHS - 1):
-        first = month_start(first - dt.timedelta(days=1))
-    return months_between(first, today)
+        first = clock.month_start(first - dt.timedelta(days=1))
+    return month_starts(first, today)
 
 
 def _accepted_in(month: dt.date) -> list[ColumnElement[bool]]:
-    return [
-        Application.accepted_at >= clock.start_of_local_day(month),
-        Application.accepted_at < clock.start_of_local_day(next_month(month)),
-    ]
+    start, end = clock.local_month(month)
+    return [Application.accepted_at >= start, Application.accepted_at < end]
 
 
 BUNDLE = BundleVersion.bundle_id
@@ -184,7 +174,7 @@ def refresh(session: Session, months: Iterable[dt.date] | None = None) -> int:
     transaction; the number of bundle-months written."""
     written = 0
     now = clock.utcnow()
-    for month in sorted({month_start(m) for m in (months if months is not None else recent_months())}):
+    for month in sorted({clock.month_start(m) for m in (months if months is not None else recent_months())}):
         cohorts: dict[int, Cohort] = defaultdict(Cohort)
         _applications(session, month, cohorts)
         steps, materials = _steps(session, month), _materials(session, month)

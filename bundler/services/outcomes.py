@@ -137,8 +137,9 @@ def published_bundle(session: Session, code: str) -> Bundle | None:
 
 def period(first: dt.date | None, last: dt.date | None) -> tuple[dt.date, dt.date]:
     """The period asked for, the default's ends filling what was not given. Raises ``PeriodError``."""
-    default_first, default_last = default_period()
-    first, last = first or default_first, last or max(default_last, first or default_last)
+    default_first, today = default_period()
+    first = first or default_first
+    last = last or max(today, first)
     if last < first:
         raise PeriodError("结束日期不能早于开始日期")
     if (last.year - first.year) * 12 + last.month - first.month >= MAX_MONTHS:
@@ -166,7 +167,7 @@ def report(session: Session, *, bundle: Bundle | None, first: dt.date, last: dt.
     """The measured figures of ``bundle`` (None: the district) for the applications accepted in the
     months from ``first``'s to ``last``'s, with the monthly trend and the on-time share per department;
     ``refreshed_at``: when the oldest of the figures read was counted (None: not counted yet)."""
-    months = outcome_counts.months_between(first, last)
+    months = outcome_counts.month_starts(first, last)
     query = select(OutcomeMonth).where(OutcomeMonth.month >= months[0], OutcomeMonth.month <= months[-1])
     if bundle is not None:
         query = query.where(OutcomeMonth.bundle_id == bundle.id)
@@ -186,7 +187,7 @@ def report(session: Session, *, bundle: Bundle | None, first: dt.date, last: dt.
     return {
         "bundle": bundle.code if bundle else None,
         "from": months[0].isoformat(),
-        "to": (outcome_counts.next_month(months[-1]) - dt.timedelta(days=1)).isoformat(),
+        "to": (clock.next_month(months[-1]) - dt.timedelta(days=1)).isoformat(),
         "refreshed_at": clock.local(min(r.refreshed_at for r in rows)).isoformat(timespec="minutes")
         if rows
         else None,

@@ -184,9 +184,7 @@ CENTRE = "政务服务中心"
 def hundreds(session: Session, month: dt.date) -> list[Hundreds]:
     """Per department, the cases opened in ``month`` (its first day) and how many were verified,
     rectified (of those found true) and followed up, counted in the database."""
-    start = clock.start_of_local_day(month.replace(day=1))
-    following = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    end = clock.start_of_local_day(following)
+    start, end = clock.local_month(month)
     today = clock.today()
     rows = session.execute(
         select(
