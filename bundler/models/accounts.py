@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Model
 from ..permissions import role_label
-from ..privacy import EncryptedText
+from ..privacy import EncryptedText, mask_name
 from .catalogue import Department
 from .common import Timestamped
 
@@ -46,6 +46,11 @@ class User(UserMixin, Timestamped, Model):
     @property
     def role_label(self) -> str:
         return role_label(self.role)
+
+    @property
+    def actor_label(self) -> str:
+        """How the audit log, the visits and the materials name this person: id and masked name."""
+        return f"用户 {self.id}（{mask_name(self.name) or self.role_label}）"
 
 
 class ApiToken(Timestamped, Model):

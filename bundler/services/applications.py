@@ -368,7 +368,7 @@ def accept(
     for material in application.materials:
         if material.status == MaterialState.COLLECTED and material.collected_at is None:
             material.collected_at = utcnow()  # the paper original, checked by this clerk
-            material.collected_by = f"用户 {by.id}（{mask_name(by.name) or by.role_label}）" if by else None
+            material.collected_by = by.actor_label if by else None
     planned = plan_for(session, application)
     today = clock.today()
     calendar = work_calendar.current(session)

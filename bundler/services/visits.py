@@ -9,7 +9,6 @@ from sqlalchemy.orm import Session
 
 from .. import clock
 from ..models import Application, User, Visit
-from ..privacy import mask_name
 from ..states import Channel, VisitPurpose
 
 
@@ -43,7 +42,7 @@ def log_submission(session: Session, application: Application, by: User | None) 
     if application.channel == Channel.ONLINE:
         return
     if by is not None:
-        actor = f"综合窗口 用户 {by.id}（{mask_name(by.name) or by.role_label}）"
+        actor = f"综合窗口 {by.actor_label}"
     else:
         actor = f"窗口系统 令牌 {application.api_token_id}" if application.api_token_id else "窗口系统"
     log_visit(session, application, VisitPurpose.SUBMIT, actor=actor)

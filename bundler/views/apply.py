@@ -19,7 +19,7 @@ from ..catalogue.queries import NotFound, bundle_definition
 from ..extensions import db
 from ..models import Application, ApplicationMaterial
 from ..permissions import Permission, can
-from ..privacy import lookup_hashes, mask_id_number, mask_name
+from ..privacy import lookup_hashes, mask_id_number
 from ..services import acceptance, commitments, confirmations
 from ..services import applications as service
 from ..services import results as results_service
@@ -282,7 +282,7 @@ def supply_file(application_id: int, material_id: int) -> Any:
     material = _material(application, material_id)
     if FlaskForm().validate_on_submit():
         try:
-            actor = f"申请人 用户 {current_user.id}（{mask_name(current_user.name) or '申请人'}）"
+            actor = f"申请人 {current_user.actor_label}"
             for content, name in _chosen_files():
                 add_file(db.session, material, content, name, actor=actor)
         except UploadError as exc:
@@ -316,7 +316,7 @@ def answer_supplement(application_id: int, pause_id: int) -> Any:
         if key.startswith("sf:")
     }
     who = "综合窗口" if can(current_user, Permission.ACCEPT_AT_COUNTER) else "申请人"
-    actor = f"{who} 用户 {current_user.id}（{mask_name(current_user.name) or who}）"
+    actor = f"{who} {current_user.actor_label}"
     try:
         supplements_service.answer(
             db.session,
@@ -519,7 +519,7 @@ def handover(application_id: int) -> Any:
             db.session,
             application,
             request.form.get("method", ""),
-            actor=f"综合窗口 用户 {current_user.id}（{mask_name(current_user.name) or current_user.role_label}）",
+            actor=f"综合窗口 {current_user.actor_label}",
             clerk=current_user,
             id_checked=request.form.get("id_checked") == "y",
             collector=request.form.get("collector"),

@@ -14,7 +14,6 @@ from ..documents.builders import item_form_rows
 from ..extensions import db
 from ..models import Delivery, Task
 from ..permissions import Permission
-from ..privacy import mask_name
 from ..services import commitments, deferrals, supplements, work_queue
 from ..services import results as results_service
 from ..services import tasks as tasks_service
@@ -33,7 +32,7 @@ bp = Blueprint("department", __name__, url_prefix="/department")
 
 
 def actor() -> str:
-    return f"用户 {current_user.id}（{mask_name(current_user.name) or current_user.role_label}）"
+    return current_user.actor_label
 
 
 def _department_id() -> int:

@@ -20,7 +20,7 @@ from ..catalogue.queries import NotFound, latest_bundle_versions
 from ..extensions import db
 from ..models import Application
 from ..permissions import Permission
-from ..privacy import lookup_hashes, mask_name
+from ..privacy import lookup_hashes
 from ..services import acceptance, confirmations, deferrals, ratings, visits
 from ..services import applications as service
 from ..services import results as results_service
@@ -317,7 +317,7 @@ def log_visit(application_id: int) -> Any:
     except ValueError:
         flash("请选择到访事由", "error")
         return redirect(url_for("window.done", application_id=application.id))
-    clerk = f"综合窗口 用户 {current_user.id}（{mask_name(current_user.name) or current_user.role_label}）"
+    clerk = f"综合窗口 {current_user.actor_label}"
     visits.log_visit(db.session, application, purpose, actor=clerk)
     db.session.commit()
     flash(f"已登记今天的到访：{purpose.label}", "success")
@@ -335,7 +335,7 @@ def material_supplied(application_id: int, material_id: int) -> Any:
         abort(404)
     if not FlaskForm().validate_on_submit():
         abort(400)
-    clerk = f"用户 {current_user.id}（{mask_name(current_user.name) or current_user.role_label}）"
+    clerk = current_user.actor_label
     try:
         deferrals.mark_supplied(material, collected_by=clerk)
     except deferrals.DeferralError as exc:
