@@ -12,7 +12,7 @@ import binascii
 from typing import Any
 
 from flask import Blueprint as FlaskBlueprint
-from flask import Response, jsonify, request, stream_with_context, url_for
+from flask import Response, jsonify, request, url_for
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -97,6 +97,7 @@ from .api_schemas import (
     VerificationSchema,
     VisitListSchema,
 )
+from .cases import ratings_csv
 from .documents import pdf_response
 from .files import file_response
 from .openapi import ApiBlueprint, openapi_document
@@ -1191,12 +1192,7 @@ def export_ratings(query: dict[str, Any]) -> Any:
     except outcomes.PeriodError as exc:
         return api_error(422, str(exc), errors={"to": [str(exc)]})
     if query["format"] == "csv":
-        name = f"ratings-{first.isoformat()}-{last.isoformat()}.csv"
-        return Response(
-            stream_with_context(rating_export.csv_lines(rating_export.rows(db.session, first, last))),
-            mimetype="text/csv",
-            headers={"Content-Disposition": f"attachment; filename={name}"},
-        )
+        return ratings_csv(first, last)
     limit, page = query["limit"], query["page"]
     total = rating_export.count(db.session, first, last)
     return {

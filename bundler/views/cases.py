@@ -3,6 +3,7 @@ it for the service centre's own cases, those of the whole service); a reviewer d
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import (
@@ -118,9 +119,17 @@ def export_ratings() -> Any:
     except outcomes.PeriodError as exc:
         flash(f"导出期间无效：{exc}", "error")
         return redirect(url_for("cases.appeals"))
+    return ratings_csv(first, last)
+
+
+def ratings_csv(first: date, last: date) -> Response:
+    """The province's CSV of the period's ratings, streamed (the API's and the reviewer's download)."""
     lines = rating_export.csv_lines(rating_export.rows(db.session, first, last))
     return Response(
         stream_with_context(lines),
         mimetype="text/csv",
-        headers={"Content-Disposition": f"attachment; filename=ratings-{first}-{last}.csv"},
+        headers={
+            "Content-Disposition": f"attachment; filename=ratings-{first}-{last}.csv",
+            "Cache-Control": "private, no-store",  # comments are personal data
+        },
     )

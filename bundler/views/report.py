@@ -17,6 +17,7 @@ from ..services.outcome_workbook import workbook
 from ..services.studio import reform_report
 
 bp = Blueprint("report", __name__)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _measured(bundle: Bundle | None) -> dict[str, Any]:
@@ -77,7 +78,7 @@ def _sheet(bundle: Bundle | None, title: str) -> Response:
     name = f"{bundle.code if bundle else 'district'}-report-{figures['from']}-{figures['to']}.xlsx"
     return Response(
         workbook(figures, title),
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        mimetype=XLSX,
         headers={"Content-Disposition": f"attachment; filename={name}"},
     )
 
@@ -85,7 +86,7 @@ def _sheet(bundle: Bundle | None, title: str) -> Response:
 @bp.get("/bundles/<code>/report.xlsx")
 def report_sheet(code: str) -> Response:
     bundle = _published(code)
-    name = latest_bundle_versions(db.session)[code].name
+    name = latest_bundle_versions(db.session, [code])[code].name
     return _sheet(bundle, f"“{name}”一件事改革成效（由实际申请统计）")
 
 

@@ -227,6 +227,7 @@ def test_the_ratings_reach_the_province_as_csv(app, client, sample, window_token
         "/api/v1/ratings/export", query_string={**NOVEMBER, "format": "csv"}, headers=bearer(admin)
     )
     assert exported.status_code == 200 and exported.mimetype == "text/csv"
+    assert exported.headers["Cache-Control"] == "private, no-store"  # comments are personal data
     rows = list(csv.DictReader(io.StringIO(exported.get_data(as_text=True).lstrip("\ufeff"))))
     assert [
         (r["办件编号"], r["事项编码"], r["评价对象"], r["评价渠道"], r["评价等级"], r["整改状态"])
