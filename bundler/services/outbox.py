@@ -167,9 +167,9 @@ def run_dispatcher(interval: float = 1.0, stop: Callable[[], bool] | None = None
             if time.monotonic() >= next_reminders:
                 _remind()
                 next_reminders = time.monotonic() + REMINDER_INTERVAL
-            if time.monotonic() >= next_count:
-                enqueue_all([Job(SYSTEM_QUEUE, "bundler.jobs.refresh_outcomes", 0, "refresh-outcomes")])
+            if time.monotonic() >= next_count:  # at the next interval even when Redis refuses this one
                 next_count = time.monotonic() + current_app.config["OUTCOME_REFRESH_SECONDS"]
+                enqueue_all([Job(SYSTEM_QUEUE, "bundler.jobs.refresh_outcomes", 0, "refresh-outcomes")])
         except Exception:  # keep going: the rows stay in the database
             current_app.logger.exception("dispatch failed; trying again")
         time.sleep(interval)

@@ -105,7 +105,8 @@ class LoginForm(FlaskForm):
     password = PasswordField("密码", validators=[DataRequired("请填写密码")])
 
 
-def _safe_next(default: str) -> str:
+def safe_next(default: str) -> str:
+    """The page ``next`` names when it is one of this site's (a path, never another host), else ``default``."""
     target = request.args.get("next") or ""
     parts = urlsplit(target)
     if target.startswith("/") and not target.startswith("//") and not parts.netloc:
@@ -152,7 +153,7 @@ def register() -> Any:
             sign_in(user)
             db.session.commit()
             flash("注册成功，已为您登录。", "success")
-            return redirect(_safe_next(url_for("public.index")))
+            return redirect(safe_next(url_for("public.index")))
     return render_template("auth/register.html", form=form)
 
 
@@ -182,7 +183,7 @@ def login() -> Any:
         else:
             sign_in(user)
             db.session.commit()
-            return redirect(_safe_next(_home(user)))
+            return redirect(safe_next(_home(user)))
     return render_template("auth/login.html", form=form)
 
 

@@ -15,6 +15,7 @@ from ..services.overview import find_bundles, published_bundles
 from ..services.tracking import TAIL, find_by_tracking_number
 from ..states import RatingChannel
 from . import rating_forms
+from .auth import safe_next
 
 bp = Blueprint("public", __name__)
 
@@ -92,16 +93,16 @@ def rate_by_link(token: str) -> Any:
             db.session.rollback()
             flash(str(exc), "error")
             status, typed = 422, request.form
+            application = _linked_application(token)  # read again after the rollback
         else:
             db.session.commit()
             flash("感谢您的评价！", "success")
             return redirect(url_for("public.rate_by_link", token=token))
-    application = _linked_application(token)
     return render_template(
         "ratings/by_link.html",
         application=application,
         token=token,
-        occasion=ratings.occasion_now(application),
+        occasion=occasion,
         rated=ratings.rated_already(db.session, application, RatingChannel.ONLINE),
         typed=typed,
         **rating_forms.form_context(application),
@@ -117,10 +118,7 @@ def display(mode: str) -> Any:
     """大字号、高对比 (适老化) or the standard view, kept in this browser for a year."""
     if mode not in DISPLAY_MODES:
         abort(404)
-    target = request.args.get("next") or "/"
-    if not target.startswith("/") or target.startswith("//"):
-        target = "/"  # only a page of this site
-    response = redirect(target)
+    response = redirect(safe_next("/"))
     response.set_cookie(DISPLAY_COOKIE, mode, max_age=366 * 24 * 3600, samesite="Lax", httponly=True)
     return response
 
