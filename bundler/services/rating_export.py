@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import ColumnElement, Row, func, select
 from sqlalchemy.orm import Session, aliased
 
 from .. import clock
@@ -69,6 +69,14 @@ COLUMNS: tuple[Column, ...] = (
 )
 
 
+def _given_in(first: dt.date, last: dt.date) -> tuple[ColumnElement[bool], ...]:
+    """Ratings given from ``first`` to ``last``, local days both included (by the indexed time)."""
+    return (
+        Rating.created_at >= clock.start_of_local_day(first),
+        Rating.created_at < clock.start_of_local_day(last + dt.timedelta(days=1)),
+    )
+
+
 def _query(first: dt.date, last: dt.date) -> Any:
     rated = aliased(Department)
     return (
@@ -89,19 +97,12 @@ def _query(first: dt.date, last: dt.date) -> Any:
         .outerjoin(Item, Item.id == Task.item_id)
         .outerjoin(ItemVersion, ItemVersion.id == Task.item_version_id)
         .outerjoin(rated, rated.id == Task.department_id)
-        .where(
-            Rating.created_at >= clock.start_of_local_day(first),
-            Rating.created_at < clock.start_of_local_day(last + dt.timedelta(days=1)),
-        )
+        .where(*_given_in(first, last))
     )
 
 
 def count(session: Session, first: dt.date, last: dt.date) -> int:
-    query = select(func.count(Rating.id)).where(
-        Rating.created_at >= clock.start_of_local_day(first),
-        Rating.created_at < clock.start_of_local_day(last + dt.timedelta(days=1)),
-    )
-    return session.scalar(query) or 0
+    return session.scalar(select(func.count(Rating.id)).where(*_given_in(first, last))) or 0
 
 
 def rows(
